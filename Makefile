@@ -1,0 +1,46 @@
+# Carnet KPA — two commands: `make workshop` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8866
+WORKSPACE ?= workspace
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: workshop test install bench stress example-pdf lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the workshop app on the example workbook (opens the browser when there is one).
+workshop: install
+	$(BIN)/python -m kpawidgets.tools.example --workspace $(WORKSPACE)
+	$(BIN)/kpa serve --workspace $(WORKSPACE) --port $(PORT) --workbook exemple-quartier-des-tisserands $(if $(NO_BROWSER),--no-browser,)
+
+## Run the whole test suite (browser tests need Chromium at /usr/bin/chromium or $$KPA_CHROMIUM).
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m kpawidgets.tools.bench
+
+stress: install
+	$(BIN)/python -m pytest -m stress tests/stress $(PYTEST_ARGS)
+
+example-pdf: install
+	mkdir -p out
+	$(BIN)/kpa export sample_data/exemple-quartier-des-tisserands.json --pdf out/exemple-plan.pdf
+	@echo out/exemple-plan.pdf
+
+lint: install
+	$(BIN)/python -m mypy
+
+clean:
+	rm -rf $(VENV) out build dist *.egg-info

@@ -1,0 +1,134 @@
+"""The workbook a visitor works on, kept on disk as they type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpawidgets.errors import KpaError
+from kpawidgets.i18n import N_, normalize_language, set_language
+from kpawidgets.model.workbook import Workbook
+from kpawidgets.resources import example_workbook_path
+from kpawidgets.workspace import ConflictError, OpenWorkbook, Workspace, copy_into
+
+__all__ = ["SaveStatus", "WorkbookSession"]
+
+
+@dataclass(frozen=True)
+class SaveStatus:
+    """What the page says about saving: ``kind`` is ``saved``, ``error`` or ``conflict``."""
+
+    kind: str
+    message: str
+
+
+class WorkbookSession:
+    """One visitor's workbook: open it, save every change, report problems.
+
+    ``changed()`` is called by widgets after they updated ``workbook``; it saves at
+    once (saves take milliseconds), so a closed tab or a crash loses nothing.
+    A refused save keeps the edit in memory and in the page; the status says why.
+    """
+
+    def __init__(self, workspace: Workspace, lang: str = "fr") -> None:
+        self.workspace = workspace
+        self.lang = set_language(lang)
+        self.opened: OpenWorkbook | None = None
+        self.error: KpaError | None = None
+        self._status_listeners: list[Callable[[SaveStatus], None]] = []
+        self._workbook_listeners: list[Callable[[Workbook], None]] = []
+
+    # ------------------------------------------------------------- opening
+    @classmethod
+    def from_request(cls, params: dict[str, str], workspace: Workspace | None = None) -> WorkbookSession:
+        """The session a page's query parameters ask for (``workbook``, ``lang``)."""
+        session = cls(workspace or Workspace(), normalize_language(params.get("lang")))
+        name = params.get("workbook")
+        if name:
+            session.open(name)
+        return session
+
+    def open(self, name: str) -> bool:
+        """Open workbook *name*; on failure keep the error (shown by the page) and return False."""
+        try:
+            self.opened = self.workspace.open(name)
+            self.error = None
+        except KpaError as exc:
+            self.opened, self.error = None, exc
+            return False
+        self._notify_workbook()
+        return True
+
+    def open_example(self) -> str:
+        """Copy the example workbook into the workspace and open the copy; return its name."""
+        opened = copy_into(self.workspace, example_workbook_path())
+        self.opened, self.error = opened, None
+        self._notify_workbook()
+        return opened.name
+
+    @property
+    def workbook(self) -> Workbook | None:
+        return self.opened.workbook if self.opened else None
+
+    @property
+    def name(self) -> str | None:
+        return self.opened.name if self.opened else None
+
+    @property
+    def path(self) -> Path | None:
+        return self.opened.path if self.opened else None
+
+    # -------------------------------------------------------------- saving
+    def changed(self) -> bool:
+        """Save the workbook after an edit; return True when it reached the disk."""
+        if self.opened is None:
+            return False
+        try:
+            self.workspace.save(self.opened)
+        except ConflictError as exc:
+            self._status(SaveStatus("conflict", exc.message(self.lang)))
+            return False
+        except KpaError as exc:
+            self._status(SaveStatus("error", exc.message(self.lang)))
+            return False
+        self._status(SaveStatus("saved", N_("Enregistré")))
+        return True
+
+    def reload(self) -> None:
+        """Drop the edits in memory and read the file as it is on disk now."""
+        if self.opened is not None:
+            self.open(self.opened.name)
+
+    def keep_copy(self) -> str | None:
+        """Save the edits in memory as a new workbook (after a conflict); open it and return its name."""
+        if self.opened is None:
+            return None
+        workbook = self.opened.workbook.model_copy(deep=True)
+        workbook.identity.territory = f"{workbook.identity.territory} (copie)"
+        try:
+            self.opened = self.workspace.add(workbook)
+        except KpaError as exc:
+            self._status(SaveStatus("error", exc.message(self.lang)))
+            return None
+        self._status(SaveStatus("saved", N_("Copie enregistrée")))
+        self._notify_workbook()
+        return self.opened.name
+
+    # ------------------------------------------------------------ listeners
+    def on_status(self, callback: Callable[[SaveStatus], None]) -> None:
+        """Call *callback* after each save attempt."""
+        self._status_listeners.append(callback)
+
+    def on_workbook(self, callback: Callable[[Workbook], None]) -> None:
+        """Call *callback* when another workbook (or a reloaded one) replaces the current one."""
+        self._workbook_listeners.append(callback)
+
+    def _status(self, status: SaveStatus) -> None:
+        for callback in self._status_listeners:
+            callback(status)
+
+    def _notify_workbook(self) -> None:
+        if self.opened is not None:
+            for callback in self._workbook_listeners:
+                callback(self.opened.workbook)

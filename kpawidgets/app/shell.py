@@ -1,0 +1,156 @@
+"""The frame every page shares: navigation, language, workbook name, save status."""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+import ipywidgets as widgets
+
+from kpawidgets.app.session import SaveStatus, WorkbookSession
+from kpawidgets.errors import KpaError
+from kpawidgets.i18n import N_, _, translate
+
+__all__ = ["PAGES", "page_url", "PageShell", "guarded", "message_html", "esc"]
+
+log = logging.getLogger("kpawidgets")
+
+#: (notebook file, title message id) in navigation order.
+PAGES: list[tuple[str, str]] = [
+    ("00_accueil.ipynb", N_("Accueil")),
+    ("01_checklist.ipynb", N_("Check-list de lancement")),
+    ("02_budget.ipynb", N_("Budget année 1")),
+    ("03_plan.ipynb", N_("Plan de lancement")),
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def esc(text: object) -> str:
+    """Escape user text for HTML (quotes included)."""
+    return html.escape(str(text), quote=True)
+
+
+def page_url(page: str, workbook: str | None = None, lang: str = "fr") -> str:
+    """A link to another page (relative to ``/voila/render/``), keeping the workbook and language."""
+    params = {}
+    if workbook:
+        params["workbook"] = workbook
+    if lang != "fr":
+        params["lang"] = lang
+    return page + ("?" + urlencode(params) if params else "")
+
+
+def message_html(text: str, kind: str = "info") -> str:
+    """A banner (``info``, ``ok``, ``warning``, ``error``) with escaped text."""
+    return f'<div class="kpa-banner kpa-banner-{kind}" role="status">{esc(text)}</div>'
+
+
+def guarded(report: Callable[[str], None]) -> Callable[[F], F]:
+    """Decorate a widget callback so that no exception reaches the visitor as a traceback.
+
+    A :class:`KpaError` is shown as its message; anything else as a short apology,
+    with the traceback in the server's log only.
+    """
+
+    def decorate(callback: F) -> F:
+        @functools.wraps(callback)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return callback(*args, **kwargs)
+            except KpaError as exc:
+                report(exc.message())
+            except Exception:  # noqa: BLE001 - the visitor must never see a traceback
+                log.exception("widget callback failed")
+                print("kpawidgets: callback failed", file=sys.stderr)
+                report(_("Une erreur inattendue est survenue ; rien n'a été perdu. Rechargez la page si elle ne répond plus."))
+            return None
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+class PageShell(widgets.VBox):
+    """Header (title, navigation, language), a status line and the page's body.
+
+    The status line shows save results; after a conflict it offers « Recharger »
+    and « Garder une copie ».
+    """
+
+    def __init__(self, page: str, session: WorkbookSession, body: widgets.Widget | None = None) -> None:
+        self.page = page
+        self.session = session
+        self.header = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.status = widgets.HTML()
+        self.reload_button = widgets.Button(description=_("Recharger"), icon="", button_style="warning")
+        self.copy_button = widgets.Button(description=_("Garder une copie"), button_style="")
+        self.conflict_actions = widgets.HBox([self.reload_button, self.copy_button],
+                                             layout=widgets.Layout(display="none"))
+        self.body = widgets.Box([body] if body is not None else [], layout=widgets.Layout(width="100%"))
+        self.reload_button.on_click(guarded(self.show_error)(lambda _button: self._reload()))
+        self.copy_button.on_click(guarded(self.show_error)(lambda _button: self._keep_copy()))
+        session.on_status(self._on_status)
+        super().__init__([self.header, self.status, self.conflict_actions, self.body])
+        self.add_class("kpa-page")
+        self.render_header()
+
+    def set_body(self, body: widgets.Widget) -> None:
+        self.body.children = (body,)
+
+    def render_header(self) -> None:
+        """(Re)draw the navigation bar for the current workbook and language."""
+        lang = self.session.lang
+        name = self.session.name
+        links = []
+        for page, title in PAGES:
+            current = ' aria-current="page" class="kpa-nav-current"' if page == self.page else ""
+            links.append(f'<a href="{esc(page_url(page, name, lang))}"{current}>{esc(translate(title, lang))}</a>')
+        other = "en" if lang == "fr" else "fr"
+        switch = f'<a class="kpa-lang" href="{esc(page_url(self.page, name, other))}" lang="{other}">' \
+                 f'{"English" if other == "en" else "Français"}</a>'
+        territory = ""
+        if self.session.workbook is not None:
+            territory = f'<span class="kpa-territory">{esc(self.session.workbook.identity.territory)}</span>'
+        self.header.value = (
+            f'<header class="kpa-header"><div class="kpa-brand">Carnet KPA{territory}</div>'
+            f'<nav class="kpa-nav" aria-label="{esc(_("Pages"))}">{"".join(links)}{switch}</nav></header>'
+        )
+
+    def show_error(self, text: str) -> None:
+        self.status.value = message_html(text, "error")
+
+    def show_info(self, text: str, kind: str = "info") -> None:
+        self.status.value = message_html(text, kind)
+
+    def _on_status(self, status: SaveStatus) -> None:
+        if status.kind == "saved":
+            self.status.value = f'<div class="kpa-saved" role="status">✓ {esc(_(status.message))}</div>'
+            self.conflict_actions.layout.display = "none"
+        elif status.kind == "conflict":
+            self.status.value = message_html(status.message, "warning")
+            self.conflict_actions.layout.display = "flex"
+        else:
+            self.status.value = message_html(status.message, "error")
+
+    def _reload(self) -> None:
+        self.session.reload()
+        self.conflict_actions.layout.display = "none"
+        self.show_info(_("Carnet rechargé depuis le fichier."), "ok")
+        self.render_header()
+
+    def _keep_copy(self) -> None:
+        name = self.session.keep_copy()
+        if name:
+            self.conflict_actions.layout.display = "none"
+            url = page_url(self.page, name, self.session.lang)
+            self.status.value = (
+                f'<div class="kpa-banner kpa-banner-ok" role="status">{esc(_("Vos changements sont dans une copie :"))} '
+                f'<a href="{esc(url)}">{esc(self.session.workbook.identity.territory if self.session.workbook else name)}</a></div>'
+            )
+            self.render_header()

@@ -1,0 +1,1 @@
+"""Developer and workshop helpers run with ``python -m`` (example setup, benchmark)."""

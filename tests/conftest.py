@@ -1,0 +1,161 @@
+"""Shared fixtures: a workspace, a real Voilà server (``kpa serve``) and headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "sample_data" / "exemple-quartier-des-tisserands.json"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def workspace_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "workspace"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def example_path() -> Path:
+    return EXAMPLE
+
+
+class VoilaServer:
+    """A ``kpa serve`` process on 127.0.0.1 and a free port."""
+
+    def __init__(self, workspace: Path, log_path: Path) -> None:
+        self.workspace = workspace
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self._log = open(log_path, "wb")
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kpawidgets.cli", "serve", "--no-browser", "--port", str(self.port),
+             "--workspace", str(workspace)],
+            stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kpa serve exited: {self.log()}")
+            try:
+                urllib.request.urlopen(self.base + "/api/kernels", timeout=2).read()
+                return
+            except Exception:  # noqa: BLE001 - not up yet
+                time.sleep(0.3)
+        raise RuntimeError(f"kpa serve did not start: {self.log()}")
+
+    def url(self, notebook: str, query: str = "") -> str:
+        return f"{self.base}/voila/render/{notebook}" + (f"?{query}" if query else "")
+
+    def kernels(self) -> list[dict]:
+        import json
+
+        return json.loads(urllib.request.urlopen(self.base + "/api/kernels", timeout=5).read())
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log.close()
+
+
+@pytest.fixture(scope="module")
+def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
+    """One Voilà server per test module, on its own workspace holding the example workbook."""
+    folder = tmp_path_factory.mktemp("served")
+    workspace = folder / "workspace"
+    workspace.mkdir()
+    shutil.copy(EXAMPLE, workspace / EXAMPLE.name)
+    server = VoilaServer(workspace, folder / "voila.log")
+    yield server
+    server.stop()
+
+
+def chromium_path() -> str | None:
+    candidate = os.environ.get("KPA_CHROMIUM") or "/usr/bin/chromium"
+    return candidate if Path(candidate).exists() else shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Chromium driven by Playwright (the system's browser, never a download)."""
+    executable = chromium_path()
+    if executable is None or not Path(executable).exists():
+        if os.environ.get("KPA_REQUIRE_BROWSER") == "1":
+            pytest.fail("KPA_REQUIRE_BROWSER=1 but no Chromium at /usr/bin/chromium or $KPA_CHROMIUM")
+        pytest.skip("no Chromium found (install Debian's chromium or set KPA_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("KPA_REQUIRE_BROWSER") == "1":
+            raise
+        pytest.skip("playwright is not installed")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS, headless=True)
+        yield instance
+        instance.close()
+
+
+class OutsideRequests(list):
+    """URLs the page tried to load from anywhere but 127.0.0.1 (they are blocked)."""
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    """A 1280×720 page that blocks and records every request leaving 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")  # type: ignore[attr-defined]
+    outside = OutsideRequests()
+
+    def guard(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    tab.outside_requests = outside  # type: ignore[attr-defined]
+    yield tab
+    context.close()
+
+
+def wait_rendered(tab: object, timeout: float = 60_000) -> None:
+    """Wait until Voilà has run the notebook and the page's widgets are on screen."""
+    tab.wait_for_selector(".kpa-page", state="visible", timeout=timeout)  # type: ignore[attr-defined]
+    tab.wait_for_load_state("networkidle", timeout=timeout)  # type: ignore[attr-defined]
+
+
+def screenshot_dir() -> Path:
+    folder = Path(os.environ.get("KPA_SCREENSHOTS", ROOT / "out" / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
