@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,8 @@ class WorkbookSession:
     @classmethod
     def from_request(cls, params: dict[str, str], workspace: Workspace | None = None) -> WorkbookSession:
         """The session a page's query parameters ask for (``workbook``, ``lang``)."""
-        session = cls(workspace or Workspace(), normalize_language(params.get("lang")))
+        lang = params.get("lang") or os.environ.get("KPA_LANG") or "fr"
+        session = cls(workspace or Workspace(), normalize_language(lang))
         name = params.get("workbook")
         if name:
             session.open(name)
