@@ -387,7 +387,7 @@ class Workspace:
                     pass
 
     def _save_error(self, exc: OSError) -> SaveError:
-        if exc.errno == errno.ENOSPC:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):  # EFBIG: a file size limit
             return SaveError("Enregistrement impossible : le disque est plein. La dernière version enregistrée est intacte ; "
                              "vos saisies restent dans la page.")
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
