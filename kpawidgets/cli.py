@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kpawidgets.errors import KpaError
-from kpawidgets.i18n import _, normalize_language, set_language
+from kpawidgets.i18n import _, get_language, normalize_language, set_language
 from kpawidgets.model.workbook import Workbook, WorkbookError, load_workbook_text, workbook_json_schema
 from kpawidgets.resources import notebooks_dir, templates_dir
 from kpawidgets.workspace import SUFFIX, Workspace
@@ -118,7 +118,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         if errors:
             for line in errors:
-                print(f"{_('Erreur')} : {line}")
+                print(_("Erreur : {message}").format(message=line))
         else:
             print(_("Carnet valide : {territory} (format {version}).").format(
                 territory=report["territory"], version=report["schema_version"]))
@@ -233,11 +233,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 # -------------------------------------------------------------------- parser
+#: argparse's own texts are English; French speakers get them in French.
+_ARGPARSE_FR = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments inconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (possibles : %(choices)s)",
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "expected one argument": "une valeur est attendue",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s peut être %(matches)s",
+}
+
+
+def _argparse_text(message: str) -> str:
+    return _ARGPARSE_FR.get(message, message) if get_language() == "fr" else message
+
+
+argparse._ = _argparse_text  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one ``Erreur : …`` line."""
 
     def error(self, message: str) -> Any:  # type: ignore[override]
-        self.exit(2, f"{_('Erreur')} : {message}\n{_('Aide')} : {self.prog} --help\n")
+        self.exit(2, _("Erreur : {message} (aide : {command} --help)").format(message=message, command=self.prog) + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -310,12 +332,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except KpaError as exc:
-        print(f"{_('Erreur')} : {exc.message()}", file=sys.stderr)
+        print(_("Erreur : {message}").format(message=exc.message()), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
-        print(f"{_('Erreur')} : {exc.strerror or exc}", file=sys.stderr)
+        print(_("Erreur : {message}").format(message=exc.strerror or exc), file=sys.stderr)
         return 1
 
 

@@ -36,6 +36,10 @@ _KPA_FACTS = [
                                                   "et des compétences de chacun·e.")),
 ]
 
+_KPA_LEAD = N_("Un KPA est une coopérative d’habitant·es qui vendent ensemble des services, portée par une "
+               "coopérative d’activité et d’emploi. KPA-Cité, programme d’éducation populaire à l’économie, aide un "
+               "quartier à la lancer : on se donne le droit d’essayer, d’apprendre et de faire ensemble.")
+
 _ICONS = {
     "people": '<circle cx="9" cy="8" r="3.2"/><circle cx="17" cy="9" r="2.6"/><path d="M3 20c0-3.6 2.7-6 6-6s6 2.4 6 6"/>'
               '<path d="M14.5 14.6c.8-.4 1.6-.6 2.5-.6 2.6 0 4.5 2 4.5 5"/>',
@@ -58,10 +62,7 @@ def presentation_html() -> str:
     )
     return (
         f'<section class="kpa-hero"><h1>{esc(_("Lancer une coopérative de quartier"))}</h1>'
-        f'<p class="kpa-lead">{esc(_("Un KPA est une coopérative d’habitant·es qui vendent ensemble des services, "
-                                       "portée par une coopérative d’activité et d’emploi. KPA-Cité, programme "
-                                       "d’éducation populaire à l’économie, aide un quartier à la lancer : "
-                                       "on se donne le droit d’essayer, d’apprendre et de faire ensemble."))}</p>'
+        f'<p class="kpa-lead">{esc(_(_KPA_LEAD))}</p>'
         f'<div class="kpa-facts">{cards}</div></section>'
     )
 
@@ -72,7 +73,7 @@ def _bar_rows(kpas: list[NetworkKpa], value_of: object, formatter: object) -> st
     rows = []
     for kpa, value in values:
         if value is None:
-            bar, label = "", f'<span class="kpa-muted">{esc(_("pas encore de chiffre"))}</span>'
+            bar, label = "", f'<span class="kpa-muted" title="{esc(_("pas encore de chiffre"))}">—</span>'
         else:
             width = max(2.0, 100.0 * float(value) / top)
             bar = f'<span class="kpa-bar" style="width:{width:.1f}%"></span>'

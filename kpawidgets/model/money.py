@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from kpawidgets.errors import KpaError
+from kpawidgets.i18n import N_
 
 __all__ = ["CENT", "MAX_AMOUNT", "Money", "AmountError", "parse_amount", "to_money", "ZERO"]
 
@@ -49,7 +50,7 @@ def to_money(value: object) -> Decimal:
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
-_NOT_A_NUMBER = "« {value} » n'est pas un montant : tapez des chiffres, par exemple 1 234,56."
+_NOT_A_NUMBER = N_("« {value} » n'est pas un montant : tapez des chiffres, par exemple 1 234,56.")
 
 
 def _normalize_separators(text: str) -> str | None:

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from kpawidgets.i18n import N_
 from kpawidgets.resources import sample_data_dir
 
 __all__ = ["NetworkKpa", "REFERENCE_DATE", "load_network", "network_csv_path"]
@@ -96,3 +97,7 @@ def load_network(path: Path | None = None) -> tuple[NetworkKpa, ...]:
             other_figures=_items(row["autres_chiffres"]),
         ))
     return tuple(kpas)
+
+
+#: The deck's own words used in ``depuis_precision``, marked for the catalogs.
+DECK_WORDS = (N_("l’été 2018"), N_("redémarrage le 15 avril 2019"))

@@ -32,7 +32,7 @@ def main() -> int:
     try:
         name = install_example(Workspace(args.workspace))
     except KpaError as exc:
-        print(f"{_('Erreur')} : {exc.message()}", file=sys.stderr)
+        print(_("Erreur : {message}").format(message=exc.message()), file=sys.stderr)
         return 1
     print(name)
     return 0
