@@ -1,0 +1,287 @@
+"""Budget spreadsheets: xlsx/CSV export read back, import of good and bad files (issue 4)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook as XlsxBook
+from openpyxl import load_workbook
+
+from kpawidgets import spreadsheets as sp
+from kpawidgets.cli import main
+from kpawidgets.i18n import use_language
+from kpawidgets.model import budget as b
+from kpawidgets.model.workbook import load_workbook_text
+from tests.test_budget_model import hand_workbook
+
+D = Decimal
+
+
+# ------------------------------------------------------------------ a tiny formula evaluator
+def evaluate(sheet, ref: str, seen: tuple[str, ...] = ()) -> Decimal:
+    """The value of a cell, computing the formulas the export writes (+, -, SUM, MIN)."""
+    value = sheet[ref].value
+    if value is None:
+        return D(0)
+    if isinstance(value, (int, float)):
+        return D(repr(value)).quantize(D("0.01"))
+    if isinstance(value, str) and value.startswith("="):
+        assert ref not in seen, f"cycle at {ref}"
+        expr = value[1:]
+
+        def cells(range_text: str) -> list[Decimal]:
+            first, last = range_text.split(":")
+            col = first[0]
+            return [evaluate(sheet, f"{col}{n}", seen + (ref,)) for n in range(int(first[1:]), int(last[1:]) + 1)]
+
+        match = re.fullmatch(r"(SUM|MIN)\(([A-Z]+\d+:[A-Z]+\d+)\)", expr)
+        if match:
+            values = cells(match.group(2))
+            return sum(values, D(0)) if match.group(1) == "SUM" else min(values)
+        total = D(0)
+        for sign, cell in re.findall(r"([+-]?)([A-Z]+\d+)", expr):
+            total += -evaluate(sheet, cell, seen + (ref,)) if sign == "-" else evaluate(sheet, cell, seen + (ref,))
+        assert re.fullmatch(r"[A-Z]+\d+([+-][A-Z]+\d+)*", expr), expr
+        return total
+    raise AssertionError(f"{ref} holds text {value!r}")
+
+
+def find_row(sheet, label: str, column: str = "B") -> int:
+    for row in range(1, sheet.max_row + 1):
+        if str(sheet[f"{column}{row}"].value or "").strip() == label:
+            return row
+    raise AssertionError(f"no row {label!r}")
+
+
+# ------------------------------------------------------------------ export
+def test_xlsx_export_matches_the_page_to_the_cent() -> None:
+    wb = hand_workbook()
+    totals = b.budget_totals(wb)
+    cash = b.monthly_cash(wb)
+    with use_language("fr"):
+        book = load_workbook(io.BytesIO(sp.budget_xlsx(wb)))
+    assert book.sheetnames == ["Budget Cerfa", "Financeurs", "Trésorerie", "Lignes"]
+    sheet = book["Budget Cerfa"]
+    assert evaluate(sheet, f"C{find_row(sheet, 'TOTAL DES CHARGES')}") == totals.charges == D("19447.51")
+    assert evaluate(sheet, f"C{find_row(sheet, 'TOTAL DES PRODUITS')}") == totals.produits == D("19150.00")
+    result_row = find_row(sheet, "Résultat (produits − charges) : négatif = ressources manquantes")
+    assert evaluate(sheet, f"C{result_row}") == totals.balance == D("-297.51")
+    assert evaluate(sheet, f"C{find_row(sheet, 'Total des emplois (86)')}") == totals.in_kind
+    assert evaluate(sheet, f"C{find_row(sheet, 'Total des contributions (87)')}") == totals.in_kind
+    for group in ("62", "64", "74"):
+        row = find_row(sheet, group, column="A")
+        assert evaluate(sheet, f"C{row}") == totals.by_account[group]
+    commune = find_row(sheet, "Commune(s)")
+    assert evaluate(sheet, f"C{commune}") == D("5000")
+
+    funders = book["Financeurs"]
+    names = [funders[f"A{r}"].value for r in range(2, 8)]
+    assert names == ["Ville", "Département", "CAF", "FSE+", "Fondation", "Région"]
+    assert funders["D7"].value == "refusé" and funders["H5"].value == 18
+
+    cash_sheet = book["Trésorerie"]
+    assert cash_sheet["A3"].value == "mars 2027"
+    balances = [evaluate(cash_sheet, f"F{r}") for r in range(3, 3 + len(cash.months))]
+    assert balances == [m.balance for m in cash.months]
+    assert evaluate(cash_sheet, f"F{find_row(cash_sheet, 'Point le plus bas', 'A')}") == cash.lowest == D("-4284.86")
+
+
+def test_xlsx_in_english() -> None:
+    with use_language("en"):
+        book = load_workbook(io.BytesIO(sp.budget_xlsx(hand_workbook())))
+    assert book.sheetnames[:3] == ["Cerfa budget", "Funders", "Cash flow"]
+    assert book["Funders"]["D2"].value == "voted / notified"
+
+
+def test_formula_like_text_is_written_as_text() -> None:
+    wb = hand_workbook()
+    wb.budget.lines[0].label = "=HYPERLINK(\"http://x\";\"clic\")"
+    wb.budget.lines[1].label = "@SUM(A1)"
+    data = sp.budget_xlsx(wb)
+    book = load_workbook(io.BytesIO(data))
+    lines = book["Lignes"]
+    assert lines["B2"].value == wb.budget.lines[0].label and lines["B2"].data_type == "s"
+    assert lines["B2"].quotePrefix
+    cerfa = book["Budget Cerfa"]
+    assert all(not str(c.value).startswith("=HYPERLINK") for row in cerfa.iter_rows() for c in row if c.data_type == "f")
+    text = sp.budget_csv(wb)
+    assert text.startswith("\ufeff") and "'=HYPERLINK" in text and "'@SUM(A1)" in text
+    again = sp.parse_import("x.csv", text.encode("utf-8"))
+    assert again.lines[0].label == wb.budget.lines[0].label and again.lines[1].label == "@SUM(A1)"
+
+
+def test_csv_export_round_trips() -> None:
+    wb = hand_workbook()
+    result = sp.parse_import("budget.csv", sp.budget_csv(wb).encode("utf-8"))
+    assert result.clean
+    # 641, 645, the partner's and the volunteer's time in kind, laptop, barnum, sales, CAE.
+    assert result.calculated == 8
+    strip = lambda line: line.model_dump(exclude={"id", "deadline", "answer_date", "assume_no"})  # noqa: E731
+    assert [strip(x) for x in result.lines] == [strip(x) for x in wb.budget.lines]
+
+
+def test_xlsx_export_round_trips_through_import() -> None:
+    wb = hand_workbook()
+    result = sp.parse_import("budget.xlsx", sp.budget_xlsx(wb))
+    assert result.clean and len(result.lines) == len(wb.budget.lines)
+    assert sum(x.amount for x in result.lines) == sum(x.amount for x in wb.budget.lines)
+
+
+# ------------------------------------------------------------------ import: good files
+GOOD_SEMICOLON = (
+    "\ufeffCompte;Libellé;Montant;Financeur;Statut;avance_pct;avance_mois;solde_mois\r\n"
+    "606;Matières premières;1 234,56;;;;;\r\n"
+    "613;Location salle;\"2 400,00 €\";;;;;\r\n"
+    "74;Subvention ville;12 000;Ville de Lys;voté;50;2;11\r\n"
+    "74;Fonds social européen;4 000;FSE+;Demandé;30;6;20\r\n"
+    "\r\n"
+    "758;Mécénat local;500;;;;;\r\n"
+)
+
+
+def test_import_semicolon_bom_decimal_comma() -> None:
+    result = sp.parse_import("lignes.csv", GOOD_SEMICOLON.encode("utf-8"))
+    assert result.clean, [p.message("fr") for p in result.problems]
+    first, rent, city, fse, gift = result.lines
+    assert (first.account, first.amount) == ("606", D("1234.56"))
+    assert rent.amount == D("2400.00")
+    assert (city.funder, city.status, city.subline, city.advance_pct, city.advance_month, city.balance_month) == (
+        "Ville de Lys", "vote", "commune", D("50"), 2, 11)
+    assert (fse.subline, fse.status, fse.balance_month) == ("europe", "demande", 20)
+    assert not gift.is_funder
+
+
+def test_import_comma_separated_without_bom() -> None:
+    text = "compte,libelle,montant\n606,Fournitures,\"1,234.50\"\n622,\"Formation, 3 jours\",900\n"
+    result = sp.parse_import("l.csv", text.encode("utf-8"))
+    assert result.clean
+    assert [(x.label, x.amount) for x in result.lines] == [("Fournitures", D("1234.50")), ("Formation, 3 jours", D("900"))]
+
+
+def test_import_xlsx_file() -> None:
+    book = XlsxBook()
+    sheet = book.active
+    sheet.append(["compte", "libelle", "montant", "financeur", "statut"])
+    sheet.append([606, "Matériel", 1234.56, None, None])
+    sheet.append(["74", "CAF", "2 000,00", "CAF du Nord", "envisagé"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = sp.parse_import("l.xlsx", buffer.getvalue())
+    assert result.clean
+    assert [(x.account, x.amount) for x in result.lines] == [("606", D("1234.56")), ("74", D("2000.00"))]
+    assert result.lines[1].subline == "social"
+
+
+# ------------------------------------------------------------------ import: bad files
+BAD = (
+    "compte;libelle;montant;financeur;statut;avance_pct;avance_mois;solde_mois;sous_ligne\n"
+    "606;Bon;100;;;;;;\n"                         # 2 ok
+    ";Sans compte;100;;;;;;\n"                    # 3 empty account
+    "999;Compte inconnu;100;;;;;;\n"              # 4 unknown account
+    "871;Contrepartie;100;;;;;;\n"                # 5 87 is derived
+    "606;;100;;;;;;\n"                            # 6 empty label
+    "606;" + "x" * 201 + ";100;;;;;;\n"           # 7 label too long
+    "606;Abrégé;12k;;;;;;\n"                      # 8 12k
+    "606;Négatif;-50;;;;;;\n"                     # 9 negative
+    "606;Vide;;;;;;;\n"                           # 10 empty amount
+    "606;Avec financeur;100;Ville;voté;;;;\n"     # 11 funder columns on a charge
+    "74;Statut;100;Ville;peut-être;;;;\n"         # 12 unknown status
+    "74;Avance;100;Ville;demandé;150;;;\n"        # 13 advance % out of range
+    "74;Mois;100;Ville;demandé;50;0;40\n"         # 14 months out of range (twice)
+    "74;Ordre;100;Ville;demandé;50;8;3\n"         # 15 balance before advance
+    "74;Sous-ligne;100;Ville;demandé;;;;planète\n"  # 16 unknown sub-line
+    "606;Trop;100;;;;;;;;en plus\n"               # 17 too many columns
+    "606;Montant texte;douze euros;;;;;;\n"       # 18 not a number
+)
+
+
+def test_every_rejection_reason_with_its_line_number() -> None:
+    result = sp.parse_import("bad.csv", BAD.encode("utf-8"))
+    messages: dict[int, str] = {}
+    for problem in result.problems:
+        messages[problem.line] = (messages.get(problem.line, "") + " " + problem.message("fr")).strip()
+    assert len(result.lines) == 1
+    expected = {
+        3: "le compte est vide", 4: "compte « 999 » inconnu", 5: "les contributions 87 se déduisent",
+        6: "le libellé est vide", 7: "dépasse 200 caractères", 8: "12 000 au lieu de 12k",
+        9: "ne peut pas être négatif", 10: "le montant est vide", 11: "ne valent que pour les comptes 74 et 75",
+        12: "statut « peut-être » inconnu", 13: "avance_pct « 150 »", 14: "avance_mois « 0 »",
+        15: "le solde (mois 3) ne peut pas arriver avant l'avance (mois 8)", 16: "sous-ligne « planète » inconnue",
+        17: "11 colonnes au lieu de 9", 18: "n'est pas un montant",
+    }
+    for line, words in expected.items():
+        assert line in messages, f"line {line} not reported"
+        assert words.lower() in messages[line].lower(), messages[line]
+        assert messages[line].startswith(f"ligne {line} : ")
+    assert "solde_mois « 40 »" in " ".join(p.message("fr") for p in result.problems if p.line == 14)
+    assert set(messages) == set(expected)
+    english = [p.message("en") for p in result.problems]
+    assert all(m.startswith("line ") for m in english)
+
+
+def test_nothing_imported_until_clean_unless_skipping() -> None:
+    wb = hand_workbook()
+    before = list(wb.budget.lines)
+    result = sp.parse_import("bad.csv", BAD.encode("utf-8"))
+    with pytest.raises(sp.SpreadsheetError):
+        sp.apply_import(wb, result)
+    assert wb.budget.lines == before
+    assert sp.apply_import(wb, result, skip_bad_rows=True) == 1
+    assert wb.budget.lines[-1].label == "Bon"
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("x.csv", "compte;montant\n606;100\n".encode(), "Colonnes manquantes : libelle"),
+    ("x.csv", "compte;libelle;montant\n606;Électricité;100\n".encode("latin-1"), "UTF-8"),
+    ("x.csv", b"", "vide"),
+    ("x.csv", b"   \n", "vide"),
+    ("x.ods", b"whatever", "Format non reconnu"),
+    ("x.xlsx", b"PK\x03\x04 not a real zip", ".xlsx lisible"),
+    ("x.csv", b"compte;libelle;montant\n\x00\x01", "binaires"),
+])
+def test_unusable_files(name: str, data: bytes, words: str) -> None:
+    with pytest.raises(sp.SpreadsheetError) as info:
+        sp.parse_import(name, data)
+    assert words in info.value.message("fr")
+
+
+# ------------------------------------------------------------------ CLI
+def test_cli_import_and_export(tmp_path: Path, example_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    shutil.copy(example_path, workspace / example_path.name)
+    name = example_path.stem
+    bad = tmp_path / "bad.csv"
+    bad.write_text(BAD, encoding="utf-8")
+    before = (workspace / example_path.name).read_bytes()
+    assert main(["import", name, str(bad), "--workspace", str(workspace)]) == 1
+    err = capsys.readouterr().err
+    assert "ligne 3 : le compte est vide." in err and "rien n'a été importé" in err
+    assert (workspace / example_path.name).read_bytes() == before
+    assert main(["import", name, str(bad), "--skip-bad-rows", "--workspace", str(workspace)]) == 0
+    saved = load_workbook_text((workspace / example_path.name).read_bytes())
+    assert saved.budget.lines[-1].label == "Bon"
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD_SEMICOLON, encoding="utf-8")
+    assert main(["import", str(workspace / example_path.name), str(good)]) == 0
+    saved = load_workbook_text((workspace / example_path.name).read_bytes())
+    assert saved.budget.lines[-1].label == "Mécénat local"
+
+    out_xlsx, out_csv = tmp_path / "b.xlsx", tmp_path / "b.csv"
+    assert main(["export", name, "--xlsx", str(out_xlsx), "--csv", str(out_csv), "--workspace", str(workspace)]) == 0
+    sheet = load_workbook(out_xlsx)["Budget Cerfa"]
+    assert evaluate(sheet, f"C{find_row(sheet, 'TOTAL DES CHARGES')}") == b.budget_totals(saved).charges
+    assert out_csv.read_bytes().startswith(b"\xef\xbb\xbfcompte;libelle;montant")
+
+
+def test_cli_check_json_has_budget_keys(tmp_path: Path, example_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(example_path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["charges_total"] == "39924.50" and report["funding_gap"] == "1439.50"
+    assert report["cash_min_month"] == "2027-12" and isinstance(report["coverage_secured_pct"], float)
