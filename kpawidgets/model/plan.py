@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from kpawidgets.i18n import N_, format_date, translate
+from kpawidgets.i18n import N_, format_date, format_month, get_language, translate, use_language
 from kpawidgets.model.base import KpaModel
 
 __all__ = [
@@ -157,6 +157,12 @@ class Step:
     prepares: str | None = None
     #: placeholders of a generated title (its msgid has ``{funder}``…)
     params: dict[str, str] = field(default_factory=dict)
+    #: what to do next (from the checklist), in the current language
+    detail: str = ""
+    #: steps sharing a lane share a row of the Gantt chart (a funder's deadline, answer, payments)
+    lane: str | None = None
+    #: for funding steps: ``deadline``, ``answer``, ``advance``, ``balance``
+    mark: str = ""
 
     @property
     def days(self) -> int:
@@ -244,83 +250,144 @@ def standard_steps(launch: dt.date, year_start: dt.date | None = None) -> list[S
 
 
 # ------------------------------------------------- checklist and budget
-def _checklist_steps(workbook: Any, launch: dt.date | None) -> list[Step]:
-    """Actions from the checklist: what is not acquired yet, with owner and due date."""
-    try:
-        from kpawidgets.model import checklist as checklist_module
-    except ImportError:  # pragma: no cover - the module always exists
-        return []
-    next_actions = getattr(checklist_module, "next_actions", None)
-    if next_actions is None:
-        return []
-    steps: list[Step] = []
-    try:
-        actions = list(next_actions(workbook.checklist))
-    except Exception:  # noqa: BLE001 - a half-written checklist must not break the plan
-        return []
-    for index, action in enumerate(actions):
-        title = str(_field(action, "title", "label", "text") or "")
-        if not title:
-            continue
-        due = _field(action, "due", "due_date", "deadline")
-        if not isinstance(due, dt.date):
-            if launch is None:
+#: Ingredient of the checklist → key of the standard step that carries it.
+INGREDIENT_STEPS = {"venue": "venue", "equipment": "equipment", "group": "info", "host": "host",
+                    "team": "team", "partners": "partners"}
+#: Support-path session of the checklist → key of the standard step it dates.
+SUPPORT_STEP_KEYS = {"micro": "micro", "training_1": "training1", "training_2": "training2"}
+
+
+def _ingredient_steps(launch: dt.date) -> list[Step]:
+    """Standard steps for the two ingredients that have no natural calendar step."""
+    return [
+        Step("team", N_("Réunir l'équipe d'accompagnement (1,5 ETP)"), "team", _weeks(launch, -14), _weeks(launch, -6),
+             prepares="launch"),
+        Step("partners", N_("Mobiliser les partenaires : clients, financeurs, relais"), "partners",
+             _weeks(launch, -20), _weeks(launch, -4), prepares="launch"),
+    ]
+
+
+def _apply_checklist(steps: list[Step], workbook: Any, launch: dt.date | None) -> list[Step]:
+    """Owners, due dates and « acquis » from the checklist's ingredients; dates of the support path.
+
+    An ingredient not acquired yet is an action: its step ends on the ingredient's due date
+    and says what to do next (the first of the checklist's next actions, and how many remain).
+    """
+    checklist = getattr(workbook, "checklist", None)
+    ingredients = getattr(checklist, "ingredients", None)
+    by_key = {step.key: step for step in steps}
+    extra: list[Step] = []
+    if ingredients is not None and hasattr(ingredients, "get"):
+        actions_by_section: dict[str, list[Any]] = {}
+        try:
+            from kpawidgets.model.checklist import next_actions
+
+            for action in next_actions(checklist, launch):  # type: ignore[arg-type]
+                actions_by_section.setdefault(str(action.section), []).append(action)
+        except Exception:  # noqa: BLE001 - a checklist problem must not break the plan
+            actions_by_section = {}
+        for name, key in INGREDIENT_STEPS.items():
+            try:
+                state = ingredients.get(name)
+            except (AttributeError, KeyError):
                 continue
-            due = _weeks(launch, -2)
-        key = str(_field(action, "key", "id") or f"action-{index}")
-        kind = str(_field(action, "ingredient", "kind") or "action")
-        steps.append(Step(
-            key=f"checklist:{key}", title=title, kind=kind if kind in STEP_KINDS else "action",
-            start=due, end=due, source="checklist", owner=str(_field(action, "owner") or ""),
-            milestone=True, prepares="launch",
-        ))
-    return steps
+            step = by_key.get(key)
+            due = getattr(state, "due", None)
+            if step is None:
+                if not isinstance(due, dt.date):
+                    continue
+                step = Step(key, {"team": N_("Réunir l'équipe d'accompagnement (1,5 ETP)"),
+                                  "partners": N_("Mobiliser les partenaires : clients, financeurs, relais")}.get(
+                                      key, key), key if key in STEP_KINDS else "action", due, due)
+                extra.append(step)
+            step.source = "standard"
+            step.owner = str(getattr(state, "owner", "") or "")
+            step.done = getattr(state, "status", "") == "done"
+            if isinstance(due, dt.date):
+                step.end = due
+                step.start = min(step.start, due)
+            remaining = actions_by_section.get(name, [])
+            if remaining and not step.done:
+                first = remaining[0].text()
+                step.detail = first if len(remaining) == 1 else translate(
+                    N_("{action} (et {count} autre(s) action(s))")).format(action=first, count=len(remaining) - 1)
+    support = getattr(checklist, "support", None)
+    if support is not None and hasattr(support, "get"):
+        for session_name, key in SUPPORT_STEP_KEYS.items():
+            session = support.get(session_name)
+            step = by_key.get(key)
+            if session is None or session.start is None:
+                continue
+            end = session.start + dt.timedelta(days=max(int(session.days), 1) - 1)
+            if step is None:
+                step = Step(key, {"micro": N_("Micro-accompagnement KPA-Cité (3 jours)"),
+                                  "training1": N_("1re session de formation KPA-Cité (3 jours)"),
+                                  "training2": N_("2e session de formation KPA-Cité (3 jours)")}[key],
+                            "training", session.start, end, prepares="launch" if key != "training2" else None)
+                extra.append(step)
+            step.start, step.end, step.done = session.start, end, bool(session.done)
+        custom = support.get("custom")
+        if custom is not None and custom.start is not None:
+            extra.append(Step("support_custom", N_("Début de l'accompagnement sur mesure KPA-Cité"), "training",
+                              custom.start, custom.start + dt.timedelta(days=max(int(custom.days), 1) - 1),
+                              done=bool(custom.done), milestone=not custom.days or custom.days <= 1))
+    return steps + extra
 
 
-def _field(item: Any, *names: str) -> Any:
-    for name in names:
-        if isinstance(item, dict) and name in item:
-            return item[name]
-        if hasattr(item, name):
-            return getattr(item, name)
-    return None
+_FUNDING_TITLES = {
+    "deadline": N_("Dépôt de la demande : {funder}"),
+    "answer": N_("Réponse attendue : {funder}"),
+    "advance": N_("Versement attendu : {funder}"),
+    "balance": N_("Solde attendu : {funder}"),
+}
+_APPLIED = ("demande", "vote", "verse", "refuse")
+_ANSWERED = ("vote", "verse", "refuse")
 
 
-def _budget_steps(workbook: Any, launch: dt.date | None) -> tuple[list[Step], list[tuple[Step, dt.date, str]]]:
-    """Funding steps from the budget's funders, and (answer step, date money needed, funder) pairs."""
-    budget = workbook.budget
-    funders = getattr(budget, "funders", None) or []
+@dataclass(frozen=True)
+class _FundingCheck:
+    answer_key: str
+    deadline_key: str | None
+    funder: str
+    needed: dt.date | None
+    status: str
+
+
+def _budget_steps(workbook: Any) -> tuple[list[Step], list[_FundingCheck]]:
+    """Funding steps from the budget's funder lines (deadlines, expected answers, payments).
+
+    Uses :func:`kpawidgets.model.budget.funding_calendar`; a funder's events share one
+    row of the Gantt chart (``lane``). Payments are « done » once the line is « versé »,
+    deadlines once applied, answers once voted.
+    """
+    try:
+        from kpawidgets.model import budget as budget_module
+
+        calendar = getattr(budget_module, "funding_calendar")(workbook)
+    except Exception:  # noqa: BLE001 - no budget (or a half-written one) gives no funding steps
+        return [], []
     steps: list[Step] = []
-    checks: list[tuple[Step, dt.date, str]] = []
-    for index, funder in enumerate(funders):
-        name = str(_field(funder, "name", "label") or "")
-        key = str(_field(funder, "id", "key") or index)
-        status = str(_field(funder, "status") or "")
-        deadline = _field(funder, "application_deadline", "deadline", "applied_on", "application_date")
-        answer = _field(funder, "answer_expected", "expected_answer", "decision_expected", "answer_date", "decision_date")
-        if isinstance(deadline, dt.date):
-            steps.append(Step(f"budget:{key}:apply", N_("Dépôt de la demande : {funder}"), "funding", deadline,
-                              deadline, source="budget", milestone=True, params={"funder": name}))
-            steps[-1].done = status not in ("", "envisage", "envisagé", "planned", "considered")
-        answer_step: Step | None = None
-        if isinstance(answer, dt.date):
-            answer_step = Step(f"budget:{key}:answer", N_("Réponse attendue : {funder}"), "funding", answer, answer,
-                               source="budget", milestone=True, params={"funder": name})
-            answer_step.done = status in ("vote", "voté", "notifie", "notifié", "verse", "versé", "voted",
-                                          "notified", "paid", "refuse", "refusé", "refused")
-            steps.append(answer_step)
-        payments = _field(funder, "payments", "schedule", "payment_schedule") or []
-        pay_dates: list[dt.date] = []
-        for p_index, payment in enumerate(payments):
-            when = _field(payment, "date", "month", "when")
-            if isinstance(when, dt.date):
-                pay_dates.append(when)
-                steps.append(Step(f"budget:{key}:pay{p_index}", N_("Versement attendu : {funder}"), "funding", when,
-                                  when, source="budget", milestone=True, params={"funder": name}))
-        if answer_step is not None and not answer_step.done:
-            needed_candidates = [d for d in pay_dates] + ([launch] if launch else [])
-            if needed_candidates:
-                checks.append((answer_step, min(needed_candidates), name))
+    firsts: dict[str, dict[str, Any]] = {}
+    for event in calendar:
+        line_id = str(event.line_id)
+        kind = str(event.kind)
+        status = str(event.status)
+        index = sum(1 for s in steps if s.lane == f"funder:{line_id}" and s.key.endswith(kind))
+        key = f"budget:{line_id}:{kind}" + (f"{index}" if index else "")
+        done = (status in _APPLIED if kind == "deadline" else status in _ANSWERED if kind == "answer"
+                else status == "verse")
+        step = Step(key, _FUNDING_TITLES.get(kind, _FUNDING_TITLES["answer"]), "funding", event.date, event.date,
+                    source="budget", milestone=True, done=done, params={"funder": str(event.funder)},
+                    lane=f"funder:{line_id}", mark=kind)
+        steps.append(step)
+        info = firsts.setdefault(line_id, {"funder": str(event.funder), "status": status})
+        info.setdefault(kind, key)
+        if kind in ("advance", "balance"):
+            info["needed"] = min(info.get("needed", event.date), event.date)
+    checks = [
+        _FundingCheck(info["answer"], info.get("deadline"), info["funder"], info.get("needed"), info["status"])
+        for info in firsts.values() if "answer" in info
+    ]
     return steps, checks
 
 
@@ -334,17 +401,26 @@ def _title(step: Step, lang: str | None) -> str:
 
 # ------------------------------------------------------------- the build
 def build_timeline(workbook: Any, today: dt.date | None = None, lang: str | None = None) -> Timeline:
-    """The workbook's timeline: generated steps with the person's changes, sorted, and warnings."""
-    today = today or dt.date.today()
+    """The workbook's timeline: generated steps with the person's changes, sorted, and warnings.
+
+    Titles and warnings are in *lang* (default: the current language); *today* decides
+    whether the launch date is in the past.
+    """
+    with use_language(lang or get_language()) as code:
+        return _build_timeline(workbook, today or dt.date.today(), code)
+
+
+def _build_timeline(workbook: Any, today: dt.date, lang: str) -> Timeline:
     launch: dt.date | None = workbook.identity.launch_date
     plan: Plan = workbook.plan
     generated: list[Step] = []
     if launch is not None:
-        year_start = getattr(workbook.budget, "year_start", None) or getattr(workbook.budget, "start", None)
+        year_start = getattr(workbook.budget, "start_month", None)
         generated.extend(standard_steps(launch, year_start if isinstance(year_start, dt.date) else None))
-    generated.extend(_checklist_steps(workbook, launch))
-    budget_steps, funding_checks = _budget_steps(workbook, launch)
-    if launch is not None and not any(s.key.endswith(":apply") for s in budget_steps):
+        generated.extend(_ingredient_steps(launch))
+    generated = _apply_checklist(generated, workbook, launch)
+    budget_steps, funding_checks = _budget_steps(workbook)
+    if launch is not None and not any(s.mark == "deadline" for s in budget_steps):
         generated.append(Step("funding", N_("Déposer les demandes de financement"), "funding",
                               _weeks(launch, -24), _weeks(launch, -14), prepares="launch"))
     generated.extend(budget_steps)
@@ -382,7 +458,7 @@ def build_timeline(workbook: Any, today: dt.date | None = None, lang: str | None
 
 
 def _warnings(timeline: Timeline, launch: dt.date | None, today: dt.date,
-              funding_checks: list[tuple[Step, dt.date, str]], lang: str | None) -> list[PlanWarning]:
+              funding_checks: list[_FundingCheck], lang: str | None) -> list[PlanWarning]:
     warnings: list[PlanWarning] = []
     launch_step = timeline.get("launch")
     if launch is None:
@@ -408,15 +484,22 @@ def _warnings(timeline: Timeline, launch: dt.date | None, today: dt.date,
                 N_("« {step} » finit le {end}, après « {target} » ({start})."), lang).format(
                     step=step.title, end=format_date(step.end, lang), target=target.title,
                     start=format_date(target.start, lang)), step.key))
-    for answer, needed, funder in funding_checks:
-        shown = timeline.get(answer.key)
-        if shown is None or shown.done:
+    for check in funding_checks:
+        answer = timeline.get(check.answer_key)
+        if answer is None or answer.done or check.needed is None:
             continue
-        if shown.start > needed:
+        if answer.start > check.needed:
             warnings.append(PlanWarning("answer_after_need", translate(
-                N_("La réponse de « {funder} » est attendue le {answer}, après la date où l'argent est nécessaire ({needed})."),
-                lang).format(funder=funder, answer=format_date(shown.start, lang), needed=format_date(needed, lang)),
-                answer.key))
+                N_("La réponse de « {funder} » est attendue le {answer}, après le versement prévu en {needed} : "
+                   "la trésorerie compte sur un argent pas encore accordé."),
+                lang).format(funder=check.funder, answer=format_date(answer.start, lang),
+                             needed=format_month(check.needed, lang)), answer.key))
+    for check in funding_checks:
+        deadline = timeline.get(check.deadline_key) if check.deadline_key else None
+        if deadline is not None and not deadline.done and deadline.start < today:
+            warnings.append(PlanWarning("deadline_passed", translate(
+                N_("La date limite de dépôt pour « {funder} » ({date}) est passée et la demande n'est pas marquée comme déposée."),
+                lang).format(funder=check.funder, date=format_date(deadline.start, lang)), deadline.key))
     return warnings
 
 
