@@ -48,6 +48,7 @@ LOCK_DIR = ".verrous"
 #: How many previous versions each workbook keeps.
 HISTORY_LIMIT = 50
 MAX_NAME_LENGTH = 60
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 _NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
@@ -74,6 +75,7 @@ def default_workspace_dir() -> Path:
 
 def slugify(text: str) -> str:
     """A safe file stem from a territory name: ``Quartier de l'Épeule/Roubaix`` → ``quartier-de-l-epeule-roubaix``."""
+    text = text.translate(_LIGATURES)  # NFKD does not split œ (Mons-en-Barœul)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     slug = slug[:MAX_NAME_LENGTH].rstrip("-")

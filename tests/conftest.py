@@ -22,6 +22,32 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def descendants(root: int) -> list[int]:
+    """All live descendant process ids of *root* (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z":
+                children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, stack = [], [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -60,7 +86,7 @@ class VoilaServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"kpa serve exited: {self.log()}")
             try:
-                urllib.request.urlopen(self.base + "/api/kernels", timeout=2).read()
+                urllib.request.urlopen(self.base + "/voila/templates/kpa/static/kpa.css", timeout=2).read()
                 return
             except Exception:  # noqa: BLE001 - not up yet
                 time.sleep(0.3)
@@ -69,10 +95,9 @@ class VoilaServer:
     def url(self, notebook: str, query: str = "") -> str:
         return f"{self.base}/voila/render/{notebook}" + (f"?{query}" if query else "")
 
-    def kernels(self) -> list[dict]:
-        import json
-
-        return json.loads(urllib.request.urlopen(self.base + "/api/kernels", timeout=5).read())
+    def kernels(self) -> list[int]:
+        """Process ids of the kernels this server runs (Voilà has no kernel-listing API)."""
+        return [pid for pid in descendants(self.process.pid) if b"ipykernel" in _cmdline(pid)]
 
     def log(self) -> str:
         self._log.flush()

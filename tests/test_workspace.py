@@ -1,0 +1,183 @@
+"""The workspace: atomic saves, history, conflicts, corrupt files, safe names, trash."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from kpawidgets.model.workbook import SCHEMA_VERSION, Workbook, WorkbookError
+from kpawidgets.workspace import (
+    ConflictError,
+    NotFoundError,
+    SaveError,
+    Workspace,
+    slugify,
+)
+
+
+@pytest.fixture
+def workspace(workspace_dir: Path) -> Workspace:
+    return Workspace(workspace_dir)
+
+
+def test_create_list_open(workspace: Workspace) -> None:
+    opened = workspace.create("KPA du Pont-Neuf", town="Lille")
+    assert opened.path.exists()
+    assert [e.name for e in workspace.list()] == ["kpa-du-pont-neuf"]
+    again = workspace.open("kpa-du-pont-neuf")
+    assert again.workbook.identity.town == "Lille"
+    assert workspace.open(str(opened.path)).name == "kpa-du-pont-neuf"
+
+
+@pytest.mark.parametrize(
+    ("territory", "expected"),
+    [
+        ("Quartier de l'Épeule", "quartier-de-l-epeule"),
+        ("Roubaix / Tourcoing", "roubaix-tourcoing"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("..", "carnet"),
+        ("   ", "carnet"),
+        ("Œuvre à Mons-en-Barœul", "oeuvre-a-mons-en-baroeul"),
+        ("東京", "carnet"),
+    ],
+)
+def test_file_names_are_safe(territory: str, expected: str) -> None:
+    assert slugify(territory) == expected
+
+
+def test_very_long_and_duplicate_names(workspace: Workspace) -> None:
+    long_name = "Quartier " + "très " * 80
+    first = workspace.create(long_name[:200])
+    second = workspace.create(long_name[:200])
+    assert len(first.path.name) <= 70 and len(second.path.name) <= 70
+    assert first.name != second.name
+    assert second.name.endswith("-2")
+    assert all(p.parent == workspace.root for p in (first.path, second.path))
+
+
+@pytest.mark.parametrize("name", ["../x", "x/../../y", "/etc/passwd", "a\x00b", ".hidden", "A-UPPER", "x" * 200, ""])
+def test_unsafe_names_never_reach_the_disk(workspace: Workspace, name: str) -> None:
+    with pytest.raises(NotFoundError):
+        workspace.open(name)
+
+
+def test_save_keeps_history_and_restores(workspace: Workspace) -> None:
+    opened = workspace.create("Histoire")
+    for town in ("Lille", "Roubaix", "Mons"):
+        opened.workbook.identity.town = town
+        workspace.save(opened)
+    versions = workspace.history("histoire")
+    assert len(versions) == 3
+    first_town = json.loads(versions[0].path.read_text())["identity"]["town"]
+    assert first_town == ""
+    restored = workspace.restore_version("histoire", versions[1])
+    assert restored.workbook.identity.town == "Lille"
+    assert len(workspace.history("histoire")) == 4
+
+
+def test_unchanged_save_writes_nothing(workspace: Workspace) -> None:
+    opened = workspace.create("Stable")
+    before = opened.path.read_bytes()
+    workspace.save(opened)
+    assert opened.path.read_bytes() == before
+    assert workspace.history("stable") == []
+
+
+def test_history_is_bounded(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kpawidgets.workspace as module
+
+    monkeypatch.setattr(module, "HISTORY_LIMIT", 5)
+    opened = workspace.create("Borne")
+    for index in range(12):
+        opened.workbook.identity.town = f"ville {index}"
+        workspace.save(opened)
+    assert len(workspace.history("borne")) == 5
+
+
+def test_conflicting_save_is_refused(workspace: Workspace) -> None:
+    created = workspace.create("Deux onglets")
+    tab_a = workspace.open(created.name)
+    tab_b = workspace.open(created.name)
+    tab_a.workbook.identity.town = "Écrit par A"
+    workspace.save(tab_a)
+    tab_b.workbook.identity.town = "Écrit par B"
+    with pytest.raises(ConflictError) as info:
+        workspace.save(tab_b)
+    assert "modifié ailleurs" in info.value.message("fr")
+    assert "changed elsewhere" in info.value.message("en")
+    assert workspace.open(created.name).workbook.identity.town == "Écrit par A"
+
+
+def test_failure_mid_write_leaves_previous_file_intact(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = workspace.create("Coupure")
+    before = opened.path.read_bytes()
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    opened.workbook.identity.town = "jamais écrit"
+    with pytest.raises(SaveError) as info:
+        workspace.save(opened)
+    monkeypatch.undo()
+    assert "disque est plein" in info.value.message("fr")
+    assert opened.path.read_bytes() == before
+    assert not list(workspace.root.glob(".tmp-*")), "temporary file left behind"
+
+
+def test_failure_at_rename_leaves_previous_file_intact(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = workspace.create("Renommage")
+    before = opened.path.read_bytes()
+    real_replace = os.replace
+
+    def broken_replace(src: str, dst: str) -> None:
+        if str(dst).endswith("renommage.json"):
+            raise OSError(5, "Input/output error")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    opened.workbook.identity.town = "perdu ?"
+    with pytest.raises(SaveError):
+        workspace.save(opened)
+    monkeypatch.undo()
+    assert opened.path.read_bytes() == before
+    assert opened.workbook.identity.town == "perdu ?", "the edit stays in memory"
+
+
+def test_corrupt_and_newer_files_are_listed_and_never_overwritten(workspace: Workspace) -> None:
+    workspace.create("Sain")
+    corrupt = workspace.root / "casse.json"
+    corrupt.write_text('{"identity": ')
+    newer = workspace.root / "futur.json"
+    newer.write_text(json.dumps({"schema_version": SCHEMA_VERSION + 3, "identity": {"territory": "Futur"}}))
+    entries = {e.name: e for e in workspace.list()}
+    assert entries["sain"].workbook is not None
+    assert entries["casse"].workbook is None and "casse.json" in entries["casse"].error.message()
+    assert "plus récente" in entries["futur"].error.message("fr")
+    with pytest.raises(WorkbookError):
+        workspace.open("casse")
+    assert corrupt.read_text() == '{"identity": '
+    assert json.loads(newer.read_text())["schema_version"] == SCHEMA_VERSION + 3
+
+
+def test_duplicate_rename_delete_restore(workspace: Workspace) -> None:
+    original = workspace.create("Les Coop'ains")
+    copy = workspace.duplicate(original.name)
+    assert copy.workbook.identity.territory == "Les Coop'ains (copie)"
+    renamed = workspace.rename(original.name, "Les Coopains à bord")
+    assert renamed.name == "les-coopains-a-bord"
+    assert not original.path.exists()
+    trashed = workspace.delete(renamed.name)
+    assert trashed.exists() and not renamed.path.exists()
+    assert workspace.trash() == [trashed]
+    back = workspace.restore_from_trash(trashed)
+    assert back.workbook.identity.territory == "Les Coopains à bord"
+    assert workspace.trash() == []
+
+
+def test_new_workbook_is_never_an_existing_file(workspace: Workspace) -> None:
+    names = {workspace.add(Workbook.new("Même nom")).name for _ in range(5)}
+    assert len(names) == 5
