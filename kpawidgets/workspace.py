@@ -46,7 +46,7 @@ HISTORY_DIR = ".historique"
 TRASH_DIR = ".corbeille"
 LOCK_DIR = ".verrous"
 #: How many previous versions each workbook keeps.
-HISTORY_LIMIT = 50
+HISTORY_LIMIT = 200
 MAX_NAME_LENGTH = 60
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 _NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
