@@ -282,9 +282,17 @@ def budget_section(workbook: Any) -> dict[str, Any] | None:
             amount=format_money_rounded(gap)) if gap > 0 else _("Les produits dépassent les charges de {amount}.").format(
             amount=format_money_rounded(-gap)))
     split = max(len(charges), len(products)) <= 36 and len(uses) + len(resources) <= 24
+    numbers = [
+        {"value": format_money_rounded(totals.charges), "label": _("charges de l'année 1"), "tone": "plain"},
+        {"value": format_money_rounded(totals.in_kind), "label": _("contributions en nature (lieu, personnel, bénévolat)"),
+         "tone": "plain"},
+        {"value": format_money_rounded(totals.charges + totals.in_kind), "label": _("budget valorisé, contributions comprises"),
+         "tone": "ok"},
+    ]
     return {
         "total": totals.charges,
         "split": split,
+        "numbers": numbers,
         "charges": charges,
         "products": products,
         "uses": uses,

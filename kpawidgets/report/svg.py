@@ -198,7 +198,7 @@ def columns(values: Sequence[tuple[str, float, float]], label: str, *, width: fl
     """
     format_value = fmt if callable(fmt) else (lambda v: f"{v:,.0f}")
     n = max(1, len(values))
-    left, right, top, bottom = 62.0, 10.0, 12.0, 48.0
+    left, right, top, bottom = 62.0, 10.0, 12.0, 58.0
     plot_w = width - left - right
     plot_h = height - top - bottom
     numbers = [v for _m, a, b in values for v in (a, b)] + [0.0]
