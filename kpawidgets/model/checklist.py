@@ -692,9 +692,20 @@ class Action:
     message: Message
     owner: str = ""
     due: dt.date | None = None
+    key: str = ""  #: stable identifier, e.g. ``venue:available`` or ``partners:contact:3``
 
     def text(self, lang: str | None = None) -> str:
+        """The action in *lang* (default: the current language)."""
         return self.message.text(lang)
+
+    @property
+    def title(self) -> str:
+        """The action in the current language (what the plan's timeline shows)."""
+        return self.text()
+
+    @property
+    def ingredient(self) -> str:
+        return self.section
 
 
 def next_actions(checklist: Checklist, launch_date: dt.date | None = None) -> list[Action]:
@@ -714,43 +725,48 @@ def next_actions(checklist: Checklist, launch_date: dt.date | None = None) -> li
             if name == "team" and check.id == "fte":
                 missing = TEAM_FTE_TARGET - team_total_fte(checklist)
                 actions.append(Action(name, Message(
-                    N_("Trouver {missing} ETP d'accompagnement de plus (objectif 1,5 ETP)"), {"missing": missing}), owner, due))
+                    N_("Trouver {missing} ETP d'accompagnement de plus (objectif 1,5 ETP)"), {"missing": missing}),
+                    owner, due, f"{name}:{check.id}"))
                 continue
             if name == "group" and check.id == "size":
                 missing_people = MIN_GROUP_SIZE - len(checklist.group)
                 actions.append(Action(name, Message(
                     N_("Recruter au moins {count} personne(s) de plus (au moins 6 en tout)"), {"count": missing_people}),
-                    owner, due))
+                    owner, due, f"{name}:{check.id}"))
                 continue
             if name == "group" and check.id == "mixed":
                 for warning in group_mix(checklist).warnings:
                     if warning.level == "warning" and warning.code not in ("small", "empty"):
                         actions.append(Action(name, Message(N_("Élargir le recrutement : {detail}"),
-                                                            {"detail": warning.message}), owner, due))
+                                                            {"detail": warning.message}), owner, due,
+                                              f"{name}:mix:{warning.code}"))
                 continue
             if name == "equipment" and check.id == "costed":
-                for item in checklist.equipment:
+                for index, item in enumerate(checklist.equipment):
                     if item.status == "buy" and item.cost <= 0:
                         actions.append(Action(name, Message(N_("Estimer le coût de : {item}"),
-                                                            {"item": item.label or "?"}), owner, due))
+                                                            {"item": item.label or "?"}), owner, due,
+                                              f"{name}:cost:{index}"))
                 continue
-            actions.append(Action(name, Message(check.action, params), owner, due))
+            actions.append(Action(name, Message(check.action, params), owner, due, f"{name}:{check.id}"))
         if name == "partners":
-            for partner in checklist.partners:
+            for index, partner in enumerate(checklist.partners):
                 if partner.status == "to_contact" and partner.name:
-                    actions.append(Action(name, Message(N_("Contacter {partner}"), {"partner": partner.name}), owner, due))
+                    actions.append(Action(name, Message(N_("Contacter {partner}"), {"partner": partner.name}),
+                                          owner, due, f"{name}:contact:{index}"))
     for commitment_id, msgid in COMMITMENTS.items():
         if not checklist.philosophy.get(commitment_id).adopted:
             actions.append(Action("philosophy", Message(N_("Discuter en groupe : {commitment_label}"),
-                                                        {"commitment_label": msgid})))
+                                                        {"commitment_label": msgid}), key=f"philosophy:{commitment_id}"))
     support = checklist.support
     for step in ("micro", "training_1", "training_2"):
         if support.get(step).start is None:
             actions.append(Action("support", Message(N_("Fixer avec KPA-Cité la date : {step_label}"),
-                                                     {"step_label": SUPPORT_STEPS[step]})))
+                                                     {"step_label": SUPPORT_STEPS[step]}), key=f"support:{step}"))
     if launch_date is not None and support.micro.start is not None and support.micro.start >= launch_date:
         actions.append(Action("support", Message(
-            N_("Avancer le micro-accompagnement avant le lancement du {launch_date}"), {"launch_date": launch_date})))
+            N_("Avancer le micro-accompagnement avant le lancement du {launch_date}"), {"launch_date": launch_date}),
+            key="support:micro_after_launch"))
     order = {name: index for index, name in enumerate((*INGREDIENTS, "philosophy", "support"))}
     return sorted(actions, key=lambda a: (a.due is None, a.due or dt.date.max, order[a.section]))
 
