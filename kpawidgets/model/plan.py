@@ -346,7 +346,7 @@ _ANSWERED = ("vote", "verse", "refuse")
 
 @dataclass(frozen=True)
 class _FundingCheck:
-    answer_key: str
+    answer_key: str | None
     deadline_key: str | None
     funder: str
     needed: dt.date | None
@@ -385,8 +385,8 @@ def _budget_steps(workbook: Any) -> tuple[list[Step], list[_FundingCheck]]:
         if kind in ("advance", "balance"):
             info["needed"] = min(info.get("needed", event.date), event.date)
     checks = [
-        _FundingCheck(info["answer"], info.get("deadline"), info["funder"], info.get("needed"), info["status"])
-        for info in firsts.values() if "answer" in info
+        _FundingCheck(info.get("answer"), info.get("deadline"), info["funder"], info.get("needed"), info["status"])
+        for info in firsts.values()
     ]
     return steps, checks
 
@@ -485,7 +485,7 @@ def _warnings(timeline: Timeline, launch: dt.date | None, today: dt.date,
                     step=step.title, end=format_date(step.end, lang), target=target.title,
                     start=format_date(target.start, lang)), step.key))
     for check in funding_checks:
-        answer = timeline.get(check.answer_key)
+        answer = timeline.get(check.answer_key) if check.answer_key else None
         if answer is None or answer.done or check.needed is None:
             continue
         if answer.start > check.needed:

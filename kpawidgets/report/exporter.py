@@ -31,6 +31,10 @@ class _KpaReportMixin(TemplateExporter):
     def _template_name_default(self) -> str:
         return TEMPLATE_NAME
 
+    @default("template_file")
+    def _template_file_default(self) -> str:
+        return "index.html.j2"
+
     @default("extra_template_basedirs")
     def _extra_default(self) -> list[str]:
         return [str(template_dir().parent)]
