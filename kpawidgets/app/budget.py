@@ -199,11 +199,12 @@ class BudgetPage(widgets.VBox):
         return options + [(H.month_label(self.start, m), m) for m in range(1, last + 1)]
 
     def changed(self, *, rebuild: str | None = None) -> None:
-        """After an edit: save, redraw the summary and the open tab (and rebuild a tab's rows)."""
-        self.session.changed()
+        """After an edit: redraw the summary and the open tab (the person sees the effect first),
+        then save at once (the status line reports the save)."""
         if rebuild:
             self._built.discard(rebuild)
         self.refresh()
+        self.session.changed()
 
     def say(self, text: str, kind: str = "ok", undo: Callable[[], None] | None = None) -> None:
         self.notice.value = message_html(text, kind)
@@ -260,7 +261,7 @@ class BudgetPage(widgets.VBox):
     def _build_lines(self) -> list[widgets.Widget]:
         options = [(f"{g} · {_(b.ACCOUNTS[g])}", g) for g in EDIT_GROUPS]
         self.group_picker = widgets.Dropdown(options=options, value=self.group, description=_("Bloc du budget"),
-                                             layout=_layout(width="min(100%, 640px)"))
+                                             layout=_layout(width="640px", max_width="100%"))
         self.group_picker.style.description_width = "initial"
         self.group_picker.observe(self.wrap(self._on_group), names="value")
         self.group_help = widgets.HTML()
@@ -329,7 +330,7 @@ class BudgetPage(widgets.VBox):
                                    layout=_layout(width="230px"))
         account.add_class("kpa-account")
         label = widgets.Text(value=line.label, placeholder=_("Libellé"), continuous_update=False,
-                             layout=_layout(width="auto", flex="1 1 260px"))
+                             layout=_layout(width="420px", max_width="100%"))
         label.add_class("kpa-label")
 
         def find() -> b.BudgetLine | None:
@@ -466,18 +467,18 @@ class BudgetPage(widgets.VBox):
             return lambda change: apply(change["new"])
 
         funder = widgets.Text(value=line.funder, placeholder=_("Financeur"), description=_("Financeur"),
-                              continuous_update=False, layout=_layout(width="auto", flex="1 1 300px"))
+                              continuous_update=False, layout=_layout(width="520px", max_width="100%"))
         funder.add_class("kpa-funder-name")
         funder.observe(self.wrap(observer("funder", _text_value)), names="value")
         label = widgets.Text(value=line.label, placeholder=_("Objet de la demande"), description=_("Objet"),
-                             continuous_update=False, layout=_layout(width="auto", flex="1 1 300px"))
+                             continuous_update=False, layout=_layout(width="600px", max_width="100%"))
         label.observe(self.wrap(observer("label", _text_value)), names="value")
         account_options = [(f"74 · {_(b.ACCOUNTS['74'])}", "74"), (f"756 · {_(b.ACCOUNTS['756'])}", "756"),
                            (f"758 · {_(b.ACCOUNTS['758'])}", "758")]
         if line.account not in dict((v, k) for k, v in account_options):
             account_options.append((f"{line.account} · {_(b.account_label(line.account))}", line.account))
         subline = widgets.Dropdown(options=[(_(t), k) for k, t in b.SUBLINES.items()], value=line.effective_subline,
-                                   description=_("Sous-ligne Cerfa"), layout=_layout(width="auto", flex="1 1 300px"))
+                                   description=_("Sous-ligne Cerfa"), layout=_layout(width="480px", max_width="100%"))
         subline.observe(self.wrap(observer("subline")), names="value")
         status = widgets.Dropdown(options=[(_(t), k) for k, t in b.STATUSES.items()], value=line.status or "envisage",
                                   description=_("Statut"), layout=_layout(width="260px"))
@@ -710,7 +711,7 @@ class BudgetPage(widgets.VBox):
             return apply
 
         name = widgets.Text(value=activity.name, placeholder=_("Activité"), continuous_update=False,
-                            layout=_layout(width="auto", flex="1 1 260px"))
+                            layout=_layout(width="420px", max_width="100%"))
         name.observe(self.wrap(lambda c: update("name", _text_value)(c["new"])), names="value")
         units = Field(format_decimal_text(activity.units_per_month, cents=False), _parse_quantity, update("units_per_month"),
                       wrap=self.wrap, label=_("unités / mois"), width="210px", css="kpa-count")

@@ -69,6 +69,8 @@ def coverage_bar_html(cover: b.Coverage, *, legend: bool = True) -> str:
             segments.append(
                 f'<span class="kpa-bar-seg kpa-seg-{key}" data-part="{key}" style="width:{share:.2f}%;background:{COLORS[key]}" '
                 f'title="{esc(label)} : {esc(format_money_rounded(amount))}"></span>')
+        if key == "gap" and not amount:
+            continue
         items.append(f'<li><span class="kpa-swatch kpa-seg-{key}" style="background:{COLORS[key]}"></span>'
                      f'{esc(label)} <b>{esc(format_money_rounded(amount))}</b></li>')
     charges_mark = ""
@@ -170,15 +172,22 @@ def cash_bars_html(cash: b.Cash) -> str:
         after = " kpa-cash-after" if month.month > 12 else ""
         sign = "neg" if month.balance < 0 else "pos"
         name = format_month(month.date)
+        short = name.split(" ")[0][:4] + (f" {month.date.year % 100:02d}" if month.month == 1 or month.date.month == 1 else "")
+        if month.month == 13:
+            after += " kpa-cash-year2"
         bars.append(
             f'<div class="kpa-cash-col{low}{after}" title="{esc(name)} : {esc(format_money_rounded(month.balance))}">'
             f'<div class="kpa-cash-up" style="height:{up_share:.2f}%">'
             + (f'<span class="kpa-cash-bar kpa-cash-{sign}" style="height:{height / up_share * 100 if up_share else 0:.2f}%"></span>' if sign == "pos" else "")
             + f'</div><div class="kpa-cash-down" style="height:{100 - up_share:.2f}%">'
             + (f'<span class="kpa-cash-bar kpa-cash-{sign}" style="height:{height / (100 - up_share) * 100 if up_share < 100 else 0:.2f}%"></span>' if sign == "neg" else "")
-            + f'</div><div class="kpa-cash-label">{esc(name.split(" ")[0][:4])}</div></div>')
+            + f'</div><div class="kpa-cash-label">{esc(short)}</div></div>')
+    note = ""
+    if len(cash.months) > 12:
+        text = _("Barres claires : après la fin de l'année 1, jusqu'au dernier solde de subvention attendu.")
+        note = f'<p class="kpa-muted kpa-cash-note">{esc(text)}</p>'
     return (f'<div class="kpa-cash-chart" role="img" aria-label="{esc(_("Trésorerie en fin de mois"))}">'
-            f'{"".join(bars)}</div>')
+            f'{"".join(bars)}</div>{note}')
 
 
 def cash_html(cash: b.Cash) -> str:
