@@ -118,12 +118,12 @@ def parse_amount(text: str, *, allow_negative: bool = True) -> Decimal:
         amount = Decimal(normalized)
     except InvalidOperation:
         raise AmountError(_NOT_A_NUMBER, value=raw) from None
+    if abs(amount) > MAX_AMOUNT:  # before quantize(), which fails beyond 28 digits
+        raise AmountError("Montant trop grand : « {value} ».", value=raw)
     if amount != amount.quantize(CENT):
         raise AmountError("« {value} » : pas plus de deux chiffres après la virgule.", value=raw)
     if amount < 0 and not allow_negative:
         raise AmountError("« {value} » : le montant ne peut pas être négatif.", value=raw)
-    if abs(amount) > MAX_AMOUNT:
-        raise AmountError("Montant trop grand : « {value} ».", value=raw)
     return amount.quantize(CENT)
 
 
