@@ -317,6 +317,7 @@ class BudgetPage(widgets.VBox):
         if not lines:
             notes.append(_("Aucune ligne saisie dans ce bloc."))
         self.group_help.value = "".join(f'<p class="kpa-muted">{esc(n)}</p>' for n in notes)
+        self.group_help.layout.display = "flex" if notes else "none"
 
     def _line_row(self, line: b.BudgetLine) -> widgets.Widget:
         line_id = line.id
@@ -330,7 +331,7 @@ class BudgetPage(widgets.VBox):
                                    layout=_layout(width="230px"))
         account.add_class("kpa-account")
         label = widgets.Text(value=line.label, placeholder=_("Libellé"), continuous_update=False,
-                             layout=_layout(width="420px", max_width="100%"))
+                             layout=_layout(width="320px", max_width="100%"))
         label.add_class("kpa-label")
 
         def find() -> b.BudgetLine | None:
@@ -366,7 +367,7 @@ class BudgetPage(widgets.VBox):
         row_widgets: list[widgets.Widget] = [account, label, amount]
         if self.group != "86":
             month = widgets.Dropdown(options=self.month_options(spread=_("réparti sur l'année")), value=line.month or 0,
-                                     layout=_layout(width="200px"))
+                                     layout=_layout(width="190px"))
             month.add_class("kpa-month")
             month.observe(self.wrap(set_month), names="value")
             row_widgets.append(month)
