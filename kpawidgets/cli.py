@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -224,6 +225,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             webbrowser.open(home)
         except Exception:  # noqa: BLE001 - no browser is not an error
             pass
+
+    def _stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # a terminated `kpa serve` stops its Voilà too (no orphan server)
+
+    signal.signal(signal.SIGTERM, _stop)
     try:
         return process.wait()
     except KeyboardInterrupt:

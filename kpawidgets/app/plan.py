@@ -39,7 +39,7 @@ from kpawidgets.model.plan import (
 )
 from kpawidgets.report.context import gantt_rows
 from kpawidgets.report.sections import short_month
-from kpawidgets.report.svg import KIND_COLOURS, gantt
+from kpawidgets.report.svg import KIND_COLOURS, gantt, mark_icon
 
 __all__ = ["PlanApp", "build_plan", "plan_page", "PAGE", "REPORT_ENV"]
 
@@ -79,6 +79,9 @@ def _timeline_html(timeline: Timeline, launch: dt.date | None, today: dt.date) -
     legend = "".join(
         f'<li><i style="background:{KIND_COLOURS.get(kind, "#37474f")}"></i>{esc(translate(label))}</li>'
         for kind, label in STEP_KINDS.items() if any(s.kind == kind for s in timeline.steps))
+    if any(s.lane for s in timeline.steps):
+        legend += "".join(f"<li>{mark_icon(mark, 13)} {esc(text)}</li>" for mark, text in (
+            ("deadline", _("dépôt du dossier")), ("answer", _("réponse attendue")), ("advance", _("versement"))))
     return (f'<ul class="kpa-plan-legend">{legend}</ul><div class="kpa-plan-gantt">{chart}</div>'
             f'<h3 class="kpa-section-title">{esc(_("Mois par mois"))}</h3>'
             f'<div class="kpa-plan-months">{"".join(months)}</div>')
@@ -145,7 +148,8 @@ class PlanApp(widgets.VBox):
         self.new_start = widgets.DatePicker(description=_("Début"))
         self.new_end = widgets.DatePicker(description=_("Fin"))
         self.new_owner = widgets.Text(description=_("Qui"))
-        self.add = widgets.Button(description=_("Ajouter l'étape"), button_style="primary")
+        self.add = widgets.Button(description=_("Ajouter l'étape"), button_style="primary",
+                                  layout=widgets.Layout(width="auto"))
         adder = widgets.VBox([
             widgets.HTML(f'<h3 class="kpa-section-title">{esc(_("Ajouter une étape"))}</h3>'),
             self.new_title, widgets.HBox([self.new_start, self.new_end]), self.new_owner, self.add,
@@ -156,7 +160,8 @@ class PlanApp(widgets.VBox):
         self.asks = widgets.Textarea(
             placeholder=_("Une demande par ligne (3 à 5). Vide : le plan propose des demandes tirées du carnet."),
             layout=widgets.Layout(width="100%", height="140px"))
-        self.save_asks = widgets.Button(description=_("Enregistrer les demandes"), button_style="primary")
+        self.save_asks = widgets.Button(description=_("Enregistrer les demandes"), button_style="primary",
+                                        layout=widgets.Layout(width="auto"))
         asks = widgets.VBox([
             widgets.HTML(f'<h3 class="kpa-section-title">{esc(_("Ce que nous demandons à nos partenaires"))}</h3>'),
             self.asks, self.save_asks,
