@@ -223,7 +223,7 @@ class Workspace:
         with self._lock("__nouveau__"):
             name = self.unique_name(workbook.identity.territory)
             path = self.path_for(name)
-            data = dump_workbook(workbook).encode("utf-8")
+            data = self._checked_dump(workbook, name)
             self._atomic_write(path, data)
         return OpenWorkbook(name, path, workbook, revision_of(data))
 
@@ -252,7 +252,7 @@ class Workspace:
             if dump_workbook(workbook).encode("utf-8") == current:
                 return opened  # nothing changed: no write, no history entry
             workbook.updated_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-            data = dump_workbook(workbook).encode("utf-8")
+            data = self._checked_dump(workbook, opened.name)
             self._keep_in_history(opened.name, current)
             self._atomic_write(path, data)
         opened.workbook = workbook
@@ -343,6 +343,22 @@ class Workspace:
             stale.unlink(missing_ok=True)
 
     # ----------------------------------------------------------- low level I/O
+    def _checked_dump(self, workbook: Workbook, name: str) -> bytes:
+        """The file bytes of *workbook*, refused (SaveError) if the loader would not read them back.
+
+        Widgets mutate lists in place (``.append``), which pydantic does not validate: without
+        this check a save could write a file that no longer opens.
+        """
+        data = dump_workbook(workbook).encode("utf-8")
+        try:
+            load_workbook_text(data, source=f"{name}{SUFFIX}")
+        except WorkbookError as exc:
+            problems = exc.params.get("problems") or [exc.message()]
+            raise SaveError("Enregistrement refusé : le carnet contiendrait des valeurs invalides ({detail}). "
+                            "La dernière version enregistrée est intacte ; vos saisies restent dans la page.",
+                            detail="; ".join(str(p) for p in problems[:3])) from None
+        return data
+
     @contextmanager
     def _lock(self, name: str) -> Iterator[None]:
         """An exclusive lock between processes (two kernels, the CLI) for one workbook."""

@@ -2,7 +2,7 @@
 
 Fast versions of the fault loops; ``make stress`` runs the long ones (tests/stress/).
 Every fault here is real: SIGKILL of a writing process, two processes on one file,
-a full filesystem (a 64 KiB tmpfs when this machine lets us mount one, else a file
+a full filesystem (a 1 MiB tmpfs when this machine lets us mount one, else a file
 size limit), a read-only filesystem (remounted read-only, or chmod when not root).
 """
 
@@ -165,9 +165,9 @@ def _umount(folder: Path) -> None:
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path | None]:
-    """A 64 KiB filesystem, or None when mounting is not possible here."""
+    """A 1 MiB filesystem (filled up by the test), or None when mounting is not possible here."""
     folder = tmp_path / "small-disk"
-    mounted = _mount_tmpfs(folder)
+    mounted = _mount_tmpfs(folder, "1m")
     yield folder if mounted else None
     if mounted:
         _umount(folder)
@@ -335,3 +335,27 @@ def test_save_error_is_a_save_error_not_a_crash(workspace_dir: Path) -> None:
     for code in (errno.EROFS, errno.EACCES, errno.EPERM):
         assert workspace._save_error(OSError(code, os.strerror(code))).message("fr") == READ_ONLY
     assert issubclass(ConflictError, KpaError)
+
+
+# ------------------------------------------------- never write what cannot load
+def test_save_refuses_a_workbook_that_would_not_load(workspace_dir: Path) -> None:
+    """Lists mutated in place skip pydantic's validation: the save must not write an unreadable file."""
+    session, shell, before = _session_with_edit(workspace_dir)
+    session.workbook.identity.__dict__["town"] = "x" * 500  # as an in-place mutation would, unvalidated
+    assert session.changed() is False
+    assert "Enregistrement refusé" in shell.status.value and "identity.town" in shell.status.value
+    assert session.path.read_bytes() == before
+    assert all(entry.error is None for entry in Workspace(workspace_dir).list())
+    # The same refusal for a list grown past its limit with .append().
+    session.workbook.identity.__dict__["town"] = "Roubaix"
+    from kpawidgets.model.checklist import EquipmentItem
+
+    limit = next((m.max_length for m in type(session.workbook.checklist).model_fields["equipment"].metadata
+                  if getattr(m, "max_length", None)), None)
+    if limit is not None:
+        session.workbook.checklist.equipment.extend(EquipmentItem(label=f"objet {i}") for i in range(limit + 1))
+        assert session.changed() is False
+        assert session.path.read_bytes() == before
+    with pytest.raises(SaveError) as caught:
+        Workspace(workspace_dir).add(session.workbook)
+    assert caught.value.message("en").startswith("Save refused: the workbook would contain invalid values")

@@ -324,6 +324,10 @@ def race_two_writers(root: Path, name: str, count: int, seed: int) -> dict[str, 
 
     context = multiprocessing.get_context("fork")
     rng = random.Random(seed)
+    workspace = Workspace(root)
+    start = workspace.open(name)
+    start.workbook.checklist.equipment = []  # room for 2 × count items (the list is bounded)
+    workspace.save(start)
     pipes, processes = [], []
     for tag in ("A", "B"):
         parent_conn, child_conn = context.Pipe()

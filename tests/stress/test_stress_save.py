@@ -1,0 +1,52 @@
+"""Long fault loops (``make stress``): hundreds of SIGKILLs during saves, long writer races.
+
+Figures of each run are written to ``out/reliability/*.json`` and printed.
+Tune with ``KPA_STRESS_TRIALS`` (default 500 kills) and ``KPA_STRESS_RACE`` (updates per writer).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kpawidgets.workspace import Workspace, copy_into
+from tests.stress.faults import EXAMPLE, race_two_writers, run_crash_loop, write_counts
+
+pytestmark = pytest.mark.stress
+
+TRIALS = int(os.environ.get("KPA_STRESS_TRIALS", "500"))
+#: Updates per writer; both lists end in one bounded list (checklist.equipment, 200 items).
+RACE = min(int(os.environ.get("KPA_STRESS_RACE", "100")), 100)
+
+
+@pytest.mark.timeout(3600)
+@pytest.mark.parametrize("max_delay", [0.005, 0.05])
+def test_hundreds_of_kills_during_save(tmp_path: Path, max_delay: float) -> None:
+    """SIGKILL a writer at a random moment, *TRIALS* times; every file stays complete and loads."""
+    stats = run_crash_loop(tmp_path / "workspace", trials=TRIALS, seed=int(max_delay * 1000) + 2026,
+                           max_delay=max_delay, workbooks=3)
+    path = write_counts(f"crash-stress-{int(max_delay * 1000)}ms", {**stats.as_dict(), "max_delay_s": max_delay,
+                                                                     "failure_samples": stats.failures[:10]})
+    print(f"\ncrash loop (delay ≤ {max_delay * 1000:.0f} ms): {stats.as_dict()} → {path}")
+    assert stats.trials == TRIALS
+    assert stats.failures == []
+    assert all(entry.error is None for entry in Workspace(tmp_path / "workspace").list())
+
+
+@pytest.mark.timeout(3600)
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_long_race_between_two_writers(workspace_dir: Path, seed: int) -> None:
+    """Two processes append *RACE* items each to one workbook: none lost, none doubled."""
+    name = copy_into(Workspace(workspace_dir), EXAMPLE).name
+    result = race_two_writers(workspace_dir, name, count=RACE, seed=seed)
+    raced = [label for label in result["labels"] if label[:2] in ("A-", "B-")]
+    expected = sorted(f"{tag}-{i}" for tag in "AB" for i in range(RACE))
+    counts = {"writers": 2, "updates_each": RACE, "conflicts_refused_then_retried": result["conflicts"],
+              "updates_on_disk": len(raced), "lost": len(set(expected) - set(raced)),
+              "duplicated": len(raced) - len(set(raced))}
+    path = write_counts(f"two-writers-stress-{seed}", counts)
+    print(f"\ntwo writers (seed {seed}): {counts} → {path}")
+    assert result["exitcodes"] == [0, 0]
+    assert sorted(raced) == expected
