@@ -181,7 +181,8 @@ class ListEditor(widgets.VBox, Generic[M]):
 class IngredientScreen(Screen):
     """An ingredient: questions, facts, then status / owner / due date / notes."""
 
-    def __init__(self, app: App, number: int, key: str, facts: list[widgets.Widget]) -> None:
+    def __init__(self, app: App, number: int, key: str, facts: list[widgets.Widget],
+                 top: widgets.Widget | None = None) -> None:
         self.key = key
         self.state = app.checklist.ingredients.get(key)
         self.badge = widgets.HTML()
@@ -218,9 +219,10 @@ class IngredientScreen(Screen):
         head = widgets.HTML(_title_html(number, key))
         header = widgets.Box([head, self.badge])
         header.add_class("kpa-cl-header")
-        criteria_box = widgets.VBox([_heading(_("Les critères")), *questions, self.auto])
+        sectioned = any(check.section for check in CHECKS[key])
+        criteria_box = widgets.VBox([*([] if sectioned else [_heading(_("Les critères"))]), *questions, self.auto])
         criteria_box.add_class("kpa-cl-criteria")
-        children: list[widgets.Widget] = [header, criteria_box]
+        children: list[widgets.Widget] = [header, *([top] if top is not None else []), criteria_box]
         if facts:
             children.append(_heading(_("Les faits")))
             children.extend(facts)
@@ -269,7 +271,8 @@ class EquipmentFacts(widgets.VBox):
             ]
 
         self.editor = ListEditor(app, app.checklist.equipment, EquipmentItem, row, _("Ajouter un équipement"), "kpa-cl-eq")
-        super().__init__([self.totals, self.editor])
+        self.top = self.totals
+        super().__init__([self.editor])
         self.refresh()
 
     def refresh(self) -> None:
@@ -306,7 +309,8 @@ class GroupFacts(widgets.VBox):
 
         self.editor = ListEditor(app, app.checklist.group, GroupMember, row, _("Ajouter une personne"), "kpa-cl-gr")
         hint = widgets.HTML(f'<p class="kpa-cl-hint">{esc(_("Pas de nom de famille : un prénom, des initiales ou rien, comme la personne préfère."))}</p>')
-        super().__init__([self.mix, widgets.HTML(mix_rules_html()), hint, self.editor])
+        self.top = widgets.VBox([self.mix, widgets.HTML(mix_rules_html())])
+        super().__init__([hint, self.editor])
         self.refresh()
 
     def refresh(self) -> None:
@@ -328,7 +332,8 @@ class TeamFacts(widgets.VBox):
 
         self.editor = ListEditor(app, app.checklist.team, TeamMember, row, _("Ajouter une personne"), "kpa-cl-team")
         hint = widgets.HTML(f'<p class="kpa-cl-hint">{esc(_("Une personne mise à disposition par un partenaire compte comme une contribution en nature dans le budget."))}</p>')
-        super().__init__([self.gauge, hint, self.editor])
+        self.top = self.gauge
+        super().__init__([hint, self.editor])
         self.refresh()
 
     def refresh(self) -> None:
@@ -377,7 +382,8 @@ class PartnerFacts(widgets.VBox):
             ]
 
         self.editor = ListEditor(app, app.checklist.partners, Partner, row, _("Ajouter un partenaire"), "kpa-cl-pa")
-        super().__init__([self.counts, self.editor])
+        self.top = self.counts
+        super().__init__([self.editor])
         self.refresh()
 
     def refresh(self) -> None:
@@ -389,7 +395,7 @@ class FactsScreen(IngredientScreen):
 
     def __init__(self, app: App, number: int, key: str, facts: widgets.Widget) -> None:
         self.facts = facts
-        super().__init__(app, number, key, [facts])
+        super().__init__(app, number, key, [facts], top=getattr(facts, "top", None))
 
     def refresh(self) -> None:
         super().refresh()
