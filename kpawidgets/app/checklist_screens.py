@@ -121,6 +121,12 @@ class Screen(widgets.VBox):
 
 
 # ----------------------------------------------------------------- list editors
+def _close(widget: widgets.Widget) -> None:
+    for child in getattr(widget, "children", ()):
+        _close(child)
+    widget.close()
+
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -158,7 +164,10 @@ class ListEditor(widgets.VBox, Generic[M]):
             box.add_class("kpa-cl-row")
             box.add_class(self.css)
             rows.append(box)
+        old = self.rows.children
         self.rows.children = tuple(rows)
+        for row in old:  # the kernel forgets the widgets of the rows drawn before
+            _close(row)
 
     def _remover(self, item: M) -> Callable[[Any], None]:
         return lambda _button: self.remove(item)
