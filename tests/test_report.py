@@ -108,7 +108,7 @@ def test_empty_workbook_gives_a_clean_document() -> None:
     wb = Workbook.new("Sans rien")
     pdf = render_pdf(wb, "fr", TODAY)
     pages = text_of(pdf)
-    assert pdf.startswith(b"%PDF") and 6 <= len(pages) <= 10
+    assert pdf.startswith(b"%PDF") and 2 <= len(pages) <= 4  # sections without data flow, no empty pages
     everything = "\n".join(pages)
     assert everything.count("Pas encore de données dans le carnet.") >= 6
     assert "Pas de date de lancement" in everything
