@@ -143,18 +143,24 @@ class Workspace:
         return self.root / f"{name}{SUFFIX}"
 
     def resolve(self, reference: str) -> str:
-        """The name of a workbook given by name (``quartier-x``) or by a file path inside the workspace."""
+        """The name of a workbook given by name (``quartier-x``) or by a file path inside the workspace.
+
+        Messages name the workbook, never the workspace's full path (a visitor may read them);
+        ``params["root"]`` keeps it for the command line.
+        """
+        if not isinstance(reference, str) or "\x00" in reference or len(reference) > 4096:
+            raise NotFoundError("Nom de carnet invalide : « {name} ».", name=str(reference)[:100].replace("\x00", ""))
         candidate = Path(reference)
         if reference.endswith(SUFFIX) or os.sep in reference:
-            full = candidate.expanduser().absolute()
+            full = candidate.absolute()  # no expanduser(): a visitor's "~x/…" must not touch home dirs
             if full.parent.resolve() != self.root.resolve():
-                raise NotFoundError("Le fichier {reference} n'est pas dans le dossier de travail {root}.",
-                                    reference=reference, root=str(self.root))
+                raise NotFoundError("Le fichier {reference} n'est pas dans le dossier de travail.",
+                                    reference=reference[:100], root=str(self.root))
             name = full.name[: -len(SUFFIX)] if full.name.endswith(SUFFIX) else full.name
         else:
             name = reference
         if not self.path_for(name).exists():
-            raise NotFoundError("Aucun carnet « {name} » dans {root}.", name=name, root=str(self.root))
+            raise NotFoundError("Aucun carnet « {name} » dans le dossier de travail.", name=name, root=str(self.root))
         return name
 
     def unique_name(self, territory: str) -> str:
