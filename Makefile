@@ -29,7 +29,7 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
-	$(BIN)/python -m kpawidgets.tools.bench
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 stress: install
 	$(BIN)/python -m pytest -m stress tests/stress $(PYTEST_ARGS)

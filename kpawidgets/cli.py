@@ -226,16 +226,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except Exception:  # noqa: BLE001 - no browser is not an error
             pass
 
-    def _stop(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt  # a terminated `kpa serve` stops its Voilà too (no orphan server)
+    # Stopping `kpa serve` (Ctrl+C, SIGTERM from a test or a service manager) must stop
+    # Voilà and its kernels too, never leave them running without a parent.
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, _stop)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return process.wait()
     except KeyboardInterrupt:
         process.terminate()
-        process.wait(timeout=15)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
         return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 # -------------------------------------------------------------------- parser

@@ -1,0 +1,351 @@
+"""``make bench``: how fast Carnet KPA is, each figure next to its floor, on this machine.
+
+Prints a table and writes ``bench/results.json``. Not part of ``make test`` (timings on a
+shared machine are for people to read, not for assertions).
+
+Figures (issue 6):
+- time to interactive of each page in Chromium (request → every widget and chart on screen),
+  next to an empty notebook on the same server (Voilà's own kernel start: the floor);
+- edit → updated chart on the budget page, next to a bare slider → matplotlib echo;
+- ``kpa export --pdf`` of the example, next to ``jupyter nbconvert --execute --to html`` of an
+  empty notebook;
+- memory (RSS) of one visitor's kernel on each page, next to an empty notebook's kernel;
+- a workshop: 20 visitors opening the checklist at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kpawidgets.cli import serve_environment, voila_command  # noqa: E402
+from kpawidgets.resources import example_workbook_path, notebooks_dir  # noqa: E402
+
+CHROMIUM = os.environ.get("KPA_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+PAGES = ["00_accueil.ipynb", "01_checklist.ipynb", "02_budget.ipynb", "03_plan.ipynb"]
+EXAMPLE = "exemple-quartier-des-tisserands"
+KERNEL_FLOOR = "floor_empty.ipynb"
+SLIDER_FLOOR = "floor_slider.ipynb"
+
+_SLIDER_SOURCE = """\
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython import get_ipython
+from IPython.display import display
+get_ipython().run_line_magic("matplotlib", "inline")
+slider = widgets.IntSlider(value=5, min=0, max=100, description="n")
+out = widgets.Output()
+shown = widgets.HTML(value="5")
+shown.add_class("floor-value")
+def draw(change=None):
+    with out:
+        out.clear_output(wait=True)
+        fig, ax = plt.subplots(figsize=(4, 2))
+        ax.bar([0, 1], [slider.value, 100 - slider.value])
+        display(fig)
+        plt.close(fig)
+    shown.value = str(slider.value)
+slider.observe(draw, names="value")
+draw()
+box = widgets.VBox([slider, shown, out])
+box.add_class("kpa-page")
+display(box)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, stack = [], [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
+def _kernel_pids(server: subprocess.Popen[bytes]) -> set[int]:
+    pids = set()
+    for pid in _descendants(server.pid):
+        try:
+            if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                pids.add(pid)
+        except OSError:
+            pass
+    return pids
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Server:
+    """Voilà as ``kpa serve`` runs it, on a copy of the notebooks plus the floor notebooks."""
+
+    def __init__(self, workdir: Path, extra: list[str]) -> None:
+        self.folder = workdir / "notebooks"
+        shutil.copytree(notebooks_dir(), self.folder)
+        nbformat.write(new_notebook(cells=[new_code_cell("")], metadata=_kernelspec()), self.folder / KERNEL_FLOOR)
+        nbformat.write(new_notebook(cells=[new_code_cell(_SLIDER_SOURCE)], metadata=_kernelspec()),
+                       self.folder / SLIDER_FLOOR)
+        self.workspace = workdir / "workspace"
+        self.workspace.mkdir()
+        shutil.copy(example_workbook_path(), self.workspace / f"{EXAMPLE}.json")
+        self.port = _free_port()
+        self.log = open(workdir / "voila.log", "wb")
+        env = serve_environment(self.workspace, "fr")
+        self.process = subprocess.Popen(voila_command(self.folder, self.port, extra=extra), env=env,
+                                        stdout=self.log, stderr=subprocess.STDOUT, cwd=workdir)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/voila/templates/kpa/static/kpa.css", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("Voilà did not start")
+
+    def url(self, page: str, query: str = "") -> str:
+        return f"http://127.0.0.1:{self.port}/voila/render/{page}" + (f"?{query}" if query else "")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def _kernelspec() -> dict[str, Any]:
+    return {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+
+
+async def _rendered(tab: Any, page: str) -> None:
+    """Wait until Voilà finished and every widget and chart is on screen."""
+    await tab.wait_for_function("() => !document.querySelector('#loading') || "
+                                "getComputedStyle(document.querySelector('#loading')).display === 'none'",
+                                timeout=120_000)
+    if page != KERNEL_FLOOR:
+        await tab.wait_for_selector(".kpa-page", state="visible", timeout=120_000)
+        # charts drawn as <img> (matplotlib) or inline SVG must be decoded
+        await tab.wait_for_function(
+            "() => [...document.querySelectorAll('.kpa-page img')].every(i => i.complete && i.naturalWidth > 0)",
+            timeout=60_000)
+
+
+async def time_to_interactive(browser: Any, server: Server, page: str, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        context = await browser.new_context(viewport={"width": 1280, "height": 720})
+        tab = await context.new_page()
+        start = time.perf_counter()
+        await tab.goto(server.url(page, f"workbook={EXAMPLE}"))
+        await _rendered(tab, page)
+        times.append(time.perf_counter() - start)
+        await context.close()
+        await asyncio.sleep(0.5)  # let the closed tab's kernel shut down
+    return times
+
+
+async def kernel_memory(browser: Any, server: Server, page: str) -> float:
+    before = _kernel_pids(server.process)
+    context = await browser.new_context(viewport={"width": 1280, "height": 720})
+    tab = await context.new_page()
+    await tab.goto(server.url(page, f"workbook={EXAMPLE}"))
+    await _rendered(tab, page)
+    await asyncio.sleep(1.0)
+    new = _kernel_pids(server.process) - before
+    rss = max((_rss_mb(pid) for pid in new), default=0.0)
+    await context.close()
+    await asyncio.sleep(1.0)
+    return rss
+
+
+async def slider_echo(browser: Any, server: Server, runs: int) -> list[float]:
+    """Bare slider → matplotlib figure: the floor of a widget round trip with a chart."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 720})
+    tab = await context.new_page()
+    await tab.goto(server.url(SLIDER_FLOOR))
+    await _rendered(tab, SLIDER_FLOOR)
+    handle = tab.locator(".widget-slider .ui-slider-handle, .widget-slider .noUi-handle").first
+    await handle.focus()
+    times = []
+    for index in range(runs):
+        old_src = await tab.locator(".kpa-page img").first.get_attribute("src")
+        start = time.perf_counter()
+        await tab.keyboard.press("ArrowRight" if index % 2 == 0 else "ArrowLeft")
+        await tab.wait_for_function(
+            "(old) => { const i = document.querySelector('.kpa-page img'); return i && i.getAttribute('src') !== old; }",
+            arg=old_src, timeout=30_000)
+        times.append(time.perf_counter() - start)
+    await context.close()
+    return times
+
+
+async def budget_edit(browser: Any, server: Server, runs: int) -> list[float]:
+    """Type an amount on the budget page, wait for the coverage figure and chart to change."""
+    from bench.budget_probe import measure_budget_edit  # kept beside the page's DOM knowledge
+
+    return await measure_budget_edit(browser, server.url("02_budget.ipynb", f"workbook={EXAMPLE}"), runs, _rendered)
+
+
+async def workshop(browser: Any, server: Server, visitors: int) -> dict[str, Any]:
+    async def one(index: int) -> float | str:
+        context = await browser.new_context(viewport={"width": 390, "height": 844})
+        tab = await context.new_page()
+        start = time.perf_counter()
+        try:
+            await tab.goto(server.url("01_checklist.ipynb", f"workbook={EXAMPLE}"), timeout=180_000)
+            await _rendered(tab, "01_checklist.ipynb")
+            return time.perf_counter() - start
+        except Exception as exc:  # noqa: BLE001 - a failure is a result here
+            return f"{type(exc).__name__}: {exc}"[:200]
+        finally:
+            await context.close()
+
+    results = await asyncio.gather(*(one(i) for i in range(visitors)))
+    times = [r for r in results if isinstance(r, float)]
+    failures = [r for r in results if not isinstance(r, float)]
+    return {"visitors": visitors, "served": len(times), "failed": len(failures), "failures": failures,
+            "slowest_s": max(times) if times else None, "median_s": statistics.median(times) if times else None}
+
+
+def pdf_export(runs: int, workdir: Path) -> dict[str, list[float]]:
+    kpa = Path(sys.executable).with_name("kpa")
+    jupyter = Path(sys.executable).with_name("jupyter")
+    empty = workdir / "empty.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("")], metadata=_kernelspec()), empty)
+    export, floor = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([str(kpa), "export", str(example_workbook_path()), "--pdf", str(workdir / "plan.pdf")],
+                       check=True, capture_output=True)
+        export.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        subprocess.run([str(jupyter), "nbconvert", "--execute", "--to", "html", str(empty), "--output-dir", str(workdir)],
+                       check=True, capture_output=True)
+        floor.append(time.perf_counter() - start)
+    return {"export": export, "floor": floor}
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    from playwright.async_api import async_playwright
+
+    results: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
+                               "voila_extra": args.voila_arg, "when": time.strftime("%Y-%m-%d %H:%M:%S")}
+    with tempfile.TemporaryDirectory(prefix="kpa-bench-") as tmp:
+        workdir = Path(tmp)
+        server = Server(workdir, args.voila_arg)
+        try:
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+                await time_to_interactive(browser, server, KERNEL_FLOOR, 1)  # warm the disk cache
+                tti = {page: await time_to_interactive(browser, server, page, args.runs)
+                       for page in [KERNEL_FLOOR, *PAGES]}
+                results["tti_s"] = tti
+                results["memory_mb"] = {page: await kernel_memory(browser, server, page)
+                                        for page in [KERNEL_FLOOR, *PAGES]}
+                results["slider_echo_s"] = await slider_echo(browser, server, args.edits)
+                try:
+                    results["budget_edit_s"] = await budget_edit(browser, server, args.edits)
+                except Exception as exc:  # noqa: BLE001 - report, don't hide
+                    results["budget_edit_error"] = f"{type(exc).__name__}: {exc}"[:300]
+                results["workshop"] = await workshop(browser, server, args.visitors)
+                await browser.close()
+        finally:
+            server.stop()
+        results["pdf_s"] = pdf_export(args.pdf_runs, workdir)
+    return results
+
+
+def table(results: dict[str, Any]) -> str:
+    rows = [("figure", "median", "floor", "ratio", "target", "ok")]
+    floor_tti = _median(results["tti_s"][KERNEL_FLOOR])
+    for page in PAGES:
+        value = _median(results["tti_s"][page])
+        rows.append((f"time to interactive {page}", f"{value:.2f} s", f"{floor_tti:.2f} s",
+                     f"{value / floor_tti:.2f}×", "≤ 1.5× floor", "yes" if value <= 1.5 * floor_tti else "NO"))
+    echo = _median(results["slider_echo_s"]) * 1000
+    if "budget_edit_s" in results:
+        edit = _median(results["budget_edit_s"]) * 1000
+        rows.append(("edit → chart, budget page", f"{edit:.0f} ms", f"{echo:.0f} ms (slider echo)",
+                     f"{edit / echo:.2f}×", "≤ 100 ms", "yes" if edit <= 100 else "NO"))
+    else:
+        rows.append(("edit → chart, budget page", results.get("budget_edit_error", "?"), f"{echo:.0f} ms", "", "≤ 100 ms", "NO"))
+    pdf, pdf_floor = _median(results["pdf_s"]["export"]), _median(results["pdf_s"]["floor"])
+    rows.append(("kpa export --pdf (example)", f"{pdf:.2f} s", f"{pdf_floor:.2f} s (nbconvert empty)",
+                 f"{pdf / pdf_floor:.2f}×", "≤ 1.5× floor", "yes" if pdf <= 1.5 * pdf_floor else "NO"))
+    floor_mem = results["memory_mb"][KERNEL_FLOOR]
+    for page in PAGES:
+        mem = results["memory_mb"][page]
+        rows.append((f"kernel memory {page}", f"{mem:.0f} MB", f"{floor_mem:.0f} MB", f"{mem / floor_mem:.2f}×" if floor_mem else "",
+                     "report", ""))
+    shop = results["workshop"]
+    rows.append((f"workshop: {shop['visitors']} visitors on the checklist", f"{shop['served']} served, {shop['failed']} failed",
+                 "", f"slowest {shop['slowest_s']:.1f} s" if shop["slowest_s"] else "", "all served",
+                 "yes" if shop["failed"] == 0 else "NO"))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    lines = [" | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)) for row in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=5, help="page loads per page")
+    parser.add_argument("--edits", type=int, default=15, help="edits for the latency figures")
+    parser.add_argument("--pdf-runs", type=int, default=5)
+    parser.add_argument("--visitors", type=int, default=20)
+    parser.add_argument("--voila-arg", action="append", default=[], help="extra Voilà argument (repeatable)")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
+    args = parser.parse_args()
+    results = asyncio.run(run(args))
+    Path(args.output).write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(table(results))
+    print(f"\n{args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

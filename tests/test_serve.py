@@ -1,0 +1,55 @@
+"""`kpa serve` as a process: stopping it stops Voilà and its kernels."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, descendants, free_port
+
+pytestmark = pytest.mark.slow
+
+
+def test_sigterm_stops_voila_too(workspace_dir: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kpawidgets.cli", "serve", "--no-browser", "--port", str(port), "--workspace", str(workspace_dir)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        first_line = process.stdout.readline().decode()  # type: ignore[union-attr]
+        assert f"http://127.0.0.1:{port}/voila/render/00_accueil.ipynb" in first_line
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/templates/kpa/static/kpa.css", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        children = descendants(process.pid)
+        assert children, "Voilà was not started"
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_alive(pid) for pid in children):
+            time.sleep(0.2)
+        assert not any(_alive(pid) for pid in children), "Voilà outlived kpa serve"
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
