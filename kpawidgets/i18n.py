@@ -167,4 +167,4 @@ def format_month(day: dt.date, lang: str | None = None) -> str:
 
 def language_name(lang: str) -> str:
     """The language's own name (``Français``, ``English``)."""
-    return Locale.parse(_LOCALES[normalize_language(lang)]).get_language_name().capitalize()
+    return (Locale.parse(_LOCALES[normalize_language(lang)]).get_language_name() or lang).capitalize()

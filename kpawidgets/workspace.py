@@ -12,6 +12,7 @@ Layout of a workspace folder::
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import errno
 import fcntl
@@ -301,7 +302,7 @@ class Workspace:
             os.replace(self.path_for(name), target)
         return target
 
-    def trash(self) -> list[Path]:
+    def trash(self) -> builtins.list[Path]:
         """Deleted workbooks, newest first."""
         folder = self.root / TRASH_DIR
         return sorted(folder.glob(f"*{SUFFIX}"), reverse=True) if folder.is_dir() else []
@@ -320,7 +321,7 @@ class Workspace:
     def _history_dir(self, name: str) -> Path:
         return self.root / HISTORY_DIR / name
 
-    def history(self, reference: str) -> list[HistoryVersion]:
+    def history(self, reference: str) -> builtins.list[HistoryVersion]:
         """Previous versions of a workbook, oldest first."""
         folder = self._history_dir(self.resolve(reference))
         versions = []

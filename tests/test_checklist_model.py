@@ -242,7 +242,9 @@ def test_example_round_trips_and_exposes_budget_fields(example_path: Path) -> No
     assert 6 <= len(checklist.partners) <= 8
     launch = workbook.identity.launch_date
     assert launch is not None and checklist.support.micro.start is not None and checklist.support.micro.start < launch
-    assert checklist.support.training_1.start is not None and checklist.support.training_1.start > launch
+    # the plan's order: micro-accompagnement, first training, launch, second training
+    assert checklist.support.training_1.start is not None and checklist.support.training_2.start is not None
+    assert checklist.support.micro.start < checklist.support.training_1.start < launch < checklist.support.training_2.start
     assert 40 <= readiness(checklist).pct <= 70  # half-way ready
 
 

@@ -10,6 +10,7 @@ the trash) or brought back to an earlier version.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import ipywidgets as widgets
 from IPython.display import display
@@ -20,7 +21,7 @@ from kpawidgets.app.shell import PAGES, PageShell, esc, guarded, message_html, p
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, format_date, format_money_rounded, format_number, translate
 from kpawidgets.model.network import REFERENCE_DATE, NetworkKpa, load_network
-from kpawidgets.workspace import WorkbookEntry
+from kpawidgets.workspace import HistoryVersion, WorkbookEntry
 
 __all__ = ["home_page", "build_home", "HomeApp", "network_dashboard_html", "presentation_html"]
 
@@ -243,7 +244,7 @@ class HomeApp(widgets.VBox):
             (format_date(v.saved_at.date(), style="medium") + " " + v.saved_at.astimezone().strftime("%H:%M:%S"), index)
             for index, v in reversed(list(enumerate(versions)))
         ]
-        self._versions = versions
+        self._versions: list[HistoryVersion] = versions
         self.restore_button.disabled = not versions
 
     def _opened(self, name: str, text: str) -> None:
@@ -278,7 +279,7 @@ class HomeApp(widgets.VBox):
         if self._syncing or self.session.workbook is None:
             return
         identity = self.session.workbook.identity
-        owner = change["owner"]
+        owner: Any = change["owner"]
         try:
             if owner is self.territory:
                 if not self.territory.value.strip():

@@ -88,6 +88,7 @@ class PageShell(widgets.VBox):
         self.session = session
         self.header = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.status = widgets.HTML()
+        self.status.add_class("kpa-status-line")
         self.reload_button = widgets.Button(description=_("Recharger"), icon="", button_style="warning")
         self.copy_button = widgets.Button(description=_("Garder une copie"), button_style="")
         self.conflict_actions = widgets.HBox([self.reload_button, self.copy_button],
