@@ -1,5 +1,14 @@
 // Carnet KPA: tell the visitor to reload when their kernel is gone (culled, crashed,
 // server stopped) instead of leaving a page that silently ignores clicks.
+//
+// The page asks the server about its kernel (GET api/kernels/<id>):
+//   * every KPA_KERNEL_CHECK_MS milliseconds (default 15 s; tests may set
+//     window.KPA_KERNEL_CHECK_MS before the page loads),
+//   * when the tab becomes visible again, when the network comes back,
+//   * and when the visitor clicks or types (at most once every 2 s), so a dead page
+//     says so at the first click.
+// 404: the kernel is gone for good → banner, polling stops. The server unreachable
+// (wifi down, laptop asleep) → banner too, but it goes away if the kernel answers again.
 (function () {
   "use strict";
   var config = document.getElementById("jupyter-config-data");
@@ -13,17 +22,53 @@
   } catch (e) { return; }
   if (!kernelId) { return; }
   var banner = document.getElementById("kpa-kernel-lost");
-  var lang = (new URLSearchParams(window.location.search).get("lang") || "fr").slice(0, 2);
-  function showLost() {
-    if (!banner || !banner.hidden) { return; }
-    banner.querySelectorAll("p").forEach(function (p) { p.hidden = p.lang !== (lang === "en" ? "en" : "fr"); });
+  if (!banner) { return; }
+  var lang = (new URLSearchParams(window.location.search).get("lang") || "fr").slice(0, 2) === "en" ? "en" : "fr";
+  var interval = Number(window.KPA_KERNEL_CHECK_MS) > 0 ? Number(window.KPA_KERNEL_CHECK_MS) : 15000;
+  var gone = false;        // 404: the kernel will not come back
+  var inFlight = false;
+  var lastCheck = 0;
+  var timer = null;
+
+  banner.querySelectorAll("p[lang]").forEach(function (p) { p.hidden = p.lang !== lang; });
+  var button = banner.querySelector("button");
+  if (button) { button.textContent = lang === "en" ? "Reload the page" : "Recharger la page"; }
+
+  function show(reason) {
+    banner.dataset.reason = reason;
     banner.hidden = false;
+    document.documentElement.classList.add("kpa-lost");
+  }
+  function hide() {
+    if (gone) { return; }
+    banner.hidden = true;
+    delete banner.dataset.reason;
+    document.documentElement.classList.remove("kpa-lost");
   }
   function check() {
+    if (gone || inFlight) { return; }
+    inFlight = true;
+    lastCheck = Date.now();
     fetch(baseUrl + "api/kernels/" + encodeURIComponent(kernelId), { credentials: "same-origin", cache: "no-store" })
-      .then(function (response) { if (response.status === 404) { showLost(); } })
-      .catch(function () { showLost(); });
+      .then(function (response) {
+        if (response.status === 404) {
+          gone = true;
+          if (timer !== null) { window.clearInterval(timer); }
+          show("kernel-gone");
+        } else if (response.ok) {
+          hide();
+        }
+      })
+      .catch(function () { show("server-unreachable"); })
+      .then(function () { inFlight = false; });
   }
-  window.setInterval(check, 15000);
+  function checkSoon() {
+    if (Date.now() - lastCheck > 2000) { check(); }
+  }
+  timer = window.setInterval(check, interval);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) { check(); } });
+  window.addEventListener("online", check);
+  document.addEventListener("pointerdown", checkSoon, true);
+  document.addEventListener("keydown", checkSoon, true);
+  window.kpaCheckKernel = check;  // for tests and the browser console
 })();
