@@ -184,3 +184,13 @@ def screenshot_dir() -> Path:
     folder = Path(os.environ.get("KPA_SCREENSHOTS", ROOT / "out" / "screenshots"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default() -> Iterator[None]:
+    """Each test starts in French: a page built in English sets the kernel's language (by design)."""
+    from kpawidgets.i18n import set_language
+
+    set_language("fr")
+    yield
+    set_language("fr")
