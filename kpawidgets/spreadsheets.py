@@ -143,7 +143,7 @@ def _month_value(text: str) -> int | None:
     cleaned = text.strip()
     if cleaned.endswith(".0"):
         cleaned = cleaned[:-2]
-    if not cleaned.isdigit() or not 1 <= int(cleaned) <= b.MAX_MONTH:
+    if not (cleaned.isascii() and cleaned.isdigit()) or not 1 <= int(cleaned) <= b.MAX_MONTH:  # "²".isdigit() is True
         return None
     return int(cleaned)
 

@@ -105,3 +105,19 @@ def test_huge_amounts_are_refused_not_crashed(text: str) -> None:
         parse_amount(text)
     assert caught.value.template == "Montant trop grand : « {value} »."
     inputs.assert_clear_rejection(caught.value)
+
+
+def test_superscript_digits_in_a_month_column_are_a_bad_row_not_a_crash() -> None:
+    """Regression (found by ``make stress``): "²".isdigit() is True but int("²") raises ValueError."""
+    from kpawidgets.spreadsheets import parse_import
+
+    result = parse_import("budget.csv", "compte;avance_mois;montant;libelle;mois\r\n606;²;10;x;³\r\n".encode())
+    assert result.problems and all(p.message("fr").strip() and p.message("en").strip() for p in result.problems)
+
+
+def test_superscript_digits_in_a_typed_whole_number_are_refused() -> None:
+    from kpawidgets.app.budget import _parse_int
+    from kpawidgets.errors import KpaError
+
+    with pytest.raises(KpaError):
+        _parse_int(1, 24)("²")

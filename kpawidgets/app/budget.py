@@ -114,7 +114,7 @@ class Field(widgets.VBox):
 def _parse_int(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         cleaned = text.strip().replace("\u202f", "").replace(" ", "")
-        if not cleaned.isdigit() or not low <= int(cleaned) <= high:
+        if not (cleaned.isascii() and cleaned.isdigit()) or not low <= int(cleaned) <= high:  # "²".isdigit() is True
             raise b.BudgetError("« {value} » : tapez un nombre entier entre {low} et {high}.", value=text, low=low, high=high)
         return int(cleaned)
     return parse
