@@ -223,7 +223,7 @@ cell_texts = st.one_of(
     st.text(max_size=20),
     st.sampled_from(["=1+1", "=HYPERLINK(\"http://x\")", "+33 6", "-5", "@SUM(A1)", "'=2", "1 234,56", "1,234.56",
                      "12k", "NaN", "inf", "1e9", "-0,01", "74", "741", "606", "6061", "86", "870", "voté", "versé",
-                     "refusé", "13", "0", "", " ", "\t=1", "\r", "\"", ";", ",", "Ville", "CAF", "é" * 250]),
+                     "refusé", "13", "²", "٣", "0", "", " ", "\t=1", "\r", "\"", ";", ",", "Ville", "CAF", "é" * 250]),
     st.decimals(allow_nan=True, allow_infinity=True, places=3).map(str),
 )
 HEADERS = ["compte", "libelle", "montant", "financeur", "statut", "avance_pct", "avance_mois", "solde_mois",

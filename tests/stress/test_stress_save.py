@@ -22,7 +22,7 @@ RACE = min(int(os.environ.get("KPA_STRESS_RACE", "100")), 100)
 
 
 @pytest.mark.timeout(3600)
-@pytest.mark.parametrize("max_delay", [0.005, 0.05])
+@pytest.mark.parametrize("max_delay", [0.01, 0.1])
 def test_hundreds_of_kills_during_save(tmp_path: Path, max_delay: float) -> None:
     """SIGKILL a writer at a random moment, *TRIALS* times; every file stays complete and loads."""
     stats = run_crash_loop(tmp_path / "workspace", trials=TRIALS, seed=int(max_delay * 1000) + 2026,
