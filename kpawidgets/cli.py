@@ -171,6 +171,9 @@ def voila_command(notebooks: Path, port: int, ip: str = "127.0.0.1", *, extra: S
         "--MappingKernelManager.cull_interval=60",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
         "--MappingKernelManager.cull_connected=False",
+        # nbclient waits only 4 s for a cell's outputs after its reply: with 20 visitors
+        # starting kernels at once on 2 cores, pages came out empty. Wait longer.
+        "--VoilaExecutor.iopub_timeout=120",
         *extra,
     ]
 
