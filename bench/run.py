@@ -284,18 +284,22 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 tti = {page: await time_to_interactive(browser, server, page, args.runs)
                        for page in [KERNEL_FLOOR, *PAGES]}
                 results["tti_s"] = tti
-                results["memory_mb"] = {page: await kernel_memory(browser, server, page)
-                                        for page in [KERNEL_FLOOR, *PAGES]}
-                results["slider_echo_s"] = await slider_echo(browser, server, args.edits)
-                try:
-                    results["budget_edit_s"] = await budget_edit(browser, server, args.edits)
-                except Exception as exc:  # noqa: BLE001 - report, don't hide
-                    results["budget_edit_error"] = f"{type(exc).__name__}: {exc}"[:300]
-                results["workshop"] = await workshop(browser, server, args.visitors)
+                if "memory" not in args.skip:
+                    results["memory_mb"] = {page: await kernel_memory(browser, server, page)
+                                            for page in [KERNEL_FLOOR, *PAGES]}
+                if "edit" not in args.skip:
+                    results["slider_echo_s"] = await slider_echo(browser, server, args.edits)
+                    try:
+                        results["budget_edit_s"] = await budget_edit(browser, server, args.edits)
+                    except Exception as exc:  # noqa: BLE001 - report, don't hide
+                        results["budget_edit_error"] = f"{type(exc).__name__}: {exc}"[:300]
+                if "workshop" not in args.skip:
+                    results["workshop"] = await workshop(browser, server, args.visitors)
                 await browser.close()
         finally:
             server.stop()
-        results["pdf_s"] = pdf_export(args.pdf_runs, workdir)
+        if "pdf" not in args.skip:
+            results["pdf_s"] = pdf_export(args.pdf_runs, workdir)
     return results
 
 
@@ -306,25 +310,30 @@ def table(results: dict[str, Any]) -> str:
         value = _median(results["tti_s"][page])
         rows.append((f"time to interactive {page}", f"{value:.2f} s", f"{floor_tti:.2f} s",
                      f"{value / floor_tti:.2f}×", "≤ 1.5× floor", "yes" if value <= 1.5 * floor_tti else "NO"))
-    echo = _median(results["slider_echo_s"]) * 1000
-    if "budget_edit_s" in results:
+    echo = _median(results.get("slider_echo_s", [])) * 1000
+    if "slider_echo_s" not in results:
+        pass  # skipped
+    elif "budget_edit_s" in results:
         edit = _median(results["budget_edit_s"]) * 1000
         rows.append(("edit → chart, budget page", f"{edit:.0f} ms", f"{echo:.0f} ms (slider echo)",
                      f"{edit / echo:.2f}×", "≤ 100 ms", "yes" if edit <= 100 else "NO"))
     else:
         rows.append(("edit → chart, budget page", results.get("budget_edit_error", "?"), f"{echo:.0f} ms", "", "≤ 100 ms", "NO"))
-    pdf, pdf_floor = _median(results["pdf_s"]["export"]), _median(results["pdf_s"]["floor"])
-    rows.append(("kpa export --pdf (example)", f"{pdf:.2f} s", f"{pdf_floor:.2f} s (nbconvert empty)",
-                 f"{pdf / pdf_floor:.2f}×", "≤ 1.5× floor", "yes" if pdf <= 1.5 * pdf_floor else "NO"))
-    floor_mem = results["memory_mb"][KERNEL_FLOOR]
-    for page in PAGES:
-        mem = results["memory_mb"][page]
+    if "pdf_s" in results:
+        pdf, pdf_floor = _median(results["pdf_s"]["export"]), _median(results["pdf_s"]["floor"])
+        rows.append(("kpa export --pdf (example)", f"{pdf:.2f} s", f"{pdf_floor:.2f} s (nbconvert empty)",
+                     f"{pdf / pdf_floor:.2f}×", "≤ 1.5× floor", "yes" if pdf <= 1.5 * pdf_floor else "NO"))
+    memory = results.get("memory_mb", {})
+    floor_mem = memory.get(KERNEL_FLOOR, 0.0)
+    for page in PAGES if memory else []:
+        mem = memory[page]
         rows.append((f"kernel memory {page}", f"{mem:.0f} MB", f"{floor_mem:.0f} MB", f"{mem / floor_mem:.2f}×" if floor_mem else "",
                      "report", ""))
-    shop = results["workshop"]
-    rows.append((f"workshop: {shop['visitors']} visitors on the checklist", f"{shop['served']} served, {shop['failed']} failed",
-                 "", f"slowest {shop['slowest_s']:.1f} s" if shop["slowest_s"] else "", "all served",
-                 "yes" if shop["failed"] == 0 else "NO"))
+    if "workshop" in results:
+        shop = results["workshop"]
+        rows.append((f"workshop: {shop['visitors']} visitors on the checklist", f"{shop['served']} served, {shop['failed']} failed",
+                     "", f"slowest {shop['slowest_s']:.1f} s" if shop["slowest_s"] else "", "all served",
+                     "yes" if shop["failed"] == 0 else "NO"))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     lines = [" | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)) for row in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
@@ -338,6 +347,7 @@ def main() -> int:
     parser.add_argument("--pdf-runs", type=int, default=5)
     parser.add_argument("--visitors", type=int, default=20)
     parser.add_argument("--voila-arg", action="append", default=[], help="extra Voilà argument (repeatable)")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: memory, edit, workshop, pdf")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
     args = parser.parse_args()
     results = asyncio.run(run(args))
