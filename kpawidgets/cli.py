@@ -201,6 +201,23 @@ def serve_environment(workspace: Path, lang: str) -> dict[str, str]:
     return env
 
 
+def _die_with_parent(parent: int) -> Callable[[], None]:
+    """For Voilà's process (Linux): get SIGTERM when ``kpa serve`` dies, even by SIGKILL or in
+    the middle of starting it, so that no server (maybe bound to 0.0.0.0) outlives it."""
+
+    def in_child() -> None:
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except Exception:  # noqa: BLE001 - best effort
+            return
+        if os.getppid() != parent:  # kpa serve died before prctl
+            os._exit(1)
+
+    return in_child
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
     workspace.ensure()
@@ -220,29 +237,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if params:
         home += "?" + "&".join(params)
     command = voila_command(notebooks_dir(), args.port, ip)
-    process = subprocess.Popen(command, env=serve_environment(workspace.root, lang))
-    print(_("Carnet KPA : {url}").format(url=home), flush=True)
-    print(_("Dossier de travail : {root}").format(root=workspace.root), flush=True)
-    if not args.no_browser:
-        try:
-            webbrowser.open(home)
-        except Exception:  # noqa: BLE001 - no browser is not an error
-            pass
 
     # Stopping `kpa serve` (Ctrl+C, SIGTERM from a test or a service manager) must stop
-    # Voilà and its kernels too, never leave them running without a parent.
+    # Voilà and its kernels too, never leave them running without a parent — also when the
+    # signal comes while it is starting (handlers first, then Voilà).
     def stop(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    process: subprocess.Popen[bytes] | None = None
     try:
+        process = subprocess.Popen(command, env=serve_environment(workspace.root, lang),
+                                   preexec_fn=_die_with_parent(os.getpid()) if sys.platform.startswith("linux") else None)
+        print(_("Carnet KPA : {url}").format(url=home), flush=True)
+        print(_("Dossier de travail : {root}").format(root=workspace.root), flush=True)
+        if not args.no_browser:
+            try:
+                webbrowser.open(home)
+            except Exception:  # noqa: BLE001 - no browser is not an error
+                pass
         return process.wait()
     except KeyboardInterrupt:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
         return 0
     finally:
         for sig, handler in previous.items():

@@ -11,8 +11,10 @@ import html as htmllib
 import json
 import os
 import select
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -343,26 +345,68 @@ def test_server_listens_on_loopback_only(voila_server: Any) -> None:
     assert addresses == ["127.0.0.1"], addresses
 
 
+def _voila_for_port(port: int) -> list[int]:
+    """Pids of any Voilà process serving *port* (an orphan if its ``kpa serve`` is gone)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"voila" in b" ".join(cmdline) and f"--port={port}".encode() in cmdline:
+                found.append(int(entry.name))
+    return found
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("lang", ["fr", "en"])
-def test_public_address_prints_the_warning(tmp_path: Path, lang: str) -> None:
-    """``kpa serve --ip 0.0.0.0`` warns before starting; the test stops it at once (no traffic sent)."""
+@pytest.mark.parametrize(("lang", "when"), [("fr", "at-once"), ("en", "at-once"), ("fr", "listening"), ("fr", "killed")])
+def test_public_address_prints_the_warning(tmp_path: Path, lang: str, when: str) -> None:
+    """``kpa serve --ip 0.0.0.0`` warns before starting; stopped (no traffic sent), it leaves no Voilà behind.
+
+    ``at-once``: SIGTERM as soon as Voilà's process is started (this used to orphan a Voilà
+    bound to 0.0.0.0: the handler came after the start); ``listening``: once Voilà listens;
+    ``killed``: SIGKILL (no handler runs) once Voilà listens — Voilà must follow its parent.
+    """
     port = free_port()
     command = [sys.executable, "-m", "kpawidgets.cli", "--lang", lang, "serve", "--no-browser", "--ip", "0.0.0.0",
                "--port", str(port), "--workspace", str(tmp_path / "workspace")]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    orphans: list[int] = []
     try:
         ready, _, _ = select.select([process.stderr], [], [], 120)
         first_line = process.stderr.readline().decode() if ready else ""
+        # The URL line is printed just after Voilà's process is started: stop kpa serve there.
+        ready, _, _ = select.select([process.stdout], [], [], 120)
+        url_line = process.stdout.readline().decode() if ready else ""
+        assert f":{port}/voila/render/00_accueil.ipynb" in url_line
+        if when in ("listening", "killed"):
+            deadline = time.monotonic() + 120
+            while "0.0.0.0" not in _listening(port) and time.monotonic() < deadline and process.poll() is None:
+                time.sleep(0.2)
+            assert _listening(port) == ["0.0.0.0"]
     finally:
+        if when == "killed":
+            voila = _voila_for_port(port)
+            process.kill()
+            process.wait()
+            deadline = time.monotonic() + 60  # bounded wait for Voilà to follow (PR_SET_PDEATHSIG)
+            while any(Path(f"/proc/{pid}").exists() and b"voila" in Path(f"/proc/{pid}/cmdline").read_bytes()
+                      for pid in voila) and time.monotonic() < deadline:
+                time.sleep(0.2)
         process.terminate()
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
         process.stderr.close()
+        process.stdout.close()
+        orphans = _voila_for_port(port)  # kpa serve has exited: any Voilà left is an orphan
+        for pid in orphans:
+            os.kill(pid, signal.SIGTERM)
     expected = {"fr": "Attention : le serveur écoute sur 0.0.0.0. Tout visiteur peut exécuter du code",
                 "en": "Warning: the server listens on 0.0.0.0. Any visitor can run code"}[lang]
     assert expected in first_line and "JupyterHub" in first_line
-    assert not _listening(port), "kpa serve left its Voilà running after SIGTERM"
+    assert orphans == [], "kpa serve left its Voilà running after SIGTERM"
+    assert not _listening(port)
