@@ -83,6 +83,23 @@ def slugify(text: str) -> str:
     return slug or "carnet"
 
 
+def _file_mode(path: Path) -> int:
+    """The permission bits a rewritten *path* should have: its own, or 0666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        return 0o666 & ~_UMASK
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 def revision_of(data: bytes) -> str:
     """A short fingerprint of a file's exact bytes."""
     return hashlib.sha256(data).hexdigest()[:16]
@@ -391,6 +408,9 @@ class Workspace:
         temp_name = None
         try:
             fd, temp_name = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=path.parent)
+            # mkstemp makes the file private (0600); a workbook keeps its mode, a new one gets
+            # the usual umask, so a team's shared folder stays readable by the team.
+            os.fchmod(fd, _file_mode(path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()

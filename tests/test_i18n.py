@@ -40,3 +40,9 @@ def test_formats_follow_the_language() -> None:
     assert format_date(dt.date(2026, 4, 15), "en") == "15 April 2026"
     assert format_percent(0.65, "fr") == f"65{nbsp}%"
     assert format_percent(0.65, "en") == "65%"
+
+
+def test_catalogs_hold_no_forgotten_entries() -> None:
+    used = set(extract_messages())
+    stale = [msgid for msgid in catalog("en") if msgid not in used]
+    assert not stale, f"translations of messages the code no longer uses: {stale}"

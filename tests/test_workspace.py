@@ -181,3 +181,16 @@ def test_duplicate_rename_delete_restore(workspace: Workspace) -> None:
 def test_new_workbook_is_never_an_existing_file(workspace: Workspace) -> None:
     names = {workspace.add(Workbook.new("Même nom")).name for _ in range(5)}
     assert len(names) == 5
+
+
+def test_saves_keep_the_file_mode_and_new_files_follow_the_umask(workspace: Workspace) -> None:
+    import stat
+
+    from kpawidgets.workspace import _UMASK
+
+    opened = workspace.create("Partagé")
+    assert stat.S_IMODE(opened.path.stat().st_mode) == 0o666 & ~_UMASK
+    opened.path.chmod(0o660)  # a team's shared folder
+    opened.workbook.identity.town = "Lille"
+    workspace.save(opened)
+    assert stat.S_IMODE(opened.path.stat().st_mode) == 0o660
