@@ -170,7 +170,7 @@ async def _rendered(tab: Any, page: str) -> None:
             timeout=60_000)
 
 
-async def time_to_interactive(browser: Any, server: Server, page: str, runs: int) -> list[float]:
+async def time_to_interactive(browser: Any, server: Server, page: str, runs: int, pause: float = 1.0) -> list[float]:
     times = []
     for _ in range(runs):
         context = await browser.new_context(viewport={"width": 1280, "height": 720})
@@ -180,7 +180,7 @@ async def time_to_interactive(browser: Any, server: Server, page: str, runs: int
         await _rendered(tab, page)
         times.append(time.perf_counter() - start)
         await context.close()
-        await asyncio.sleep(0.5)  # let the closed tab's kernel shut down
+        await asyncio.sleep(pause)  # let the closed tab's kernel shut down (and a preheated pool refill)
     return times
 
 
@@ -281,7 +281,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
                 await time_to_interactive(browser, server, KERNEL_FLOOR, 1)  # warm the disk cache
-                tti = {page: await time_to_interactive(browser, server, page, args.runs)
+                tti = {page: await time_to_interactive(browser, server, page, args.runs, args.pause)
                        for page in [KERNEL_FLOOR, *PAGES]}
                 results["tti_s"] = tti
                 if "memory" not in args.skip:
@@ -347,6 +347,7 @@ def main() -> int:
     parser.add_argument("--pdf-runs", type=int, default=5)
     parser.add_argument("--visitors", type=int, default=20)
     parser.add_argument("--voila-arg", action="append", default=[], help="extra Voilà argument (repeatable)")
+    parser.add_argument("--pause", type=float, default=1.0, help="seconds between two page loads")
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: memory, edit, workshop, pdf")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
     args = parser.parse_args()

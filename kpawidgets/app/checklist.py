@@ -18,7 +18,7 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from kpawidgets.app.checklist_fields import wire
-from kpawidgets.app.checklist_screens import SECTION_TITLES, Screen, build_screens
+from kpawidgets.app.checklist_screens import SCREEN_KEYS, SECTION_TITLES, Screen, build_screen
 from kpawidgets.app.request import query_params
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell, esc, guarded, message_html, page_url
@@ -51,8 +51,8 @@ class ChecklistApp(widgets.VBox):
             value=mode if mode in MODES else "projector", tooltips=[
                 _("Un ingrédient par écran, en grand"), _("Toute la check-list sur une seule page")])
         self.mode.add_class("kpa-cl-mode")
-        self.screens: list[Screen] = build_screens(self)
-        self.titles = [translate(SECTION_TITLES[screen.key]) for screen in self.screens]
+        self._built: dict[int, Screen] = {}
+        self.titles = [translate(SECTION_TITLES[key]) for key in SCREEN_KEYS]
         self.steps = widgets.HTML()
         self.jump = widgets.Dropdown(options=[(f"{i + 1}. {t}", i) for i, t in enumerate(self.titles)], value=0,
                                      description=_("Aller à"), layout=widgets.Layout(width="auto"))
@@ -90,8 +90,20 @@ class ChecklistApp(widgets.VBox):
         self.refresh()
         return saved
 
+    def screen(self, index: int) -> Screen:
+        """Step *index*, built the first time it is needed."""
+        if index not in self._built:
+            with use_language(self.lang):
+                self._built[index] = build_screen(self, index)
+        return self._built[index]
+
+    @property
+    def screens(self) -> list[Screen]:
+        """Every step (builds those not shown yet)."""
+        return [self.screen(index) for index in range(len(SCREEN_KEYS))]
+
     def refresh(self) -> None:
-        for screen in self.screens:
+        for screen in self._built.values():
             screen.refresh()
         self._draw_steps()
 
@@ -106,14 +118,14 @@ class ChecklistApp(widgets.VBox):
 
     def go(self, index: int) -> None:
         """Show step *index* (projector mode); out-of-range indexes are clamped."""
-        self.current = max(0, min(len(self.screens) - 1, int(index)))
+        self.current = max(0, min(len(SCREEN_KEYS) - 1, int(index)))
         if self.mode.value == "projector":
-            self.stage.children = (self.screens[self.current],)
-        self.screens[self.current].refresh()
+            self.stage.children = (self.screen(self.current),)
+        self.screen(self.current).refresh()
         if self.jump.value != self.current:
             self.jump.value = self.current
         self.prev_button.disabled = self.current == 0
-        self.next_button.disabled = self.current == len(self.screens) - 1
+        self.next_button.disabled = self.current == len(SCREEN_KEYS) - 1
         self._draw_steps()
 
     def set_mode(self, mode: str) -> None:
@@ -135,8 +147,8 @@ class ChecklistApp(widgets.VBox):
 
     def _draw_steps(self) -> None:
         ready = readiness(self.checklist)
-        lights = {index: ready.get(screen.key).light for index, screen in enumerate(self.screens)
-                  if screen.key in {s.name for s in ready.ingredients}}
+        lights = {index: ready.get(key).light for index, key in enumerate(SCREEN_KEYS)
+                  if key in {s.name for s in ready.ingredients}}
         self.steps.value = steps_html(self.titles, self.current, lights)
 
 

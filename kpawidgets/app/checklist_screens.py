@@ -66,7 +66,7 @@ from kpawidgets.model.checklist import (
 from kpawidgets.model.workbook import Workbook
 
 __all__ = ["Screen", "IngredientScreen", "PhilosophyScreen", "SupportScreen", "SummaryScreen", "build_screens",
-           "SECTION_TITLES", "INTROS"]
+           "SECTION_TITLES", "INTROS", "SCREEN_KEYS", "build_screen"]
 
 #: Titles of every section of the workshop (message ids).
 SECTION_TITLES: dict[str, str] = {**INGREDIENT_TITLES, "philosophy": N_("La philosophie"),
@@ -501,16 +501,29 @@ class SummaryScreen(Screen):
         self.actions.value = actions_html(actions, SECTION_TITLES)
 
 
+#: The workshop's steps, in order.
+SCREEN_KEYS = ("venue", "equipment", "group", "team", "host", "partners", "philosophy", "support", "summary")
+
+
+def build_screen(app: App, index: int) -> Screen:
+    """Step *index* (0-based) of the workshop.
+
+    Steps are built when first shown: all nine at once made about 1 250 widgets, whose
+    models the browser had to create before the first screen appeared.
+    """
+    number = index + 1
+    key = SCREEN_KEYS[index]
+    if key == "venue":
+        return IngredientScreen(app, number, key, _venue_facts(app))
+    if key == "host":
+        return IngredientScreen(app, number, key, _host_facts(app))
+    facts = {"equipment": EquipmentFacts, "group": GroupFacts, "team": TeamFacts, "partners": PartnerFacts}
+    if key in facts:
+        return FactsScreen(app, number, key, facts[key](app))
+    screens: dict[str, type[Screen]] = {"philosophy": PhilosophyScreen, "support": SupportScreen, "summary": SummaryScreen}
+    return screens[key](app, number)  # type: ignore[call-arg]
+
+
 def build_screens(app: App) -> list[Screen]:
     """Every screen of the workshop, in order."""
-    return [
-        IngredientScreen(app, 1, "venue", _venue_facts(app)),
-        FactsScreen(app, 2, "equipment", EquipmentFacts(app)),
-        FactsScreen(app, 3, "group", GroupFacts(app)),
-        FactsScreen(app, 4, "team", TeamFacts(app)),
-        IngredientScreen(app, 5, "host", _host_facts(app)),
-        FactsScreen(app, 6, "partners", PartnerFacts(app)),
-        PhilosophyScreen(app, 7),
-        SupportScreen(app, 8),
-        SummaryScreen(app, 9),
-    ]
+    return [build_screen(app, index) for index in range(len(SCREEN_KEYS))]
