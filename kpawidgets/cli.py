@@ -236,7 +236,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         params.append(f"lang={lang}")
     if params:
         home += "?" + "&".join(params)
-    command = voila_command(notebooks_dir(), args.port, ip)
+    extra = []
+    if args.preheat:
+        # A started kernel per page waits for its visitor (Voilà's preheated pools); the
+        # page reads the visitor's ?workbook= once the request arrives (app/request.py).
+        extra = ["--preheat_kernel=True", f"--pool_size={args.preheat}"]
+    command = voila_command(notebooks_dir(), args.port, ip, extra=extra)
 
     # Stopping `kpa serve` (Ctrl+C, SIGTERM from a test or a service manager) must stop
     # Voilà and its kernels too, never leave them running without a parent — also when the
@@ -318,6 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ip", default="127.0.0.1", help=_("adresse d'écoute (défaut : 127.0.0.1)"))
     serve.add_argument("--no-browser", action="store_true", help=_("ne pas ouvrir le navigateur"))
     serve.add_argument("--workbook", help=_("carnet à ouvrir sur la page d'accueil"))
+    serve.add_argument("--preheat", type=int, default=0, metavar="N",
+                       help=_("garder N noyaux prêts par page (plus rapide, environ 80 Mo par noyau)"))
     serve.add_argument("--lang", dest="lang", default=argparse.SUPPRESS, choices=["fr", "en"], help=_("langue de l'interface"))
 
     new = add("new", _("créer un carnet pour un territoire"), cmd_new)

@@ -53,3 +53,43 @@ def _alive(pid: int) -> bool:
         return False
     stat = Path(f"/proc/{pid}/stat")
     return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.browser
+def test_a_preheated_kernel_still_gets_the_visitors_workbook(workspace_dir: Path, example_path: Path, browser) -> None:
+    import shutil
+
+    from tests.conftest import wait_rendered
+
+    shutil.copy(example_path, workspace_dir)
+    second = workspace_dir / "deuxieme.json"
+    second.write_text(example_path.read_text(encoding="utf-8").replace("KPA des Tisserands", "KPA Deuxième"), encoding="utf-8")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kpawidgets.cli", "serve", "--no-browser", "--port", str(port),
+         "--workspace", str(workspace_dir), "--preheat", "1"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/templates/kpa/static/kpa.css", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        # wait until the pool holds a started kernel for each page
+        while time.monotonic() < deadline + 60 and len([p for p in descendants(process.pid)
+                                                        if b"ipykernel" in Path(f"/proc/{p}/cmdline").read_bytes()]) < 4:
+            time.sleep(0.5)
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        tab = context.new_page()
+        for name, territory in (("deuxieme", "KPA Deuxième"), ("exemple-quartier-des-tisserands", "KPA des Tisserands")):
+            tab.goto(f"http://127.0.0.1:{port}/voila/render/01_checklist.ipynb?workbook={name}&lang=en")
+            wait_rendered(tab)
+            assert territory in tab.inner_text(".kpa-territory")
+            assert "Launch checklist" in tab.inner_text(".kpa-nav")
+        context.close()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
