@@ -407,23 +407,38 @@ class BudgetPage(widgets.VBox):
         self._fill_line_rows()
         self.changed()
 
-    def _remove_line(self, line_id: str) -> None:
-        lines = list(self.plan.lines)
-        index = next((i for i, x in enumerate(lines) if x.id == line_id), None)
-        if index is None:
-            return
-        removed = lines.pop(index)
-        self.plan.lines = lines
+    def _remove_undoably(self, field: str, index: int | None,
+                         redraw: Callable[[], None]) -> tuple[Any, Callable[[], None]]:
+        """Remove item *index* of ``plan.<field>``, redraw, save; return it and an undo that puts it back."""
+        items = list(getattr(self.plan, field))
+        if index is None or not 0 <= index < len(items):
+            return None, lambda: None  # nothing removed, nothing to undo
+        removed = items.pop(index)
+        setattr(self.plan, field, items)
 
         def undo() -> None:
-            restored = list(self.plan.lines)
+            restored = list(getattr(self.plan, field))
             restored.insert(min(index, len(restored)), removed)
-            self.plan.lines = restored
-            self._after_structure_change()
-            self.say(_("Ligne rétablie."))
+            setattr(self.plan, field, restored)
+            redraw()
 
-        self._after_structure_change()
-        self.say(_("Ligne « {label} » supprimée.").format(label=removed.label or removed.funder or removed.account), "info", undo)
+        redraw()
+        return removed, undo
+
+    def _remove_line(self, line_id: str) -> None:
+        index = next((i for i, x in enumerate(self.plan.lines) if x.id == line_id), None)
+
+        def redraw() -> None:
+            self._after_structure_change()
+
+        removed, undo = self._remove_undoably("lines", index, redraw)
+        if removed is not None:
+            def undo_and_say() -> None:
+                undo()
+                self.say(_("Ligne rétablie."))
+
+            self.say(_("Ligne « {label} » supprimée.").format(label=removed.label or removed.funder or removed.account),
+                     "info", undo_and_say)
 
     def _after_structure_change(self) -> None:
         if "lines" in self._built:
@@ -739,23 +754,15 @@ class BudgetPage(widgets.VBox):
         self.changed()
 
     def _remove_activity(self, activity_id: str) -> None:
-        activities = list(self.plan.activities)
-        index = next((i for i, a in enumerate(activities) if a.id == activity_id), None)
-        if index is None:
-            return
-        removed = activities.pop(index)
-        self.plan.activities = activities
+        index = next((i for i, a in enumerate(self.plan.activities) if a.id == activity_id), None)
 
-        def undo() -> None:
-            restored = list(self.plan.activities)
-            restored.insert(min(index, len(restored)), removed)
-            self.plan.activities = restored
+        def redraw() -> None:
             self._built.discard("revenue")
             self.changed()
 
-        self._built.discard("revenue")
-        self.changed()
-        self.say(_("Activité « {name} » supprimée.").format(name=removed.name or "?"), "info", undo)
+        removed, undo = self._remove_undoably("activities", index, redraw)
+        if removed is not None:
+            self.say(_("Activité « {name} » supprimée.").format(name=removed.name or "?"), "info", undo)
 
     def _refresh_revenue(self) -> None:
         rows = b.activity_rows(self.workbook)
@@ -867,20 +874,13 @@ class BudgetPage(widgets.VBox):
         self.changed()
 
     def _remove_scenario(self, index: int) -> None:
-        scenarios = list(self.plan.scenarios)
-        removed = scenarios.pop(index)
-        self.plan.scenarios = scenarios
-
-        def undo() -> None:
-            restored = list(self.plan.scenarios)
-            restored.insert(min(index, len(restored)), removed)
-            self.plan.scenarios = restored
+        def redraw() -> None:
             self._fill_scenarios()
             self.changed()
 
-        self._fill_scenarios()
-        self.changed()
-        self.say(_("Scénario « {name} » supprimé.").format(name=removed.name), "info", undo)
+        removed, undo = self._remove_undoably("scenarios", index, redraw)
+        if removed is not None:
+            self.say(_("Scénario « {name} » supprimé.").format(name=removed.name), "info", undo)
 
     def _refresh_scenarios(self) -> None:
         self.scenario_view.value = H.scenarios_html(b.scenario_comparison(self.workbook))
