@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -621,7 +622,7 @@ def import_cli(args: argparse.Namespace) -> int:
         raise SpreadsheetError("Le fichier {path} ne peut pas être lu : {detail}", path=str(source), detail=exc.strerror or str(exc)) from None
     result = parse_import(source.name, data)
     for problem in result.problems:
-        print(problem.message(), file=__import__("sys").stderr)
+        print(problem.message(), file=sys.stderr)
     if result.problems and not args.skip_bad_rows:
         raise SpreadsheetError(
             "Le fichier contient {count} ligne(s) invalide(s) : rien n'a été importé. Corrigez-les, ou relancez avec --skip-bad-rows pour importer les autres.",

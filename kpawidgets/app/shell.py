@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import html
-import logging
 import sys
+import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -17,8 +17,6 @@ from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, translate
 
 __all__ = ["PAGES", "page_url", "PageShell", "guarded", "message_html", "esc"]
-
-log = logging.getLogger("kpawidgets")
 
 #: (notebook file, title message id) in navigation order.
 PAGES: list[tuple[str, str]] = [
@@ -66,8 +64,9 @@ def guarded(report: Callable[[str], None]) -> Callable[[F], F]:
             except KpaError as exc:
                 report(exc.message())
             except Exception:  # noqa: BLE001 - the visitor must never see a traceback
-                log.exception("widget callback failed")
-                print("kpawidgets: callback failed", file=sys.stderr)
+                # sys.__stderr__ is the kernel process's own stderr, i.e. the server's log
+                # (sys.stderr would go to the page's message stream).
+                traceback.print_exc(file=sys.__stderr__)
                 report(_("Une erreur inattendue est survenue ; rien n'a été perdu. Rechargez la page si elle ne répond plus."))
             return None
 
