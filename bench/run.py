@@ -347,7 +347,9 @@ def main() -> int:
     parser.add_argument("--pdf-runs", type=int, default=5)
     parser.add_argument("--visitors", type=int, default=20)
     parser.add_argument("--voila-arg", action="append", default=[], help="extra Voilà argument (repeatable)")
-    parser.add_argument("--pause", type=float, default=1.0, help="seconds between two page loads")
+    parser.add_argument("--pause", type=float, default=5.0,
+                        help="seconds between two page loads: the closed tab's kernel shutdown must not "
+                             "overlap the next load on 2 cores")
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: memory, edit, workshop, pdf")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
     args = parser.parse_args()
