@@ -298,6 +298,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 await browser.close()
         finally:
             server.stop()
+            # keep Voilà's log for whoever reads a failed figure (out/ is not committed)
+            (ROOT / "out").mkdir(exist_ok=True)
+            shutil.copy(workdir / "voila.log", ROOT / "out" / "bench-voila.log")
         if "pdf" not in args.skip:
             results["pdf_s"] = pdf_export(args.pdf_runs, workdir)
     return results
