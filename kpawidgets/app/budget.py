@@ -407,6 +407,16 @@ class BudgetPage(widgets.VBox):
         self._fill_line_rows()
         self.changed()
 
+    def _field_setter(self, find: Callable[[], Any], name: str,
+                      convert: Callable[[Any], Any] = lambda value: value) -> Callable[[Any], None]:
+        """A callback that sets *name* on what *find* returns (if it still exists), then saves."""
+        def apply(value: Any) -> None:
+            target = find()
+            if target is not None:
+                setattr(target, name, convert(value))
+                self.changed()
+        return apply
+
     def _remove_undoably(self, field: str, index: int | None,
                          redraw: Callable[[], None]) -> tuple[Any, Callable[[], None]]:
         """Remove item *index* of ``plan.<field>``, redraw, save; return it and an undo that puts it back."""
@@ -470,13 +480,7 @@ class BudgetPage(widgets.VBox):
         def find() -> b.BudgetLine | None:
             return next((x for x in self.plan.lines if x.id == line_id), None)
 
-        def setter(name: str, convert: Callable[[Any], Any] = lambda v: v) -> Callable[[Any], None]:
-            def apply(value: Any) -> None:
-                target = find()
-                if target is not None:
-                    setattr(target, name, convert(value))
-                    self.changed()
-            return apply
+        setter = functools.partial(self._field_setter, find)
 
         def observer(name: str, convert: Callable[[Any], Any] = lambda v: v) -> Callable[[dict[str, Any]], None]:
             apply = setter(name, convert)
@@ -612,11 +616,7 @@ class BudgetPage(widgets.VBox):
         result = widgets.HTML()
         result.add_class("kpa-staff-result")
 
-        def update(name: str) -> Callable[[Any], None]:
-            def apply(value: Any) -> None:
-                setattr(self._settings(index), name, value)
-                self.changed()
-            return apply
+        update = functools.partial(self._field_setter, lambda: self._settings(index))
 
         months = widgets.Dropdown(options=[(str(m), m) for m in range(0, 13)], value=current.months,
                                   description=_("Mois travaillés"), layout=_layout(width="auto"))
@@ -718,13 +718,7 @@ class BudgetPage(widgets.VBox):
         def find() -> b.Activity | None:
             return next((a for a in self.plan.activities if a.id == activity_id), None)
 
-        def update(name: str, convert: Callable[[Any], Any] = lambda v: v) -> Callable[[Any], None]:
-            def apply(value: Any) -> None:
-                target = find()
-                if target is not None:
-                    setattr(target, name, convert(value))
-                    self.changed()
-            return apply
+        update = functools.partial(self._field_setter, find)
 
         name = widgets.Text(value=activity.name, placeholder=_("Activité"), continuous_update=False,
                             layout=_layout(width="420px", max_width="100%"))
@@ -912,13 +906,11 @@ class BudgetPage(widgets.VBox):
     def _person_row(self, index: int) -> widgets.Widget:
         person = self.plan.sharing.people[index]
 
-        def update(name: str) -> Callable[[Any], None]:
-            def apply(value: Any) -> None:
-                people = self.plan.sharing.people
-                if index < len(people):
-                    setattr(people[index], name, value)
-                    self.changed()
-            return apply
+        def find() -> b.Sharer | None:
+            people = self.plan.sharing.people
+            return people[index] if index < len(people) else None
+
+        update = functools.partial(self._field_setter, find)
 
         name = widgets.Text(value=person.name, placeholder=_("Prénom"), continuous_update=False, layout=_layout(width="220px"))
         name.observe(self.wrap(lambda c: update("name")(_text_value(c["new"], 100))), names="value")
