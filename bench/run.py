@@ -20,13 +20,11 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from kpawidgets.cli import serve_environment, voila_command  # noqa: E402
 from kpawidgets.resources import example_workbook_path, notebooks_dir  # noqa: E402
+from tests.conftest import free_port, kernel_pids, wait_until_serving  # noqa: E402  (the same process helpers)
 
 CHROMIUM = os.environ.get("KPA_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -73,40 +72,6 @@ display(box)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found, stack = [], [root]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            found.append(child)
-            stack.append(child)
-    return found
-
-
-def _kernel_pids(server: subprocess.Popen[bytes]) -> set[int]:
-    pids = set()
-    for pid in _descendants(server.pid):
-        try:
-            if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                pids.add(pid)
-        except OSError:
-            pass
-    return pids
-
-
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -126,19 +91,12 @@ class Server:
         self.workspace = workdir / "workspace"
         self.workspace.mkdir()
         shutil.copy(example_workbook_path(), self.workspace / f"{EXAMPLE}.json")
-        self.port = _free_port()
+        self.port = free_port()
         self.log = open(workdir / "voila.log", "wb")
         env = serve_environment(self.workspace, "fr")
         self.process = subprocess.Popen(voila_command(self.folder, self.port, extra=extra), env=env,
                                         stdout=self.log, stderr=subprocess.STDOUT, cwd=workdir)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/voila/templates/kpa/static/kpa.css", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
-        else:
+        if not wait_until_serving(self.port, self.process, timeout=90):
             raise RuntimeError("Voilà did not start")
 
     def url(self, page: str, query: str = "") -> str:
@@ -185,13 +143,13 @@ async def time_to_interactive(browser: Any, server: Server, page: str, runs: int
 
 
 async def kernel_memory(browser: Any, server: Server, page: str) -> float:
-    before = _kernel_pids(server.process)
+    before = set(kernel_pids(server.process.pid))
     context = await browser.new_context(viewport={"width": 1280, "height": 720})
     tab = await context.new_page()
     await tab.goto(server.url(page, f"workbook={EXAMPLE}"))
     await _rendered(tab, page)
     await asyncio.sleep(1.0)
-    new = _kernel_pids(server.process) - before
+    new = set(kernel_pids(server.process.pid)) - before
     rss = max((_rss_mb(pid) for pid in new), default=0.0)
     await context.close()
     await asyncio.sleep(1.0)

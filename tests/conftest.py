@@ -48,6 +48,25 @@ def descendants(root: int) -> list[int]:
     return found
 
 
+def kernel_pids(root: int) -> list[int]:
+    """Process ids of the Jupyter kernels below *root* (Voilà has no kernel-listing API)."""
+    return [pid for pid in descendants(root) if b"ipykernel" in _cmdline(pid)]
+
+
+def wait_until_serving(port: int, process: subprocess.Popen[bytes] | None = None, timeout: float = 60) -> bool:
+    """Wait until Voilà on *port* serves the kpa template's CSS; False if it never did (or *process* exited)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            return False
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/templates/kpa/static/kpa.css", timeout=2).read()
+            return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -81,23 +100,15 @@ class VoilaServer:
              "--workspace", str(workspace)],
             stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"kpa serve exited: {self.log()}")
-            try:
-                urllib.request.urlopen(self.base + "/voila/templates/kpa/static/kpa.css", timeout=2).read()
-                return
-            except Exception:  # noqa: BLE001 - not up yet
-                time.sleep(0.3)
-        raise RuntimeError(f"kpa serve did not start: {self.log()}")
+        if not wait_until_serving(self.port, self.process):
+            raise RuntimeError(f"kpa serve did not start: {self.log()}")
 
     def url(self, notebook: str, query: str = "") -> str:
         return f"{self.base}/voila/render/{notebook}" + (f"?{query}" if query else "")
 
     def kernels(self) -> list[int]:
-        """Process ids of the kernels this server runs (Voilà has no kernel-listing API)."""
-        return [pid for pid in descendants(self.process.pid) if b"ipykernel" in _cmdline(pid)]
+        """Process ids of the kernels this server runs."""
+        return kernel_pids(self.process.pid)
 
     def log(self) -> str:
         self._log.flush()

@@ -7,12 +7,11 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, descendants, free_port
+from tests.conftest import ROOT, descendants, free_port, kernel_pids, wait_until_serving
 
 pytestmark = pytest.mark.slow
 
@@ -26,13 +25,7 @@ def test_sigterm_stops_voila_too(workspace_dir: Path) -> None:
     try:
         first_line = process.stdout.readline().decode()  # type: ignore[union-attr]
         assert f"http://127.0.0.1:{port}/voila/render/00_accueil.ipynb" in first_line
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/templates/kpa/static/kpa.css", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
+        wait_until_serving(port)
         children = descendants(process.pid)
         assert children, "Voilà was not started"
         process.send_signal(signal.SIGTERM)
@@ -71,16 +64,10 @@ def test_a_preheated_kernel_still_gets_the_visitors_workbook(workspace_dir: Path
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/templates/kpa/static/kpa.css", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
+        wait_until_serving(port, process)
         # wait until the pool holds a started kernel for each page
-        while time.monotonic() < deadline + 60 and len([p for p in descendants(process.pid)
-                                                        if b"ipykernel" in Path(f"/proc/{p}/cmdline").read_bytes()]) < 4:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(kernel_pids(process.pid)) < 4:
             time.sleep(0.5)
         context = browser.new_context(viewport={"width": 1280, "height": 720})
         tab = context.new_page()
