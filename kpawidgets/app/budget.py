@@ -1019,21 +1019,15 @@ class BudgetPage(widgets.VBox):
 def build_budget(session: WorkbookSession) -> PageShell:
     """The budget page's widget tree for *session* (no browser needed)."""
     shell = PageShell("02_budget.ipynb", session)
-    with use_language(session.lang):
-        if session.workbook is None:
-            link = page_url("00_accueil.ipynb", None, session.lang)
-            reason = session.error.message() if session.error else _("Aucun carnet ouvert.")
-            shell.set_body(widgets.HTML(message_html(reason, "warning" if session.error is None else "error")
-                                        + f'<p><a href="{esc(link)}">' + esc(_("Choisir ou créer un carnet sur la page d'accueil")) + '</a></p>'))
-            return shell
-        shell.set_body(BudgetPage(session, shell))
-
-        def replaced(_workbook: Workbook) -> None:
-            with use_language(session.lang):
-                shell.set_body(BudgetPage(session, shell))
-
-        session.on_workbook(replaced)
+    shell.follow_workbook(lambda: BudgetPage(session, shell) if session.workbook is not None else _placeholder(session))
     return shell
+
+
+def _placeholder(session: WorkbookSession) -> widgets.HTML:
+    link = page_url("00_accueil.ipynb", None, session.lang)
+    reason = session.error.message() if session.error else _("Aucun carnet ouvert.")
+    return widgets.HTML(message_html(reason, "warning" if session.error is None else "error")
+                        + f'<p><a href="{esc(link)}">' + esc(_("Choisir ou créer un carnet sur la page d'accueil")) + '</a></p>')
 
 
 def budget_page() -> PageShell:

@@ -167,17 +167,14 @@ def build_checklist(session: WorkbookSession, mode: str | None = None) -> PageSh
     with use_language(session.lang):
         shell = PageShell(PAGE, session)
 
-        def fill(_workbook: object = None) -> None:
-            with use_language(session.lang):
-                if session.workbook is None:
-                    shell.set_body(_placeholder(session))
-                else:
-                    current = shell.body.children[0] if shell.body.children else None
-                    keep_mode = current.mode.value if isinstance(current, ChecklistApp) else (mode or "projector")
-                    shell.set_body(ChecklistApp(session, shell, keep_mode))
+        def build() -> widgets.Widget:
+            if session.workbook is None:
+                return _placeholder(session)
+            current = shell.body.children[0] if shell.body.children else None
+            keep_mode = current.mode.value if isinstance(current, ChecklistApp) else (mode or "projector")
+            return ChecklistApp(session, shell, keep_mode)
 
-        fill()
-        session.on_workbook(fill)
+        shell.follow_workbook(build)
     return shell
 
 

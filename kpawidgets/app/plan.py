@@ -348,16 +348,8 @@ def build_plan(session: WorkbookSession, today: dt.date | None = None) -> PageSh
     """The plan page's widget tree for *session* (testable without a browser)."""
     with use_language(session.lang):
         shell = PageShell(PAGE, session)
-
-        def fill(_workbook: object = None) -> None:
-            with use_language(session.lang):
-                if session.workbook is None:
-                    shell.set_body(_placeholder(session))
-                else:
-                    shell.set_body(PlanApp(session, shell, today))
-
-        fill()
-        session.on_workbook(fill)
+        shell.follow_workbook(
+            lambda: PlanApp(session, shell, today) if session.workbook is not None else _placeholder(session))
     return shell
 
 

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from kpawidgets.app.session import SaveStatus, WorkbookSession
 from kpawidgets.errors import KpaError
-from kpawidgets.i18n import N_, _, translate
+from kpawidgets.i18n import N_, _, translate, use_language
 
 __all__ = ["PAGES", "page_url", "PageShell", "guarded", "message_html", "esc"]
 
@@ -102,6 +102,17 @@ class PageShell(widgets.VBox):
 
     def set_body(self, body: widgets.Widget) -> None:
         self.body.children = (body,)
+
+    def follow_workbook(self, build: Callable[[], widgets.Widget]) -> None:
+        """Fill the body with ``build()`` now and again whenever the session's workbook is
+        replaced (opened, reloaded after a conflict, kept as a copy)."""
+
+        def fill(_workbook: object = None) -> None:
+            with use_language(self.session.lang):
+                self.set_body(build())
+
+        fill()
+        self.session.on_workbook(fill)
 
     def render_header(self) -> None:
         """(Re)draw the navigation bar for the current workbook and language."""
