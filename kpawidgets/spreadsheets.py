@@ -574,7 +574,7 @@ def _write(path: str, data: bytes) -> None:
 
 def export_cli(args: argparse.Namespace) -> int:
     """``kpa export WORKBOOK --xlsx OUT.xlsx --csv OUT.csv``."""
-    from kpawidgets.cli import _load_reference
+    from kpawidgets.cli.commands import _load_reference
 
     workbook, _path, _workspace = _load_reference(args, args.workbook)
     lang = getattr(args, "doc_lang", None) or workbook.identity.language
@@ -612,7 +612,7 @@ def _save_reference(args: argparse.Namespace, workbook: Workbook, path: Path) ->
 
 def import_cli(args: argparse.Namespace) -> int:
     """``kpa import WORKBOOK FILE [--skip-bad-rows]``: add budget lines from a CSV or xlsx file."""
-    from kpawidgets.cli import _load_reference
+    from kpawidgets.cli.commands import _load_reference
 
     workbook, path, _workspace = _load_reference(args, args.workbook)
     source = Path(args.file).expanduser()

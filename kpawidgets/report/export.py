@@ -56,7 +56,7 @@ def export_workbook(workbook: Any, workbook_path: Path | None, lang: str | None 
 
 def export_cli(args: argparse.Namespace) -> int:
     """``kpa export WORKBOOK --pdf OUT.pdf --html OUT.html [--doc-lang en]``."""
-    from kpawidgets.cli import _load_reference
+    from kpawidgets.cli.commands import _load_reference
 
     workbook, _path, _workspace = _load_reference(args, args.workbook)
     lang = getattr(args, "doc_lang", None) or workbook.identity.language

@@ -1,0 +1,143 @@
+"""``kpa serve``: Voilà on the project's notebooks, with the project's template and safe settings."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import webbrowser
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from kpawidgets.cli.commands import CliError, _workspace
+from kpawidgets.i18n import _, normalize_language
+from kpawidgets.resources import notebooks_dir, templates_dir
+
+__all__ = ["DEFAULT_PORT", "CULL_IDLE_SECONDS", "voila_command", "serve_environment", "cmd_serve"]
+
+DEFAULT_PORT = 8866
+#: Idle visitors' kernels are shut down after this many seconds (a workshop pause is shorter).
+CULL_IDLE_SECONDS = 1800
+
+
+def voila_command(notebooks: Path, port: int, ip: str = "127.0.0.1", *, extra: Sequence[str] = ()) -> list[str]:
+    """The Voilà command line that serves *notebooks* with the project's template and safe settings."""
+    return [
+        sys.executable, "-m", "voila", str(notebooks),
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={ip}",
+        "--template=kpa",
+        "--show_tracebacks=False",
+        "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|svg|css|js|woff2?)']",
+        # The tab's shutdown beacon carries no _xsrf token (voila#1458): without this every
+        # closed tab leaves a kernel behind. Acceptable only because we bind to 127.0.0.1.
+        "--Voila.tornado_settings={'disable_check_xsrf': True}",
+        "--MappingKernelManager.cull_interval=60",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+        "--MappingKernelManager.cull_connected=False",
+        # nbclient waits only 4 s for a cell's outputs after its reply: with 20 visitors
+        # starting kernels at once on 2 cores, pages came out empty. Wait longer.
+        "--VoilaExecutor.iopub_timeout=120",
+        *extra,
+    ]
+
+
+def _port_free(ip: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((ip, port))
+        except OSError:
+            return False
+    return True
+
+
+def serve_environment(workspace: Path, lang: str) -> dict[str, str]:
+    """Environment for Voilà and its kernels: where the workspace and the templates are."""
+    env = dict(os.environ)
+    env["KPA_WORKSPACE"] = str(workspace)
+    env["KPA_LANG"] = lang
+    jupyter_path = [str(templates_dir())]
+    if env.get("JUPYTER_PATH"):
+        jupyter_path.append(env["JUPYTER_PATH"])
+    env["JUPYTER_PATH"] = os.pathsep.join(jupyter_path)
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+def _die_with_parent(parent: int) -> Callable[[], None]:
+    """For Voilà's process (Linux): get SIGTERM when ``kpa serve`` dies, even by SIGKILL or in
+    the middle of starting it, so that no server (maybe bound to 0.0.0.0) outlives it."""
+
+    def in_child() -> None:
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except Exception:  # noqa: BLE001 - best effort
+            return
+        if os.getppid() != parent:  # kpa serve died before prctl
+            os._exit(1)
+
+    return in_child
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    workspace.ensure()
+    lang = normalize_language(args.lang)
+    ip = args.ip
+    if ip not in ("127.0.0.1", "localhost", "::1"):
+        print(_("Attention : le serveur écoute sur {ip}. Tout visiteur peut exécuter du code dans son noyau : "
+                "pour un usage partagé, passez par JupyterHub (voir le README).").format(ip=ip), file=sys.stderr)
+    if not _port_free(ip if ip != "localhost" else "127.0.0.1", args.port):
+        raise CliError("Le port {port} est déjà utilisé : choisissez-en un autre avec --port.", port=args.port)
+    home = f"http://{'127.0.0.1' if ip in ('0.0.0.0', 'localhost') else ip}:{args.port}/voila/render/00_accueil.ipynb"
+    params = []
+    if args.workbook:
+        params.append(f"workbook={args.workbook}")
+    if lang != "fr":
+        params.append(f"lang={lang}")
+    if params:
+        home += "?" + "&".join(params)
+    extra = []
+    if args.preheat:
+        # A started kernel per page waits for its visitor (Voilà's preheated pools); the
+        # page reads the visitor's ?workbook= once the request arrives (app/request.py).
+        extra = ["--preheat_kernel=True", f"--pool_size={args.preheat}"]
+    command = voila_command(notebooks_dir(), args.port, ip, extra=extra)
+
+    # Stopping `kpa serve` (Ctrl+C, SIGTERM from a test or a service manager) must stop
+    # Voilà and its kernels too, never leave them running without a parent — also when the
+    # signal comes while it is starting (handlers first, then Voilà).
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    process: subprocess.Popen[bytes] | None = None
+    try:
+        process = subprocess.Popen(command, env=serve_environment(workspace.root, lang),
+                                   preexec_fn=_die_with_parent(os.getpid()) if sys.platform.startswith("linux") else None)
+        print(_("Carnet KPA : {url}").format(url=home), flush=True)
+        print(_("Dossier de travail : {root}").format(root=workspace.root), flush=True)
+        if not args.no_browser:
+            try:
+                webbrowser.open(home)
+            except Exception:  # noqa: BLE001 - no browser is not an error
+                pass
+        return process.wait()
+    except KeyboardInterrupt:
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
