@@ -17,7 +17,7 @@ from kpawidgets.app.session import WorkbookSession
 from kpawidgets.i18n import use_language
 from kpawidgets.model import budget as b
 from kpawidgets.model.workbook import load_workbook_text
-from kpawidgets.workspace import Workspace
+from kpawidgets.storage.workspace import Workspace
 
 D = Decimal
 NAME = "exemple-quartier-des-tisserands"

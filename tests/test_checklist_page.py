@@ -15,7 +15,7 @@ import pytest
 from kpawidgets.app.checklist import ChecklistApp, build_checklist
 from kpawidgets.app.checklist_screens import FactsScreen, IngredientScreen, PhilosophyScreen, SummaryScreen, SupportScreen
 from kpawidgets.app.session import WorkbookSession
-from kpawidgets.workspace import Workspace
+from kpawidgets.storage.workspace import Workspace
 
 NAME = "exemple-quartier-des-tisserands"
 

@@ -9,7 +9,7 @@ from kpawidgets.app.home import HomeApp, build_home, network_dashboard_html
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.i18n import use_language
 from kpawidgets.model.network import load_network
-from kpawidgets.workspace import Workspace
+from kpawidgets.storage.workspace import Workspace
 
 
 def _home(workspace_dir: Path, params: dict[str, str]) -> tuple[WorkbookSession, HomeApp]:

@@ -11,7 +11,7 @@ import pytest
 from kpawidgets.app.plan import PlanApp, build_plan
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.model.workbook import load_workbook_text
-from kpawidgets.workspace import Workspace
+from kpawidgets.storage.workspace import Workspace
 
 TODAY = dt.date(2026, 11, 26)
 

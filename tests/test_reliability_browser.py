@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from kpawidgets.workspace import Workspace
+from kpawidgets.storage.workspace import Workspace
 from tests.conftest import wait_rendered
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

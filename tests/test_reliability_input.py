@@ -109,7 +109,7 @@ def test_huge_amounts_are_refused_not_crashed(text: str) -> None:
 
 def test_superscript_digits_in_a_month_column_are_a_bad_row_not_a_crash() -> None:
     """Regression (found by ``make stress``): "²".isdigit() is True but int("²") raises ValueError."""
-    from kpawidgets.spreadsheets import parse_import
+    from kpawidgets.storage.spreadsheets import parse_import
 
     result = parse_import("budget.csv", "compte;avance_mois;montant;libelle;mois\r\n606;²;10;x;³\r\n".encode())
     assert result.problems and all(p.message("fr").strip() and p.message("en").strip() for p in result.problems)

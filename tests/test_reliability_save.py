@@ -23,7 +23,7 @@ import pytest
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell
 from kpawidgets.errors import KpaError
-from kpawidgets.workspace import ConflictError, SaveError, Workspace, copy_into
+from kpawidgets.storage.workspace import ConflictError, SaveError, Workspace, copy_into
 from tests.stress.faults import EXAMPLE, SessionProcess, race_two_writers, run_crash_loop, write_counts
 
 DISK_FULL = ("Enregistrement impossible : le disque est plein. La dernière version enregistrée est intacte ; "

@@ -27,7 +27,7 @@ from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell, message_html
 from kpawidgets.errors import KpaError
 from kpawidgets.model.workbook import load_workbook_text
-from kpawidgets.workspace import NotFoundError, Workspace, copy_into
+from kpawidgets.storage.workspace import NotFoundError, Workspace, copy_into
 from tests.conftest import ROOT, free_port
 from tests.stress.faults import EXAMPLE
 
@@ -286,7 +286,7 @@ def test_spreadsheet_exports_neutralise_formulas() -> None:
     from openpyxl import load_workbook
 
     from kpawidgets.model import budget as b
-    from kpawidgets.spreadsheets import budget_csv, budget_xlsx
+    from kpawidgets.storage.spreadsheets import budget_csv, budget_xlsx
 
     workbook = load_workbook_text(EXAMPLE.read_bytes())
     workbook.identity.territory = "=cmd|' /C calc'!A0"

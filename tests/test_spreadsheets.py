@@ -13,7 +13,7 @@ import pytest
 from openpyxl import Workbook as XlsxBook
 from openpyxl import load_workbook
 
-from kpawidgets import spreadsheets as sp
+from kpawidgets.storage import spreadsheets as sp
 from kpawidgets.cli import main
 from kpawidgets.i18n import use_language
 from kpawidgets.model import budget as b

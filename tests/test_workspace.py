@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kpawidgets.model.workbook import SCHEMA_VERSION, Workbook, WorkbookError
-from kpawidgets.workspace import (
+from kpawidgets.storage.workspace import (
     ConflictError,
     NotFoundError,
     SaveError,
@@ -87,7 +87,7 @@ def test_unchanged_save_writes_nothing(workspace: Workspace) -> None:
 
 
 def test_history_is_bounded(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kpawidgets.workspace as module
+    import kpawidgets.storage.workspace as module
 
     monkeypatch.setattr(module, "HISTORY_LIMIT", 5)
     opened = workspace.create("Borne")
@@ -186,7 +186,7 @@ def test_new_workbook_is_never_an_existing_file(workspace: Workspace) -> None:
 def test_saves_keep_the_file_mode_and_new_files_follow_the_umask(workspace: Workspace) -> None:
     import stat
 
-    from kpawidgets.workspace import _UMASK
+    from kpawidgets.storage.workspace import _UMASK
 
     opened = workspace.create("Partagé")
     assert stat.S_IMODE(opened.path.stat().st_mode) == 0o666 & ~_UMASK

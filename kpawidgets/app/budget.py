@@ -956,8 +956,8 @@ class BudgetPage(widgets.VBox):
                 self.upload, self.import_report, self.import_skip]
 
     def _prepare_download(self, kind: str) -> None:
-        from kpawidgets import spreadsheets
-        from kpawidgets.workspace import slugify
+        from kpawidgets.storage import spreadsheets
+        from kpawidgets.storage.workspace import slugify
 
         name = slugify(self.workbook.identity.territory) + "-budget"
         if kind == "xlsx":
@@ -971,7 +971,7 @@ class BudgetPage(widgets.VBox):
                                f'{esc(_("Télécharger {name}").format(name=filename))}</a>')
 
     def _on_upload(self, change: dict[str, Any]) -> None:
-        from kpawidgets import spreadsheets
+        from kpawidgets.storage import spreadsheets
 
         files = change["new"] or ()
         if not files:
@@ -1002,7 +1002,7 @@ class BudgetPage(widgets.VBox):
         self._import_pending(skip=False)
 
     def _import_pending(self, *, skip: bool) -> None:
-        from kpawidgets import spreadsheets
+        from kpawidgets.storage import spreadsheets
 
         result = self._pending_import
         if result is None:

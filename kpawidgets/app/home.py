@@ -21,7 +21,7 @@ from kpawidgets.app.shell import PAGES, PageShell, esc, guarded, message_html, p
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, format_date, format_money_rounded, format_number, translate
 from kpawidgets.model.network import REFERENCE_DATE, NetworkKpa, load_network
-from kpawidgets.workspace import HistoryVersion, WorkbookEntry
+from kpawidgets.storage.workspace import HistoryVersion, WorkbookEntry
 
 __all__ = ["home_page", "build_home", "HomeApp", "network_dashboard_html", "presentation_html"]
 

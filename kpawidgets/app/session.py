@@ -11,7 +11,7 @@ from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, normalize_language, set_language
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.resources import example_workbook_path
-from kpawidgets.workspace import ConflictError, OpenWorkbook, Workspace, copy_into
+from kpawidgets.storage.workspace import ConflictError, OpenWorkbook, Workspace, copy_into
 
 __all__ = ["SaveStatus", "WorkbookSession"]
 

@@ -15,7 +15,7 @@ from kpawidgets.model.workbook import (
     load_workbook_text,
     workbook_json_schema,
 )
-from kpawidgets.workspace import SUFFIX, Workspace
+from kpawidgets.storage.workspace import SUFFIX, Workspace
 
 __all__ = ["CliError", "check_report", "cmd_new", "cmd_list", "cmd_check", "cmd_schema", "cmd_import", "cmd_export"]
 
@@ -128,7 +128,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from kpawidgets.spreadsheets import import_cli
+    from kpawidgets.storage.spreadsheets import import_cli
 
     return import_cli(args)
 
@@ -138,7 +138,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError("Indiquez au moins un format : --pdf, --html, --xlsx ou --csv.")
     status = 0
     if args.xlsx or args.csv:
-        from kpawidgets.spreadsheets import export_cli
+        from kpawidgets.storage.spreadsheets import export_cli
 
         status = export_cli(args) or status
     if args.pdf or args.html:

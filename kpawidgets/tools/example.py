@@ -9,7 +9,7 @@ from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _
 from kpawidgets.model.workbook import load_workbook_text
 from kpawidgets.resources import example_workbook_path
-from kpawidgets.workspace import Workspace
+from kpawidgets.storage.workspace import Workspace
 
 EXAMPLE_NAME = "exemple-quartier-des-tisserands"
 

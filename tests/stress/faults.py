@@ -1,6 +1,6 @@
 """Fault injection helpers shared by the fast reliability tests and ``make stress``.
 
-Everything here drives the real :class:`~kpawidgets.workspace.Workspace` in real
+Everything here drives the real :class:`~kpawidgets.storage.workspace.Workspace` in real
 processes: a forked child writes workbooks in a loop and is killed with SIGKILL at
 a random moment; two forked children hold a :class:`WorkbookSession` each and
 edit the same workbook.
@@ -21,7 +21,7 @@ from typing import Any
 from kpawidgets.errors import KpaError
 from kpawidgets.model.checklist import EquipmentItem
 from kpawidgets.model.workbook import load_workbook_text
-from kpawidgets.workspace import HISTORY_DIR, Workspace, copy_into
+from kpawidgets.storage.workspace import HISTORY_DIR, Workspace, copy_into
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "exemple-quartier-des-tisserands.json"
 COUNTER_PREFIX = "sauvegarde n° "
@@ -297,7 +297,7 @@ class SessionProcess:
 
 def _racing_writer(root: str, name: str, tag: str, count: int, seed: int, conn: Any) -> None:
     """Append *count* labelled items to one workbook, as fast as possible, against a rival."""
-    from kpawidgets.workspace import ConflictError
+    from kpawidgets.storage.workspace import ConflictError
 
     rng = random.Random(seed)
     workspace = Workspace(root)

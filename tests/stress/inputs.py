@@ -309,7 +309,7 @@ def xlsx_files(draw: st.DrawFn) -> tuple[str, bytes]:
 
 
 def check_import(name: str, data: bytes, family: str) -> None:
-    from kpawidgets.spreadsheets import apply_import, parse_import
+    from kpawidgets.storage.spreadsheets import apply_import, parse_import
 
     CASES[f"spreadsheet import ({family})"] += 1
     try:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kpawidgets.workspace import Workspace, copy_into
+from kpawidgets.storage.workspace import Workspace, copy_into
 from tests.stress.faults import EXAMPLE, race_two_writers, run_crash_loop, write_counts
 
 pytestmark = pytest.mark.stress

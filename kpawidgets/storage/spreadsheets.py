@@ -594,7 +594,7 @@ def _save_reference(args: argparse.Namespace, workbook: Workbook, path: Path) ->
     import tempfile
 
     from kpawidgets.model.workbook import dump_workbook
-    from kpawidgets.workspace import Workspace, WorkspaceError
+    from kpawidgets.storage.workspace import Workspace, WorkspaceError
 
     workspace = Workspace(path.parent)
     try:
