@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -145,3 +147,107 @@ def test_amounts_are_formatted_for_the_language() -> None:
     with use_language("fr"):
         assert format_money(Decimal("3886.08")) == "3\u202f886,08\u00a0€"
     assert format_money(Decimal("3886.08"), "en") == "€3,886.08"
+
+
+# ---------------------------------------------------------------- the model's layout
+MODEL_DIR = Path(__file__).resolve().parents[1] / "kpawidgets" / "model"
+
+
+def _model_imports() -> dict[str, set[str]]:
+    """Module → the kpawidgets modules it imports, counting every import statement (also in functions)."""
+    modules: dict[str, tuple[Path, bool]] = {}
+    for path in MODEL_DIR.rglob("*.py"):
+        parts = list(path.relative_to(MODEL_DIR.parents[1]).with_suffix("").parts)
+        package = parts[-1] == "__init__"
+        modules[".".join(parts[:-1] if package else parts)] = (path, package)
+    graph: dict[str, set[str]] = {}
+    for name, (path, package) in modules.items():
+        here = name if package else name.rsplit(".", 1)[0]
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    base = ".".join(here.split(".")[: len(here.split(".")) - node.level + 1] + ([base] if base else []))
+                found = [base] + [f"{base}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            for target in found:
+                if not target.startswith("kpawidgets.model"):
+                    if target.startswith("kpawidgets") and target == found[0]:
+                        targets.add(target)  # outside the model: the module itself is enough
+                    continue
+                while target not in modules:
+                    target = target.rsplit(".", 1)[0]
+                if target != name:
+                    targets.add(target)
+        graph[name] = targets
+    return graph
+
+
+def test_model_has_no_import_cycle_counting_every_import() -> None:
+    graph = _model_imports()
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            current = todo.pop()
+            for target in graph.get(current, ()):
+                if target == goal:
+                    return True
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        return False
+
+    assert [name for name in graph if reaches(name, name)] == []
+
+
+def test_records_import_no_computation_and_the_model_nothing_above_it() -> None:
+    graph = _model_imports()
+    computations = ("kpawidgets.model.checklist", "kpawidgets.model.budget", "kpawidgets.model.plan")
+    for name, targets in graph.items():
+        allowed = ("kpawidgets.model", "kpawidgets.i18n", "kpawidgets.errors")
+        assert all(target.startswith(allowed) for target in targets), (name, targets)
+        if name.startswith("kpawidgets.model.records"):
+            assert not [t for t in targets if t.startswith(computations) or t == "kpawidgets.model.workbook"], name
+
+
+def test_no_model_module_over_600_lines() -> None:
+    sizes = {path.name: len(path.read_text(encoding="utf-8").splitlines()) for path in MODEL_DIR.rglob("*.py")}
+    assert max(sizes.values()) <= 600, sizes
+
+
+def test_a_bug_in_the_funding_calendar_is_not_hidden_by_the_timeline(monkeypatch, example_path) -> None:
+    from kpawidgets.model.plan import build_timeline, sources
+
+    workbook = load_workbook_text(example_path.read_bytes())
+
+    def broken(_workbook: Workbook) -> list[object]:
+        raise ZeroDivisionError("bug")
+
+    monkeypatch.setattr(sources, "funding_calendar", broken)
+    with pytest.raises(ZeroDivisionError):
+        build_timeline(workbook)
+
+
+def test_public_import_paths_keep_resolving() -> None:
+    from kpawidgets.model import budget as b
+    from kpawidgets.model import checklist, plan, workbook
+
+    assert b.BudgetLine is __import__("kpawidgets.model.records.budget", fromlist=["BudgetLine"]).BudgetLine
+    for name in ("entries", "coverage", "monthly_cash", "cerfa_table", "funding_calendar", "check_fields", "Budget"):
+        assert callable(getattr(b, name))
+    assert callable(checklist.readiness) and callable(checklist.check_fields) and checklist.Checklist
+    assert callable(plan.build_timeline) and callable(plan.check_fields) and plan.Plan
+    assert workbook.Workbook is Workbook and workbook.SCHEMA_VERSION == SCHEMA_VERSION
+
+
+def test_network_file_ships_inside_the_package() -> None:
+    from kpawidgets.model.network import load_network, network_csv_text
+
+    assert (MODEL_DIR.parent / "data" / "reseau-kpa.csv").is_file()
+    assert network_csv_text().startswith("kpa,")
+    assert [kpa.name for kpa in load_network()][:1] == ["La Cape"]

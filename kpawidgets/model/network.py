@@ -1,25 +1,34 @@
-"""The KPA-Cité network's figures (``sample_data/reseau-kpa.csv``) and what follows from them."""
+"""The KPA-Cité network's figures (``kpawidgets/data/reseau-kpa.csv``) and what follows from them.
+
+The file ships inside the package and is read with :mod:`importlib.resources`; its columns
+are described in ``sample_data/README.md``.
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from kpawidgets.i18n import N_
-from kpawidgets.resources import sample_data_dir
 
-__all__ = ["NetworkKpa", "REFERENCE_DATE", "load_network", "network_csv_path"]
+__all__ = ["NetworkKpa", "REFERENCE_DATE", "NETWORK_CSV", "load_network", "network_csv_text"]
+
+#: The network's file, inside the package (``kpawidgets/data/``).
+NETWORK_CSV = "reseau-kpa.csv"
 
 #: The deck is undated; its figures are from about April 2019.
 REFERENCE_DATE = dt.date(2019, 4, 15)
 
 
-def network_csv_path() -> Path:
-    return sample_data_dir() / "reseau-kpa.csv"
+def network_csv_text() -> str:
+    """The text of the network's file shipped in the package."""
+    return resources.files("kpawidgets").joinpath("data", NETWORK_CSV).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -80,10 +89,9 @@ def _items(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4)
 def load_network(path: Path | None = None) -> tuple[NetworkKpa, ...]:
-    """The network's KPAs, in the order of the file."""
-    source = path or network_csv_path()
-    with open(source, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    """The network's KPAs, in the order of the file (*path*: another file with the same columns)."""
+    text = path.read_text(encoding="utf-8") if path is not None else network_csv_text()
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
     kpas = []
     for row in rows:
         year, month = (int(part) for part in row["depuis"].split("-"))

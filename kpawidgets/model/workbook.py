@@ -1,18 +1,18 @@
-"""The workbook: everything about one territory, in one validated file."""
+"""The workbook file format: read (migrate, validate), write, and its JSON Schema.
+
+The records themselves are in :mod:`kpawidgets.model.records`; ``Identity``, ``Workbook``
+and ``SCHEMA_VERSION`` are re-exported here.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import ValidationError
 
 from kpawidgets.errors import KpaError
-from kpawidgets.model.base import KpaModel
-from kpawidgets.model.budget import Budget
-from kpawidgets.model.checklist import Checklist
-from kpawidgets.model.plan import Plan
+from kpawidgets.model.records.workbook import SCHEMA_VERSION, Identity, Workbook
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -27,9 +27,6 @@ __all__ = [
     "workbook_json_schema",
 ]
 
-#: Version of the file format written by this code; files say which one wrote them.
-SCHEMA_VERSION = 1
-
 
 class WorkbookError(KpaError):
     """A workbook file that cannot be read (corrupt JSON, invalid content)."""
@@ -37,54 +34,6 @@ class WorkbookError(KpaError):
 
 class NewerVersionError(WorkbookError):
     """A workbook written by a newer version of Carnet KPA: never overwritten."""
-
-
-class Identity(KpaModel):
-    """Who the workbook is about."""
-
-    territory: str = Field(min_length=1, max_length=200, description="Nom du territoire / du projet de KPA")
-    town: str = Field(default="", max_length=200, description="Commune")
-    neighbourhood: str = Field(default="", max_length=200, description="Quartier")
-    qpv: bool = Field(default=False, description="Quartier prioritaire de la politique de la ville")
-    launch_date: dt.date | None = Field(default=None, description="Date de lancement prévue")
-    language: Literal["fr", "en"] = Field(default="fr", description="Langue du carnet et du plan")
-
-    @field_validator("territory")
-    @classmethod
-    def _no_control_characters(cls, value: str) -> str:
-        if any(ord(ch) < 32 for ch in value):
-            raise ValueError("le nom ne doit pas contenir de caractères de contrôle")
-        return value
-
-    @field_validator("launch_date")
-    @classmethod
-    def _plausible_date(cls, value: dt.date | None) -> dt.date | None:
-        if value is not None and not (2000 <= value.year <= 2100):
-            raise ValueError("date hors de la période 2000–2100")
-        return value
-
-
-class Workbook(KpaModel):
-    """One territory's launch workbook."""
-
-    schema_version: int = Field(default=SCHEMA_VERSION, description="Version du format de fichier")
-    identity: Identity
-    checklist: Checklist = Field(default_factory=Checklist)
-    budget: Budget = Field(default_factory=Budget)
-    plan: Plan = Field(default_factory=Plan)
-    created_at: dt.datetime | None = None
-    updated_at: dt.datetime | None = None
-
-    @classmethod
-    def new(cls, territory: str, **identity: Any) -> Workbook:
-        """A fresh workbook for *territory*."""
-        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-        return cls(identity=Identity(territory=territory, **identity), created_at=now, updated_at=now)
-
-    @property
-    def title(self) -> str:
-        """The territory's name, as shown to people."""
-        return self.identity.territory
 
 
 def _from_v0(data: dict[str, Any]) -> dict[str, Any]:

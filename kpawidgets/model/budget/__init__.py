@@ -1,0 +1,149 @@
+"""The first-year budget in the Cerfa n°12156 layout: lines, staff, revenue, funders, scenarios.
+
+Stored data (the ``budget`` key of a workbook, records in :mod:`kpawidgets.model.records.budget`):
+
+- :class:`BudgetLine` — one line of the budget on a Cerfa account (charges 60–68,
+  produits 70–78, in-kind 86x whose mirror 87x is derived, so 86 = 87 always).
+  A line on an account 74x (or any line with a ``status``) is a **funder line**:
+
+  ``funder``        the funder's name (« Ville de Lys », « CAF du Nord »…)
+  ``subline``       the Cerfa 74 sub-line (:data:`SUBLINES`: etat, region, departement,
+                    interco, commune, social, europe, asp, public_other, private)
+  ``status``        envisage → demande → vote (voté / notifié) → verse, or refuse
+  ``advance_pct``   share paid as an advance (0–100 %), in month ``advance_month``
+  ``balance_month`` month of the balance (may be > 12: after the end of year 1)
+  ``deadline``      application deadline (date limite de dépôt)   — for the timeline
+  ``answer_date``   expected answer date (date de réponse attendue) — for the timeline
+  ``assume_no``     the « et s'il dit non ? » toggle: the line counts as refused
+
+  Months are numbered from 1 (the first month of year 1, :attr:`BudgetPlan.start_month`).
+
+- :class:`StaffCost` — salary settings for one member of the support team
+  (``workbook.checklist.team``, matched by label): gross monthly salary for a full time
+  (default the SMIC), employer contribution rate (presets), months worked → 641/645;
+  members paid by a partner or volunteers → 86/87 at a value the user sets.
+- :class:`Activity` — activity revenue (account 70): units × price per month with a ramp-up.
+- :class:`Sharing` — how the activity revenue is shared among the coopérant·es.
+- :class:`Scenario` — a named copy of the whole budget (:class:`BudgetPlan`).
+
+Computations (pure functions of a workbook, used by the page, the CLI, the spreadsheet
+export and the PDF; their names are stable): :func:`budget_totals`, :func:`coverage`,
+:func:`monthly_cash`, :func:`cerfa_table`, :func:`staff_rows`, :func:`activity_rows`,
+:func:`revenue_sharing`, :func:`network_comparison`, :func:`scenario_comparison`,
+:func:`funding_calendar`, :func:`check_fields`. Every amount is a ``Decimal`` exact to the
+cent; every per-month amount is rounded to the cent first and sums are made of those, so
+the budget, the cash table and the spreadsheet agree to the cent.
+
+Where it lives: ``amounts`` (typed entries, rounding to the cent), ``plans`` (which budget,
+its months), ``entries`` (the computed lines), ``totals``, ``coverage``, ``cash``, ``cerfa``,
+``sharing``, ``comparison`` (network, scenarios), ``funding`` (the funding calendar),
+``fields`` (``kpa check``). Records and computations are re-exported from this package.
+"""
+
+from __future__ import annotations
+
+from kpawidgets.model.records.budget import (
+    ACCOUNTS,
+    CHARGE_GROUPS,
+    PRODUIT_GROUPS,
+    INKIND_USES,
+    INKIND_RESOURCES,
+    INKIND_MIRROR,
+    SUBLINES,
+    STATUSES,
+    STATUS_BUCKET,
+    STATUS_LIKELIHOOD,
+    RATE_PRESETS,
+    SMIC_GROSS_MONTHLY,
+    MAX_MONTH,
+    HUNDRED,
+    BudgetLine,
+    StaffCost,
+    Activity,
+    Sharer,
+    Sharing,
+    BudgetPlan,
+    Scenario,
+    Budget,
+    account_label,
+    account_group,
+    is_known_account,
+    new_id,
+)
+from kpawidgets.model.budget.amounts import (
+    BudgetError,
+    parse_money_field,
+    parse_percent,
+    to_cent,
+    split_evenly,
+)
+from kpawidgets.model.budget.plans import (
+    copy_plan,
+    plan_of,
+    plan_start,
+    month_date,
+    iter_funders,
+)
+from kpawidgets.model.budget.entries import (
+    Origin,
+    Entry,
+    StaffRow,
+    ActivityRow,
+    staff_settings_for,
+    staff_rows,
+    activity_monthly,
+    activity_rows,
+    entries,
+)
+from kpawidgets.model.budget.totals import (
+    Totals,
+    budget_totals,
+)
+from kpawidgets.model.budget.coverage import (
+    MissingItem,
+    Coverage,
+    coverage,
+)
+from kpawidgets.model.budget.cash import (
+    CashMonth,
+    Cash,
+    monthly_cash,
+)
+from kpawidgets.model.budget.cerfa import (
+    CerfaRow,
+    CerfaTable,
+    cerfa_table,
+)
+from kpawidgets.model.budget.sharing import (
+    ShareRow,
+    SharingResult,
+    revenue_sharing,
+)
+from kpawidgets.model.budget.comparison import (
+    NetworkRow,
+    network_comparison,
+    ScenarioFigures,
+    figures,
+    scenario_comparison,
+)
+from kpawidgets.model.budget.funding import (
+    FundingEvent,
+    funding_calendar,
+)
+from kpawidgets.model.budget.fields import (
+    BudgetCheckFields,
+    check_fields,
+)
+
+__all__ = [
+    "ACCOUNTS", "CHARGE_GROUPS", "PRODUIT_GROUPS", "INKIND_USES", "INKIND_RESOURCES", "INKIND_MIRROR",
+    "SUBLINES", "STATUSES", "STATUS_BUCKET", "STATUS_LIKELIHOOD", "RATE_PRESETS", "SMIC_GROSS_MONTHLY",
+    "MAX_MONTH", "HUNDRED", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan",
+    "Scenario", "Budget", "account_label", "account_group", "is_known_account", "new_id", "BudgetError",
+    "parse_money_field", "parse_percent", "to_cent", "split_evenly", "copy_plan", "plan_of", "plan_start",
+    "month_date", "iter_funders", "Origin", "Entry", "StaffRow", "ActivityRow", "staff_settings_for",
+    "staff_rows", "activity_monthly", "activity_rows", "entries", "Totals", "budget_totals", "MissingItem",
+    "Coverage", "coverage", "CashMonth", "Cash", "monthly_cash", "CerfaRow", "CerfaTable", "cerfa_table",
+    "ShareRow", "SharingResult", "revenue_sharing", "NetworkRow", "network_comparison", "ScenarioFigures",
+    "figures", "scenario_comparison", "FundingEvent", "funding_calendar", "BudgetCheckFields", "check_fields",
+]

@@ -1,0 +1,95 @@
+"""Month-by-month cash: money in, money out, the lowest point and the need."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kpawidgets.model.budget.entries import Entry, entries
+from kpawidgets.model.budget.plans import month_date, plan_of, plan_start
+from kpawidgets.model.money import ZERO
+from kpawidgets.model.records.budget import BudgetPlan
+from kpawidgets.model.records.workbook import Workbook
+
+__all__ = ["CashMonth", "Cash", "monthly_cash"]
+
+@dataclass(frozen=True)
+class CashMonth:
+    """One month of the cash plan: money in, money out, and the balance at the month's end."""
+
+    month: int
+    date: dt.date
+    cash_in: Decimal
+    cash_out: Decimal
+    balance: Decimal
+    grants_in: Decimal
+    revenue_in: Decimal
+    staff_out: Decimal
+    other_out: Decimal
+
+
+@dataclass(frozen=True)
+class Cash:
+    """Month-by-month cash over year 1 and the months until the last grant balance arrives."""
+
+    start: dt.date
+    starting_cash: Decimal
+    months: list[CashMonth]
+    lowest: Decimal
+    lowest_month: int
+    lowest_date: dt.date
+
+    @property
+    def need(self) -> Decimal:
+        """The advance or overdraft needed to get through (0 if the balance never goes below zero)."""
+        return max(ZERO, -self.lowest)
+
+    @property
+    def back_above_zero(self) -> CashMonth | None:
+        """The first month after the lowest point where the balance is back at zero or above."""
+        for month in self.months:
+            if month.month > self.lowest_month and month.balance >= 0:
+                return month
+        return None
+
+    @property
+    def end_balance(self) -> Decimal:
+        return self.months[-1].balance if self.months else self.starting_cash
+
+
+def monthly_cash(workbook: Workbook, plan: BudgetPlan | None = None, *,
+                 computed: Sequence[Entry] | None = None) -> Cash:
+    """Cash in (grants by their schedule, revenue), cash out (salaries monthly, purchases when made).
+
+    The plan runs over 12 months, longer when a grant balance arrives later. The lowest point is the
+    lowest end-of-month balance (the first month if several are equal).
+    """
+    chosen = plan_of(workbook, plan)
+    items = computed if computed is not None else entries(workbook, chosen)
+    start = plan_start(workbook, chosen)
+    last = 12
+    for item in items:
+        if item.cash:
+            last = max(last, max(item.cash))
+    grants = {m: ZERO for m in range(1, last + 1)}
+    revenue = dict(grants)
+    staff = dict(grants)
+    other = dict(grants)
+    for item in items:
+        for month, amount in item.cash.items():
+            if item.side == "charge":
+                (staff if item.origin == "staff" else other)[month] += amount
+            elif item.side == "produit":
+                (grants if item.status else revenue)[month] += amount
+    balance = chosen.starting_cash
+    months = []
+    for month in range(1, last + 1):
+        cash_in = grants[month] + revenue[month]
+        cash_out = staff[month] + other[month]
+        balance = balance + cash_in - cash_out
+        months.append(CashMonth(month, month_date(start, month), cash_in, cash_out, balance, grants[month],
+                                revenue[month], staff[month], other[month]))
+    lowest = min(months, key=lambda m: (m.balance, m.month))
+    return Cash(start, chosen.starting_cash, months, lowest.balance, lowest.month, lowest.date)

@@ -1,0 +1,65 @@
+"""The budget beside the network's KPAs, and the saved scenarios side by side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kpawidgets.model.budget.amounts import to_cent
+from kpawidgets.model.budget.cash import Cash, monthly_cash
+from kpawidgets.model.budget.coverage import Coverage, coverage
+from kpawidgets.model.budget.entries import activity_rows, entries
+from kpawidgets.model.budget.plans import plan_of
+from kpawidgets.model.budget.totals import Totals, budget_totals
+from kpawidgets.model.money import ZERO
+from kpawidgets.model.network import load_network
+from kpawidgets.model.records.budget import BudgetPlan
+from kpawidgets.model.records.workbook import Workbook
+
+__all__ = ["NetworkRow", "network_comparison", "ScenarioFigures", "figures", "scenario_comparison"]
+
+@dataclass(frozen=True)
+class NetworkRow:
+    """Revenue per member per month: ours (``ours`` True) or a KPA of the network."""
+
+    name: str
+    town: str
+    members: int | None
+    per_member_month: Decimal | None
+    ours: bool = False
+
+
+def network_comparison(workbook: Workbook, plan: BudgetPlan | None = None) -> list[NetworkRow]:
+    """Our planned revenue per coopérant·e per month (year 1) beside the network's own figures."""
+    chosen = plan_of(workbook, plan)
+    revenue = sum((r.total for r in activity_rows(workbook, chosen)), ZERO)
+    ours = to_cent(revenue / chosen.members / 12) if chosen.members else None
+    rows = [NetworkRow(workbook.identity.territory, workbook.identity.town, chosen.members or None, ours, True)]
+    for kpa in load_network():
+        if kpa.revenue_per_member_month is not None:
+            rows.append(NetworkRow(kpa.name, kpa.town, kpa.members, kpa.revenue_per_member_month))
+    return rows
+
+
+# --------------------------------------------------------------------------- scenarios
+@dataclass(frozen=True)
+class ScenarioFigures:
+    """The key figures of one scenario (or of the current budget, ``name`` None)."""
+
+    name: str | None
+    totals: Totals
+    coverage: Coverage
+    cash: Cash
+
+
+def figures(workbook: Workbook, plan: BudgetPlan | None = None, name: str | None = None) -> ScenarioFigures:
+    items = entries(workbook, plan)
+    return ScenarioFigures(name, budget_totals(workbook, plan, computed=items), coverage(workbook, plan, computed=items),
+                           monthly_cash(workbook, plan, computed=items))
+
+
+def scenario_comparison(workbook: Workbook) -> list[ScenarioFigures]:
+    """The current budget (first, ``name`` None) and every saved scenario, side by side."""
+    result = [figures(workbook)]
+    result.extend(figures(workbook, s.plan, s.name) for s in workbook.budget.scenarios)
+    return result

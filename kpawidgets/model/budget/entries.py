@@ -1,0 +1,215 @@
+"""Every amount of the computed budget: entered lines, staff, equipment, activities, the CAE."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from kpawidgets.i18n import N_
+from kpawidgets.model.budget.amounts import split_evenly, to_cent
+from kpawidgets.model.budget.plans import plan_of
+from kpawidgets.model.money import ZERO
+from kpawidgets.model.records.budget import (
+    HUNDRED,
+    INKIND_MIRROR,
+    STATUS_BUCKET,
+    Activity,
+    BudgetLine,
+    BudgetPlan,
+    StaffCost,
+)
+from kpawidgets.model.records.workbook import Workbook
+
+__all__ = ["Origin", "Entry", "StaffRow", "ActivityRow", "staff_settings_for", "staff_rows", "activity_monthly",
+           "activity_rows", "entries"]
+
+Origin = Literal["line", "staff", "equipment", "activity", "cae"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One amount of the computed budget, entered or derived, with its cash timing.
+
+    ``side`` is ``charge``, ``produit`` or ``inkind`` (86x, mirrored to ``mirror`` 87x).
+    ``cash`` maps month → amount paid (charges) or received (produits); in-kind moves no cash.
+    ``bucket`` is the coverage bucket of a produit (secured, requested, considered, revenue).
+    """
+
+    side: str
+    account: str
+    label: str
+    amount: Decimal
+    origin: str
+    line_id: str | None = None
+    cash: dict[int, Decimal] = field(default_factory=dict)
+    bucket: str | None = None
+    funder: str = ""
+    subline: str | None = None
+    status: str | None = None
+    mirror: str | None = None
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """Staff cost of one team member for year 1 (project-paid) or in-kind value (others)."""
+
+    member: str
+    organisation: str
+    fte: Decimal
+    paid_by: str
+    settings: StaffCost
+    months: list[int]
+    gross: Decimal          # 641 (project) or 0
+    contributions: Decimal  # 645 (project) or 0
+    in_kind: Decimal        # 86/87 value (partner, volunteer) or 0
+    monthly_cost: Decimal   # gross + contributions per month worked (project)
+
+    @property
+    def total(self) -> Decimal:
+        return self.gross + self.contributions
+
+
+def staff_settings_for(plan: BudgetPlan, label: str, used: set[int] | None = None) -> StaffCost:
+    """The settings stored for team member *label* (the first unused match), or defaults."""
+    for index, settings in enumerate(plan.staff):
+        if settings.member == label and (used is None or index not in used):
+            if used is not None:
+                used.add(index)
+            return settings
+    return StaffCost(member=label[:200])
+
+
+def staff_rows(workbook: Workbook, plan: BudgetPlan | None = None) -> list[StaffRow]:
+    """Staff costs built from ``workbook.checklist.team`` and the budget's salary settings.
+
+    Project-paid: 641 = round(gross × FTE) × months, 645 = round(641 monthly × rate) × months.
+    Paid by a partner or volunteer: in-kind value = the set value, else round(gross × FTE) × months.
+    """
+    chosen = plan_of(workbook, plan)
+    rows = []
+    used: set[int] = set()
+    for member in workbook.checklist.team:
+        label, fte, paid_by = member.label, member.fte, member.paid_by
+        settings = staff_settings_for(chosen, label, used)
+        last = min(12, settings.start_month + settings.months - 1)
+        months = list(range(settings.start_month, last + 1)) if settings.months else []
+        monthly_gross = to_cent(settings.gross_monthly * fte)
+        if paid_by == "project":
+            monthly_contrib = to_cent(monthly_gross * settings.rate / HUNDRED)
+            gross = monthly_gross * len(months)
+            contributions = monthly_contrib * len(months)
+            rows.append(StaffRow(label, member.organisation, fte, paid_by, settings,
+                                 months, gross, contributions, ZERO, monthly_gross + monthly_contrib))
+        else:
+            value = settings.in_kind_value if settings.in_kind_value is not None else monthly_gross * len(months)
+            rows.append(StaffRow(label, member.organisation, fte, paid_by, settings,
+                                 months, ZERO, ZERO, value, ZERO))
+    return rows
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """An activity's revenue month by month over year 1."""
+
+    activity: Activity
+    monthly: dict[int, Decimal]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.monthly.values(), ZERO)
+
+
+def activity_monthly(activity: Activity) -> dict[int, Decimal]:
+    """Revenue per month (1–12): full = units × price; the ramp-up months get k/(ramp+1) of it."""
+    full = activity.units_per_month * activity.unit_price
+    result: dict[int, Decimal] = {}
+    for month in range(1, 13):
+        step = month - activity.start_month + 1
+        if step <= 0:
+            result[month] = ZERO
+        elif step <= activity.ramp_months:
+            result[month] = to_cent(full * step / (activity.ramp_months + 1))
+        else:
+            result[month] = to_cent(full)
+    return result
+
+
+def activity_rows(workbook: Workbook, plan: BudgetPlan | None = None) -> list[ActivityRow]:
+    return [ActivityRow(a, activity_monthly(a)) for a in plan_of(workbook, plan).activities]
+
+
+def _funder_cash(line: BudgetLine) -> dict[int, Decimal]:
+    advance = to_cent(line.amount * line.advance_pct / HUNDRED)
+    balance = line.amount - advance
+    cash: dict[int, Decimal] = {}
+    if advance:
+        cash[line.advance_month] = advance
+    if balance:
+        month = line.balance_month or max(line.advance_month, 12)
+        cash[month] = cash.get(month, ZERO) + balance
+    return cash
+
+
+def entries(workbook: Workbook, plan: BudgetPlan | None = None) -> list[Entry]:
+    """Every amount of the budget — entered lines and derived ones — in Cerfa order of origin.
+
+    Refused funder lines (and lines under « et s'il dit non ? ») are left out: they bring nothing.
+    """
+    chosen = plan_of(workbook, plan)
+    year = list(range(1, 13))
+    result: list[Entry] = []
+    # Staff (641/645, or in-kind).
+    for row in staff_rows(workbook, chosen):
+        name = row.member
+        if row.paid_by == "project":
+            monthly_gross = to_cent(row.settings.gross_monthly * row.fte)
+            monthly_contrib = row.monthly_cost - monthly_gross
+            result.append(Entry("charge", "641", name, row.gross, "staff",
+                                cash={m: monthly_gross for m in row.months}))
+            result.append(Entry("charge", "645", name, row.contributions, "staff",
+                                cash={m: monthly_contrib for m in row.months}))
+        elif row.in_kind:
+            use = "861" if row.paid_by == "partner" else "864"
+            result.append(Entry("inkind", use, name, row.in_kind, "staff", mirror=INKIND_MIRROR[use]))
+    # Equipment from the checklist: bought → 606 at the purchase month, borrowed → in-kind 861/871.
+    for item in workbook.checklist.equipment:
+        if not item.cost:
+            continue
+        if item.status == "buy":
+            result.append(Entry("charge", "606", item.label, item.cost, "equipment",
+                                cash={chosen.equipment_month: item.cost}))
+        elif item.status == "borrow":
+            result.append(Entry("inkind", "861", item.label, item.cost, "equipment", mirror="871"))
+    # Activity revenue (70) and the CAE's contribution (622).
+    cae_monthly: dict[int, Decimal] = {m: ZERO for m in year}
+    for sales in activity_rows(workbook, chosen):
+        result.append(Entry("produit", "70", sales.activity.name, sales.total, "activity", line_id=sales.activity.id,
+                            cash=dict(sales.monthly), bucket="revenue"))
+        for month, amount in sales.monthly.items():
+            cae_monthly[month] += to_cent(amount * chosen.cae_rate / HUNDRED)
+    cae_total = sum(cae_monthly.values(), ZERO)
+    if cae_total:
+        result.append(Entry("charge", "622", N_("Contribution à la CAE"), cae_total, "cae",
+                            cash={m: a for m, a in cae_monthly.items() if a}))
+    # Entered lines.
+    for line in chosen.lines:
+        if line.is_in_kind:
+            result.append(Entry("inkind", line.account, line.label, line.amount, "line", line.id,
+                                mirror=INKIND_MIRROR.get(line.account, "871")))
+            continue
+        if line.is_funder:
+            status = line.effective_status
+            if status == "refuse":
+                continue
+            result.append(Entry("produit", line.account, line.label or line.funder, line.amount, "line", line.id,
+                                cash=_funder_cash(line), bucket=STATUS_BUCKET[status], funder=line.funder,
+                                subline=line.effective_subline if line.account.startswith("74") else None,
+                                status=status))
+            continue
+        months = [line.month] if line.month else year
+        side = "charge" if line.is_charge else "produit"
+        result.append(Entry(side, line.account, line.label, line.amount, "line", line.id,
+                            cash=split_evenly(line.amount, months),
+                            bucket=None if side == "charge" else "revenue"))
+    return result

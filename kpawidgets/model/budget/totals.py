@@ -1,0 +1,59 @@
+"""Totals of the computed budget per Cerfa block and overall."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kpawidgets.model.budget.entries import Entry, entries
+from kpawidgets.model.money import ZERO
+from kpawidgets.model.records.budget import BudgetPlan, account_group
+from kpawidgets.model.records.workbook import Workbook
+
+__all__ = ["Totals", "budget_totals"]
+
+@dataclass(frozen=True)
+class Totals:
+    """Totals per Cerfa block and overall; ``balance`` = produits − charges."""
+
+    charges: Decimal
+    produits: Decimal
+    in_kind: Decimal
+    by_account: dict[str, Decimal]
+    by_subline: dict[str, Decimal]
+
+    @property
+    def balance(self) -> Decimal:
+        return self.produits - self.charges
+
+    @property
+    def missing(self) -> Decimal:
+        """Resources still to find (0 when balanced or in surplus)."""
+        return max(ZERO, self.charges - self.produits)
+
+    @property
+    def surplus(self) -> Decimal:
+        return max(ZERO, self.produits - self.charges)
+
+
+def budget_totals(workbook: Workbook, plan: BudgetPlan | None = None, *,
+                  computed: Sequence[Entry] | None = None) -> Totals:
+    """Totals of charges, produits and in-kind; per two-digit block and per 74 sub-line."""
+    items = computed if computed is not None else entries(workbook, plan)
+    by_account: dict[str, Decimal] = {}
+    by_subline: dict[str, Decimal] = {}
+    charges = produits = in_kind = ZERO
+    for item in items:
+        group = account_group(item.account)
+        by_account[group] = by_account.get(group, ZERO) + item.amount
+        if item.side == "charge":
+            charges += item.amount
+        elif item.side == "produit":
+            produits += item.amount
+            if item.subline:
+                by_subline[item.subline] = by_subline.get(item.subline, ZERO) + item.amount
+        else:
+            in_kind += item.amount
+    by_account["87"] = by_account.get("86", ZERO)
+    return Totals(charges, produits, in_kind, by_account, by_subline)

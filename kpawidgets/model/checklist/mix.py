@@ -1,0 +1,128 @@
+"""The group's mix: size, gender, age and situation indicators, with plain-language warnings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from kpawidgets.i18n import N_
+from kpawidgets.model.checklist.messages import Message
+from kpawidgets.model.records.checklist import AGE_BANDS, GENDERS, SITUATIONS, SITUATIONS_PLURAL, Checklist
+
+__all__ = ["MixWarning", "GroupMix", "group_mix", "MIN_GROUP_SIZE", "MIN_MIX_SIZE", "MAX_GENDER_SHARE",
+           "MAX_SITUATION_SHARE"]
+
+MIN_GROUP_SIZE = 6
+MIN_MIX_SIZE = 3
+MAX_GENDER_SHARE = Decimal("0.70")
+MAX_SITUATION_SHARE = Decimal("0.70")
+
+
+@dataclass(frozen=True)
+class MixWarning:
+    """A plain-language remark on the group: ``level`` is ``warning`` or ``info``."""
+
+    code: str
+    message: Message
+    level: str = "warning"
+
+
+@dataclass(frozen=True)
+class GroupMix:
+    """Mix indicators of the group (see the module docstring for the thresholds)."""
+
+    size: int
+    genders: dict[str, int]  #: gender code → count (known genders only)
+    gender_unknown: int
+    gender_shares: dict[str, Decimal]  #: gender code → share of the known genders
+    age_bands: dict[str, int]  #: age band code → count, in age order
+    age_unknown: int
+    situations: dict[str, int]  #: situation code → number of people holding it
+    warnings: tuple[MixWarning, ...]
+
+    @property
+    def age_band_count(self) -> int:
+        """How many distinct age bands the group spans (the « spread of ages »)."""
+        return sum(1 for count in self.age_bands.values() if count)
+
+    @property
+    def situation_count(self) -> int:
+        return sum(1 for count in self.situations.values() if count)
+
+    @property
+    def ok(self) -> bool:
+        """Big enough and no mix warning (information remarks do not count)."""
+        return self.size >= MIN_GROUP_SIZE and not any(w.level == "warning" for w in self.warnings)
+
+
+_GENDER_WARNINGS = {
+    "woman": N_("Le groupe compte {share_pct} de femmes : cherchez aussi des hommes."),
+    "man": N_("Le groupe compte {share_pct} d'hommes : cherchez aussi des femmes."),
+    "other": N_("Le groupe compte {share_pct} de personnes d'un même genre."),
+}
+
+
+def _share(part: int, whole: int) -> Decimal:
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) if whole else Decimal(0)
+
+
+def group_mix(checklist: Checklist) -> GroupMix:
+    """Size, gender, age and situation indicators of the group, with warnings."""
+    people = checklist.group
+    size = len(people)
+    genders = Counter(p.gender for p in people if p.gender)
+    known_genders = sum(genders.values())
+    ages = Counter(p.age_band for p in people if p.age_band)
+    situations: Counter[str] = Counter()
+    for person in people:
+        situations.update(set(person.situations))
+    warnings: list[MixWarning] = []
+    if size == 0:
+        warnings.append(MixWarning("empty", Message(N_("Personne n'est encore inscrit dans le groupe."))))
+    elif size < MIN_GROUP_SIZE:
+        warnings.append(MixWarning("small", Message(
+            N_("Le groupe ne compte que {count} personne(s) : visez au moins {min} (les KPA du réseau ont démarré à 7 à 22)."),
+            {"count": size, "min": MIN_GROUP_SIZE})))
+    if size >= MIN_MIX_SIZE:
+        if known_genders >= MIN_MIX_SIZE:
+            top, top_count = genders.most_common(1)[0]
+            share = _share(top_count, known_genders)
+            if share >= MAX_GENDER_SHARE:
+                warnings.append(MixWarning("gender", Message(_GENDER_WARNINGS[str(top)], {"share_pct": share})))
+        known_ages = sum(ages.values())
+        if known_ages >= MIN_MIX_SIZE and len(ages) == 1:
+            band = next(iter(ages))
+            warnings.append(MixWarning("age", Message(
+                N_("Tous les âges connus sont dans la même tranche : {band_label}."), {"band_label": AGE_BANDS[str(band)]})))
+        with_situation = sum(1 for p in people if p.situations)
+        if with_situation >= MIN_MIX_SIZE and situations:
+            top_situation, top_count = situations.most_common(1)[0]
+            if len(situations) == 1:
+                warnings.append(MixWarning("situation", Message(
+                    N_("Un seul profil : {situation_label}."), {"situation_label": SITUATIONS_PLURAL[top_situation]})))
+            elif _share(top_count, size) >= MAX_SITUATION_SHARE:
+                warnings.append(MixWarning("situation", Message(
+                    N_("Profil dominant : {share_pct} du groupe sont {situation_label}."),
+                    {"share_pct": _share(top_count, size), "situation_label": SITUATIONS_PLURAL[top_situation]})))
+    age_unknown = size - sum(ages.values())
+    if size and age_unknown == size:
+        warnings.append(MixWarning("age_missing", Message(
+            N_("Aucun âge renseigné : la mixité d'âge ne peut pas être évaluée.")), "info"))
+    elif age_unknown:
+        warnings.append(MixWarning("age_missing", Message(
+            N_("Âge non renseigné pour {count} personne(s)."), {"count": age_unknown}), "info"))
+    gender_unknown = size - known_genders
+    if gender_unknown:
+        warnings.append(MixWarning("gender_missing", Message(
+            N_("Genre non renseigné pour {count} personne(s)."), {"count": gender_unknown}), "info"))
+    return GroupMix(
+        size=size,
+        genders={code: genders.get(code, 0) for code in GENDERS},  # type: ignore[call-overload]
+        gender_unknown=gender_unknown,
+        gender_shares={code: _share(genders.get(code, 0), known_genders) for code in GENDERS},  # type: ignore[call-overload]
+        age_bands={code: ages.get(code, 0) for code in AGE_BANDS},  # type: ignore[call-overload]
+        age_unknown=age_unknown,
+        situations={code: situations.get(code, 0) for code in SITUATIONS},
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,290 @@
+"""What the budget stores (the ``budget`` key of a workbook), in the Cerfa n°12156 layout.
+
+The computations (entries, totals, coverage, cash…) are in :mod:`kpawidgets.model.budget`.
+
+- :class:`BudgetLine` — one line of the budget on a Cerfa account (charges 60–68,
+  produits 70–78, in-kind 86x whose mirror 87x is derived, so 86 = 87 always).
+  A line on an account 74x (or any line with a ``status``) is a **funder line**:
+
+  ``funder``        the funder's name (« Ville de Lys », « CAF du Nord »…)
+  ``subline``       the Cerfa 74 sub-line (:data:`SUBLINES`: etat, region, departement,
+                    interco, commune, social, europe, asp, public_other, private)
+  ``status``        envisage → demande → vote (voté / notifié) → verse, or refuse
+  ``advance_pct``   share paid as an advance (0–100 %), in month ``advance_month``
+  ``balance_month`` month of the balance (may be > 12: after the end of year 1)
+  ``deadline``      application deadline (date limite de dépôt)   — for the timeline
+  ``answer_date``   expected answer date (date de réponse attendue) — for the timeline
+  ``assume_no``     the « et s'il dit non ? » toggle: the line counts as refused
+
+  Months are numbered from 1 (the first month of year 1, :attr:`BudgetPlan.start_month`).
+
+- :class:`StaffCost` — salary settings for one member of the support team
+  (``workbook.checklist.team``, matched by label): gross monthly salary for a full time
+  (default the SMIC), employer contribution rate (presets), months worked → 641/645;
+  members paid by a partner or volunteers → 86/87 at a value the user sets.
+- :class:`Activity` — activity revenue (account 70): units × price per month with a ramp-up.
+- :class:`Sharing` — how the activity revenue is shared among the coopérant·es.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from kpawidgets.i18n import N_
+from kpawidgets.model.base import KpaModel
+from kpawidgets.model.money import ZERO, Money
+
+__all__ = [
+    "ACCOUNTS", "CHARGE_GROUPS", "PRODUIT_GROUPS", "INKIND_USES", "INKIND_RESOURCES", "INKIND_MIRROR",
+    "SUBLINES", "STATUSES", "STATUS_BUCKET", "STATUS_LIKELIHOOD", "RATE_PRESETS", "SMIC_GROSS_MONTHLY", "MAX_MONTH",
+    "HUNDRED", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan", "Scenario", "Budget",
+    "account_label", "account_group", "is_known_account", "new_id",
+]
+
+# --------------------------------------------------------------------------- the Cerfa plan
+#: Account code → French label (translate with ``_()`` when shown). Two-digit codes are the
+#: Cerfa's blocks, three-digit codes its sub-accounts.
+ACCOUNTS: dict[str, str] = {
+    "60": N_("Achats"),
+    "604": N_("Prestations de services"),
+    "606": N_("Achats matières et fournitures"),
+    "607": N_("Autres fournitures"),
+    "61": N_("Services extérieurs"),
+    "613": N_("Locations"),
+    "615": N_("Entretien et réparation"),
+    "616": N_("Assurance"),
+    "618": N_("Documentation"),
+    "62": N_("Autres services extérieurs"),
+    "622": N_("Rémunérations intermédiaires et honoraires"),
+    "623": N_("Publicité, publication"),
+    "625": N_("Déplacements, missions"),
+    "626": N_("Frais postaux et de télécommunications"),
+    "627": N_("Services bancaires, autres"),
+    "63": N_("Impôts et taxes"),
+    "631": N_("Impôts et taxes sur rémunération"),
+    "635": N_("Autres impôts et taxes"),
+    "64": N_("Charges de personnel"),
+    "641": N_("Rémunération des personnels"),
+    "645": N_("Charges sociales"),
+    "647": N_("Autres charges de personnel"),
+    "65": N_("Autres charges de gestion courante"),
+    "66": N_("Charges financières"),
+    "67": N_("Charges exceptionnelles"),
+    "68": N_("Dotation aux amortissements"),
+    "70": N_("Vente de produits finis, de marchandises, prestations de services"),
+    "73": N_("Dotations et produits de tarification"),
+    "74": N_("Subventions d'exploitation"),
+    "75": N_("Autres produits de gestion courante"),
+    "756": N_("Cotisations"),
+    "758": N_("Dons manuels, mécénat"),
+    "76": N_("Produits financiers"),
+    "77": N_("Produits exceptionnels"),
+    "78": N_("Reprises sur amortissements et provisions"),
+    "86": N_("Emplois des contributions volontaires en nature"),
+    "860": N_("Secours en nature"),
+    "861": N_("Mise à disposition gratuite de biens et services"),
+    "862": N_("Prestations"),
+    "864": N_("Personnel bénévole"),
+    "87": N_("Contributions volontaires en nature"),
+    "870": N_("Bénévolat"),
+    "871": N_("Prestations en nature"),
+    "875": N_("Dons en nature"),
+}
+CHARGE_GROUPS = ("60", "61", "62", "63", "64", "65", "66", "67", "68")
+PRODUIT_GROUPS = ("70", "73", "74", "75", "76", "77", "78")
+INKIND_USES = ("860", "861", "862", "864")
+INKIND_RESOURCES = ("870", "871", "875")
+#: Each in-kind use (86x) and the resource (87x) that mirrors it.
+INKIND_MIRROR = {"860": "875", "861": "871", "862": "871", "864": "870"}
+
+#: Cerfa sub-lines of account 74, in the form's order.
+SUBLINES: dict[str, str] = {
+    "etat": N_("État"),
+    "region": N_("Région(s)"),
+    "departement": N_("Département(s)"),
+    "interco": N_("Intercommunalité(s) – EPCI"),
+    "commune": N_("Commune(s)"),
+    "social": N_("Organismes sociaux (CAF…)"),
+    "europe": N_("Fonds européens (FSE…)"),
+    "asp": N_("ASP (emplois aidés)"),
+    "public_other": N_("Autres établissements publics"),
+    "private": N_("Aides privées (fondations)"),
+}
+Subline = Literal["etat", "region", "departement", "interco", "commune", "social", "europe", "asp",
+                  "public_other", "private"]
+
+FunderStatus = Literal["envisage", "demande", "vote", "verse", "refuse"]
+STATUSES: dict[str, str] = {
+    "envisage": N_("envisagé"),
+    "demande": N_("demandé"),
+    "vote": N_("voté / notifié"),
+    "verse": N_("versé"),
+    "refuse": N_("refusé"),
+}
+#: Which coverage bucket each status fills (refused lines fill none).
+STATUS_BUCKET = {"envisage": "considered", "demande": "requested", "vote": "secured", "verse": "secured"}
+#: Likelihood of each status for the probability view (a rule of thumb, stated on the page).
+STATUS_LIKELIHOOD = {"envisage": 0.3, "demande": 0.6, "vote": 1.0, "verse": 1.0, "refuse": 0.0}
+
+RatePreset = Literal["smic", "standard", "custom"]
+#: Employer contribution presets (percent of gross): near the SMIC the general reduction
+#: leaves about 15 %; a standard non-executive wage costs about 30 %.
+RATE_PRESETS: dict[str, Decimal] = {"smic": Decimal("15"), "standard": Decimal("30")}
+#: Gross monthly SMIC for a full time from 1 January 2026.
+SMIC_GROSS_MONTHLY = Decimal("1823.03")
+#: Last month a payment may be scheduled in (three years after the start).
+MAX_MONTH = 36
+HUNDRED = Decimal(100)
+
+
+def new_id() -> str:
+    """A short random identifier for a line (stable across edits and reorderings)."""
+    return secrets.token_hex(4)
+
+
+def account_group(account: str) -> str:
+    """The Cerfa block of an account: ``613`` → ``61``."""
+    return account[:2]
+
+
+def is_known_account(account: str) -> bool:
+    return account in ACCOUNTS
+
+
+def account_label(account: str) -> str:
+    """The French label of an account (or sub-line key), untranslated."""
+    return ACCOUNTS.get(account) or SUBLINES.get(account) or account
+
+
+# --------------------------------------------------------------------------- stored models
+class BudgetLine(KpaModel):
+    """One line of the budget on a Cerfa account; a funder line when on 74x or with a status."""
+
+    id: str = Field(default_factory=new_id, pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    account: str = Field(description="Compte du plan Cerfa (60…68, 70…78, 860…864)")
+    label: str = Field(default="", max_length=200, description="Libellé")
+    amount: Money = Field(default=ZERO, description="Montant de l'année 1")
+    month: int | None = Field(default=None, ge=1, le=MAX_MONTH,
+                              description="Mois du paiement ; vide : réparti sur les 12 mois")
+    funder: str = Field(default="", max_length=200, description="Financeur (lignes 74/75)")
+    subline: Subline | None = Field(default=None, description="Sous-ligne Cerfa du compte 74")
+    status: FunderStatus | None = Field(default=None, description="Statut de la demande")
+    advance_pct: Decimal = Field(default=HUNDRED, ge=0, le=100, description="Avance (% du montant)")
+    advance_month: int = Field(default=1, ge=1, le=MAX_MONTH, description="Mois de l'avance")
+    balance_month: int | None = Field(default=None, ge=1, le=MAX_MONTH,
+                                      description="Mois du solde (peut dépasser 12)")
+    deadline: dt.date | None = Field(default=None, description="Date limite de dépôt du dossier")
+    answer_date: dt.date | None = Field(default=None, description="Date de réponse attendue")
+    assume_no: bool = Field(default=False, description="« Et s'il dit non ? » : compter la ligne comme refusée")
+
+    @field_validator("account")
+    @classmethod
+    def _known_account(cls, value: str) -> str:
+        if value not in ACCOUNTS or value in ("86", "87") or value.startswith("87"):
+            raise ValueError(f"compte « {value} » inconnu du plan Cerfa (ou 87, déduit des lignes 86)")
+        return value
+
+    @field_validator("amount")
+    @classmethod
+    def _not_negative(cls, value: Decimal) -> Decimal:
+        if value < 0:
+            raise ValueError("le montant ne peut pas être négatif")
+        return value
+
+    @property
+    def is_funder(self) -> bool:
+        return self.account.startswith("74") or self.status is not None
+
+    @property
+    def is_in_kind(self) -> bool:
+        return self.account.startswith("86")
+
+    @property
+    def is_charge(self) -> bool:
+        return account_group(self.account) in CHARGE_GROUPS
+
+    @property
+    def effective_status(self) -> str:
+        """The status used by the computations (``refuse`` when « et s'il dit non ? » is on)."""
+        if self.assume_no:
+            return "refuse"
+        return self.status or "envisage"
+
+    @property
+    def effective_subline(self) -> str:
+        return self.subline or ("private" if self.account.startswith("75") else "public_other")
+
+
+class StaffCost(KpaModel):
+    """Salary settings of one support-team member (``checklist.team``), matched by ``member`` label."""
+
+    member: str = Field(max_length=200, description="Libellé du membre de l'équipe (check-list)")
+    gross_monthly: Money = Field(default=SMIC_GROSS_MONTHLY, description="Salaire brut mensuel à temps plein")
+    rate_preset: RatePreset = Field(default="standard", description="Taux de charges patronales : préréglage")
+    custom_rate: Decimal = Field(default=Decimal("30"), ge=0, le=100, description="Taux personnalisé (%)")
+    months: int = Field(default=12, ge=0, le=12, description="Mois travaillés dans l'année 1")
+    start_month: int = Field(default=1, ge=1, le=12, description="Premier mois travaillé")
+    in_kind_value: Money | None = Field(default=None,
+                                        description="Valeur retenue (mise à disposition, bénévolat) ; vide : brut × ETP × mois")
+
+    @property
+    def rate(self) -> Decimal:
+        return RATE_PRESETS.get(self.rate_preset, self.custom_rate)
+
+
+class Activity(KpaModel):
+    """An activity's revenue forecast (account 70): units × price per month, with a ramp-up."""
+
+    id: str = Field(default_factory=new_id, pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    name: str = Field(default="", max_length=200)
+    units_per_month: Decimal = Field(default=Decimal("0"), ge=0, le=100000, description="Unités vendues par mois (rythme de croisière)")
+    unit_price: Money = Field(default=ZERO, description="Prix moyen d'une unité")
+    start_month: int = Field(default=1, ge=1, le=12, description="Premier mois de vente")
+    ramp_months: int = Field(default=0, ge=0, le=11, description="Mois de montée en charge")
+
+
+class Sharer(KpaModel):
+    """A coopérant·e in the revenue sharing (first name only) and their hours worked."""
+
+    name: str = Field(default="", max_length=100)
+    hours: Decimal = Field(default=Decimal("0"), ge=0, le=10000)
+
+
+class Sharing(KpaModel):
+    """How the activity revenue is shared: CAE share, materials, common pot, rest by hours."""
+
+    materials: Money = Field(default=ZERO, description="Matières premières et matériel des activités")
+    common_pot_pct: Decimal = Field(default=Decimal("10"), ge=0, le=100, description="Pot commun (% après CAE et matières)")
+    people: list[Sharer] = Field(default_factory=list, max_length=200)
+
+
+class BudgetPlan(KpaModel):
+    """Everything a scenario copies: the budget proper."""
+
+    start_month: dt.date | None = Field(default=None, description="Premier mois de l'année 1 (défaut : mois du lancement)")
+    starting_cash: Money = Field(default=ZERO, description="Trésorerie au départ")
+    lines: list[BudgetLine] = Field(default_factory=list, max_length=2000)
+    staff: list[StaffCost] = Field(default_factory=list, max_length=200)
+    activities: list[Activity] = Field(default_factory=list, max_length=200)
+    cae_rate: Decimal = Field(default=Decimal("10"), ge=0, le=100, description="Contribution à la CAE (% du chiffre d'affaires)")
+    equipment_month: int = Field(default=1, ge=1, le=12, description="Mois d'achat de l'équipement")
+    members: int = Field(default=0, ge=0, le=500, description="Nombre de coopérant·es prévu")
+    sharing: Sharing = Field(default_factory=Sharing)
+
+
+class Scenario(KpaModel):
+    """A named copy of the budget (prudent, central, ambitieux, or the user's own)."""
+
+    name: str = Field(min_length=1, max_length=80)
+    plan: BudgetPlan = Field(default_factory=BudgetPlan)
+
+
+class Budget(BudgetPlan):
+    """The first-year budget of a territory, plus its saved scenarios."""
+
+    scenarios: list[Scenario] = Field(default_factory=list, max_length=50)
