@@ -1,0 +1,178 @@
+"""What the projector and the PDF show of the room: totals and summaries, never who said what.
+
+:func:`room_summary` is the one computation behind the projector screen, the participant
+page's « le groupe » box and the PDF's « Le groupe » section:
+
+* the group mix of the participants (the checklist's own :func:`group_mix`, same
+  thresholds and warnings), plus how many preferred not to say their gender;
+* wishes and skills aggregated: each entry is split at commas, semicolons and line
+  breaks, the pieces are compared without case or final punctuation, and each piece
+  is counted once per person; most frequent first;
+* the ideas wall: visible ideas (not hidden, not merged into another) by kind, with
+  their dots (a merged idea's dots count for the idea it was merged into), most dots first;
+* vote totals per commitment (adopt / discuss).
+
+Pseudonyms appear only in the list of who joined; ideas, votes and dots carry none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from kpawidgets.model.checklist import COMMITMENTS, Checklist, GroupMember, GroupMix, group_mix
+from kpawidgets.model.room.records import DOTS_PER_PERSON, IDEA_KINDS, Idea, Room
+
+__all__ = ["Phrase", "WallIdea", "KindColumn", "VoteTotal", "RoomSummary", "room_summary", "visible_ideas", "merged_root",
+           "phrases"]
+
+_SPLIT = re.compile(r"[,;\n•]+")
+_TRIM = ".!?…-–— "
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A wish or a skill as the group wrote it, and how many people wrote it."""
+
+    text: str
+    count: int
+
+
+@dataclass(frozen=True)
+class WallIdea:
+    """An idea on the wall: text, kind, dots (its own and those of the ideas merged into it)."""
+
+    id: str
+    text: str
+    kind: str
+    dots: int
+    merged: tuple[str, ...]  #: texts of the ideas merged into this one
+    activity_id: str
+    step_id: str
+
+
+@dataclass(frozen=True)
+class KindColumn:
+    """The visible ideas of one kind, most dots first."""
+
+    kind: str
+    label: str  #: French message id
+    ideas: tuple[WallIdea, ...]
+
+    @property
+    def dots(self) -> int:
+        return sum(idea.dots for idea in self.ideas)
+
+
+@dataclass(frozen=True)
+class VoteTotal:
+    """Votes on one commitment."""
+
+    commitment: str
+    label: str  #: French message id
+    adopt: int
+    discuss: int
+
+    @property
+    def total(self) -> int:
+        return self.adopt + self.discuss
+
+
+@dataclass(frozen=True)
+class RoomSummary:
+    """Everything the projector shows, computed once."""
+
+    joined: int
+    aliases: tuple[str, ...]  #: pseudonyms of those who gave one, in the order they joined
+    mix: GroupMix
+    gender_undisclosed: int
+    wishes: tuple[Phrase, ...]
+    skills: tuple[Phrase, ...]
+    wall: tuple[KindColumn, ...]  #: kinds with at least one visible idea, in :data:`IDEA_KINDS` order
+    hidden: int  #: ideas hidden by the facilitator
+    votes: tuple[VoteTotal, ...]  #: every commitment, in :data:`COMMITMENTS` order
+    voters: int
+    dots_cast: int
+    dots_available: int
+
+    @property
+    def idea_count(self) -> int:
+        return sum(len(column.ideas) for column in self.wall)
+
+
+def _key(piece: str) -> str:
+    return " ".join(piece.strip(_TRIM).casefold().split())
+
+
+def phrases(texts: list[str], limit: int = 30) -> tuple[Phrase, ...]:
+    """Aggregate free texts (one per person): distinct pieces with how many people wrote them."""
+    counts: Counter[str] = Counter()
+    shown: dict[str, str] = {}
+    for text in texts:
+        keys = set()
+        for piece in _SPLIT.split(text):
+            key = _key(piece)
+            if key:
+                keys.add(key)
+                shown.setdefault(key, piece.strip(_TRIM))
+        counts.update(keys)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(Phrase(shown[key], count) for key, count in ordered[:limit])
+
+
+def visible_ideas(room: Room) -> list[Idea]:
+    """Ideas on the wall: neither hidden nor merged into another."""
+    return [idea for idea in room.ideas if not idea.hidden and idea.merged_into is None]
+
+
+def merged_root(room: Room, idea_id: str) -> str:
+    """The idea an idea ends up in after merges (merges may chain; a loop stops)."""
+    by_id = {idea.id: idea for idea in room.ideas}
+    seen: set[str] = set()
+    while idea_id in by_id and by_id[idea_id].merged_into and idea_id not in seen:
+        seen.add(idea_id)
+        idea_id = by_id[idea_id].merged_into or idea_id
+    return idea_id
+
+
+def _wall(room: Room) -> tuple[KindColumn, ...]:
+    dots = Counter(merged_root(room, dot.idea) for dot in room.dots)
+    merged: dict[str, list[str]] = {}
+    for idea in room.ideas:
+        if idea.merged_into is not None:
+            merged.setdefault(merged_root(room, idea.id), []).append(idea.text)
+    columns = []
+    for kind, label in IDEA_KINDS.items():
+        ideas = [WallIdea(i.id, i.text, i.kind, dots.get(i.id, 0), tuple(merged.get(i.id, ())), i.activity_id, i.step_id)
+                 for i in visible_ideas(room) if i.kind == kind]
+        if ideas:
+            ideas.sort(key=lambda i: -i.dots)  # stable: equal dots keep the order they came in
+            columns.append(KindColumn(kind, label, tuple(ideas)))
+    return tuple(columns)
+
+
+def room_summary(room: Room) -> RoomSummary:
+    """The projector's figures for *room* (see the module docstring)."""
+    people = room.participants
+    members = [GroupMember.model_validate({"age_band": p.age_band, "situations": p.situations,
+                                           "gender": None if p.gender == "undisclosed" else p.gender}) for p in people]
+    totals = []
+    for commitment, label in COMMITMENTS.items():
+        choices = Counter(v.choice for v in room.votes if v.commitment == commitment)
+        totals.append(VoteTotal(commitment, label, choices.get("adopt", 0), choices.get("discuss", 0)))
+    owners = {p.owner for p in people} | {v.owner for v in room.votes} | {d.owner for d in room.dots}
+    return RoomSummary(
+        joined=len(people),
+        aliases=tuple(p.alias for p in people if p.alias),
+        mix=group_mix(Checklist(group=members)),
+        gender_undisclosed=sum(1 for p in people if p.gender == "undisclosed"),
+        wishes=phrases([p.wishes for p in people]),
+        skills=phrases([p.skills for p in people]),
+        wall=_wall(room),
+        hidden=sum(1 for idea in room.ideas if idea.hidden),
+        votes=tuple(totals),
+        voters=len({v.owner for v in room.votes}),
+        dots_cast=len(room.dots),
+        dots_available=DOTS_PER_PERSON * max(len(people), len(owners)),
+    )
