@@ -1,4 +1,4 @@
-"""The workbook record: everything about one territory (identity, checklist, budget, plan)."""
+"""The workbook record: everything about one territory (identity, checklist, budget, plan, the room)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from kpawidgets.model.base import KpaModel, PlausibleDate
 from kpawidgets.model.records.budget import Budget
 from kpawidgets.model.records.checklist import Checklist
 from kpawidgets.model.records.plan import Plan
+from kpawidgets.model.room.records import Room
 
 __all__ = ["SCHEMA_VERSION", "Identity", "Workbook"]
 
@@ -44,6 +45,7 @@ class Workbook(KpaModel):
     checklist: Checklist = Field(default_factory=Checklist)
     budget: Budget = Field(default_factory=Budget)
     plan: Plan = Field(default_factory=Plan)
+    room: Room = Field(default_factory=Room, description="Contributions du groupe en atelier (téléphones, animation)")
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
 

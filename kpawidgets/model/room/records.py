@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from kpawidgets.i18n import N_
 from kpawidgets.model.base import KpaModel
-from kpawidgets.model.checklist import AgeBand, CommitmentId, Situation
+from kpawidgets.model.records.checklist import AgeBand, CommitmentId, Situation
 
 __all__ = [
     "FACILITATOR", "IDEA_KINDS", "GENDER_CHOICES", "VOTE_CHOICES",
