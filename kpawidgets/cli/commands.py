@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -127,10 +128,48 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from kpawidgets.storage.spreadsheets import import_cli
+def _save_reference(workbook: Workbook, path: Path) -> None:
+    """Save *workbook* back where it was read (through the workspace, with its history)."""
+    import os
+    import tempfile
 
-    return import_cli(args)
+    from kpawidgets.model.workbook import dump_workbook
+    from kpawidgets.storage.workspace import WorkspaceError
+
+    workspace = Workspace(path.parent)
+    try:
+        opened = workspace.open(path.stem)
+    except WorkspaceError:
+        opened = None
+    if opened is not None and opened.path.resolve() == path.resolve():
+        workspace.save(opened, workbook)
+        return
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(dump_workbook(workbook))
+    os.replace(temporary, path)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``kpa import WORKBOOK FILE [--skip-bad-rows]``: add budget lines from a CSV or xlsx file."""
+    from kpawidgets.storage.spreadsheets import apply_import, read_lines
+
+    workbook, path, _workspace_ = _load_reference(args, args.workbook)
+    result = read_lines(args.file)
+    for problem in result.problems:
+        print(problem.message(), file=sys.stderr)
+    if result.problems and not args.skip_bad_rows:
+        raise CliError(
+            "Le fichier contient {count} ligne(s) invalide(s) : rien n'a été importé. Corrigez-les, ou relancez avec --skip-bad-rows pour importer les autres.",
+            count=len(result.problems))
+    added = apply_import(workbook, result, skip_bad_rows=bool(args.skip_bad_rows))
+    _save_reference(workbook, path)
+    print(_("{count} ligne(s) importée(s) dans « {territory} ».").format(count=added, territory=workbook.identity.territory))
+    if result.problems:
+        print(_("{count} ligne(s) invalide(s) ignorée(s).").format(count=len(result.problems)))
+    if result.calculated:
+        print(_("{count} ligne(s) calculée(s) par le carnet laissée(s) de côté.").format(count=result.calculated))
+    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -138,9 +177,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError("Indiquez au moins un format : --pdf, --html, --xlsx ou --csv.")
     status = 0
     if args.xlsx or args.csv:
-        from kpawidgets.storage.spreadsheets import export_cli
+        from kpawidgets.i18n import use_language
+        from kpawidgets.storage.spreadsheets import export_csv, export_xlsx
 
-        status = export_cli(args) or status
+        workbook, _path, _workspace_ = _load_reference(args, args.workbook)
+        with use_language(getattr(args, "doc_lang", None) or workbook.identity.language):
+            if args.xlsx:
+                print(_("Budget exporté : {path}").format(path=export_xlsx(workbook, args.xlsx)))
+            if args.csv:
+                print(_("Lignes de budget exportées : {path}").format(path=export_csv(workbook, args.csv)))
     if args.pdf or args.html:
         from kpawidgets.report import export_cli as report_export_cli
 
