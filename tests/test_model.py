@@ -251,3 +251,127 @@ def test_network_file_ships_inside_the_package() -> None:
     assert (MODEL_DIR.parent / "data" / "reseau-kpa.csv").is_file()
     assert network_csv_text().startswith("kpa,")
     assert [kpa.name for kpa in load_network()][:1] == ["La Cape"]
+
+
+# ---------------------------------------------------------------- what a valid file may hold
+def _example_data(example_path: Path) -> dict:
+    return json.loads(example_path.read_text(encoding="utf-8"))
+
+
+def _problems_of(data: dict) -> list[str]:
+    with pytest.raises(WorkbookError) as caught:
+        load_workbook_text(json.dumps(data), source="x.json")
+    return caught.value.params["problems"]
+
+
+@pytest.mark.parametrize("where, list_label", [
+    (("budget", "lines"), "les lignes du budget"),
+    (("budget", "activities"), "les activités"),
+    (("plan", "custom_steps"), "les étapes ajoutées au plan"),
+])
+def test_duplicate_ids_are_refused_naming_the_list(example_path: Path, where: tuple[str, str],
+                                                   list_label: str) -> None:
+    data = _example_data(example_path)
+    items = data[where[0]][where[1]]
+    if not items:
+        items.extend([{"title": "Réunion", "start": "2027-01-05"}, {"title": "Fête", "start": "2027-02-05"}])
+    assert len(items) >= 2
+    items[1]["id"] = items[0]["id"] = "same"
+    problems = _problems_of(data)
+    assert problems == [f"{where[0]}.{where[1]} : identifiant « same » en double dans {list_label}"]
+
+
+def test_two_overrides_of_one_step_are_refused(example_path: Path) -> None:
+    data = _example_data(example_path)
+    data["plan"]["overrides"] = [{"key": "venue", "done": True}, {"key": "venue", "removed": True}]
+    assert _problems_of(data) == ["plan.overrides : identifiant « venue » en double dans les étapes modifiées du plan"]
+
+
+@pytest.mark.parametrize("path", [
+    ("budget", "start_month"),
+    ("budget", "lines", 0, "deadline"),
+    ("budget", "lines", 0, "answer_date"),
+    ("plan", "document_date"),
+    ("checklist", "ingredients", "venue", "due"),
+    ("checklist", "support", "micro", "start"),
+    ("identity", "launch_date"),
+])
+def test_dates_out_of_range_are_validation_errors(example_path: Path, path: tuple) -> None:
+    data = _example_data(example_path)
+    target = data
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = "9999-12-01"
+    where = ".".join(str(part) for part in path)
+    assert _problems_of(data) == [f"{where} : date hors de la période 2000–2100"]
+
+
+def test_plan_step_dates_and_timestamps_out_of_range_are_refused(example_path: Path) -> None:
+    data = _example_data(example_path)
+    data["plan"]["custom_steps"] = [{"title": "Réunion", "start": "1999-12-31"}]
+    data["plan"]["overrides"] = [{"key": "venue", "end": "2101-01-01"}]
+    data["updated_at"] = "9999-12-31T10:00:00Z"
+    assert _problems_of(data) == [
+        "plan.overrides.0.end : date hors de la période 2000–2100",
+        "plan.custom_steps.0.start : date hors de la période 2000–2100",
+        "updated_at : date hors de la période 2000–2100",
+    ]
+
+
+@pytest.mark.parametrize("where, limit, item", [
+    (("plan", "custom_steps"), 500, {"title": "Réunion", "start": "2027-01-05"}),
+    (("plan", "overrides"), 500, {"done": True}),
+    (("budget", "lines"), 2000, {"account": "606", "amount": "1.00"}),
+    (("checklist", "group"), 200, {}),
+])
+def test_every_list_has_a_bound(example_path: Path, where: tuple[str, str], limit: int, item: dict) -> None:
+    data = _example_data(example_path)
+    items = []
+    for index in range(limit + 1):
+        one = dict(item)
+        if "done" in item:
+            one["key"] = f"step{index}"
+        if where == ("budget", "lines"):
+            one["id"] = f"l{index}"
+        if where == ("plan", "custom_steps"):
+            one["id"] = f"s{index}"
+        items.append(one)
+    data[where[0]][where[1]] = items
+    problems = _problems_of(data)
+    assert len(problems) == 1 and problems[0].startswith(f"{where[0]}.{where[1]} : ")
+    data[where[0]][where[1]] = items[:limit]
+    load_workbook_text(json.dumps(data))
+
+
+def test_every_list_of_the_format_is_bounded() -> None:
+    schema = workbook_json_schema()
+    unbounded = []
+
+    def visit(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "array" and "maxItems" not in node:
+                unbounded.append(where)
+            for key, value in node.items():
+                visit(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                visit(value, f"{where}[{index}]")
+
+    visit(schema, "")
+    assert unbounded == []
+
+
+@pytest.mark.parametrize("text", ["Four\x00", "Four\nà pain", "Four\tà pain", "\x1b[31mFour"])
+def test_control_characters_are_refused_in_one_line_labels(example_path: Path, text: str) -> None:
+    data = _example_data(example_path)
+    data["budget"]["lines"][0]["label"] = text
+    problems = _problems_of(data)
+    assert len(problems) == 1 and problems[0].startswith("budget.lines.0.label : caractère de contrôle interdit")
+
+
+def test_notes_keep_line_breaks_but_refuse_nul(example_path: Path) -> None:
+    data = _example_data(example_path)
+    data["checklist"]["ingredients"]["venue"]["notes"] = "Première ligne\n\tseconde ligne"
+    assert load_workbook_text(json.dumps(data)).checklist.ingredients.venue.notes.endswith("seconde ligne")
+    data["checklist"]["ingredients"]["venue"]["notes"] = "avant\x00après"
+    assert _problems_of(data) == ["checklist.ingredients.venue.notes : caractère de contrôle interdit (position 6)"]

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Iterable
+from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-__all__ = ["KpaModel", "DATE_RANGE", "plausible_date", "PlausibleDate", "ShortText"]
+from kpawidgets.model.problems import problem
+
+__all__ = [
+    "KpaModel", "DATE_RANGE", "plausible_date", "plausible_day", "plausible_moment", "single_line", "multi_line",
+    "unique_ids", "PlausibleDate", "PlausibleDay", "PlausibleMoment", "SingleLine", "MultiLine", "ShortText",
+]
 
 #: Years a date of the workbook may fall in: anything else is a typing slip.
 DATE_RANGE = (2000, 2100)
@@ -19,14 +25,71 @@ class KpaModel(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=True)
 
 
-def plausible_date(value: dt.date | None) -> dt.date | None:
-    """*value* unchanged when its year is in :data:`DATE_RANGE` (or it is empty); raise ValueError otherwise."""
-    if value is not None and not (DATE_RANGE[0] <= value.year <= DATE_RANGE[1]):
-        raise ValueError("date hors de la période 2000–2100")
+def plausible_day(value: dt.date) -> dt.date:
+    """*value* unchanged when its year is in :data:`DATE_RANGE`; a ``kpa_date_range`` problem otherwise."""
+    if not DATE_RANGE[0] <= value.year <= DATE_RANGE[1]:
+        raise problem("kpa_date_range", min=DATE_RANGE[0], max=DATE_RANGE[1])
     return value
+
+
+def plausible_date(value: dt.date | None) -> dt.date | None:
+    """Like :func:`plausible_day`, an empty date allowed."""
+    return None if value is None else plausible_day(value)
+
+
+def plausible_moment(value: dt.datetime | None) -> dt.datetime | None:
+    """A date and time (``created_at``…) within :data:`DATE_RANGE`, or none."""
+    if value is not None:
+        plausible_day(value.date())
+    return value
+
+
+def _check_characters(value: str, allowed: str) -> str:
+    for position, char in enumerate(value, start=1):
+        if (ord(char) < 32 or ord(char) == 127) and char not in allowed:
+            raise problem("kpa_control_character", position=position)
+    return value
+
+
+def single_line(value: str) -> str:
+    """*value* unchanged when it holds no control character (no NUL, no tab, no line break)."""
+    return _check_characters(value, "")
+
+
+def multi_line(value: str) -> str:
+    """*value* unchanged when its only control characters are tabs and line breaks."""
+    return _check_characters(value, "\t\n\r")
+
+
+Item = TypeVar("Item")
+
+
+def unique_ids(items: list[Item], list_label: str, key: str = "id") -> list[Item]:
+    """*items* unchanged when no two share their *key*; a ``kpa_duplicate_id`` problem naming the list otherwise.
+
+    *list_label* is the list's French name (a message id), e.g. « les lignes du budget ».
+    """
+    seen: set[object] = set()
+    for value in _keys(items, key):
+        if value in seen:
+            raise problem("kpa_duplicate_id", id=value, list_label=list_label)
+        seen.add(value)
+    return items
+
+
+def _keys(items: Iterable[object], key: str) -> Iterable[object]:
+    return (getattr(item, key) for item in items)
 
 
 #: An optional date within :data:`DATE_RANGE`.
 PlausibleDate = Annotated[dt.date | None, AfterValidator(plausible_date)]
-#: A one-line text of at most 200 characters (a name, a label).
-ShortText = Annotated[str, Field(max_length=200)]
+#: A required date within :data:`DATE_RANGE`.
+PlausibleDay = Annotated[dt.date, AfterValidator(plausible_day)]
+#: An optional date and time within :data:`DATE_RANGE`.
+PlausibleMoment = Annotated[dt.datetime | None, AfterValidator(plausible_moment)]
+#: One line of text (a name, a label): no control characters (they break the spreadsheet export).
+SingleLine = Annotated[str, AfterValidator(single_line)]
+#: Free text (notes): line breaks and tabs allowed, no other control characters.
+MultiLine = Annotated[str, AfterValidator(multi_line)]
+#: A one-line text of at most 200 characters.
+ShortText = Annotated[str, Field(max_length=200), AfterValidator(single_line)]

@@ -2,6 +2,19 @@
 
 Records import only :mod:`kpawidgets.model.base` and :mod:`kpawidgets.model.money`, never
 the computations (:mod:`kpawidgets.model.checklist`, ``budget``, ``plan``), which import them.
+
+What a valid file may hold (the loader refuses anything else, with a message naming the field):
+
+- every date (launch, due dates, support sessions, budget start, funder deadlines and answers,
+  plan steps, the document date, ``created_at`` / ``updated_at``) falls in 2000–2100
+  (:data:`kpawidgets.model.base.DATE_RANGE`);
+- one-line texts (names, labels, owners, titles, asks) hold no control character, free texts
+  (notes, interests, words) only tabs and line breaks — a NUL broke the spreadsheet export;
+- items of a list with ids have distinct ids (a duplicate put an edit on the wrong line), and the
+  plan holds one override per step;
+- every list is bounded far above what a real territory reaches: budget lines 2000 (per
+  scenario), scenarios 50, staff settings, activities, sharers, equipment, group, partners 200
+  each, team 50, plan overrides and added steps 500 each, asks 8, criteria 20 per ingredient.
 """
 
 from __future__ import annotations

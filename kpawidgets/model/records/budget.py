@@ -36,8 +36,9 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from kpawidgets.i18n import N_
-from kpawidgets.model.base import KpaModel
+from kpawidgets.model.base import KpaModel, PlausibleDate, SingleLine, unique_ids
 from kpawidgets.model.money import ZERO, Money
+from kpawidgets.model.problems import problem
 
 __all__ = [
     "ACCOUNTS", "CHARGE_GROUPS", "PRODUIT_GROUPS", "INKIND_USES", "INKIND_RESOURCES", "INKIND_MIRROR",
@@ -167,33 +168,33 @@ class BudgetLine(KpaModel):
 
     id: str = Field(default_factory=new_id, pattern=r"^[A-Za-z0-9_-]{1,32}$")
     account: str = Field(description="Compte du plan Cerfa (60…68, 70…78, 860…864)")
-    label: str = Field(default="", max_length=200, description="Libellé")
+    label: SingleLine = Field(default="", max_length=200, description="Libellé")
     amount: Money = Field(default=ZERO, description="Montant de l'année 1")
     month: int | None = Field(default=None, ge=1, le=MAX_MONTH,
                               description="Mois du paiement ; vide : réparti sur les 12 mois")
-    funder: str = Field(default="", max_length=200, description="Financeur (lignes 74/75)")
+    funder: SingleLine = Field(default="", max_length=200, description="Financeur (lignes 74/75)")
     subline: Subline | None = Field(default=None, description="Sous-ligne Cerfa du compte 74")
     status: FunderStatus | None = Field(default=None, description="Statut de la demande")
     advance_pct: Decimal = Field(default=HUNDRED, ge=0, le=100, description="Avance (% du montant)")
     advance_month: int = Field(default=1, ge=1, le=MAX_MONTH, description="Mois de l'avance")
     balance_month: int | None = Field(default=None, ge=1, le=MAX_MONTH,
                                       description="Mois du solde (peut dépasser 12)")
-    deadline: dt.date | None = Field(default=None, description="Date limite de dépôt du dossier")
-    answer_date: dt.date | None = Field(default=None, description="Date de réponse attendue")
+    deadline: PlausibleDate = Field(default=None, description="Date limite de dépôt du dossier")
+    answer_date: PlausibleDate = Field(default=None, description="Date de réponse attendue")
     assume_no: bool = Field(default=False, description="« Et s'il dit non ? » : compter la ligne comme refusée")
 
     @field_validator("account")
     @classmethod
     def _known_account(cls, value: str) -> str:
         if value not in ACCOUNTS or value in ("86", "87") or value.startswith("87"):
-            raise ValueError(f"compte « {value} » inconnu du plan Cerfa (ou 87, déduit des lignes 86)")
+            raise problem("kpa_unknown_account", account=value)
         return value
 
     @field_validator("amount")
     @classmethod
     def _not_negative(cls, value: Decimal) -> Decimal:
         if value < 0:
-            raise ValueError("le montant ne peut pas être négatif")
+            raise problem("kpa_negative_amount")
         return value
 
     @property
@@ -223,7 +224,7 @@ class BudgetLine(KpaModel):
 class StaffCost(KpaModel):
     """Salary settings of one support-team member (``checklist.team``), matched by ``member`` label."""
 
-    member: str = Field(max_length=200, description="Libellé du membre de l'équipe (check-list)")
+    member: SingleLine = Field(max_length=200, description="Libellé du membre de l'équipe (check-list)")
     gross_monthly: Money = Field(default=SMIC_GROSS_MONTHLY, description="Salaire brut mensuel à temps plein")
     rate_preset: RatePreset = Field(default="standard", description="Taux de charges patronales : préréglage")
     custom_rate: Decimal = Field(default=Decimal("30"), ge=0, le=100, description="Taux personnalisé (%)")
@@ -241,7 +242,7 @@ class Activity(KpaModel):
     """An activity's revenue forecast (account 70): units × price per month, with a ramp-up."""
 
     id: str = Field(default_factory=new_id, pattern=r"^[A-Za-z0-9_-]{1,32}$")
-    name: str = Field(default="", max_length=200)
+    name: SingleLine = Field(default="", max_length=200)
     units_per_month: Decimal = Field(default=Decimal("0"), ge=0, le=100000, description="Unités vendues par mois (rythme de croisière)")
     unit_price: Money = Field(default=ZERO, description="Prix moyen d'une unité")
     start_month: int = Field(default=1, ge=1, le=12, description="Premier mois de vente")
@@ -251,7 +252,7 @@ class Activity(KpaModel):
 class Sharer(KpaModel):
     """A coopérant·e in the revenue sharing (first name only) and their hours worked."""
 
-    name: str = Field(default="", max_length=100)
+    name: SingleLine = Field(default="", max_length=100)
     hours: Decimal = Field(default=Decimal("0"), ge=0, le=10000)
 
 
@@ -266,7 +267,7 @@ class Sharing(KpaModel):
 class BudgetPlan(KpaModel):
     """Everything a scenario copies: the budget proper."""
 
-    start_month: dt.date | None = Field(default=None, description="Premier mois de l'année 1 (défaut : mois du lancement)")
+    start_month: PlausibleDate = Field(default=None, description="Premier mois de l'année 1 (défaut : mois du lancement)")
     starting_cash: Money = Field(default=ZERO, description="Trésorerie au départ")
     lines: list[BudgetLine] = Field(default_factory=list, max_length=2000)
     staff: list[StaffCost] = Field(default_factory=list, max_length=200)
@@ -276,11 +277,21 @@ class BudgetPlan(KpaModel):
     members: int = Field(default=0, ge=0, le=500, description="Nombre de coopérant·es prévu")
     sharing: Sharing = Field(default_factory=Sharing)
 
+    @field_validator("lines")
+    @classmethod
+    def _unique_lines(cls, value: list[BudgetLine]) -> list[BudgetLine]:
+        return unique_ids(value, N_("les lignes du budget"))
+
+    @field_validator("activities")
+    @classmethod
+    def _unique_activities(cls, value: list[Activity]) -> list[Activity]:
+        return unique_ids(value, N_("les activités"))
+
 
 class Scenario(KpaModel):
     """A named copy of the budget (prudent, central, ambitieux, or the user's own)."""
 
-    name: str = Field(min_length=1, max_length=80)
+    name: SingleLine = Field(min_length=1, max_length=80)
     plan: BudgetPlan = Field(default_factory=BudgetPlan)
 
 

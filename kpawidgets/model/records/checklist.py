@@ -12,8 +12,9 @@ from typing import Literal, get_args
 from pydantic import Field, model_validator
 
 from kpawidgets.i18n import N_
-from kpawidgets.model.base import KpaModel, PlausibleDate, ShortText
+from kpawidgets.model.base import KpaModel, MultiLine, PlausibleDate, ShortText, SingleLine
 from kpawidgets.model.money import Money
+from kpawidgets.model.problems import problem
 
 __all__ = [
     "Checklist", "TeamMember", "EquipmentItem", "Venue", "GroupMember", "Host", "Partner",
@@ -203,7 +204,7 @@ class IngredientState(KpaModel):
     status: Status = Field(default="todo", description="à faire / en cours / acquis")
     criteria: list[str] = Field(default_factory=list, max_length=20,
                                 description="Identifiants des critères remplis (réponse « oui »)")
-    notes: str = Field(default="", max_length=4000)
+    notes: MultiLine = Field(default="", max_length=4000)
     owner: ShortText = Field(default="", description="Qui s'en charge")
     due: PlausibleDate = Field(default=None, description="Pour quand")
 
@@ -223,7 +224,7 @@ class Ingredients(KpaModel):
         for name in INGREDIENTS:
             unknown = set(getattr(self, name).criteria) - _asked_ids(name)
             if unknown:
-                raise ValueError(f"critère inconnu pour {name} : {', '.join(sorted(unknown))}")
+                raise problem("kpa_unknown_criteria", ingredient=name, criteria=", ".join(sorted(unknown)))
         return self
 
     def get(self, name: str) -> IngredientState:
@@ -246,7 +247,7 @@ class Venue(KpaModel):
 class EquipmentItem(KpaModel):
     """An item of basic equipment (équipement de base)."""
 
-    label: str = Field(default="", max_length=200)
+    label: SingleLine = Field(default="", max_length=200)
     status: Literal["have", "borrow", "buy"] = "buy"
     cost: Money = Field(default=Decimal("0"), description="Coût estimé (achat) ou valeur (prêt)")
     category: EquipmentCategory = "other"
@@ -255,18 +256,18 @@ class EquipmentItem(KpaModel):
 class GroupMember(KpaModel):
     """A person interested in the group: no full name, everything optional."""
 
-    alias: str = Field(default="", max_length=60, description="Prénom ou initiales, si la personne le souhaite")
+    alias: SingleLine = Field(default="", max_length=60, description="Prénom ou initiales, si la personne le souhaite")
     age_band: AgeBand | None = None
     gender: Gender | None = None
     situations: list[Situation] = Field(default_factory=list, max_length=3)
-    interests: str = Field(default="", max_length=500, description="Envies, compétences")
+    interests: MultiLine = Field(default="", max_length=500, description="Envies, compétences")
 
 
 class TeamMember(KpaModel):
     """A person or organisation of the support team (équipe d'accompagnement)."""
 
-    label: str = Field(default="", max_length=200, description="Rôle ou prénom (pas de nom complet)")
-    organisation: str = Field(default="", max_length=200)
+    label: SingleLine = Field(default="", max_length=200, description="Rôle ou prénom (pas de nom complet)")
+    organisation: SingleLine = Field(default="", max_length=200)
     fte: Decimal = Field(default=Decimal("0"), ge=0, le=5, description="Part d'ETP (0,5 = mi-temps)")
     paid_by: Literal["project", "partner", "volunteer"] = Field(
         default="project", description="salarié·e du projet, mis·e à disposition par un partenaire, bénévole")
@@ -287,14 +288,14 @@ class Partner(KpaModel):
     name: ShortText = ""
     roles: list[PartnerRole] = Field(default_factory=list, max_length=3)
     status: PartnerStatus = "to_contact"
-    brings: str = Field(default="", max_length=500, description="Ce que le partenaire apporte")
+    brings: MultiLine = Field(default="", max_length=500, description="Ce que le partenaire apporte")
 
 
 class Commitment(KpaModel):
     """One commitment of the philosophy: adopted or not, in the group's own words."""
 
     adopted: bool = False
-    words: str = Field(default="", max_length=1000)
+    words: MultiLine = Field(default="", max_length=1000)
 
 
 class Philosophy(KpaModel):
@@ -320,7 +321,7 @@ class SupportSession(KpaModel):
     start: PlausibleDate = None
     days: int = Field(default=3, ge=0, le=60)
     done: bool = False
-    notes: str = Field(default="", max_length=1000)
+    notes: MultiLine = Field(default="", max_length=1000)
 
 
 class SupportPath(KpaModel):

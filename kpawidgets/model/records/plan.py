@@ -9,67 +9,78 @@ The timeline itself is computed by :mod:`kpawidgets.model.plan`.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from kpawidgets.model.base import KpaModel, plausible_date
+from kpawidgets.i18n import N_
+from kpawidgets.model.base import KpaModel, PlausibleDate, PlausibleDay, SingleLine, unique_ids
+from kpawidgets.model.problems import problem
 
-__all__ = ["StepOverride", "CustomStep", "Plan"]
+__all__ = ["StepOverride", "CustomStep", "Plan", "MAX_STEPS", "MAX_ASKS", "MAX_ASK_LENGTH"]
+
+
+#: Most steps a plan may change or add: a real launch plan has a few dozen.
+MAX_STEPS = 500
+#: Most asks the plan shows to partners, and the longest one.
+MAX_ASKS = 8
+MAX_ASK_LENGTH = 300
+
+Owner = Annotated[SingleLine, Field(max_length=200)]
 
 
 class StepOverride(KpaModel):
     """What the person changed on a generated step (``None`` = keep the generated value)."""
 
-    key: str = Field(min_length=1, max_length=120, description="Clé de l'étape générée")
-    start: dt.date | None = Field(default=None, description="Nouvelle date de début")
-    end: dt.date | None = Field(default=None, description="Nouvelle date de fin")
+    key: SingleLine = Field(min_length=1, max_length=120, description="Clé de l'étape générée")
+    start: PlausibleDate = Field(default=None, description="Nouvelle date de début")
+    end: PlausibleDate = Field(default=None, description="Nouvelle date de fin")
     done: bool | None = Field(default=None, description="Marquée faite")
-    owner: str | None = Field(default=None, max_length=200, description="Qui s'en charge")
+    owner: Owner | None = Field(default=None, description="Qui s'en charge")
     removed: bool = Field(default=False, description="Retirée du plan")
-
-    @field_validator("start", "end")
-    @classmethod
-    def _plausible_dates(cls, value: dt.date | None) -> dt.date | None:
-        return plausible_date(value)
 
 
 class CustomStep(KpaModel):
     """A step the person added to the plan."""
 
-    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], min_length=1, max_length=40)
-    title: str = Field(min_length=1, max_length=200, description="Intitulé")
-    start: dt.date
-    end: dt.date | None = Field(default=None, description="Fin (vide : une journée)")
-    owner: str = Field(default="", max_length=200)
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    title: SingleLine = Field(min_length=1, max_length=200, description="Intitulé")
+    start: PlausibleDay
+    end: PlausibleDate = Field(default=None, description="Fin (vide : une journée)")
+    owner: Owner = ""
     done: bool = False
-
-    @field_validator("start", "end")
-    @classmethod
-    def _plausible_dates(cls, value: dt.date | None) -> dt.date | None:
-        return plausible_date(value)
 
     @model_validator(mode="after")
     def _end_after_start(self) -> CustomStep:
         if self.end is not None and self.end < self.start:
-            raise ValueError("la fin est avant le début")
+            raise problem("kpa_end_before_start")
         return self
 
 
 class Plan(KpaModel):
     """The launch plan of one territory: the person's changes to the generated timeline."""
 
-    overrides: list[StepOverride] = Field(default_factory=list)
-    custom_steps: list[CustomStep] = Field(default_factory=list)
-    asks: list[str] = Field(default_factory=list, max_length=8,
-                            description="Ce que le territoire demande à ses partenaires (3 à 5)")
-    document_date: dt.date | None = Field(default=None, description="Date du document (vide : le jour de l'export)")
+    overrides: list[StepOverride] = Field(default_factory=list, max_length=MAX_STEPS)
+    custom_steps: list[CustomStep] = Field(default_factory=list, max_length=MAX_STEPS)
+    asks: list[SingleLine] = Field(default_factory=list, max_length=MAX_ASKS,
+                                   description="Ce que le territoire demande à ses partenaires (3 à 5)")
+    document_date: PlausibleDate = Field(default=None, description="Date du document (vide : le jour de l'export)")
+
+    @field_validator("overrides")
+    @classmethod
+    def _one_override_per_step(cls, value: list[StepOverride]) -> list[StepOverride]:
+        return unique_ids(value, N_("les étapes modifiées du plan"), key="key")
+
+    @field_validator("custom_steps")
+    @classmethod
+    def _unique_custom_steps(cls, value: list[CustomStep]) -> list[CustomStep]:
+        return unique_ids(value, N_("les étapes ajoutées au plan"))
 
     @field_validator("asks")
     @classmethod
     def _asks_not_empty(cls, value: list[str]) -> list[str]:
-        cleaned = [ask.strip()[:300] for ask in value if ask and ask.strip()]
+        cleaned = [ask.strip()[:MAX_ASK_LENGTH] for ask in value if ask and ask.strip()]
         return cleaned
 
     def override(self, key: str) -> StepOverride | None:

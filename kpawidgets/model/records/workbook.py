@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from kpawidgets.model.base import KpaModel, PlausibleDate
+from kpawidgets.model.base import KpaModel, PlausibleDate, PlausibleMoment, SingleLine
 from kpawidgets.model.records.budget import Budget
 from kpawidgets.model.records.checklist import Checklist
 from kpawidgets.model.records.plan import Plan
@@ -22,19 +22,12 @@ SCHEMA_VERSION = 1
 class Identity(KpaModel):
     """Who the workbook is about."""
 
-    territory: str = Field(min_length=1, max_length=200, description="Nom du territoire / du projet de KPA")
-    town: str = Field(default="", max_length=200, description="Commune")
-    neighbourhood: str = Field(default="", max_length=200, description="Quartier")
+    territory: SingleLine = Field(min_length=1, max_length=200, description="Nom du territoire / du projet de KPA")
+    town: SingleLine = Field(default="", max_length=200, description="Commune")
+    neighbourhood: SingleLine = Field(default="", max_length=200, description="Quartier")
     qpv: bool = Field(default=False, description="Quartier prioritaire de la politique de la ville")
     launch_date: PlausibleDate = Field(default=None, description="Date de lancement prévue")
     language: Literal["fr", "en"] = Field(default="fr", description="Langue du carnet et du plan")
-
-    @field_validator("territory")
-    @classmethod
-    def _no_control_characters(cls, value: str) -> str:
-        if any(ord(ch) < 32 for ch in value):
-            raise ValueError("le nom ne doit pas contenir de caractères de contrôle")
-        return value
 
 
 class Workbook(KpaModel):
@@ -46,8 +39,8 @@ class Workbook(KpaModel):
     budget: Budget = Field(default_factory=Budget)
     plan: Plan = Field(default_factory=Plan)
     room: Room = Field(default_factory=Room, description="Contributions du groupe en atelier (téléphones, animation)")
-    created_at: dt.datetime | None = None
-    updated_at: dt.datetime | None = None
+    created_at: PlausibleMoment = None
+    updated_at: PlausibleMoment = None
 
     @classmethod
     def new(cls, territory: str, **identity: Any) -> Workbook:
