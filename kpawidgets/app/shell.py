@@ -24,6 +24,7 @@ PAGES: list[tuple[str, str]] = [
     ("01_checklist.ipynb", N_("Check-list de lancement")),
     ("02_budget.ipynb", N_("Budget année 1")),
     ("03_plan.ipynb", N_("Plan de lancement")),
+    ("05_groupe.ipynb", N_("Le groupe en direct")),
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])

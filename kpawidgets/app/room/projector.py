@@ -1,0 +1,259 @@
+"""« Le groupe en direct » (``notebooks/05_groupe.ipynb``): the projector screen of a workshop.
+
+The QR code and short address to join, how many joined, the group mix and its warnings,
+wishes and skills, the ideas wall by kind with dot counts, the commitment votes — totals
+only. It follows the workbook file and redraws only the panels whose content changed.
+Below, the facilitator's tools: hide or merge ideas, turn one into a budget activity or a
+next action of the plan, and add people without a phone, one compact row each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+import ipywidgets as widgets
+from IPython.display import display
+
+from kpawidgets.app.request import query_params
+from kpawidgets.app.room.store import FileFollower, contribute, open_room_session, room_of
+from kpawidgets.app.room.views import counts_html, join_html, mix_panel_html, phrases_html, votes_html, wall_html
+from kpawidgets.app.session import WorkbookSession
+from kpawidgets.app.shell import PageShell, esc, guarded, message_html, page_url
+from kpawidgets.config.atelier import JOIN_CODE_ENV, JOIN_URL_ENV, PARTICIPANT_PAGE, PROJECTOR_PAGE
+from kpawidgets.errors import KpaError
+from kpawidgets.i18n import _, translate, use_language
+from kpawidgets.model.records.checklist import AGE_BANDS, SITUATIONS
+from kpawidgets.model.room import contributions as rc
+from kpawidgets.model.room import moderation as mod
+from kpawidgets.model.room.records import FACILITATOR, GENDER_CHOICES, IDEA_KINDS
+from kpawidgets.model.room.summary import RoomSummary, room_summary
+from kpawidgets.model.workbook import Workbook
+
+__all__ = ["ProjectorPage", "build_projector", "projector_page", "join_address"]
+
+
+def join_address(url: str) -> str:
+    """The short address shown in large type: the URL without scheme and query (``192.168.1.20:8866``)."""
+    rest = url.split("://", 1)[-1]
+    return rest.split("/", 1)[0]
+
+
+class ProjectorPage(widgets.VBox):
+    """The live screen and the facilitator's tools, over one workbook."""
+
+    def __init__(self, session: WorkbookSession) -> None:
+        self.session = session
+        layout = widgets.Layout(width="100%")
+        self.shell = PageShell(PROJECTOR_PAGE, session)
+        self.join = widgets.HTML(layout=layout)
+        self.counts = widgets.HTML(layout=layout)
+        self.mix = widgets.HTML(layout=layout)
+        self.phrases = widgets.HTML(layout=layout)
+        self.wall = widgets.HTML(layout=layout)
+        self.votes = widgets.HTML(layout=layout)
+        self.panels: dict[str, widgets.HTML] = {"counts": self.counts, "mix": self.mix, "phrases": self.phrases,
+                                                "wall": self.wall, "votes": self.votes}
+        self.redraws: dict[str, int] = {name: 0 for name in self.panels}
+        top = widgets.HBox([self.join, widgets.VBox([self.counts, self.mix])], layout=layout)
+        top.add_class("kpa-room-top")
+        live = widgets.VBox([top, self.wall, widgets.HBox([self.votes, self.phrases], layout=layout)], layout=layout)
+        live.add_class("kpa-room-live")
+
+        # --- moderation
+        self.idea = widgets.Dropdown(options=[], layout=widgets.Layout(width="100%"), description=_("Idée"))
+        self.other = widgets.Dropdown(options=[], layout=widgets.Layout(width="100%"), description=_("avec"))
+        self.hide = widgets.Button(description=_("Masquer / remettre au mur"))
+        self.merge = widgets.Button(description=_("Regrouper"))
+        self.unmerge = widgets.Button(description=_("Séparer"))
+        self.to_activity = widgets.Button(description=_("→ Activité du budget"), button_style="primary")
+        self.to_action = widgets.Button(description=_("→ Prochaine action"), button_style="primary")
+        self.moderation_status = widgets.HTML(layout=layout)
+        for button, action in ((self.hide, self._hide), (self.merge, self._merge), (self.unmerge, self._unmerge),
+                               (self.to_activity, self._to_activity), (self.to_action, self._to_action)):
+            button.on_click(self._guard(lambda _b, a=action: a(), self.moderation_status))
+        moderation = widgets.VBox([
+            widgets.HTML(f'<h3>{esc(_("Animer le mur"))}</h3>'),
+            widgets.HBox([self.idea, self.hide, self.to_activity, self.to_action], layout=layout),
+            widgets.HBox([self.other, self.merge, self.unmerge], layout=layout),
+            self.moderation_status], layout=layout)
+        moderation.add_class("kpa-room-tools")
+
+        # --- people without a phone: one compact row
+        self.row_alias = widgets.Text(placeholder=_("Prénom ou pseudonyme"), layout=widgets.Layout(width="16%"))
+        self.row_age = widgets.Dropdown(options=[(_("Âge ?"), "")] + [(translate(v), k) for k, v in AGE_BANDS.items()],
+                                        value="", layout=widgets.Layout(width="13%"))
+        self.row_gender = widgets.Dropdown(options=[(_("Genre ?"), "")] + [(translate(v), k) for k, v in GENDER_CHOICES.items()],
+                                           value="", layout=widgets.Layout(width="13%"))
+        self.row_situation = widgets.Dropdown(options=[(_("Situation ?"), "")] + [(translate(v), k) for k, v in SITUATIONS.items()],
+                                              value="", layout=widgets.Layout(width="17%"))
+        self.row_wishes = widgets.Text(placeholder=_("Envies et savoir-faire"), layout=widgets.Layout(width="25%"))
+        self.row_add = widgets.Button(description=_("Ajouter"), button_style="primary", layout=widgets.Layout(width="10%"))
+        self.row_status = widgets.HTML(layout=layout)
+        self.row_add.on_click(self._guard(lambda _b: self._add_person(), self.row_status))
+        row = widgets.HBox([self.row_alias, self.row_age, self.row_gender, self.row_situation, self.row_wishes, self.row_add],
+                           layout=layout)
+        row.add_class("kpa-room-row")
+        people = widgets.VBox([widgets.HTML(f'<h3>{esc(_("Ajouter une personne sans téléphone"))}</h3>'), row, self.row_status],
+                              layout=layout)
+        people.add_class("kpa-room-tools")
+
+        self.follower: FileFollower | None = None
+        body = widgets.VBox([live, moderation, people], layout=layout)
+        self.shell.set_body(body)
+        super().__init__([self.shell], layout=layout)
+        self.add_class("kpa-room-projector")
+        if session.workbook is None:
+            self.shell.set_body(widgets.HTML(message_html(
+                session.error.message(session.lang) if session.error else _("Ouvrez un carnet depuis l'accueil pour animer l'atelier."),
+                "error")))
+            return
+        self.join.value = self._join_html()
+        self.refresh()
+
+    # ------------------------------------------------------------ plumbing
+    def _guard(self, callback: Any, status: widgets.HTML) -> Any:
+        def report(text: str) -> None:
+            status.value = message_html(text, "error")
+
+        def in_language(*args: Any) -> Any:
+            with use_language(self.session.lang):
+                return callback(*args)
+
+        return guarded(report)(in_language)
+
+    def _join_html(self) -> str:
+        url = os.environ.get(JOIN_URL_ENV, "")
+        if url:
+            return join_html(url, os.environ.get(JOIN_CODE_ENV, ""), join_address(url))
+        local = page_url(PARTICIPANT_PAGE, self.session.name, self.session.lang)
+        return (f'<div class="kpa-room-join kpa-room-join-off"><p>{esc(_("Les téléphones ne peuvent pas encore rejoindre : lancez le mode atelier avec « kpa serve --atelier »."))}</p>'
+                f'<p><a href="{esc(local)}" target="_blank">{esc(_("Voir la page des participant·es"))}</a></p></div>')
+
+    def _apply(self, change: Any, done: str) -> Any:
+        try:
+            result = contribute(self.session, change)
+        except KpaError as exc:
+            self.moderation_status.value = message_html(exc.message(self.session.lang), "error")
+            return None
+        self.moderation_status.value = f'<div class="kpa-saved" role="status">✓ {esc(done)}</div>'
+        if self.follower is not None:
+            self.follower.mark_seen()
+        self.refresh()
+        return result
+
+    # ------------------------------------------------------------ redraw
+    def _draw(self, name: str, html: str) -> None:
+        panel = self.panels[name]
+        if panel.value != html:
+            panel.value = html
+            self.redraws[name] += 1
+
+    def refresh(self) -> None:
+        """Redraw the panels whose content changed (the others are not sent again)."""
+        if self.session.workbook is None:
+            return
+        with use_language(self.session.lang):
+            summary = room_summary(room_of(self.session.workbook))
+            self._draw("counts", counts_html(summary))
+            self._draw("mix", mix_panel_html(summary))
+            self._draw("phrases", phrases_html(_("Ce que nous avons envie de faire"), summary.wishes)
+                       + phrases_html(_("Ce que nous savons faire"), summary.skills))
+            self._draw("wall", wall_html(summary))
+            self._draw("votes", f'<h3>{esc(_("Nos engagements"))}</h3>{votes_html(summary)}')
+            self._idea_options(summary)
+
+    def _idea_options(self, summary: RoomSummary) -> None:
+        room = room_of(self.session.workbook)
+        options = []
+        for idea in room.ideas:
+            state = " · " + _("masquée") if idea.hidden else (" · " + _("regroupée") if idea.merged_into else "")
+            options.append((f"{translate(IDEA_KINDS[idea.kind])} — {idea.text[:60]}{state}", idea.id))
+        for dropdown in (self.idea, self.other):
+            if list(dropdown.options) != options:
+                current = dropdown.value
+                dropdown.options = options
+                if current in [value for _label, value in options]:
+                    dropdown.value = current
+
+    def follow(self) -> bool:
+        """Follow the file: phones' contributions show without a reload."""
+        if self.session.path is None:
+            return False
+
+        def reread() -> None:
+            if self.session.name and self.session.open(self.session.name):
+                self.refresh()
+
+        self.follower = FileFollower(self.session.path, reread)
+        return self.follower.start()
+
+    # ------------------------------------------------------------ moderation
+    def _chosen(self, dropdown: widgets.Dropdown) -> str:
+        if not dropdown.value:
+            raise rc.RoomError("Choisissez d'abord une idée.")
+        return str(dropdown.value)
+
+    def _hide(self) -> None:
+        idea_id = self._chosen(self.idea)
+
+        def change(workbook: Workbook) -> Any:
+            return mod.hide_idea(workbook.room, idea_id, not mod.idea(workbook.room, idea_id).hidden)
+
+        self._apply(change, _("Mur mis à jour."))
+
+    def _merge(self) -> None:
+        keep, merged = self._chosen(self.idea), self._chosen(self.other)
+        self._apply(lambda wb: mod.merge_ideas(wb.room, keep, merged), _("Idées regroupées : leurs gommettes s'additionnent."))
+
+    def _unmerge(self) -> None:
+        idea_id = self._chosen(self.other)
+        self._apply(lambda wb: mod.unmerge_idea(wb.room, idea_id), _("Idée remise à part."))
+
+    def _to_activity(self) -> None:
+        idea_id = self._chosen(self.idea)
+        activity = self._apply(lambda wb: mod.idea_to_activity(wb.room, wb.budget, idea_id),
+                               _("Activité ajoutée au budget : chiffrez-la sur la page Budget."))
+        if activity is not None:
+            url = page_url("02_budget.ipynb", self.session.name, self.session.lang)
+            self.moderation_status.value += f'<p><a href="{esc(url)}" target="_blank">{esc(_("Ouvrir le budget"))}</a></p>'
+
+    def _to_action(self) -> None:
+        idea_id = self._chosen(self.idea)
+        today = dt.date.today()
+        self._apply(lambda wb: mod.idea_to_action(wb.room, wb.plan, idea_id, today),
+                    _("Prochaine action ajoutée au plan de lancement."))
+
+    # ------------------------------------------------------------ people without a phone
+    def _add_person(self) -> None:
+        fields = {"alias": self.row_alias.value, "age_band": self.row_age.value or None,
+                  "gender": self.row_gender.value or None,
+                  "situations": [self.row_situation.value] if self.row_situation.value else [],
+                  "wishes": self.row_wishes.value}
+        try:
+            contribute(self.session, lambda wb: rc.add_participant(wb.room, FACILITATOR, **fields))
+        except KpaError as exc:
+            self.row_status.value = message_html(exc.message(self.session.lang), "error")
+            return
+        self.row_alias.value = self.row_wishes.value = ""
+        self.row_age.value = self.row_gender.value = self.row_situation.value = ""
+        self.row_status.value = f'<div class="kpa-saved" role="status">✓ {esc(_("Personne ajoutée au groupe."))}</div>'
+        if self.follower is not None:
+            self.follower.mark_seen()
+        self.refresh()
+
+
+def build_projector(session: WorkbookSession) -> ProjectorPage:
+    """The projector page for *session* (testable without a browser)."""
+    with use_language(session.lang):
+        return ProjectorPage(session)
+
+
+def projector_page() -> ProjectorPage:
+    """Build and display the projector page for the current Voilà request."""
+    session = open_room_session(query_params())
+    page = build_projector(session)
+    display(page)
+    page.follow()
+    return page

@@ -1,0 +1,107 @@
+"""HTML pieces of the room's pages, each a function of :class:`RoomSummary` (every user text escaped)."""
+
+from __future__ import annotations
+
+import segno
+
+from kpawidgets.app.checklist_html import mix_html
+from kpawidgets.app.shell import esc
+from kpawidgets.charts.palette import PALETTE
+from kpawidgets.i18n import _, translate
+from kpawidgets.model.room.records import IDEA_KINDS, VOTE_CHOICES
+from kpawidgets.model.room.summary import KindColumn, Phrase, RoomSummary, VoteTotal
+
+__all__ = ["join_html", "qr_svg", "counts_html", "mix_panel_html", "wall_html", "votes_html", "phrases_html",
+           "dots_html"]
+
+
+def qr_svg(url: str) -> str:
+    """The QR code of *url* as inline SVG (segno), sized by the stylesheet."""
+    qr = segno.make(url, error="m", micro=False)
+    return str(qr.svg_inline(scale=1, border=2, dark=PALETTE["ink"], light=PALETTE["paper"], omitsize=True))
+
+
+def join_html(url: str, join_code: str, address: str) -> str:
+    """The « join » box of the projector: QR code, short address and join code in large type."""
+    code = (f'<div class="kpa-room-code"><span>{esc(_("Code"))}</span> <b>{esc(join_code)}</b></div>'
+            if join_code else "")
+    return (f'<div class="kpa-room-join"><div class="kpa-room-qr" role="img" aria-label="{esc(_("QR code pour rejoindre"))}">'
+            f'{qr_svg(url)}</div><div class="kpa-room-join-text"><div class="kpa-room-join-title">'
+            f'{esc(_("Rejoignez avec votre téléphone"))}</div><div class="kpa-room-address">{esc(address)}</div>{code}</div></div>')
+
+
+def counts_html(summary: RoomSummary) -> str:
+    """Big numbers: joined, ideas, dots, voters."""
+    cards = [
+        (summary.joined, _("inscrit·es")),
+        (summary.idea_count, _("idées au mur")),
+        (summary.dots_cast, _("gommettes posées")),
+        (summary.voters, _("votant·es")),
+    ]
+    return '<div class="kpa-room-counts">' + "".join(
+        f'<div class="kpa-room-count"><b>{value}</b><span>{esc(label)}</span></div>' for value, label in cards) + "</div>"
+
+
+def mix_panel_html(summary: RoomSummary) -> str:
+    """The group mix (the checklist's infographic and warnings) and the pseudonyms of who joined."""
+    names = "".join(f'<li>{esc(alias)}</li>' for alias in summary.aliases[-40:])
+    undisclosed = (f'<p class="kpa-muted">{esc(_("Préfèrent ne pas dire leur genre : {count}").format(count=summary.gender_undisclosed))}</p>'
+                   if summary.gender_undisclosed else "")
+    aliases = f'<ul class="kpa-room-aliases" aria-label="{esc(_("Prénoms et pseudonymes"))}">{names}</ul>' if names else ""
+    return f'<div class="kpa-room-mix">{mix_html(summary.mix)}{undisclosed}{aliases}</div>'
+
+
+def phrases_html(title: str, phrases: tuple[Phrase, ...], limit: int = 12) -> str:
+    """Wishes or skills, aggregated (how many people wrote each)."""
+    if not phrases:
+        items = f'<li class="kpa-muted">{esc(_("Rien pour l’instant"))}</li>'
+    else:
+        items = "".join(f'<li><span class="kpa-room-phrase">{esc(p.text)}</span>'
+                        f'{f" <b>×{p.count}</b>" if p.count > 1 else ""}</li>' for p in phrases[:limit])
+    return f'<div class="kpa-room-phrases"><h3>{esc(title)}</h3><ul>{items}</ul></div>'
+
+
+def dots_html(count: int) -> str:
+    return f'<span class="kpa-room-dots" aria-label="{esc(_("gommettes"))} {count}">{"●" * min(count, 12)} <b>{count}</b></span>'
+
+
+def _column_html(column: KindColumn, limit: int) -> str:
+    notes = []
+    for idea in column.ideas[:limit]:
+        merged = (f'<div class="kpa-room-merged">+ {esc(" · ".join(idea.merged))}</div>' if idea.merged else "")
+        marks = "".join(mark for mark, on in (("💶", idea.activity_id), ("📅", idea.step_id)) if on)
+        notes.append(f'<li class="kpa-room-note" data-idea="{esc(idea.id)}"><span class="kpa-room-note-text">'
+                     f'{esc(idea.text)}</span>{merged}<span class="kpa-room-note-foot">{dots_html(idea.dots)} {marks}</span></li>')
+    more = len(column.ideas) - limit
+    extra = f'<li class="kpa-muted">{esc(_("et {count} de plus").format(count=more))}</li>' if more > 0 else ""
+    return (f'<section class="kpa-room-column kpa-room-kind-{esc(column.kind)}"><h3>{esc(translate(column.label))}'
+            f' <span class="kpa-room-column-dots">{dots_html(column.dots)}</span></h3><ul>{"".join(notes)}{extra}</ul></section>')
+
+
+def wall_html(summary: RoomSummary, limit: int = 8) -> str:
+    """The ideas wall, grouped by kind, most dots first."""
+    if not summary.wall:
+        return f'<div class="kpa-room-wall kpa-room-empty">{esc(_("Pas encore d’idée au mur."))}</div>'
+    return '<div class="kpa-room-wall">' + "".join(_column_html(c, limit) for c in summary.wall) + "</div>"
+
+
+def _vote_row(total: VoteTotal) -> str:
+    whole = total.total or 1
+    adopt = 100 * total.adopt // whole if total.total else 0
+    discuss = 100 * total.discuss // whole if total.total else 0
+    return (f'<li class="kpa-room-vote"><span class="kpa-room-vote-label">{esc(translate(total.label))}</span>'
+            f'<span class="kpa-room-vote-bar" aria-hidden="true"><i class="kpa-room-adopt" style="width:{adopt}%"></i>'
+            f'<i class="kpa-room-discuss" style="width:{discuss}%"></i></span>'
+            f'<span class="kpa-room-vote-figures">✓ {total.adopt} · ? {total.discuss}</span></li>')
+
+
+def votes_html(summary: RoomSummary) -> str:
+    """Adopt / discuss totals per commitment (never who voted what)."""
+    adopt, discuss = esc(translate(VOTE_CHOICES["adopt"])), esc(translate(VOTE_CHOICES["discuss"]))
+    legend = (f'<p class="kpa-room-legend"><span class="kpa-room-key kpa-room-adopt"></span>✓ {adopt} '
+              f'<span class="kpa-room-key kpa-room-discuss"></span>? {discuss}</p>')
+    return f'<div class="kpa-room-votes">{legend}<ul>{"".join(_vote_row(t) for t in summary.votes)}</ul></div>'
+
+
+def kind_label(kind: str) -> str:
+    return translate(IDEA_KINDS.get(kind, IDEA_KINDS["autre"]))

@@ -1,0 +1,153 @@
+"""The room's pages without a browser: set widget values, read the file and the HTML."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kpawidgets.app.room.participant import build_participant
+from kpawidgets.app.room.projector import build_projector
+from kpawidgets.app.room.store import contribute
+from kpawidgets.app.session import WorkbookSession
+from kpawidgets.model.room import contributions as rc
+from kpawidgets.model.room.records import owner_of
+from kpawidgets.storage.workspace import Workspace
+
+
+@pytest.fixture
+def served(workspace_dir: Path, example_path: Path) -> tuple[Workspace, str]:
+    shutil.copy(example_path, workspace_dir / example_path.name)
+    return Workspace(workspace_dir), example_path.stem
+
+
+def _session(served: tuple[Workspace, str], lang: str = "fr") -> WorkbookSession:
+    workspace, name = served
+    session = WorkbookSession(workspace, lang)
+    assert session.open(name)
+    return session
+
+
+def _file(served: tuple[Workspace, str]) -> dict[str, object]:
+    workspace, name = served
+    return json.loads(workspace.path_for(name).read_text(encoding="utf-8"))
+
+
+def _phone(served: tuple[Workspace, str], lang: str = "fr"):  # type: ignore[no-untyped-def]
+    page = build_participant(_session(served, lang))
+    key = secrets.token_urlsafe(16)
+    page.key.value = key
+    return page, key
+
+
+def test_a_phone_joins_adds_an_idea_votes_and_dots(served: tuple[Workspace, str]) -> None:
+    page, key = _phone(served)
+    assert page.forms.layout.display == "flex"
+    page.alias.value, page.age.value, page.gender.value = "Awa", "18_25", "undisclosed"
+    page.situations["student"].value = True
+    page.wishes.value, page.skills.value = "cuisiner", "coudre"
+    page.save_me.click()
+    assert "Fiche enregistrée" in page.me_status.value
+    page.idea_text.value, page.idea_kind.value = "Buffets <b>du</b> quartier", "cuisine"
+    page.add_idea.click()
+    assert "ajoutée" in page.idea_status.value
+    page.votes["reciprocity"].value = "adopt"
+    page.dot_buttons[next(iter(page.dot_buttons))].value = True
+    room = _file(served)["room"]
+    assert isinstance(room, dict)
+    assert room["participants"][0]["alias"] == "Awa" and room["participants"][0]["owner"] == owner_of(key)
+    assert key not in json.dumps(room)
+    assert room["ideas"][0]["text"] == "Buffets <b>du</b> quartier"
+    assert room["votes"][0]["choice"] == "adopt" and len(room["dots"]) == 1
+
+
+def test_the_phone_finds_its_entries_again(served: tuple[Workspace, str]) -> None:
+    page, key = _phone(served)
+    page.alias.value = "Awa"
+    page.save_me.click()
+    page.votes["charters"].value = "discuss"
+    again = build_participant(_session(served))
+    again.key.value = key
+    assert again.alias.value == "Awa" and again.votes["charters"].value == "discuss"
+    assert again.save_me.description == "Mettre à jour ma fiche"
+    stranger, _key = _phone(served)
+    assert stranger.alias.value == "" and stranger.votes["charters"].value is None
+
+
+def test_two_phones_saving_lose_nothing(served: tuple[Workspace, str]) -> None:
+    first, _k1 = _phone(served)
+    second, _k2 = _phone(served)  # opened before the first one saves: its copy is stale
+    first.idea_text.value = "Jardin partagé"
+    first.add_idea.click()
+    second.idea_text.value = "Sérigraphie de t-shirts"
+    second.add_idea.click()
+    texts = [idea["text"] for idea in _file(served)["room"]["ideas"]]  # type: ignore[index]
+    assert texts == ["Jardin partagé", "Sérigraphie de t-shirts"]
+
+
+def test_refused_entry_says_why_and_keeps_the_text(served: tuple[Workspace, str]) -> None:
+    page, _key = _phone(served, "en")
+    page.idea_text.value = "x" * 10_000
+    page.add_idea.click()
+    assert "too long" in page.idea_status.value
+    assert page.idea_text.value == "x" * 10_000
+    assert _file(served).get("room") is None  # nothing written
+    page.wishes.value = "ok\x07bell"
+    page.save_me.click()
+    assert "control characters" in page.me_status.value and page.wishes.value == "ok\x07bell"
+
+
+def test_a_phone_cannot_touch_another_phones_idea(served: tuple[Workspace, str]) -> None:
+    mine, _k = _phone(served)
+    mine.idea_text.value = "Mon idée"
+    mine.add_idea.click()
+    idea_id = _file(served)["room"]["ideas"][0]["id"]  # type: ignore[index]
+    other, _k2 = _phone(served)
+    other._edit(idea_id)  # as if its page sent the id of someone else's idea
+    other.idea_text.value = "piratée"
+    other.add_idea.click()
+    assert "another phone" in other.idea_status.value or "autre téléphone" in other.idea_status.value
+    assert _file(served)["room"]["ideas"][0]["text"] == "Mon idée"  # type: ignore[index]
+
+
+def test_projector_shows_totals_and_escapes(served: tuple[Workspace, str]) -> None:
+    phone, _key = _phone(served)
+    phone.idea_text.value, phone.idea_kind.value = "<img src=x onerror=alert(1)> 🍲", "cuisine"
+    phone.add_idea.click()
+    phone.alias.value = "<script>x</script>"
+    phone.save_me.click()
+    projector = build_projector(_session(served))
+    assert "&lt;img src=x onerror=alert(1)&gt; 🍲" in projector.wall.value
+    assert "<img src=x" not in projector.wall.value and "<script>x" not in projector.mix.value
+    assert "<b>1</b>" in projector.counts.value
+    # moderation: the idea becomes an activity of the budget, once
+    projector.idea.value = projector.idea.options[0][1]
+    projector.to_activity.click()
+    projector.to_activity.click()
+    budget = _file(served)["budget"]
+    assert [a["name"] for a in budget["activities"]].count("<img src=x onerror=alert(1)> 🍲") == 1  # type: ignore[index]
+    projector.hide.click()
+    assert "Pas encore" in projector.wall.value
+
+
+def test_projector_redraws_only_what_changed(served: tuple[Workspace, str]) -> None:
+    projector = build_projector(_session(served))
+    before = dict(projector.redraws)
+    session = _session(served)
+    contribute(session, lambda wb: rc.add_idea(wb.room, owner_of(secrets.token_urlsafe(16)), "Fête", "evenements"))
+    assert projector.session.open(projector.session.name or "")
+    projector.refresh()
+    assert projector.redraws["wall"] == before["wall"] + 1
+    assert projector.redraws["votes"] == before["votes"] and projector.redraws["mix"] == before["mix"]
+
+
+def test_facilitator_adds_people_without_a_phone(served: tuple[Workspace, str]) -> None:
+    projector = build_projector(_session(served))
+    for alias in ("Jo", "Lina"):
+        projector.row_alias.value, projector.row_age.value = alias, "51_plus"
+        projector.row_add.click()
+    people = _file(served)["room"]["participants"]  # type: ignore[index]
+    assert [p["alias"] for p in people] == ["Jo", "Lina"] and projector.row_alias.value == ""
