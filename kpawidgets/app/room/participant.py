@@ -20,11 +20,10 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from kpawidgets.app.request import query_params
-from kpawidgets.app.room.store import FileFollower, contribute, open_room_session, room_of
+from kpawidgets.app.room.store import ATELIER_WORKBOOK_ENV, FileFollower, contribute, open_room_session, room_of
 from kpawidgets.app.room.views import counts_html
 from kpawidgets.app.session import SaveStatus, WorkbookSession
 from kpawidgets.app.shell import esc, guarded, message_html, page_url
-from kpawidgets.config.atelier import ATELIER_WORKBOOK_ENV, PARTICIPANT_PAGE
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _, translate, use_language
 from kpawidgets.model.records.checklist import AGE_BANDS, COMMITMENTS, SITUATIONS
@@ -42,7 +41,9 @@ from kpawidgets.model.room.records import (
 from kpawidgets.model.room.summary import room_summary, visible_ideas
 from kpawidgets.model.workbook import Workbook
 
-__all__ = ["ParticipantPage", "build_participant", "participant_page", "RATE_PER_MINUTE"]
+__all__ = ["PAGE", "ParticipantPage", "build_participant", "participant_page", "RATE_PER_MINUTE"]
+
+PAGE = "04_participer.ipynb"
 
 #: At most this many sends a minute from one phone (a stuck finger, a script).
 RATE_PER_MINUTE = 40
@@ -179,7 +180,7 @@ class ParticipantPage(widgets.VBox):
         lang = self.session.lang
         other = "en" if lang == "fr" else "fr"
         workbook = None if os.environ.get(ATELIER_WORKBOOK_ENV) else self.session.name
-        switch = (f'<a class="kpa-lang" href="{esc(page_url(PARTICIPANT_PAGE, workbook, other))}" lang="{other}">'
+        switch = (f'<a class="kpa-lang" href="{esc(page_url(PAGE, workbook, other))}" lang="{other}">'
                   f'{"English" if other == "en" else "Français"}</a>')
         territory = esc(self.session.workbook.identity.territory) if self.session.workbook else ""
         self.header.value = (f'<header class="kpa-room-header"><div><div class="kpa-brand">{esc(_("Atelier KPA"))}</div>'

@@ -17,11 +17,11 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from kpawidgets.app.request import query_params
-from kpawidgets.app.room.store import FileFollower, contribute, open_room_session, room_of
+from kpawidgets.app.room.participant import PAGE as PARTICIPANT_PAGE
+from kpawidgets.app.room.store import JOIN_CODE_ENV, JOIN_URL_ENV, FileFollower, contribute, open_room_session, room_of
 from kpawidgets.app.room.views import counts_html, join_html, mix_panel_html, phrases_html, votes_html, wall_html
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell, esc, guarded, message_html, page_url
-from kpawidgets.config.atelier import JOIN_CODE_ENV, JOIN_URL_ENV, PARTICIPANT_PAGE, PROJECTOR_PAGE
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _, translate, use_language
 from kpawidgets.model.records.checklist import AGE_BANDS, SITUATIONS
@@ -31,7 +31,9 @@ from kpawidgets.model.room.records import FACILITATOR, GENDER_CHOICES, IDEA_KIND
 from kpawidgets.model.room.summary import RoomSummary, room_summary
 from kpawidgets.model.workbook import Workbook
 
-__all__ = ["ProjectorPage", "build_projector", "projector_page", "join_address"]
+__all__ = ["PAGE", "ProjectorPage", "build_projector", "projector_page", "join_address"]
+
+PAGE = "05_groupe.ipynb"
 
 
 def join_address(url: str) -> str:
@@ -46,7 +48,7 @@ class ProjectorPage(widgets.VBox):
     def __init__(self, session: WorkbookSession) -> None:
         self.session = session
         layout = widgets.Layout(width="100%")
-        self.shell = PageShell(PROJECTOR_PAGE, session)
+        self.shell = PageShell(PAGE, session)
         self.join = widgets.HTML(layout=layout)
         self.counts = widgets.HTML(layout=layout)
         self.mix = widgets.HTML(layout=layout)

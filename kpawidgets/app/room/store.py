@@ -18,12 +18,18 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from kpawidgets.app.session import WorkbookSession
-from kpawidgets.config.atelier import ATELIER_WORKBOOK_ENV
 from kpawidgets.errors import KpaError
 from kpawidgets.model.room.records import Room
 from kpawidgets.model.workbook import Workbook
 
-__all__ = ["ATTEMPTS", "contribute", "RoomUnavailable", "FileFollower", "open_room_session", "room_of"]
+__all__ = ["ATTEMPTS", "contribute", "RoomUnavailable", "FileFollower", "open_room_session", "room_of",
+           "ATELIER_WORKBOOK_ENV", "JOIN_URL_ENV", "JOIN_CODE_ENV"]
+
+#: Set by ``kpa serve --atelier`` for the kernels: the workshop's workbook (phones cannot pick
+#: another one), the participants' whole URL (for the QR code) and the short join code.
+ATELIER_WORKBOOK_ENV = "KPA_ATELIER_WORKBOOK"
+JOIN_URL_ENV = "KPA_ATELIER_JOIN_URL"
+JOIN_CODE_ENV = "KPA_ATELIER_JOIN_CODE"
 
 T = TypeVar("T")
 #: How many times a contribution is tried again when other phones keep saving in between.

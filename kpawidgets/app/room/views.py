@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import segno
-
 from kpawidgets.app.checklist_html import mix_html
 from kpawidgets.app.shell import esc
 from kpawidgets.charts.palette import PALETTE
@@ -17,6 +15,8 @@ __all__ = ["join_html", "qr_svg", "counts_html", "mix_panel_html", "wall_html", 
 
 def qr_svg(url: str) -> str:
     """The QR code of *url* as inline SVG (segno), sized by the stylesheet."""
+    import segno  # only the projector in workshop mode draws one
+
     qr = segno.make(url, error="m", micro=False)
     return str(qr.svg_inline(scale=1, border=2, dark=PALETTE["ink"], light=PALETTE["paper"], omitsize=True))
 
