@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
 
+from kpawidgets.cli import main as cli_main
+from kpawidgets.errors import KpaError
 from kpawidgets.model.workbook import SCHEMA_VERSION, Workbook, WorkbookError
+from kpawidgets.storage.atomic import WriteError, write_atomic
 from kpawidgets.storage.workspace import (
     ConflictError,
     NotFoundError,
     SaveError,
     Workspace,
+    copy_into,
     slugify,
 )
 
@@ -184,13 +190,110 @@ def test_new_workbook_is_never_an_existing_file(workspace: Workspace) -> None:
 
 
 def test_saves_keep_the_file_mode_and_new_files_follow_the_umask(workspace: Workspace) -> None:
-    import stat
+    previous = os.umask(0o022)
+    try:
+        opened = workspace.create("Partagé")
+        assert stat.S_IMODE(opened.path.stat().st_mode) == 0o644
+        opened.path.chmod(0o660)  # a team's shared folder
+        opened.workbook.identity.town = "Lille"
+        workspace.save(opened)
+        assert stat.S_IMODE(opened.path.stat().st_mode) == 0o660
+        history = workspace.history(opened.name)
+        assert [stat.S_IMODE(v.path.stat().st_mode) for v in history] == [0o644]
+    finally:
+        os.umask(previous)
 
-    from kpawidgets.storage.workspace import _UMASK
 
-    opened = workspace.create("Partagé")
-    assert stat.S_IMODE(opened.path.stat().st_mode) == 0o666 & ~_UMASK
-    opened.path.chmod(0o660)  # a team's shared folder
-    opened.workbook.identity.town = "Lille"
-    workspace.save(opened)
-    assert stat.S_IMODE(opened.path.stat().st_mode) == 0o660
+# ------------------------------------------------------- one atomic write for every file
+def _export(kind: str, workspace: Workspace, target: Path) -> None:
+    """Write *target* the way the project does for *kind* (the real code path)."""
+    if kind == "workbook":
+        opened = workspace.open(workspace.names()[0])
+        opened.workbook.identity.town = f"ville {target.stat().st_size if target.exists() else 0}"
+        workspace.save(opened)
+    elif kind == "history":
+        opened = workspace.open(workspace.names()[0])
+        workspace._keep_in_history(opened.name, b"{}")
+    elif kind in ("xlsx", "csv", "html", "pdf"):
+        code = cli_main(["export", workspace.names()[0], f"--{kind}", str(target), "--workspace", str(workspace.root)])
+        if code != 0:
+            raise SystemExit(code)
+    else:  # the plan page's button and make workshop go through the same function
+        write_atomic(target, b"%PDF-1.7 plan", make_parents=True)
+
+
+WRITERS = ["workbook", "xlsx", "csv", "html", "write_atomic"]
+
+
+@pytest.fixture
+def seeded(workspace: Workspace, example_path: Path) -> Workspace:
+    copy_into(workspace, example_path)
+    return workspace
+
+
+def _target(kind: str, workspace: Workspace) -> Path:
+    if kind == "workbook":
+        return workspace.path_for(workspace.names()[0])
+    return workspace.root.parent / "exports" / f"plan.{ 'pdf' if kind == 'write_atomic' else kind}"
+
+
+@pytest.mark.parametrize("kind", [*WRITERS, "pdf"])
+def test_every_written_file_follows_the_umask_and_keeps_its_mode(seeded: Workspace, kind: str, capsys) -> None:
+    target = _target(kind, seeded)
+    previous = os.umask(0o022)
+    try:
+        if kind != "workbook":
+            _export(kind, seeded, target)
+            assert stat.S_IMODE(target.stat().st_mode) == 0o644, "a new file gets 0666 less the umask"
+        target.chmod(0o640)
+        _export(kind, seeded, target)
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640, "a rewritten file keeps its mode"
+    finally:
+        os.umask(previous)
+    assert not list(target.parent.glob(".tmp-*"))
+
+
+@pytest.mark.parametrize("kind", [*WRITERS, "history"])
+@pytest.mark.parametrize("fault", ["fsync", "replace"])
+def test_a_failure_mid_write_leaves_the_previous_file_intact(seeded: Workspace, kind: str, fault: str,
+                                                             monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    target = _target(kind, seeded)
+    if kind == "history":
+        target = seeded._history_dir(seeded.names()[0]) / "x.json"
+        target.parent.mkdir(parents=True)
+    if kind != "workbook":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"previous version")
+    before = target.read_bytes()
+    history_before = sorted(seeded.root.rglob("*.json"))
+    real_replace = os.replace
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def broken_replace(src: object, dst: object) -> None:
+        if str(src).rpartition("/")[2].startswith(".tmp-"):
+            raise OSError(errno.EIO, "Input/output error")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    if fault == "fsync":
+        monkeypatch.setattr(os, "fsync", broken_fsync)
+    else:
+        monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises((KpaError, SystemExit)):
+        _export(kind, seeded, target)
+    monkeypatch.undo()
+    assert target.read_bytes() == before
+    assert not list(target.parent.glob(".tmp-*")), "temporary file left behind"
+    if kind != "history":
+        assert sorted(seeded.root.rglob("*.json")) == history_before, "a refused save adds no history entry"
+
+
+def test_write_error_says_why_in_both_languages(tmp_path: Path) -> None:
+    missing = tmp_path / "absent" / "plan.pdf"
+    with pytest.raises(WriteError) as info:
+        write_atomic(missing, b"x")
+    assert "le dossier n'existe pas" in info.value.message("fr")
+    assert "the folder does not exist" in info.value.message("en")
+    write_atomic(missing, b"x", make_parents=True)
+    assert missing.read_bytes() == b"x"

@@ -300,7 +300,8 @@ class PlanApp(widgets.VBox):
     # ------------------------------------------------------------ export
     def export_pdf(self) -> bytes:
         """Render the PDF, save it beside the workbook and show a download link; returns the bytes."""
-        from kpawidgets.report.export import pdf_path_for, write_atomic
+        from kpawidgets.report.export import pdf_path_for
+        from kpawidgets.storage.atomic import write_atomic
         from kpawidgets.report.render import html_to_pdf, render_html
 
         self.export.disabled = True

@@ -1,4 +1,8 @@
-"""The ``kpa`` subcommands that read and write workbooks: new, list, check, schema, import, export."""
+"""The ``kpa`` subcommands that read and write workbooks: new, list, check, schema, import, export.
+
+Each command turns its ``argparse.Namespace`` into plain calls of storage and report; the
+layers below never see argparse (nothing imports ``cli``).
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from kpawidgets.errors import KpaError
-from kpawidgets.i18n import _
-from kpawidgets.model.workbook import (
-    Workbook,
-    WorkbookError,
-    load_workbook_text,
-    workbook_json_schema,
-)
-from kpawidgets.storage.workspace import SUFFIX, Workspace
+from kpawidgets.i18n import _, use_language
+from kpawidgets.model.workbook import Workbook, WorkbookError, workbook_json_schema
+from kpawidgets.storage.files import ConflictError
+from kpawidgets.storage.references import OpenedReference, open_reference
+from kpawidgets.storage.workspace import Workspace
 
 __all__ = ["CliError", "check_report", "cmd_new", "cmd_list", "cmd_check", "cmd_schema", "cmd_import", "cmd_export"]
+
+#: How many times ``kpa import`` re-reads a workbook that someone saved while it was importing.
+IMPORT_ATTEMPTS = 5
 
 
 class CliError(KpaError):
@@ -29,18 +33,8 @@ def _workspace(args: argparse.Namespace) -> Workspace:
     return Workspace(args.workspace) if getattr(args, "workspace", None) else Workspace()
 
 
-def _load_reference(args: argparse.Namespace, reference: str) -> tuple[Workbook, Path, Workspace]:
-    """A workbook given as a file path (anywhere) or as a name in the workspace."""
-    path = Path(reference).expanduser()
-    if path.suffix == SUFFIX and path.is_file():
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CliError("Le fichier {path} ne peut pas être lu : {detail}", path=str(path), detail=exc.strerror or str(exc)) from None
-        return load_workbook_text(data, source=path.name), path.absolute(), Workspace(path.absolute().parent)
-    workspace = _workspace(args)
-    opened = workspace.open(reference)
-    return opened.workbook, opened.path, workspace
+def _open(args: argparse.Namespace) -> OpenedReference:
+    return open_reference(args.workbook, _workspace(args))
 
 
 # ------------------------------------------------------------------ commands
@@ -103,8 +97,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     workbook: Workbook | None = None
     source = args.workbook
     try:
-        workbook, path, _workspace_ = _load_reference(args, args.workbook)
-        source = str(path)
+        opened = _open(args)
+        workbook, source = opened.workbook, str(opened.path)
     except WorkbookError as exc:
         errors = list(exc.params.get("problems") or [exc.message()])
     report = check_report(workbook, errors, source)
@@ -128,33 +122,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _save_reference(workbook: Workbook, path: Path) -> None:
-    """Save *workbook* back where it was read (through the workspace, with its history)."""
-    import os
-    import tempfile
-
-    from kpawidgets.model.workbook import dump_workbook
-    from kpawidgets.storage.workspace import WorkspaceError
-
-    workspace = Workspace(path.parent)
-    try:
-        opened = workspace.open(path.stem)
-    except WorkspaceError:
-        opened = None
-    if opened is not None and opened.path.resolve() == path.resolve():
-        workspace.save(opened, workbook)
-        return
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".json")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(dump_workbook(workbook))
-    os.replace(temporary, path)
-
-
 def cmd_import(args: argparse.Namespace) -> int:
-    """``kpa import WORKBOOK FILE [--skip-bad-rows]``: add budget lines from a CSV or xlsx file."""
+    """Read the file first, then add its lines to the workbook as it is when saving.
+
+    A save refused because someone saved meanwhile (a page, another import) is retried on
+    the file as it is now: the import never writes a copy read before.
+    """
     from kpawidgets.storage.spreadsheets import apply_import, read_lines
 
-    workbook, path, _workspace_ = _load_reference(args, args.workbook)
     result = read_lines(args.file)
     for problem in result.problems:
         print(problem.message(), file=sys.stderr)
@@ -162,9 +137,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CliError(
             "Le fichier contient {count} ligne(s) invalide(s) : rien n'a été importé. Corrigez-les, ou relancez avec --skip-bad-rows pour importer les autres.",
             count=len(result.problems))
-    added = apply_import(workbook, result, skip_bad_rows=bool(args.skip_bad_rows))
-    _save_reference(workbook, path)
-    print(_("{count} ligne(s) importée(s) dans « {territory} ».").format(count=added, territory=workbook.identity.territory))
+    reference = _open(args)
+    for attempt in range(IMPORT_ATTEMPTS):
+        added = apply_import(reference.workbook, result, skip_bad_rows=bool(args.skip_bad_rows))
+        try:
+            reference.save()
+            break
+        except ConflictError:
+            if attempt == IMPORT_ATTEMPTS - 1:
+                raise CliError("Le carnet a été modifié pendant l'import, plusieurs fois de suite : rien n'a été "
+                               "importé. Relancez la commande.") from None
+            reference = reference.reopen()
+    territory = reference.workbook.identity.territory
+    print(_("{count} ligne(s) importée(s) dans « {territory} ».").format(count=added, territory=territory))
     if result.problems:
         print(_("{count} ligne(s) invalide(s) ignorée(s).").format(count=len(result.problems)))
     if result.calculated:
@@ -175,19 +160,22 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     if not (args.pdf or args.html or args.xlsx or args.csv):
         raise CliError("Indiquez au moins un format : --pdf, --html, --xlsx ou --csv.")
-    status = 0
     if args.xlsx or args.csv:
-        from kpawidgets.i18n import use_language
         from kpawidgets.storage.spreadsheets import export_csv, export_xlsx
 
-        workbook, _path, _workspace_ = _load_reference(args, args.workbook)
-        with use_language(getattr(args, "doc_lang", None) or workbook.identity.language):
+        workbook = _open(args).workbook
+        with use_language(args.doc_lang or workbook.identity.language):
             if args.xlsx:
                 print(_("Budget exporté : {path}").format(path=export_xlsx(workbook, args.xlsx)))
             if args.csv:
                 print(_("Lignes de budget exportées : {path}").format(path=export_csv(workbook, args.csv)))
     if args.pdf or args.html:
-        from kpawidgets.report import export_cli as report_export_cli
+        from kpawidgets.report.export import export_plan
 
-        status = report_export_cli(args) or status
-    return status
+        written = export_plan(args.workbook, html=args.html, pdf=args.pdf, lang=args.doc_lang,
+                              workspace=_workspace(args))
+        if "html" in written:
+            print(_("Plan (HTML) : {path}").format(path=written["html"]))
+        if "pdf" in written:
+            print(_("Plan (PDF) : {path}").format(path=written["pdf"]))
+    return 0

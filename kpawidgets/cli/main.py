@@ -19,6 +19,7 @@ from kpawidgets.cli.commands import (
 from kpawidgets.cli.serve import DEFAULT_PORT, cmd_serve
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _, get_language, set_language
+from kpawidgets.storage.files import WorkspaceError
 
 __all__ = ["main", "build_parser"]
 
@@ -123,6 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return args.handler(args)
+    except WorkspaceError as exc:  # worded for the command line (« la page » is not here)
+        print(_("Erreur : {message}").format(message=exc.command_line_message()), file=sys.stderr)
+        return 1
     except KpaError as exc:
         print(_("Erreur : {message}").format(message=exc.message()), file=sys.stderr)
         return 1

@@ -16,13 +16,13 @@ kpa_pdf`` median 11.3 s. WeasyPrint's layout is most of the rest.
 from __future__ import annotations
 
 from kpawidgets.report.context import build_context
-from kpawidgets.report.export import ReportError, export_cli, export_workbook, pdf_path_for
+from kpawidgets.report.export import ReportError, export_plan, export_workbook, pdf_path_for
 from kpawidgets.report.render import html_to_pdf, render_body, render_html, render_pdf
 
 __all__ = [
     "ReportError",
     "build_context",
-    "export_cli",
+    "export_plan",
     "export_workbook",
     "html_to_pdf",
     "pdf_path_for",

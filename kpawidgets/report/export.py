@@ -1,19 +1,24 @@
-"""Writing the launch plan to files: for the page's button and for ``kpa export``."""
+"""Writing the launch plan to files: for the page's button and for ``kpa export``.
+
+Files are written by :func:`kpawidgets.storage.atomic.write_atomic` (whole or not at all,
+readable like any file the person creates); workbooks are found by
+:func:`kpawidgets.storage.references.open_reference`. Nothing here knows the command line.
+"""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
-import tempfile
 from pathlib import Path
-from typing import Any
 
 from kpawidgets.errors import KpaError
-from kpawidgets.i18n import _
+from kpawidgets.model.workbook import Workbook
 from kpawidgets.report.render import html_to_pdf, render_html
+from kpawidgets.storage.atomic import write_atomic
+from kpawidgets.storage.references import open_reference
+from kpawidgets.storage.workspace import Workspace
 
-__all__ = ["ReportError", "export_cli", "export_workbook", "pdf_path_for", "write_atomic"]
+__all__ = ["ReportError", "export_plan", "export_workbook", "pdf_path_for"]
 
 PDF_SUFFIX = "-plan.pdf"
 
@@ -27,23 +32,7 @@ def pdf_path_for(workbook_path: Path) -> Path:
     return workbook_path.with_name(workbook_path.stem + PDF_SUFFIX)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write *data* to *path* through a temporary file, so a reader never sees half a file."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".~", suffix=path.suffix)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise ReportError("Impossible d'écrire {path} : {detail}", path=str(path), detail=exc.strerror or str(exc)) from None
-
-
-def export_workbook(workbook: Any, workbook_path: Path | None, lang: str | None = None,
+def export_workbook(workbook: Workbook, workbook_path: Path | None, lang: str | None = None,
                     today: dt.date | None = None) -> tuple[bytes, Path | None]:
     """The plan's PDF bytes; also saved beside *workbook_path* when given (returns that path)."""
     pdf = html_to_pdf(render_html(workbook, lang, today))
@@ -54,19 +43,20 @@ def export_workbook(workbook: Any, workbook_path: Path | None, lang: str | None 
     return pdf, saved
 
 
-def export_cli(args: argparse.Namespace) -> int:
-    """``kpa export WORKBOOK --pdf OUT.pdf --html OUT.html [--doc-lang en]``."""
-    from kpawidgets.cli.commands import _load_reference
+def export_plan(reference: str, *, html: str | os.PathLike[str] | None = None, pdf: str | os.PathLike[str] | None = None,
+                lang: str | None = None, workspace: Workspace | str | os.PathLike[str] | None = None) -> dict[str, Path]:
+    """Write the plan of workbook *reference* as HTML and/or PDF; return the files written by format.
 
-    workbook, _path, _workspace = _load_reference(args, args.workbook)
-    lang = getattr(args, "doc_lang", None) or workbook.identity.language
-    html = render_html(workbook, lang)
-    if getattr(args, "html", None):
-        target = Path(args.html).expanduser()
-        write_atomic(target, html.encode("utf-8"))
-        print(_("Plan (HTML) : {path}").format(path=target))
-    if getattr(args, "pdf", None):
-        target = Path(args.pdf).expanduser()
-        write_atomic(target, html_to_pdf(html))
-        print(_("Plan (PDF) : {path}").format(path=target))
-    return 0
+    *lang* is the document's language (default: the workbook's); *workspace* is where a
+    name is looked up (see :func:`open_reference`). Missing folders of the targets are created.
+    """
+    workbook = open_reference(reference, workspace).workbook
+    document = render_html(workbook, lang or workbook.identity.language)
+    written: dict[str, Path] = {}
+    if html is not None:
+        written["html"] = Path(html).expanduser()
+        write_atomic(written["html"], document.encode("utf-8"), make_parents=True)
+    if pdf is not None:
+        written["pdf"] = Path(pdf).expanduser()
+        write_atomic(written["pdf"], html_to_pdf(document), make_parents=True)
+    return written

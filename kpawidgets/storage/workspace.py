@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-import errno
 import fcntl
-import hashlib
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +24,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpawidgets.errors import KpaError
+from kpawidgets.i18n import N_
 from kpawidgets.model.workbook import Workbook, WorkbookError, dump_workbook, load_workbook_text
+from kpawidgets.storage.atomic import DISK_FULL_ERRNOS, READ_ONLY_ERRNOS, WriteError, staged_write, write_atomic
+from kpawidgets.storage.files import (
+    MAX_WORKBOOK_BYTES,
+    ConflictError,
+    NotFoundError,
+    SaveError,
+    WorkspaceError,
+    load_workbook_file,
+    read_workbook_bytes,
+    refusal_of,
+    revision_of,
+)
 
 __all__ = [
     "Workspace",
@@ -38,8 +48,13 @@ __all__ = [
     "ConflictError",
     "SaveError",
     "NotFoundError",
+    "MAX_WORKBOOK_BYTES",
+    "load_workbook_file",
+    "read_workbook_bytes",
+    "revision_of",
     "slugify",
     "default_workspace_dir",
+    "copy_into",
 ]
 
 SUFFIX = ".json"
@@ -50,23 +65,10 @@ LOCK_DIR = ".verrous"
 HISTORY_LIMIT = 200
 MAX_NAME_LENGTH = 60
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+#: Names a visitor may ask for (``?workbook=``), and the names the workspace gives.
 _NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-
-
-class WorkspaceError(KpaError):
-    """A workspace operation that could not be done."""
-
-
-class NotFoundError(WorkspaceError):
-    """No workbook by that name."""
-
-
-class ConflictError(WorkspaceError):
-    """The file changed on disk since it was opened: saving would overwrite someone's work."""
-
-
-class SaveError(WorkspaceError):
-    """The disk refused the save (full, read-only…); the previous version is intact."""
+#: Stems of files opened by their path on the command line (``kpa import dir/My_Workbook.json``).
+_FILE_STEM_PATTERN = re.compile(r"^[^./\x00][^/\x00]{0,199}$")
 
 
 def default_workspace_dir() -> Path:
@@ -83,31 +85,24 @@ def slugify(text: str) -> str:
     return slug or "carnet"
 
 
-def _file_mode(path: Path) -> int:
-    """The permission bits a rewritten *path* should have: its own, or 0666 less the umask."""
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        return 0o666 & ~_UMASK
+#: Parsed workbooks of the last listings, by path, with the file's identity when parsed:
+#: a listing re-reads only the files that changed since (os.replace gives a new inode).
+_LISTED: dict[str, tuple[tuple[int, ...], Workbook | None, KpaError | None]] = {}
+_LISTED_LIMIT = 2000
 
 
-def _current_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def _signature(info: os.stat_result) -> tuple[int, ...]:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
-_UMASK = _current_umask()
-
-
-def revision_of(data: bytes) -> str:
-    """A short fingerprint of a file's exact bytes."""
-    return hashlib.sha256(data).hexdigest()[:16]
-
-
+# ------------------------------------------------------------------------ records
 @dataclass(frozen=True)
 class WorkbookEntry:
-    """One file of the workspace as listed: either a workbook or the reason it cannot be read."""
+    """One file of the workspace as listed: either a workbook or the reason it cannot be read.
+
+    ``workbook`` may be shared between listings (it is cached): read it, never edit it —
+    :meth:`Workspace.open` gives a workbook to edit.
+    """
 
     name: str
     path: Path
@@ -122,12 +117,13 @@ class WorkbookEntry:
 
 @dataclass
 class OpenWorkbook:
-    """A workbook as opened, with the revision it was read at (for conflict detection)."""
+    """A workbook as opened: the revision it was read at and those bytes (the base of a merge)."""
 
     name: str
     path: Path
     workbook: Workbook
     revision: str
+    base: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -150,6 +146,9 @@ class Workspace:
         """Create the folder if needed (with a clear error when impossible)."""
         try:
             self.root.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise WorkspaceError("Impossible de créer le dossier de travail {root} : un fichier porte déjà ce nom.",
+                                 root=str(self.root)) from None
         except OSError as exc:
             raise WorkspaceError("Impossible de créer le dossier de travail {root} : {detail}",
                                  root=str(self.root), detail=exc.strerror or str(exc)) from None
@@ -159,6 +158,12 @@ class Workspace:
         if not isinstance(name, str) or not _NAME_PATTERN.fullmatch(name):
             raise NotFoundError("Nom de carnet invalide : « {name} ».", name=str(name)[:100])
         return self.root / f"{name}{SUFFIX}"
+
+    def _file_of(self, name: str) -> Path:
+        """The file of an opened workbook: a safe name, or the stem of a file opened by path."""
+        if _NAME_PATTERN.fullmatch(name) or _FILE_STEM_PATTERN.fullmatch(name):
+            return self.root / f"{name}{SUFFIX}"
+        raise NotFoundError("Nom de carnet invalide : « {name} ».", name=name[:100])
 
     def resolve(self, reference: str) -> str:
         """The name of a workbook given by name (``quartier-x``) or by a file path inside the workspace.
@@ -177,7 +182,7 @@ class Workspace:
             name = full.name[: -len(SUFFIX)] if full.name.endswith(SUFFIX) else full.name
         else:
             name = reference
-        if not self.path_for(name).exists():
+        if not os.path.lexists(self.path_for(name)):  # a link is found, then refused by open()
             raise NotFoundError("Aucun carnet « {name} » dans le dossier de travail.", name=name, root=str(self.root))
         return name
 
@@ -185,7 +190,7 @@ class Workspace:
         """A free file stem for *territory* (``-2``, ``-3``… when taken)."""
         base = slugify(territory)
         name, counter = base, 1
-        while self.path_for(name).exists():
+        while os.path.lexists(self.path_for(name)):
             counter += 1
             suffix = f"-{counter}"
             name = base[: MAX_NAME_LENGTH - len(suffix)].rstrip("-") + suffix
@@ -193,47 +198,77 @@ class Workspace:
 
     # ---------------------------------------------------------------- reading
     def names(self) -> list[str]:
-        """Names of every ``*.json`` file in the workspace, sorted."""
-        if not self.root.is_dir():
+        """Names of every ``<name>.json`` entry of the workspace (of any kind: open() says why one is refused), sorted."""
+        try:
+            with os.scandir(self.root) as entries:
+                found = [entry.name[: -len(SUFFIX)] for entry in entries if entry.name.endswith(SUFFIX)]
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(p.stem for p in self.root.glob(f"*{SUFFIX}")
-                      if p.is_file() and _NAME_PATTERN.fullmatch(p.stem))
+        return sorted(name for name in found if _NAME_PATTERN.fullmatch(name))
 
     def list(self) -> list[WorkbookEntry]:
-        """Every workbook file; unreadable ones are listed with their error, never skipped."""
+        """Every workbook file; unreadable ones are listed with their reason, never skipped.
+
+        Links, folders, FIFOs, devices and oversized files are refused from their ``lstat``
+        alone; a file unchanged since the last listing is not read again.
+        """
         entries = []
+        seen: set[str] = set()
         for name in self.names():
-            path = self.path_for(name)
-            workbook: Workbook | None = None
-            error: KpaError | None = None
+            path = self.root / f"{name}{SUFFIX}"
             try:
-                workbook = load_workbook_text(path.read_bytes(), source=path.name)
-            except KpaError as exc:
-                error = exc
-            except OSError as exc:
-                error = WorkspaceError("Le fichier {source} ne peut pas être lu : {detail}",
-                                       source=path.name, detail=exc.strerror or str(exc))
-            modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
+                info = os.lstat(path)
+            except FileNotFoundError:
+                continue  # removed since names()
+            key = str(path)
+            seen.add(key)
+            workbook: Workbook | None = None
+            error: KpaError | None = refusal_of(path.name, info)
+            cached = _LISTED.get(key)
+            if error is not None:
+                pass
+            elif cached is not None and cached[0] == _signature(info):
+                workbook, error = cached[1], cached[2]
+            else:
+                try:
+                    workbook = load_workbook_file(read_workbook_bytes(path), path.name)
+                except KpaError as exc:
+                    error = exc
+                _LISTED[key] = (_signature(info), workbook, error)
+            modified = dt.datetime.fromtimestamp(info.st_mtime, dt.timezone.utc)
             entries.append(WorkbookEntry(name, path, workbook, error, modified))
+        if len(_LISTED) > _LISTED_LIMIT:
+            for key in [k for k in _LISTED if k not in seen]:
+                del _LISTED[key]
         return entries
 
     def open(self, reference: str) -> OpenWorkbook:
         """Read a workbook; raise WorkbookError (naming the file) if it is corrupt or too new."""
         name = self.resolve(reference)
-        path = self.path_for(name)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise WorkspaceError("Le fichier {source} ne peut pas être lu : {detail}",
-                                 source=path.name, detail=exc.strerror or str(exc)) from None
-        workbook = load_workbook_text(data, source=path.name)
-        return OpenWorkbook(name, path, workbook, revision_of(data))
+        return self._open_file(name, self.path_for(name))
+
+    def open_path(self, path: str | os.PathLike[str]) -> OpenWorkbook:
+        """Open the workbook file *path* of this folder whatever its stem (``kpa import dir/My_Workbook.json``).
+
+        Only the command line opens files by path; saves then go through :meth:`save`
+        like any other (history, lock, conflict check).
+        """
+        full = Path(path).absolute()
+        stem = full.name[: -len(SUFFIX)] if full.name.endswith(SUFFIX) else ""
+        if full.parent.resolve() != self.root.resolve() or not _FILE_STEM_PATTERN.fullmatch(stem):
+            raise NotFoundError("Le fichier {reference} n'est pas dans le dossier de travail.",
+                                reference=str(path)[:100], root=str(self.root))
+        return self._open_file(stem, self.root / full.name)
+
+    def _open_file(self, name: str, path: Path) -> OpenWorkbook:
+        data = read_workbook_bytes(path)
+        return OpenWorkbook(name, path, load_workbook_file(data, path.name), revision_of(data), data)
 
     def current_revision(self, name: str) -> str | None:
         """The revision of the file on disk now (None if it is gone)."""
         try:
-            return revision_of(self.path_for(name).read_bytes())
-        except FileNotFoundError:
+            return revision_of(read_workbook_bytes(self._file_of(name)))
+        except NotFoundError:
             return None
 
     # ---------------------------------------------------------------- writing
@@ -248,40 +283,75 @@ class Workspace:
             name = self.unique_name(workbook.identity.territory)
             path = self.path_for(name)
             data = self._checked_dump(workbook, name)
-            self._atomic_write(path, data)
-        return OpenWorkbook(name, path, workbook, revision_of(data))
+            try:
+                write_atomic(path, data)
+            except WriteError as exc:
+                raise self._save_error(exc) from None
+        return OpenWorkbook(name, path, workbook, revision_of(data), data)
 
     def save(self, opened: OpenWorkbook, workbook: Workbook | None = None) -> OpenWorkbook:
-        """Write *workbook* over ``opened``; refuse if the file changed since it was read.
+        """Write *workbook* (default: ``opened.workbook``) over the file ``opened`` was read from.
 
-        The previous file goes to the history first. On success ``opened`` is updated
-        in place (new revision) and returned.
+        Under the workbook's lock: read the file as it is now, reconcile it with what the
+        caller holds (:meth:`_reconcile`: today a refusal when the file changed since it was
+        read), then keep the previous file in the history and replace it atomically. On
+        success ``opened`` is updated in place (workbook, revision, base) and returned.
         """
         workbook = workbook if workbook is not None else opened.workbook
-        path = self.path_for(opened.name)
+        path = self._file_of(opened.name)
         with self._lock(opened.name):
-            try:
-                current = path.read_bytes()
-            except FileNotFoundError:
-                current = None
-            if current is None:
-                raise ConflictError("Le carnet « {name} » a été supprimé ou renommé depuis son ouverture.",
-                                    name=opened.name)
-            if revision_of(current) != opened.revision:
-                raise ConflictError(
-                    "Le carnet « {name} » a été modifié ailleurs (un autre onglet ou une autre personne) "
-                    "depuis son ouverture. Rechargez-le, ou gardez vos changements dans une copie.",
-                    name=opened.name,
-                )
+            current = self._read_current(opened.name, path)
+            workbook = self._reconcile(opened, current, workbook)
             if dump_workbook(workbook).encode("utf-8") == current:
                 return opened  # nothing changed: no write, no history entry
             workbook.updated_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
             data = self._checked_dump(workbook, opened.name)
-            self._keep_in_history(opened.name, current)
-            self._atomic_write(path, data)
+            self._replace(opened.name, path, current, data)
         opened.workbook = workbook
         opened.revision = revision_of(data)
+        opened.base = data
         return opened
+
+    def _read_current(self, name: str, path: Path) -> bytes:
+        """The file's bytes now, under the lock; ConflictError if it was deleted or renamed."""
+        try:
+            return read_workbook_bytes(path)
+        except NotFoundError:
+            raise ConflictError("Le carnet « {name} » a été supprimé ou renommé depuis son ouverture.",
+                                name=name) from None
+
+    def _reconcile(self, opened: OpenWorkbook, current: bytes, workbook: Workbook) -> Workbook:
+        """The workbook to write, given the file as it is now (*current*) and what the caller holds.
+
+        The one place where a save meets the file as others left it. ``opened.base`` and
+        ``opened.revision`` are the bytes the caller read; *workbook* is theirs now. Today a
+        changed file refuses the save; a three-way merge (base, workbook, current) goes here.
+        """
+        if revision_of(current) != opened.revision:
+            raise ConflictError(
+                "Le carnet « {name} » a été modifié ailleurs (un autre onglet ou une autre personne) "
+                "depuis son ouverture. Rechargez-le, ou gardez vos changements dans une copie.",
+                name=opened.name,
+            )
+        return workbook
+
+    def _replace(self, name: str, path: Path, previous: bytes, data: bytes) -> None:
+        """Put *data* in place of *previous*, which goes to the history; nothing changes on failure.
+
+        The new bytes are written and synced first: a full disk refuses the save before the
+        history gains an entry.
+        """
+        try:
+            with staged_write(path, data) as staged:
+                kept = self._keep_in_history(name, previous)
+                try:
+                    staged.commit()
+                except WriteError:
+                    kept.unlink(missing_ok=True)
+                    raise
+        except WriteError as exc:
+            raise self._save_error(exc) from None
+        self._trim_history(name)
 
     def duplicate(self, reference: str, territory: str | None = None) -> OpenWorkbook:
         """A copy of a workbook under a new territory name (default: « … (copie) »)."""
@@ -301,35 +371,43 @@ class Workspace:
             new_name = self.unique_name(territory)
             old_path, new_path = opened.path, self.path_for(new_name)
             with self._lock(opened.name):
-                os.replace(old_path, new_path)
-                old_history, new_history = self._history_dir(opened.name), self._history_dir(new_name)
-                if old_history.is_dir() and not new_history.exists():
-                    os.replace(old_history, new_history)
-            opened = OpenWorkbook(new_name, new_path, opened.workbook, revision_of(new_path.read_bytes()))
+                try:
+                    os.replace(old_path, new_path)
+                    old_history, new_history = self._history_dir(opened.name), self._history_dir(new_name)
+                    if old_history.is_dir() and not new_history.exists():
+                        os.replace(old_history, new_history)
+                except OSError as exc:
+                    raise self._save_error(exc) from None
+            data = read_workbook_bytes(new_path)
+            opened = OpenWorkbook(new_name, new_path, opened.workbook, revision_of(data), data)
         return self.save(opened)
 
     def delete(self, reference: str) -> Path:
         """Move a workbook to the trash folder; return where it went."""
         name = self.resolve(reference)
-        trash = self.root / TRASH_DIR
-        trash.mkdir(exist_ok=True)
+        trash = self._folder(TRASH_DIR)
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         target = trash / f"{name}--{stamp}{SUFFIX}"
         with self._lock(name):
-            os.replace(self.path_for(name), target)
+            try:
+                os.replace(self.path_for(name), target)
+            except OSError as exc:
+                raise self._save_error(exc) from None
         return target
 
     def trash(self) -> builtins.list[Path]:
         """Deleted workbooks, newest first."""
         folder = self.root / TRASH_DIR
-        return sorted(folder.glob(f"*{SUFFIX}"), reverse=True) if folder.is_dir() else []
+        if not folder.is_dir():
+            return []
+        return sorted((p for p in folder.glob(f"*{SUFFIX}") if not p.name.startswith(".")), reverse=True)
 
     def restore_from_trash(self, trashed: Path) -> OpenWorkbook:
         """Bring a deleted workbook back (under a free name)."""
         trashed = Path(trashed)
-        if trashed.parent.resolve() != (self.root / TRASH_DIR).resolve() or not trashed.is_file():
+        if trashed.parent.resolve() != (self.root / TRASH_DIR).resolve() or not os.path.lexists(trashed):
             raise NotFoundError("Aucun carnet supprimé à cet endroit : {path}.", path=str(trashed))
-        workbook = load_workbook_text(trashed.read_bytes(), source=trashed.name)
+        workbook = load_workbook_file(read_workbook_bytes(trashed), trashed.name)
         restored = self.add(workbook)
         trashed.unlink()
         return restored
@@ -342,7 +420,7 @@ class Workspace:
         """Previous versions of a workbook, oldest first."""
         folder = self._history_dir(self.resolve(reference))
         versions = []
-        for path in sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else []:
+        for path in self._history_files(folder):
             stamp, _, revision = path.stem.partition("--")
             try:
                 saved_at = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.timezone.utc)
@@ -354,19 +432,44 @@ class Workspace:
     def restore_version(self, reference: str, version: HistoryVersion) -> OpenWorkbook:
         """Make an old version current again (the current one goes to the history)."""
         opened = self.open(reference)
-        old = load_workbook_text(version.path.read_bytes(), source=version.path.name)
+        old = load_workbook_file(read_workbook_bytes(version.path), version.path.name)
         return self.save(opened, old)
 
-    def _keep_in_history(self, name: str, data: bytes) -> None:
-        folder = self._history_dir(name)
-        folder.mkdir(parents=True, exist_ok=True)
+    @staticmethod
+    def _history_files(folder: Path) -> builtins.list[Path]:
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.glob(f"*{SUFFIX}") if not p.name.startswith("."))
+
+    def _keep_in_history(self, name: str, data: bytes) -> Path:
+        """Write *data* as the newest version of *name*; return its file."""
+        folder = self._folder(HISTORY_DIR, name)
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        self._atomic_write(folder / f"{stamp}--{revision_of(data)}{SUFFIX}", data)
-        versions = sorted(folder.glob(f"*{SUFFIX}"))
-        for stale in versions[:-HISTORY_LIMIT]:
+        kept = folder / f"{stamp}--{revision_of(data)}{SUFFIX}"
+        write_atomic(kept, data)
+        return kept
+
+    def _trim_history(self, name: str) -> None:
+        for stale in self._history_files(self._history_dir(name))[:-HISTORY_LIMIT]:
             stale.unlink(missing_ok=True)
 
     # ----------------------------------------------------------- low level I/O
+    def _folder(self, *parts: str) -> Path:
+        """A folder of the workspace (``.historique/<name>``, ``.verrous``…), created if needed.
+
+        A file where the folder should be is named in the message (not « File exists »).
+        """
+        folder = self.root.joinpath(*parts)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise SaveError("Enregistrement impossible : « {folder} » dans le dossier de travail devrait être un "
+                            "dossier, mais c'est un fichier. Déplacez ou supprimez ce fichier, puis recommencez.",
+                            folder="/".join(parts)) from None
+        except OSError as exc:
+            raise self._save_error(exc) from None
+        return folder
+
     def _checked_dump(self, workbook: Workbook, name: str) -> bytes:
         """The file bytes of *workbook*, refused (SaveError) if the loader would not read them back.
 
@@ -380,73 +483,48 @@ class Workspace:
             problems = exc.params.get("problems") or [exc.message()]
             raise SaveError("Enregistrement refusé : le carnet contiendrait des valeurs invalides ({detail}). "
                             "La dernière version enregistrée est intacte ; vos saisies restent dans la page.",
+                            command_line=N_("Enregistrement refusé : le carnet contiendrait des valeurs invalides "
+                                            "({detail}). Le fichier n'a pas été modifié."),
                             detail="; ".join(str(p) for p in problems[:3])) from None
         return data
 
     @contextmanager
     def _lock(self, name: str) -> Iterator[None]:
         """An exclusive lock between processes (two kernels, the CLI) for one workbook."""
-        folder = self.root / LOCK_DIR
+        folder = self._folder(LOCK_DIR)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            handle = open(folder / f"{name}.lock", "a+")
+            fd = os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
         except OSError as exc:
             raise self._save_error(exc) from None
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
-    def _atomic_write(self, path: Path, data: bytes) -> None:
-        """Write to a temporary file beside *path*, fsync, then rename over it.
-
-        A crash or a full disk at any point leaves either the old file or the new
-        one, never a half-written file.
-        """
-        temp_name = None
-        try:
-            fd, temp_name = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=path.parent)
-            # mkstemp makes the file private (0600); a workbook keeps its mode, a new one gets
-            # the usual umask, so a team's shared folder stays readable by the team.
-            os.fchmod(fd, _file_mode(path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_name, path)
-            temp_name = None
-            dir_fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        except OSError as exc:
-            raise self._save_error(exc) from None
-        finally:
-            if temp_name is not None:
-                try:
-                    os.unlink(temp_name)
-                except OSError:
-                    pass
-
-    def _save_error(self, exc: OSError) -> SaveError:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):  # EFBIG: a file size limit
+    def _save_error(self, exc: OSError | WriteError) -> SaveError:
+        """The message for a refused save, by its cause; the page's and the command line's wording."""
+        code = exc.error_number if isinstance(exc, WriteError) else exc.errno
+        if code in DISK_FULL_ERRNOS:
             return SaveError("Enregistrement impossible : le disque est plein. La dernière version enregistrée est intacte ; "
-                             "vos saisies restent dans la page.")
-        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                             "vos saisies restent dans la page.",
+                             command_line=N_("Enregistrement impossible : le disque est plein. Le fichier n'a pas été "
+                                             "modifié."))
+        if code in READ_ONLY_ERRNOS:
             return SaveError("Enregistrement impossible : le dossier de travail est en lecture seule. La dernière version "
-                             "enregistrée est intacte ; vos saisies restent dans la page.")
+                             "enregistrée est intacte ; vos saisies restent dans la page.",
+                             command_line=N_("Enregistrement impossible : le dossier est en lecture seule. Le fichier "
+                                             "n'a pas été modifié."))
+        detail = exc.params.get("detail") if isinstance(exc, WriteError) else None
         return SaveError("Enregistrement impossible : {detail}. La dernière version enregistrée est intacte.",
-                         detail=exc.strerror or str(exc))
+                         detail=detail or getattr(exc, "strerror", None) or str(exc))
 
 
 def copy_into(workspace: Workspace, source: Path, territory: str | None = None) -> OpenWorkbook:
     """Add a copy of the workbook file *source* (e.g. the example) to *workspace*."""
-    workbook = load_workbook_text(Path(source).read_bytes(), source=Path(source).name)
+    source = Path(source).resolve()  # the package's own file, wherever a link puts it
+    workbook = load_workbook_file(read_workbook_bytes(source), source.name)
     if territory:
         workbook.identity.territory = territory
     return workspace.add(workbook)
-
-

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _
-from kpawidgets.model.workbook import load_workbook_text
 from kpawidgets.resources import example_workbook_path
+from kpawidgets.storage.atomic import write_atomic
+from kpawidgets.storage.files import load_workbook_file, read_workbook_bytes
 from kpawidgets.storage.workspace import Workspace
 
 EXAMPLE_NAME = "exemple-quartier-des-tisserands"
@@ -18,10 +20,11 @@ def install_example(workspace: Workspace) -> str:
     """Copy the example as ``exemple-quartier-des-tisserands`` unless a workbook by that name exists."""
     workspace.ensure()
     target = workspace.path_for(EXAMPLE_NAME)
-    if not target.exists():
-        source = example_workbook_path()
-        load_workbook_text(source.read_bytes(), source=source.name)  # never copy a broken example
-        workspace._atomic_write(target, source.read_bytes())
+    if not os.path.lexists(target):
+        source = example_workbook_path().resolve()
+        data = read_workbook_bytes(source)
+        load_workbook_file(data, source.name)  # never copy a broken example
+        write_atomic(target, data)
     return EXAMPLE_NAME
 
 

@@ -7,12 +7,15 @@ unless the dict changes them).
 
 from __future__ import annotations
 
+import io
 import runpy
 import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
+
+from kpawidgets.storage.atomic import write_atomic
 
 
 def merge(po_path: Path, translations: dict[str, str]) -> int:
@@ -24,9 +27,9 @@ def merge(po_path: Path, translations: dict[str, str]) -> int:
         catalog = Catalog(locale="en", project="Carnet KPA", charset="utf-8")
     for msgid, msgstr in translations.items():
         catalog.add(msgid, msgstr)
-    po_path.parent.mkdir(parents=True, exist_ok=True)
-    with po_path.open("wb") as handle:
-        write_po(handle, catalog, width=0, sort_output=False, omit_header=False)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=0, sort_output=False, omit_header=False)
+    write_atomic(po_path, buffer.getvalue(), make_parents=True)
     return len(catalog)
 
 

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpawidgets.i18n import N_, _, format_month
 from kpawidgets.model import budget as b
 from kpawidgets.model.workbook import Workbook
+from kpawidgets.storage.atomic import write_atomic
 from kpawidgets.storage.spreadsheets.cells import FORMULA_START, SpreadsheetError, safe_text, xlsx_text
 from kpawidgets.storage.spreadsheets.rows import IMPORT_COLUMNS
 
@@ -268,10 +269,7 @@ def budget_xlsx(workbook: Workbook) -> bytes:
 # ----------------------------------------------------------------------------- files
 def _write(path: str | Path, data: bytes) -> Path:
     target = Path(path).expanduser()
-    try:
-        target.write_bytes(data)
-    except OSError as exc:
-        raise SpreadsheetError("Impossible d'écrire {path} : {detail}", path=str(target), detail=exc.strerror or str(exc)) from None
+    write_atomic(target, data, make_parents=True)  # whole or not at all; raises WriteError
     return target
 
 
