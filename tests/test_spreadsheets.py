@@ -301,3 +301,132 @@ def test_cli_check_json_has_budget_keys(tmp_path: Path, example_path: Path, caps
     report = json.loads(capsys.readouterr().out)
     assert report["charges_total"] == "39924.50" and report["funding_gap"] == "1439.50"
     assert report["cash_min_month"] == "2027-12" and isinstance(report["coverage_secured_pct"], float)
+
+
+# ------------------------------------------------------------------ hostile xlsx (issue 13)
+def _unpacks_at_least(data: bytes, part: str, enough: int) -> int:
+    """Bytes the part really unpacks to, up to *enough* (proof that the bomb is real, not a lying header)."""
+    import zipfile
+    import zlib
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(part)
+    start = info.header_offset + 30 + len(info.filename.encode())
+    stream, unpacked = zlib.decompressobj(-15), 0
+    raw = data[start:start + info.compress_size]
+    for offset in range(0, len(raw), 65536):
+        unpacked += len(stream.decompress(raw[offset:offset + 65536]))
+        if unpacked >= enough:
+            break
+    return unpacked
+
+
+def test_a_1_mb_xlsx_whose_shared_string_unpacks_to_1_gib_is_refused_before_reading() -> None:
+    from tests.stress.inputs import shared_string_bomb
+
+    data = shared_string_bomb()
+    assert len(data) < 1_200_000 <= sp.MAX_FILE_BYTES
+    assert _unpacks_at_least(data, "xl/sharedStrings.xml", 40 << 20) >= 40 << 20
+    with pytest.raises(sp.SpreadsheetError) as info:
+        sp.parse_import("bombe.xlsx", data)
+    assert info.value.message("fr") == "Ce classeur se décompresse en plus de 30 Mo : trop pour des lignes de budget."
+    assert info.value.message("en") == "This workbook unpacks to more than 30 MB: too much for budget lines."
+
+
+def test_a_small_xlsx_with_one_5_million_cell_row_is_refused_before_reading() -> None:
+    from tests.stress.inputs import wide_row_bomb
+
+    data = wide_row_bomb(5_000_000)
+    assert len(data) < 200_000
+    assert _unpacks_at_least(data, "xl/worksheets/sheet1.xml", 20_000_000) >= 20_000_000
+    with pytest.raises(sp.SpreadsheetError) as info:
+        sp.parse_import("ligne.xlsx", data)
+    assert "au-delà de 256 colonnes" in info.value.message("fr")
+    assert "beyond 256 columns" in info.value.message("en")
+
+
+def test_too_many_cells_and_too_long_a_text_are_refused() -> None:
+    from tests.stress.inputs import sheet_xml, xlsx_with
+
+    many = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="B{r}"><v>1</v></c></row>' for r in range(3, 100_003))
+    data = xlsx_with({"xl/worksheets/sheet1.xml": sheet_xml("").replace(b"</sheetData>", many.encode() + b"</sheetData>")})
+    with pytest.raises(sp.SpreadsheetError) as info:
+        sp.parse_import("cellules.xlsx", data)
+    assert "plus de 200000 cellules" in info.value.message("fr")
+    long_text = sheet_xml('<c r="B2" t="inlineStr"><is><t>' + "x" * 40_000 + "</t></is></c>")
+    with pytest.raises(sp.SpreadsheetError) as info:
+        sp.parse_import("texte.xlsx", xlsx_with({"xl/worksheets/sheet1.xml": long_text}))
+    assert "plus de 32767 caractères" in info.value.message("fr")
+
+
+@pytest.mark.parametrize("cells", [
+    '<c r="A2"><v>606</v>',                                   # malformed XML (a cell never closed)
+    '<c r="A2" t="s"><v>99</v></c>',                          # a shared-string index out of range
+    '<c r="A2"><v>606</v></c><c r="C2"><v>abc</v></c>',       # a number cell holding text
+    '<c r="A2"><v>606</v></c><c r="C2" t="d"><v>hier</v></c>',  # a date cell that is no date
+])
+def test_damaged_xlsx_cells_are_one_clear_message_not_a_traceback(cells: str) -> None:
+    from tests.stress.inputs import sheet_xml, xlsx_with
+
+    data = xlsx_with({"xl/worksheets/sheet1.xml": sheet_xml(cells)})
+    with pytest.raises(sp.SpreadsheetError) as info:
+        sp.parse_import("abime.xlsx", data)
+    assert info.value.message("fr") == "Ce fichier n'est pas un classeur .xlsx lisible."
+
+
+def test_a_document_type_declaration_is_refused() -> None:
+    from tests.stress.inputs import sheet_xml, xlsx_with
+
+    laughs = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+    data = xlsx_with({"xl/worksheets/sheet1.xml": laughs + sheet_xml('<c r="A2" t="inlineStr"><is><t>&b;</t></is></c>')})
+    with pytest.raises(sp.SpreadsheetError):
+        sp.parse_import("entites.xlsx", data)
+
+
+def test_excel_cached_floats_are_read_as_the_amount_they_display() -> None:
+    """Excel writes the 17-digit float of a computed cell (=1234.5+0.06) in the file; it shows 1 234,56 €."""
+    from tests.stress.inputs import sheet_xml, xlsx_with
+
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>606</v></c><c r="B{r}" t="inlineStr"><is><t>x</t></is></c>'
+                   f'<c r="C{r}"><v>{value}</v></c></row>'
+                   for r, value in enumerate(("1234.5600000000002", "299.96999999999997", "0.30000000000000004", "12.345"), start=3))
+    sheet = sheet_xml('<c r="A2"><v>606</v></c><c r="B2" t="inlineStr"><is><t>x</t></is></c><c r="C2"><v>1E+3</v></c>')
+    data = xlsx_with({"xl/worksheets/sheet1.xml": sheet.replace(b"</sheetData>", rows.encode() + b"</sheetData>")})
+    result = sp.parse_import("cache.xlsx", data)
+    assert [x.amount for x in result.lines] == [D("1000"), D("1234.56"), D("299.97"), D("0.30")]
+    assert [p.line for p in result.problems] == [6]  # 12.345 has three decimals: not a rounding error, not 12 345
+    assert "pas plus de deux chiffres" in result.problems[0].message("fr")
+
+
+def test_labels_starting_with_a_quote_come_back_as_typed() -> None:
+    wb = hand_workbook()
+    typed = ["'=lit", "'abc", "''", "=x", "-5 €", "'"]
+    for line, label in zip(wb.budget.lines, typed):
+        line.label = label
+    from_csv = sp.parse_import("b.csv", sp.budget_csv(wb).encode("utf-8"))
+    from_xlsx = sp.parse_import("b.xlsx", sp.budget_xlsx(wb))
+    for result in (from_csv, from_xlsx):
+        assert result.clean, [p.message("fr") for p in result.problems]
+        assert [x.label for x in result.lines[:len(typed)]] == typed
+
+
+def test_advance_percentages_are_saved_as_plain_numbers() -> None:
+    from kpawidgets.model.workbook import dump_workbook
+
+    wb = hand_workbook()
+    result = sp.parse_import("f.csv", "compte;libelle;montant;financeur;avance_pct\n74;Ville;100;Ville;100\n74;R;5;R;12,50\n".encode())
+    sp.apply_import(wb, result)
+    saved = json.loads(dump_workbook(wb))["budget"]["lines"][-2:]
+    assert [x["advance_pct"] for x in saved] == ["100", "12.50"]
+    again = sp.parse_import("b.csv", sp.budget_csv(wb).encode("utf-8"))
+    assert [x.advance_pct for x in again.lines[-2:]] == [D("100"), D("12.5")]
+    assert "1E+2" not in sp.budget_csv(wb)
+
+
+def test_control_characters_never_break_the_xlsx_export() -> None:
+    wb = hand_workbook()
+    lines = wb.budget.lines
+    lines[0] = lines[0].model_copy(update={"label": "nul\x00 ici\x1f"})  # as a file the model refuses would hold
+    lines[2] = lines[2].model_copy(update={"funder": "Ville\x0b"})
+    book = load_workbook(io.BytesIO(sp.budget_xlsx(wb)))
+    assert book["Lignes"]["B2"].value == "nul ici"

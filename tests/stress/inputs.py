@@ -10,6 +10,8 @@ import copy
 import io
 import json
 import math
+import struct
+import zlib
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -342,3 +344,95 @@ def write_case_counts(name: str) -> dict[str, Any]:
     counts = {"cases": dict(CASES), "total": sum(CASES.values()), "outcomes": dict(OUTCOMES)}
     write_counts(name, counts)
     return counts
+
+
+# -------------------------------------------------------------- hostile .xlsx files, small on disk
+def _deflate_repeated(head: bytes, unit: bytes, times: int, tail: bytes) -> bytes:
+    """Raw deflate of ``head + unit * times + tail`` without compressing every repetition.
+
+    ``unit`` is compressed once into a block that refers to nothing before it (a full flush), and
+    the block is repeated: a gigabyte of text costs a millisecond and a megabyte of memory to build.
+    """
+    start = zlib.compressobj(9, zlib.DEFLATED, -15)
+    data = start.compress(head) + start.flush(zlib.Z_FULL_FLUSH)
+    block = zlib.compressobj(9, zlib.DEFLATED, -15)
+    unit_block = block.compress(unit) + block.flush(zlib.Z_FULL_FLUSH)
+    end = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return data + unit_block * times + end.compress(tail) + end.flush()
+
+
+def zip_parts(parts: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip file from already deflated parts: (name, raw deflate data, unpacked size, CRC-32)."""
+    out = io.BytesIO()
+    central = []
+    for name, raw, size, crc in parts:
+        offset = out.tell()
+        encoded = name.encode()
+        out.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(raw), size, len(encoded), 0))
+        out.write(encoded + raw)
+        central.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, len(raw), size,
+                                   len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
+    directory = out.tell()
+    for entry in central:
+        out.write(entry)
+    out.write(struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(parts), len(parts), out.tell() - directory, directory, 0))
+    return out.getvalue()
+
+
+def _deflated(data: bytes) -> tuple[bytes, int, int]:
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush(), len(data), zlib.crc32(data)
+
+
+def small_xlsx_parts(rows: list[list[Any]] | None = None) -> dict[str, bytes]:
+    """The parts of a real small import file written by openpyxl (name → unpacked bytes)."""
+    import zipfile
+
+    from openpyxl import Workbook as XlsxBook
+
+    book = XlsxBook()
+    for row in rows or [["compte", "libelle", "montant"], ["606", "Fournitures", 120]]:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def xlsx_with(replaced: dict[str, bytes | tuple[bytes, int, int]], rows: list[list[Any]] | None = None) -> bytes:
+    """A small real .xlsx with some parts replaced (bytes, or already deflated (raw, size, crc))."""
+    parts = small_xlsx_parts(rows)
+    parts.update({name: value for name, value in replaced.items() if isinstance(value, bytes)})
+    names = list(parts) + [name for name in replaced if name not in parts]
+    built = []
+    for name in names:
+        value = replaced.get(name, parts.get(name, b""))
+        raw, size, crc = value if isinstance(value, tuple) else _deflated(value)
+        built.append((name, raw, size, crc))
+    return zip_parts(built)
+
+
+_MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def shared_string_bomb(gib: int = 1) -> bytes:
+    """About 1 MB on disk: a shared string of ``gib`` GiB of "a" (the CRC is not checked: nothing reads that far)."""
+    raw = _deflate_repeated(b"<sst " + _MAIN + b' count="1" uniqueCount="1"><si><t>', b"a" * (1 << 20), 1024 * gib,
+                            b"</t></si></sst>")
+    size = len(b"<sst " + _MAIN + b' count="1" uniqueCount="1"><si><t>') + (1 << 30) * gib + len(b"</t></si></sst>")
+    return xlsx_with({"xl/sharedStrings.xml": (raw, size, 0)})
+
+
+def wide_row_bomb(cells: int = 5_000_000) -> bytes:
+    """A few dozen KB on disk: one row of ``cells`` empty cells (openpyxl walks each)."""
+    head = b"<worksheet " + _MAIN + b'><sheetData><row r="1">'
+    tail = b"</row></sheetData></worksheet>"
+    raw = _deflate_repeated(head, b"<c/>" * 1000, cells // 1000, tail)
+    return xlsx_with({"xl/worksheets/sheet1.xml": (raw, len(head) + 4 * cells + len(tail), 0)})
+
+
+def sheet_xml(cells: str) -> bytes:
+    """A worksheet part whose first row is the import header and whose second row is *cells* (raw XML)."""
+    header = "".join(f'<c r="{col}1" t="inlineStr"><is><t>{text}</t></is></c>' for col, text in zip("ABC", ("compte", "libelle", "montant")))
+    return (f'<worksheet {_MAIN.decode()}><sheetData><row r="1">{header}</row><row r="2">{cells}</row>'
+            "</sheetData></worksheet>").encode()

@@ -80,6 +80,9 @@ def cell_text(value: object) -> str:
             cents = exact.quantize(_CENT)
             if abs(exact - cents) <= _CENT_TOLERANCE:
                 return f"{cents:f}"
+            text = f"{exact:f}"
+            # Three decimals would read as a thousands separator (12.345 → 12 345): one more zero says it is not.
+            return text + "0" if len(text.partition(".")[2]) == 3 else text
         return repr(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")

@@ -56,7 +56,8 @@ def _read_csv(data: bytes) -> pd.DataFrame:
             raise SpreadsheetError("Ligne {line} : plus de {limit} colonnes, ce fichier n'est pas un budget.",
                                    line=line, limit=MAX_COLUMNS) from None
         raise SpreadsheetError("CSV illisible à la ligne {line} (un guillemet qui n'est pas refermé ?).", line=line) from None
-    frame = frame.map(unsafe_text)
+    used = frame.ne("").to_numpy().any(axis=0).nonzero()[0]
+    frame = frame.iloc[:, : (used[-1] + 1 if len(used) else 1)].map(unsafe_text)
     # The line where each record starts: one per record, plus the line breaks inside quoted cells before it.
     breaks = frame.map(lambda cell: len(_LINE_BREAK.findall(cell))).sum(axis=1)
     frame.index = pd.Index(1 + pd.RangeIndex(len(frame)) + breaks.cumsum().shift(fill_value=0), name="line")
