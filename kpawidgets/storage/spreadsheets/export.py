@@ -21,7 +21,7 @@ from kpawidgets.i18n import N_, _, format_month
 from kpawidgets.model import budget as b
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.storage.atomic import write_atomic
-from kpawidgets.storage.spreadsheets.cells import FORMULA_START, SpreadsheetError, safe_text, xlsx_text
+from kpawidgets.storage.spreadsheets.cells import FORMULA_START, safe_text, xlsx_text
 from kpawidgets.storage.spreadsheets.rows import IMPORT_COLUMNS
 
 __all__ = ["MONEY_FORMAT", "budget_xlsx", "budget_csv", "export_xlsx", "export_csv", "lines_frame"]
