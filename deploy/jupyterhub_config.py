@@ -9,8 +9,9 @@
   (``LocalProcessSpawner``: one system account each; DockerSpawner or KubeSpawner for
   containers). A visitor's kernel can run code: here it only ever runs as its own user.
 * **Voilà as the default view**: ``/user/<name>/`` opens the home page
-  ``voila/render/00_accueil.ipynb`` with the ``kpa`` template, tracebacks hidden,
-  idle kernels culled (the page then asks to reload; everything typed was saved).
+  ``voila/render/00_accueil.ipynb`` with the settings of ``kpawidgets/config/voila.json``
+  (the ``kpa`` template, tracebacks hidden, idle kernels culled: the page then asks to
+  reload; everything typed was saved), the same file ``kpa serve`` and Binder read.
 * **Workbooks** in ``~/carnets-kpa`` for each person, or one folder shared by a
   territory's team with ``KPA_HUB_SHARED_WORKSPACE=/srv/kpa/carnets`` (group-writable;
   two people editing one workbook get the « modifié ailleurs » message, never a silent loss).
@@ -33,22 +34,26 @@ import sys
 c = get_config()  # type: ignore[name-defined]  # noqa: F821 - provided by JupyterHub
 
 
-def _project_dirs() -> tuple[str, str]:
-    """The notebooks and the template data dir, from the installed package (or env overrides)."""
+def _project_dirs() -> tuple[str, str, str]:
+    """The notebooks, the template data dir and the config dir (voila.json), from the installed
+    package (or env overrides)."""
     notebooks = os.environ.get("KPA_NOTEBOOKS_DIR")
     templates = os.environ.get("KPA_TEMPLATES_DIR")
-    if not (notebooks and templates):
+    config = os.environ.get("KPA_CONFIG_DIR")
+    if not (notebooks and templates and config):
         try:
+            from kpawidgets.config import config_dir
             from kpawidgets.resources import notebooks_dir, templates_dir
         except ImportError:
             sys.exit("deploy/jupyterhub_config.py: install kpawidgets beside JupyterHub, "
-                     "or set KPA_NOTEBOOKS_DIR and KPA_TEMPLATES_DIR")
+                     "or set KPA_NOTEBOOKS_DIR, KPA_TEMPLATES_DIR and KPA_CONFIG_DIR")
         notebooks = notebooks or str(notebooks_dir())
         templates = templates or str(templates_dir())
-    return notebooks, templates
+        config = config or str(config_dir())
+    return notebooks, templates, config
 
 
-NOTEBOOKS, TEMPLATES = _project_dirs()
+NOTEBOOKS, TEMPLATES, CONFIG = _project_dirs()
 
 # ----------------------------------------------------------------- the hub
 c.JupyterHub.bind_url = os.environ.get("KPA_HUB_URL", "http://127.0.0.1:8000")
@@ -97,6 +102,9 @@ if os.environ.get("KPA_HUB_SINGLEUSER_CMD"):
 workspace = os.environ.get("KPA_HUB_SHARED_WORKSPACE", "~/carnets-kpa")  # expanded by each user's server
 c.Spawner.environment = {
     "JUPYTER_PATH": TEMPLATES,  # the kpa Voilà template
+    # The Voilà settings (template, no tracebacks, allowed files, culling): kpawidgets/config/voila.json,
+    # the same file kpa serve and Binder read. The XSRF check stays on behind a hub.
+    "JUPYTER_CONFIG_PATH": CONFIG,
     "KPA_WORKSPACE": workspace,
     "KPA_LANG": os.environ.get("KPA_LANG", "fr"),
     "MPLBACKEND": "Agg",
@@ -105,18 +113,11 @@ extra_path = os.environ.get("KPA_HUB_SINGLEUSER_PYTHONPATH")
 if extra_path:  # only for the local test, where jupyterhub is not installed in the users' environment
     c.Spawner.environment["PYTHONPATH"] = extra_path
 c.Spawner.args = [
-    # Voilà runs as an extension of each user's Jupyter server.
-    "--VoilaConfiguration.template=kpa",
-    "--VoilaConfiguration.show_tracebacks=False",
-    "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|svg|css|js|woff2?)']",
-    # Closed tabs keep their kernel (voila#1458; xsrf stays on behind a hub): cull them
-    # once idle and disconnected. An open tab stays connected and is never culled.
-    "--MappingKernelManager.cull_interval=60",
-    f"--MappingKernelManager.cull_idle_timeout={int(os.environ.get('KPA_HUB_CULL_SECONDS', '600'))}",
-    "--MappingKernelManager.cull_connected=False",
     # A server nobody has used for two hours stops (the hub starts it again on the next visit).
     f"--ServerApp.shutdown_no_activity_timeout={int(os.environ.get('KPA_HUB_SERVER_IDLE_SECONDS', '7200'))}",
 ]
+if os.environ.get("KPA_HUB_CULL_SECONDS"):  # overrides voila.json's idle timeout for this hub
+    c.Spawner.args.append(f"--MappingKernelManager.cull_idle_timeout={int(os.environ['KPA_HUB_CULL_SECONDS'])}")
 c.Spawner.mem_limit = os.environ.get("KPA_HUB_MEM_LIMIT", "2G")  # honoured by container spawners
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120

@@ -55,11 +55,20 @@ def test_hub_config_makes_voila_the_default_view() -> None:
     assert (Path(config.Spawner.notebook_dir) / "00_accueil.ipynb").is_file()
     templates = Path(config.Spawner.environment["JUPYTER_PATH"])
     assert (templates / "voila" / "templates" / "kpa" / "index.html.j2").is_file()
+    # The Voilà settings: the one kpawidgets/config/voila.json, through the user servers' config path.
+    from kpawidgets.config import config_dir, voila_settings
+
+    assert config.Spawner.environment["JUPYTER_CONFIG_PATH"] == str(config_dir())
+    assert (config_dir() / "jupyter_server_config.py").is_file()
+    settings = voila_settings()
+    assert settings["VoilaConfiguration"]["template"] == "kpa"
+    assert settings["VoilaConfiguration"]["show_tracebacks"] is False
+    assert settings["MappingKernelManager"]["cull_idle_timeout"] > 0
     args = config.Spawner.args
-    assert "--VoilaConfiguration.template=kpa" in args
-    assert "--VoilaConfiguration.show_tracebacks=False" in args
-    assert any(a.startswith("--MappingKernelManager.cull_idle_timeout=") for a in args)
-    assert not any("disable_check_xsrf" in a for a in args)  # xsrf stays on behind a hub
+    assert not any(a.startswith("--VoilaConfiguration") for a in args)  # no second copy of the settings
+    assert "disable_check_xsrf" not in (config_dir() / "voila.json").read_text()  # xsrf stays on behind a hub
+    overridden = load_hub_config({"KPA_HUB_CULL_SECONDS": "300"})
+    assert "--MappingKernelManager.cull_idle_timeout=300" in overridden.Spawner.args
     # Authentication by the hub: system accounts by default, one server per user, loopback bind.
     assert config.JupyterHub.authenticator_class == "pam"
     assert config.JupyterHub.spawner_class == "jupyterhub.spawner.LocalProcessSpawner"
@@ -144,6 +153,20 @@ def test_binder_like_server_serves_the_app(tmp_path: Path, page: Any) -> None:
         assert page.evaluate("[...document.querySelectorAll('link')].some(l => l.href.includes('kpa/static/kpa.css'))")
         assert "Carnet KPA" in page.locator(".kpa-header").inner_text()
         assert (home / "workspace" / "exemple-quartier-des-tisserands.json").is_file()  # seeded by binder/start
+        # voila.json's file_allowlist holds there too (Voilà's default one refuses .css, ours serves it)
+        allowed, refused = ROOT / "out" / f"kpa-probe-{port}.css", ROOT / "out" / f"kpa-probe-{port}.txt"
+        allowed.parent.mkdir(exist_ok=True)
+        allowed.write_text("/* KPA-PROBE */")
+        refused.write_text("KPA-PROBE")
+        try:
+            with urllib.request.urlopen(base + f"/voila/files/out/{allowed.name}", timeout=30) as response:
+                assert b"KPA-PROBE" in response.read()
+            with pytest.raises(urllib.error.HTTPError) as refusal:
+                urllib.request.urlopen(base + f"/voila/files/out/{refused.name}", timeout=30)
+            assert refusal.value.code == 403
+        finally:
+            allowed.unlink()
+            refused.unlink()
     finally:
         _stop(server)
         log.close()

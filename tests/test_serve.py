@@ -7,7 +7,11 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,3 +84,98 @@ def test_a_preheated_kernel_still_gets_the_visitors_workbook(workspace_dir: Path
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+
+
+# ------------------------------------------------------------ the one voila.json (issue 9)
+def _notebook(source: str) -> Any:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    return nbformat.from_dict(new_notebook(cells=[new_code_cell(source)], metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}))
+
+
+@pytest.fixture(scope="module")
+def served_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, subprocess.Popen[bytes], Path]]:
+    """Voilà as ``kpa serve`` starts it (its command, its environment) on a folder of test notebooks."""
+    import nbformat
+
+    from kpawidgets.cli.serve import serve_environment, voila_command
+
+    folder = tmp_path_factory.mktemp("config")
+    notebooks = folder / "notebooks"
+    notebooks.mkdir()
+    nbformat.write(_notebook("raise ValueError('KPA-SECRET-DETAIL')"),
+                   notebooks / "boom.ipynb")
+    nbformat.write(_notebook("print('KPA-OK')"), notebooks / "ok.ipynb")
+    (notebooks / "style.css").write_text("/* KPA-CSS */")
+    (notebooks / "secret.txt").write_text("KPA-SECRET-FILE")
+    workspace = folder / "workspace"
+    workspace.mkdir()
+    port = free_port()
+    log = folder / "voila.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(voila_command(notebooks, port), env=serve_environment(workspace, "fr"),
+                                   stdout=out, stderr=subprocess.STDOUT, cwd=folder)
+    try:
+        assert wait_until_serving(port, process, timeout=120), log.read_text(errors="replace")[-3000:]
+        yield port, process, log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def test_voila_json_is_what_a_served_page_gets(served_folder: tuple[int, subprocess.Popen[bytes], Path]) -> None:
+    """The settings of kpawidgets/config/voila.json take effect on a served page."""
+    from kpawidgets.config import voila_settings
+
+    port, process, log = served_folder
+    base = f"http://127.0.0.1:{port}"
+    settings = voila_settings()
+    # the kpa template
+    status, page = _get(base + "/voila/render/ok.ipynb")
+    assert status == 200 and "KPA-OK" in page and "kpa/static/kpa.css" in page
+    # show_tracebacks: false — the cell's error and its detail never reach the visitor
+    assert settings["VoilaConfiguration"]["show_tracebacks"] is False
+    status, page = _get(base + "/voila/render/boom.ipynb")
+    assert "KPA-SECRET-DETAIL" not in page and "Traceback" not in page and "ValueError" not in page
+    # file_allowlist: CSS is served (Voilà's default list refuses it), anything else is refused
+    assert _get(base + "/voila/files/style.css") == (200, "/* KPA-CSS */")
+    status, body = _get(base + "/voila/files/secret.txt")
+    assert status == 403 and "KPA-SECRET-FILE" not in body
+    # the culling of idle kernels, as the server itself reports it once a kernel runs
+    culling = settings["MappingKernelManager"]
+    expected = (f"Culling kernels with idle durations > {culling['cull_idle_timeout']} seconds "
+                f"at {culling['cull_interval']} second intervals")
+    deadline = time.monotonic() + 60
+    while expected not in log.read_text(errors="replace") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert expected in log.read_text(errors="replace")
+    # kpa serve's kernels talk over IPC (loopback/voila.json): no "running over TCP" warning
+    assert "without encryption" not in log.read_text(errors="replace")
+    # No traitlets warning about how the settings are passed (issue 9: `make workshop` printed two).
+    assert "DeprecationWarning" not in log.read_text(errors="replace")
+
+
+def test_hub_and_binder_read_the_same_voila_json() -> None:
+    """The Jupyter server config of the config dir (hub's user servers, Binder) loads voila.json itself."""
+    from traitlets.config import Config, PyFileConfigLoader
+
+    from kpawidgets.config import config_dir, voila_settings
+
+    loaded = PyFileConfigLoader("jupyter_server_config.py", path=str(config_dir())).load_config()
+    assert loaded == Config(voila_settings())
+    start = (ROOT / "binder" / "start").read_text()
+    assert "config_dir()" in start and "JUPYTER_CONFIG_PATH" in start
+    assert "VoilaConfiguration" not in (ROOT / "binder" / "postBuild").read_text()  # no second copy

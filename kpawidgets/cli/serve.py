@@ -13,37 +13,24 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kpawidgets.cli.commands import CliError, _workspace
+from kpawidgets.config import jupyter_config_path
 from kpawidgets.i18n import _, normalize_language
 from kpawidgets.resources import notebooks_dir, templates_dir
 
-__all__ = ["DEFAULT_PORT", "CULL_IDLE_SECONDS", "voila_command", "serve_environment", "cmd_serve"]
+__all__ = ["DEFAULT_PORT", "LOOPBACK", "voila_command", "serve_environment", "cmd_serve"]
 
 DEFAULT_PORT = 8866
-#: Idle visitors' kernels are shut down after this many seconds (a workshop pause is shorter).
-CULL_IDLE_SECONDS = 1800
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def voila_command(notebooks: Path, port: int, ip: str = "127.0.0.1", *, extra: Sequence[str] = ()) -> list[str]:
-    """The Voilà command line that serves *notebooks* with the project's template and safe settings."""
-    return [
-        sys.executable, "-m", "voila", str(notebooks),
-        "--no-browser",
-        f"--port={port}",
-        f"--Voila.ip={ip}",
-        "--template=kpa",
-        "--show_tracebacks=False",
-        "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|svg|css|js|woff2?)']",
-        # The tab's shutdown beacon carries no _xsrf token (voila#1458): without this every
-        # closed tab leaves a kernel behind. Acceptable only because we bind to 127.0.0.1.
-        "--Voila.tornado_settings={'disable_check_xsrf': True}",
-        "--MappingKernelManager.cull_interval=60",
-        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
-        "--MappingKernelManager.cull_connected=False",
-        # nbclient waits only 4 s for a cell's outputs after its reply: with 20 visitors
-        # starting kernels at once on 2 cores, pages came out empty. Wait longer.
-        "--VoilaExecutor.iopub_timeout=120",
-        *extra,
-    ]
+    """The Voilà command line that serves *notebooks* on *ip*:*port*.
+
+    The settings themselves (template, tracebacks, allowed files, culling, timeouts) are in
+    ``kpawidgets/config/voila.json``, found through the ``JUPYTER_CONFIG_PATH`` that
+    :func:`serve_environment` sets.
+    """
+    return [sys.executable, "-m", "voila", str(notebooks), "--no-browser", f"--port={port}", f"--Voila.ip={ip}", *extra]
 
 
 def _port_free(ip: str, port: int) -> bool:
@@ -56,8 +43,11 @@ def _port_free(ip: str, port: int) -> bool:
     return True
 
 
-def serve_environment(workspace: Path, lang: str) -> dict[str, str]:
-    """Environment for Voilà and its kernels: where the workspace and the templates are."""
+def serve_environment(workspace: Path, lang: str, *, loopback: bool = True) -> dict[str, str]:
+    """Environment for Voilà and its kernels: where the workspace, the templates and the settings are.
+
+    *loopback*: the server listens on 127.0.0.1 only, so the loopback-only settings apply.
+    """
     env = dict(os.environ)
     env["KPA_WORKSPACE"] = str(workspace)
     env["KPA_LANG"] = lang
@@ -65,6 +55,8 @@ def serve_environment(workspace: Path, lang: str) -> dict[str, str]:
     if env.get("JUPYTER_PATH"):
         jupyter_path.append(env["JUPYTER_PATH"])
     env["JUPYTER_PATH"] = os.pathsep.join(jupyter_path)
+    # The project's voila.json (and, bound to loopback, loopback/voila.json) come first.
+    env["JUPYTER_CONFIG_PATH"] = jupyter_config_path(loopback=loopback, existing=env.get("JUPYTER_CONFIG_PATH"))
     env.setdefault("MPLBACKEND", "Agg")
     return env
 
@@ -91,7 +83,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     workspace.ensure()
     lang = normalize_language(args.lang)
     ip = args.ip
-    if ip not in ("127.0.0.1", "localhost", "::1"):
+    if ip not in LOOPBACK:
         print(_("Attention : le serveur écoute sur {ip}. Tout visiteur peut exécuter du code dans son noyau : "
                 "pour un usage partagé, passez par JupyterHub (voir le README).").format(ip=ip), file=sys.stderr)
     if not _port_free(ip if ip != "localhost" else "127.0.0.1", args.port):
@@ -120,7 +112,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     process: subprocess.Popen[bytes] | None = None
     try:
-        process = subprocess.Popen(command, env=serve_environment(workspace.root, lang),
+        process = subprocess.Popen(command, env=serve_environment(workspace.root, lang, loopback=ip in LOOPBACK),
                                    preexec_fn=_die_with_parent(os.getpid()) if sys.platform.startswith("linux") else None)
         print(_("Carnet KPA : {url}").format(url=home), flush=True)
         print(_("Dossier de travail : {root}").format(root=workspace.root), flush=True)
