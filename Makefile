@@ -39,8 +39,10 @@ example-pdf: install
 	$(BIN)/kpa export sample_data/exemple-quartier-des-tisserands.json --pdf out/exemple-plan.pdf
 	@echo out/exemple-plan.pdf
 
+## Types (mypy) and the layers (import-linter contracts in pyproject.toml).
 lint: install
 	$(BIN)/python -m mypy
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) out build dist *.egg-info

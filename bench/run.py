@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from kpawidgets.cli import serve_environment, voila_command  # noqa: E402
 from kpawidgets.resources import example_workbook_path, notebooks_dir  # noqa: E402
-from tests.conftest import free_port, kernel_pids, wait_until_serving  # noqa: E402  (the same process helpers)
+from kpawidgets.tools.procs import free_port, kernel_pids, wait_until_serving  # noqa: E402  (the tests' helpers too)
 
 CHROMIUM = os.environ.get("KPA_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from kpawidgets.tools.procs import descendants, free_port, kernel_pids, wait_until_serving
+
+__all__ = ["ROOT", "EXAMPLE", "CHROMIUM_FLAGS", "descendants", "free_port", "kernel_pids", "wait_until_serving",
+           "VoilaServer", "chromium_path", "wait_rendered", "screenshot_dir"]
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "sample_data" / "exemple-quartier-des-tisserands.json"
@@ -20,57 +22,6 @@ CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
-
-
-def descendants(root: int) -> list[int]:
-    """All live descendant process ids of *root* (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if fields[0] != "Z":
-                children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found, stack = [], [root]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            found.append(child)
-            stack.append(child)
-    return found
-
-
-def kernel_pids(root: int) -> list[int]:
-    """Process ids of the Jupyter kernels below *root* (Voilà has no kernel-listing API)."""
-    return [pid for pid in descendants(root) if b"ipykernel" in _cmdline(pid)]
-
-
-def wait_until_serving(port: int, process: subprocess.Popen[bytes] | None = None, timeout: float = 60) -> bool:
-    """Wait until Voilà on *port* serves the kpa template's CSS; False if it never did (or *process* exited)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            return False
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/templates/kpa/static/kpa.css", timeout=2).read()
-            return True
-        except OSError:
-            time.sleep(0.3)
-    return False
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
