@@ -146,7 +146,7 @@ def test_very_long_names_stay_on_the_page() -> None:
 
 def test_english_document(example: Workbook) -> None:
     context = build_context(example, "en", TODAY)
-    assert context["lang"] == "en" and context["L"]["summary"] == "At a glance"
+    assert context.lang == "en" and context.L["summary"] == "At a glance"
     pages = text_of(render_pdf(example, "en", TODAY))
     everything = "\n".join(pages)
     assert "launch plan" in pages[0].lower() and "15 March 2027" in pages[0]
@@ -219,7 +219,7 @@ def test_jupyter_nbconvert_to_kpa_pdf(example_path: Path, tmp_path: Path) -> Non
 def test_report_context_has_no_figures_for_missing_sections() -> None:
     context = build_context(Workbook.new("Vide"), "fr", TODAY)
     for key in ("checklist", "group", "team", "partners", "budget", "funding", "governance"):
-        assert context[key] is None, key
-    assert [tile["kind"] for tile in context["tiles"]] == ["empty"] * 4
-    assert json.dumps(context["asks"]) == "[]"
-    assert Decimal(0) not in [tile.get("value") for tile in context["tiles"]]
+        assert getattr(context, key) is None, key
+    assert [tile.kind for tile in context.tiles] == ["empty"] * 4
+    assert context.asks == ()
+    assert all(tile.value == "—" for tile in context.tiles)

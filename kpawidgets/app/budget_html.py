@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from kpawidgets.app.shell import esc
+from kpawidgets.charts import FUNDING_COLOURS, LIGHT_COLOURS
 from kpawidgets.i18n import N_, _, format_money, format_money_rounded, format_month, format_number, format_percent
 from kpawidgets.model import budget as b
 
@@ -22,11 +23,8 @@ __all__ = [
 
 ZERO = Decimal("0.00")
 
-#: Colours of the coverage parts (budget.css uses the same ones).
-COLORS = {
-    "secured": "#1e7b34", "requested": "#2b5fb3", "considered": "#e0a526", "revenue": "#0b5d54",
-    "gap": "#b00020", "charges": "#4a4a5e", "negative": "#b00020", "positive": "#1e7b34",
-}
+#: Colours of the coverage parts: the palette's, as in the PDF.
+COLORS = {**FUNDING_COLOURS, "negative": LIGHT_COLOURS["red"], "positive": LIGHT_COLOURS["green"]}
 PART_LABELS = {
     "secured": N_("acquis (voté, versé)"), "requested": N_("demandé"), "considered": N_("envisagé"),
     "revenue": N_("ventes et recettes propres"), "gap": N_("manque"),

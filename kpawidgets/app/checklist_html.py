@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from kpawidgets.app.shell import esc
+from kpawidgets.charts import fte_gauge
 from kpawidgets.i18n import N_, _, format_date, format_money, format_number, format_percent, translate
 from kpawidgets.model.checklist import (
     AGE_BANDS,
@@ -88,33 +89,10 @@ def progress_html(pct: int, light: str) -> str:
 
 
 def fte_gauge_html(total: Decimal, target: Decimal = TEAM_FTE_TARGET) -> str:
-    """A half-circle gauge of the team's FTE against the target (scale up to 2× the target)."""
-    scale_max = target * 2
-    ratio = float(min(total, scale_max) / scale_max) if scale_max else 0.0
-    target_ratio = float(target / scale_max)
-    import math
-
-    def point(r: float, t: float) -> tuple[float, float]:
-        angle = math.pi * (1 - t)
-        return 100 + r * math.cos(angle), 100 - r * math.sin(angle)
-
-    x1, y1 = point(80, ratio)
-    tx1, ty1 = point(66, target_ratio)
-    tx2, ty2 = point(96, target_ratio)
-    color = "#1e7b34" if total >= target else "#8a5a00" if total >= target * Decimal("0.6") else "#b00020"
-    arc = (f'<path d="M20 100 A80 80 0 0 1 {x1:.1f} {y1:.1f}" fill="none" stroke="{color}" stroke-width="22"/>'
-           if ratio > 0 else "")
-    value = format_number(total, digits=2)
-    caption = _("{value} ETP sur {target} visés").format(value=value, target=format_number(target, digits=2))
-    return (
-        f'<figure class="kpa-cl-gauge" aria-label="{esc(caption)}">'
-        f'<svg viewBox="0 0 200 118" role="img" aria-hidden="true">'
-        f'<path d="M20 100 A80 80 0 0 1 180 100" fill="none" stroke="#d9dce4" stroke-width="22"/>{arc}'
-        f'<line x1="{tx1:.1f}" y1="{ty1:.1f}" x2="{tx2:.1f}" y2="{ty2:.1f}" stroke="#1b1b2f" stroke-width="4"/>'
-        f'<text x="100" y="92" text-anchor="middle" font-size="34" font-weight="700" fill="#1b1b2f">{esc(value)}</text>'
-        f'<text x="100" y="114" text-anchor="middle" font-size="14" fill="#4a4a5e">{esc(_("ETP"))}</text></svg>'
-        f'<figcaption>{esc(caption)}</figcaption></figure>'
-    )
+    """A half-circle gauge of the team's FTE against the target (the chart the PDF shows too)."""
+    caption = _("{value} ETP sur {target} visés").format(value=format_number(total, digits=2),
+                                                          target=format_number(target, digits=2))
+    return f'<figure class="kpa-cl-gauge">{fte_gauge(total, target, caption)}<figcaption>{esc(caption)}</figcaption></figure>'
 
 
 def team_breakdown_html(checklist: Checklist) -> str:

@@ -37,15 +37,12 @@ from kpawidgets.model.plan import (
     set_step_done,
     set_step_owner,
 )
-from kpawidgets.report.context import gantt_rows
-from kpawidgets.report.sections import short_month
-from kpawidgets.report.svg import KIND_COLOURS, gantt, mark_icon
+from kpawidgets.charts import KIND_COLOURS, gantt, gantt_rows, mark_icon
+from kpawidgets.report.parameters import REPORT_ENV
 
 __all__ = ["PlanApp", "build_plan", "plan_page", "PAGE", "REPORT_ENV"]
 
 PAGE = "03_plan.ipynb"
-#: Environment variable holding the report parameters (JSON: ``workbook`` path, ``lang``).
-REPORT_ENV = "KPA_REPORT"
 
 
 class PlanError(KpaError):
@@ -56,7 +53,7 @@ def _timeline_html(timeline: Timeline, launch: dt.date | None, today: dt.date) -
     warned = {w.step_key for w in timeline.warnings if w.step_key}
     if not timeline.steps:
         return message_html(_("Pas encore d'étapes : indiquez la date de lancement sur la page d'accueil."), "info")
-    chart = gantt(gantt_rows(timeline, warned), short_month, _("Diagramme de Gantt du lancement"), width=1100,
+    chart = gantt(gantt_rows(timeline), _("Diagramme de Gantt du lancement"), width=1100,
                   label_width=380, marker=(launch, _("Lancement")) if launch else None,
                   today=(today, _("Aujourd'hui")))
     from kpawidgets.model.plan import months_of
@@ -379,7 +376,7 @@ def display_report(params: dict[str, str]) -> None:
     today = dt.date.fromisoformat(params["today"]) if params.get("today") else None
     context = build_context(workbook, params.get("lang") or None, today)
     display(HTML(render_body(context)),
-            metadata={"kpa_report": {"lang": context["lang"], "title": document_title(context)}})
+            metadata={"kpa_report": {"lang": context.lang, "title": document_title(context)}})
 
 
 def plan_page() -> PageShell | None:

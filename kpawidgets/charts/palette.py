@@ -7,7 +7,8 @@ properties (:func:`css_variables`).
 
 from __future__ import annotations
 
-__all__ = ["PALETTE", "KIND_COLOURS", "FUNDING_COLOURS", "STATUS_COLOURS", "LIGHT_COLOURS", "css_variables"]
+__all__ = ["PALETTE", "KIND_COLOURS", "FUNDING_COLOURS", "STATUS_COLOURS", "LIGHT_COLOURS", "css_variables",
+           "palette_stylesheet"]
 
 #: Base colours, by role.
 PALETTE: dict[str, str] = {
@@ -75,3 +76,12 @@ def css_variables() -> str:
              **{f"status-{k}": v for k, v in STATUS_COLOURS.items()},
              **{f"kind-{k}": v for k, v in KIND_COLOURS.items()}}
     return " ".join(f"--kpa-{key.replace('_', '-')}: {value};" for key, value in names.items())
+
+
+def palette_stylesheet() -> str:
+    """The palette as a ``:root`` rule: the content of ``templates/voila/templates/kpa/palette.css``.
+
+    A test checks that the file is up to date; regenerate it with ``python -c "from
+    kpawidgets.charts.palette import palette_stylesheet as p; print(p(), end='')" > …/palette.css``.
+    """
+    return ":root { " + css_variables() + " }\n"

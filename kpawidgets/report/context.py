@@ -1,41 +1,99 @@
 """Workbook → report context: every text translated and formatted, every chart drawn.
 
-Pure: no I/O, no notebook, no WeasyPrint. The template only prints what is here
-(autoescaped), except the ``*_svg`` values, which :mod:`kpawidgets.report.svg`
-built with every label escaped.
+Pure: no I/O, no notebook, no WeasyPrint. The context is frozen and typed (one dataclass
+per section, :mod:`kpawidgets.report.sections`); the template only prints what is here
+(autoescaped), except the ``svg`` values drawn by :mod:`kpawidgets.charts`.
 
-The checklist and budget sections use the functions of
-:mod:`kpawidgets.model.checklist` and :mod:`kpawidgets.model.budget`; when a
-function or its data is missing, the section says there is no data — figures are
-never made up.
+A section with no data in the workbook is ``None`` (the template says so briefly); a
+section that fails to draw is a :class:`~kpawidgets.report.sections.SectionFailure`,
+printed as a one-line notice — figures are never made up and no section vanishes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TypeVar
 
-from kpawidgets.i18n import (
-    _,
-    format_date,
-    format_money_rounded,
-    format_percent,
-    get_language,
-    translate,
-    use_language,
+from kpawidgets.charts import FUNDING_COLOURS, LIGHT_COLOURS, gauge
+from kpawidgets.i18n import _, format_date, format_money_rounded, format_percent, use_language
+from kpawidgets.model.plan import build_timeline
+from kpawidgets.model.workbook import Workbook
+from kpawidgets.report.sections import (
+    BudgetSection,
+    ChecklistSection,
+    FundingSection,
+    GovernanceSection,
+    GroupSection,
+    PartnersSection,
+    SectionFailure,
+    TeamSection,
+    TimelineSection,
+    budget_section,
+    checklist_section,
+    drawn,
+    funding_section,
+    governance_section,
+    group_section,
+    partners_section,
+    suggested_asks,
+    team_section,
+    timeline_section,
 )
-from kpawidgets.model.plan import STEP_KINDS, Timeline, build_timeline, months_of
-from kpawidgets.report import sections
-from kpawidgets.report.svg import KIND_COLOURS, GanttRow, gantt, gauge, mark_icon
+from kpawidgets.report.sections.checklist import Light
 
-__all__ = ["build_context", "labels", "GANTT_ROWS_PER_CHART"]
+__all__ = ["ReportContext", "Tile", "build_context", "labels"]
 
-#: Rows per Gantt drawing: a longer plan continues in a second drawing on the next page.
-GANTT_ROWS_PER_CHART = 30
+S = TypeVar("S")
 
 
-_LIGHT_COLOURS = {"green": "#1e7b34", "orange": "#c98a00", "red": "#b00020"}
+@dataclass(frozen=True)
+class Tile:
+    """A summary tile: ``gauge`` (with *svg*), ``number``, ``date`` or ``empty``."""
+
+    kind: str
+    label: str
+    note: str = ""
+    value: str = ""
+    svg: str = ""
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything the report template prints, translated into :attr:`lang`."""
+
+    lang: str
+    L: Mapping[str, str]
+    territory: str
+    long_title: bool
+    place: str
+    qpv: bool
+    launch_date: str
+    document_date: str
+    footer: str
+    tiles: tuple[Tile, ...]
+    lights: tuple[Light, ...]
+    asks: tuple[str, ...]
+    asks_generated: bool
+    checklist: ChecklistSection | SectionFailure | None
+    group: GroupSection | SectionFailure | None
+    team: TeamSection | SectionFailure | None
+    partners: PartnersSection | SectionFailure | None
+    budget: BudgetSection | SectionFailure | None
+    funding: FundingSection | SectionFailure | None
+    timeline: TimelineSection | SectionFailure
+    governance: GovernanceSection | SectionFailure | None
+
+    @property
+    def title(self) -> str:
+        """The document's title: ``Plan de lancement — <territory>``."""
+        return f"{self.L['doc_kind']} — {self.territory}"
+
+
+def _ok(section: S | SectionFailure | None) -> S | None:
+    """The section when it was drawn, else None (for the summary that reads it)."""
+    return None if isinstance(section, SectionFailure) else section
 
 
 def labels() -> dict[str, str]:
@@ -100,177 +158,74 @@ def _countdown(launch: dt.date, today: dt.date) -> str:
     return _("il y a {n} jours").format(n=-days)
 
 
-def _timeline_section(timeline: Timeline, launch: dt.date | None, today: dt.date) -> dict[str, Any]:
-    warned = {w.step_key for w in timeline.warnings if w.step_key}
-    rows = gantt_rows(timeline, warned)
-    charts = []
-    for first in range(0, len(rows), GANTT_ROWS_PER_CHART):
-        charts.append(gantt(
-            rows[first:first + GANTT_ROWS_PER_CHART], sections.short_month, _("Diagramme de Gantt du lancement"),
-            marker=(launch, _("Lancement")) if launch else None,
-            today=(today, _("Aujourd'hui")),
-        ))
-    months = []
-    for month, steps in months_of(timeline.steps):
-        months.append({
-            "label": _month_title(month),
-            "steps": [{
-                "title": s.title,
-                "dates": _span(s.start, s.end),
-                "owner": s.owner,
-                "done": s.done,
-                "kind": translate(STEP_KINDS.get(s.kind, STEP_KINDS["custom"])),
-                "colour": KIND_COLOURS.get(s.kind, KIND_COLOURS["custom"]),
-                "warning": s.key in warned,
-                "detail": s.detail if not s.done else "",
-            } for s in steps],
-        })
-    used = []
-    for step in timeline.steps:
-        if step.kind not in used:
-            used.append(step.kind)
-    legend = [{"label": translate(STEP_KINDS[k]), "colour": KIND_COLOURS.get(k, "#37474f")}
-              for k in STEP_KINDS if k in used]
-    marks = []
-    if any(s.lane for s in timeline.steps):
-        marks = [
-            {"label": _("dépôt du dossier"), "svg": mark_icon("deadline")},
-            {"label": _("réponse attendue"), "svg": mark_icon("answer")},
-            {"label": _("versement"), "svg": mark_icon("advance")},
-        ]
-    return {
-        "marks": marks,
-        "empty": not timeline.steps,
-        "charts": charts,
-        "months": months,
-        "legend": legend,
-        "warnings": [w.message for w in timeline.warnings],
-        "count": len(timeline.steps),
-        "done": sum(1 for s in timeline.steps if s.done),
-    }
-
-
-def gantt_rows(timeline: Timeline, warned: set[str]) -> list[GanttRow]:
-    """One Gantt row per step, except that the steps of one lane (a funder) share a row."""
-    rows: list[GanttRow] = []
-    lanes: dict[str, list[Any]] = {}
-    order: list[tuple[str, Any]] = []
-    for step in timeline.steps:
-        if step.lane:
-            if step.lane not in lanes:
-                lanes[step.lane] = []
-                order.append(("lane", step.lane))
-            lanes[step.lane].append(step)
-        else:
-            order.append(("step", step))
-    for kind, item in order:
-        if kind == "step":
-            rows.append(GanttRow(item.title, item.start, item.end, item.kind, item.done, item.milestone,
-                                 item.key in warned))
-            continue
-        steps = lanes[item]
-        funder = steps[0].params.get("funder", "")
-        rows.append(GanttRow(
-            _("Financement : {funder}").format(funder=funder), min(s.start for s in steps), max(s.end for s in steps),
-            "funding", all(s.done for s in steps), False, any(s.key in warned for s in steps),
-            marks=tuple((s.start, s.mark, s.done) for s in steps),
-        ))
-    return rows
-
-
-def _month_title(day: dt.date) -> str:
-    from kpawidgets.i18n import format_month
-
-    text = format_month(day)
-    return text[:1].upper() + text[1:]
-
-
-def _span(start: dt.date, end: dt.date) -> str:
-    if start == end:
-        return format_date(start)
-    if start.year == end.year and start.month == end.month:
-        return _("du {start} au {end}").format(start=str(start.day), end=format_date(end))
-    return _("du {start} au {end}").format(start=format_date(start), end=format_date(end))
-
-
-def build_context(workbook: Any, lang: str | None = None, today: dt.date | None = None) -> dict[str, Any]:
+def build_context(workbook: Workbook, lang: str | None = None, today: dt.date | None = None) -> ReportContext:
     """Everything the report template prints, in *lang* (default: the workbook's language)."""
     code = lang or workbook.identity.language
     with use_language(code) as code:
         return _build(workbook, code, today or dt.date.today())
 
 
-def _build(workbook: Any, lang: str, today: dt.date) -> dict[str, Any]:
-    identity = workbook.identity
-    launch: dt.date | None = identity.launch_date
-    document_date = workbook.plan.document_date or today
-    timeline = build_timeline(workbook, today=today, lang=lang)
-
-    checklist = sections.checklist_section(workbook)
-    group = sections.group_section(workbook)
-    team = sections.team_section(workbook)
-    partners = sections.partners_section(workbook)
-    budget = sections.budget_section(workbook)
-    funding = sections.funding_section(workbook)
-    governance = sections.governance_section(workbook)
-
+def _tiles(checklist: ChecklistSection | None, budget: BudgetSection | None, funding: FundingSection | None,
+           launch: dt.date | None, today: dt.date) -> tuple[Tile, ...]:
     tiles = []
-    if checklist and checklist.get("ratio") is not None:
-        tiles.append({"kind": "gauge", "label": _("Préparation"), "svg": gauge(
-            checklist["ratio"], format_percent(checklist["ratio"]), "", _("Préparation"),
-            colour=_LIGHT_COLOURS.get(checklist.get("light", ""))),
-            "note": checklist.get("ratio_note", "")})
+    if checklist is not None:
+        tiles.append(Tile("gauge", _("Préparation"), checklist.ratio_note, svg=gauge(
+            float(checklist.ratio), format_percent(checklist.ratio), "", _("Préparation"),
+            colour=LIGHT_COLOURS.get(checklist.light))))
     else:
-        tiles.append({"kind": "empty", "label": _("Préparation"), "value": _("—"),
-                      "note": _("Check-list pas encore remplie")})
-    if budget and budget.get("total") is not None:
-        tiles.append({"kind": "number", "label": _("Budget année 1"), "value": format_money_rounded(budget["total"]),
-                      "note": _("total des charges")})
+        tiles.append(Tile("empty", _("Préparation"), _("Check-list pas encore remplie"), _("—")))
+    if budget is not None:
+        tiles.append(Tile("number", _("Budget année 1"), _("total des charges"), format_money_rounded(budget.total)))
     else:
-        tiles.append({"kind": "empty", "label": _("Budget année 1"), "value": _("—"),
-                      "note": _("Budget pas encore saisi")})
-    if funding and funding.get("secured_ratio") is not None:
-        ratio = funding["secured_ratio"]
-        tiles.append({"kind": "gauge", "label": _("Financements acquis"), "svg": gauge(
-            ratio, format_percent(ratio), "", _("Financements acquis")),
-            "note": funding.get("secured_note", "")})
+        tiles.append(Tile("empty", _("Budget année 1"), _("Budget pas encore saisi"), _("—")))
+    if funding is not None:
+        # the secured share in the secured colour, as on the budget page (not a traffic light)
+        tiles.append(Tile("gauge", _("Financements acquis"), funding.secured_note, svg=gauge(
+            float(funding.secured_ratio), format_percent(funding.secured_ratio), "", _("Financements acquis"),
+            colour=FUNDING_COLOURS["secured"])))
     else:
-        tiles.append({"kind": "empty", "label": _("Financements acquis"), "value": _("—"),
-                      "note": _("Aucun financeur saisi")})
+        tiles.append(Tile("empty", _("Financements acquis"), _("Aucun financeur saisi"), _("—")))
     if launch:
-        tiles.append({"kind": "date", "label": _("Date de lancement"), "value": format_date(launch),
-                      "note": _countdown(launch, today)})
+        tiles.append(Tile("date", _("Date de lancement"), _countdown(launch, today), format_date(launch)))
     else:
-        tiles.append({"kind": "empty", "label": _("Date de lancement"), "value": _("—"),
-                      "note": _("Date pas encore fixée")})
+        tiles.append(Tile("empty", _("Date de lancement"), _("Date pas encore fixée"), _("—")))
+    return tuple(tiles)
+
+
+def _build(workbook: Workbook, lang: str, today: dt.date) -> ReportContext:
+    identity = workbook.identity
+    launch = identity.launch_date
+    document_date = workbook.plan.document_date or today
+    checklist = drawn(_("Check-list de lancement"), lambda: checklist_section(workbook))
+    group = drawn(_("Le groupe"), lambda: group_section(workbook))
+    team = drawn(_("L'équipe d'accompagnement"), lambda: team_section(workbook))
+    partners = drawn(_("Les partenaires"), lambda: partners_section(workbook))
+    budget = drawn(_("Budget prévisionnel de la première année"), lambda: budget_section(workbook))
+    funding = drawn(_("Financement et trésorerie"), lambda: funding_section(workbook))
+    governance = drawn(_("Gouvernance et engagements"), lambda: governance_section(workbook))
+    timeline = drawn(_("Calendrier de lancement"), lambda: timeline_section(
+        build_timeline(workbook, today=today, lang=lang), launch, today))
 
     asks = list(workbook.plan.asks)
     asks_generated = False
     if not asks:
-        asks = sections.suggested_asks(workbook, checklist, funding, team)
+        asks = suggested_asks(workbook, _ok(checklist), _ok(funding), _ok(team))
         asks_generated = bool(asks)
-
-    place = " · ".join(p for p in (identity.neighbourhood, identity.town) if p)
-    return {
-        "lang": lang,
-        "L": labels(),
-        "territory": identity.territory,
-        "long_title": len(identity.territory) > 60,
-        "place": place,
-        "qpv": identity.qpv,
-        "launch_date": format_date(launch) if launch else "",
-        "document_date": format_date(document_date),
-        "footer": _("Plan de lancement — {date}").format(date=format_date(document_date)),
-        "tiles": tiles,
-        "lights": checklist.get("lights", []) if checklist else [],
-        "asks": asks[:5],
-        "asks_generated": asks_generated,
-        "checklist": checklist,
-        "group": group,
-        "team": team,
-        "partners": partners,
-        "budget": budget,
-        "funding": funding,
-        "timeline": _timeline_section(timeline, launch, today),
-        "governance": governance,
-    }
+    drawn_checklist = _ok(checklist)
+    return ReportContext(
+        lang=lang,
+        L=labels(),
+        territory=identity.territory,
+        long_title=len(identity.territory) > 60,
+        place=" · ".join(p for p in (identity.neighbourhood, identity.town) if p),
+        qpv=identity.qpv,
+        launch_date=format_date(launch) if launch else "",
+        document_date=format_date(document_date),
+        footer=_("Plan de lancement — {date}").format(date=format_date(document_date)),
+        tiles=_tiles(drawn_checklist, _ok(budget), _ok(funding), launch, today),
+        lights=drawn_checklist.lights if drawn_checklist else (),
+        asks=tuple(asks[:5]),
+        asks_generated=asks_generated,
+        checklist=checklist, group=group, team=team, partners=partners, budget=budget, funding=funding,
+        timeline=timeline, governance=governance,
+    )

@@ -18,7 +18,7 @@ from traitlets import Unicode, default
 
 from kpawidgets.errors import KpaError
 from kpawidgets.report.notebook import execute_plan, has_report
-from kpawidgets.report.render import TEMPLATE_NAME, font_css, html_to_pdf, template_dir
+from kpawidgets.report.render import TEMPLATE_NAME, font_css, html_to_pdf, palette_css, template_dir
 
 __all__ = ["KpaHtmlExporter", "KpaPdfExporter"]
 
@@ -52,6 +52,7 @@ class _KpaReportMixin(TemplateExporter):
                            "--KpaPdfExporter.workbook=CARNET.json (ou la variable KPA_WORKBOOK).")
         resources = dict(resources or {})
         resources["kpa_font_css"] = font_css()
+        resources["kpa_palette_css"] = palette_css()
         html, resources = super().from_notebook_node(nb, resources)
         return str(html), resources
 

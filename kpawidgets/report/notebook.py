@@ -17,20 +17,20 @@ from typing import Any
 
 import nbformat
 
-from kpawidgets.report.render import TEMPLATE_NAME, font_css, html_to_pdf
+from kpawidgets.report.parameters import REPORT_ENV
+from kpawidgets.report.render import TEMPLATE_NAME, font_css, html_to_pdf, palette_css
 from kpawidgets.resources import notebooks_dir, templates_dir
 
-__all__ = ["PLAN_NOTEBOOK", "parameterize", "execute_plan", "notebook_html", "has_report", "notebook_pdf",
+__all__ = ["PLAN_NOTEBOOK", "REPORT_ENV", "parameterize", "execute_plan", "notebook_html", "has_report", "notebook_pdf",
            "report_exporter"]
 
 PLAN_NOTEBOOK = "03_plan.ipynb"
+
 INJECTED_TAG = "injected-parameters"
 
 
 def parameterize(nb: Any, workbook_path: Path, lang: str | None = None, today: dt.date | None = None) -> Any:
     """A copy of *nb* with a first cell (tagged ``injected-parameters``) that sets the report parameters."""
-    from kpawidgets.app.plan import REPORT_ENV
-
     params = {"workbook": str(Path(workbook_path).absolute()), "lang": lang or "",
               "today": today.isoformat() if today else ""}
     source = f"import os\nos.environ[{REPORT_ENV!r}] = {json.dumps(json.dumps(params, ensure_ascii=False))}"
@@ -82,7 +82,8 @@ def report_exporter() -> Any:
 
 def notebook_html(nb: Any) -> str:
     """The executed plan notebook as the report's HTML document (through nbconvert)."""
-    html, _resources = report_exporter().from_notebook_node(nb, resources={"kpa_font_css": font_css()})
+    html, _resources = report_exporter().from_notebook_node(nb, resources={"kpa_font_css": font_css(),
+                                                                                 "kpa_palette_css": palette_css()})
     return str(html)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import io
 from functools import lru_cache
@@ -11,11 +12,13 @@ from typing import Any
 
 import jinja2
 
-from kpawidgets.report.context import build_context
+from kpawidgets.charts import css_variables
+from kpawidgets.model.workbook import Workbook
+from kpawidgets.report.context import ReportContext, build_context
 from kpawidgets.resources import templates_dir
 
 __all__ = ["TEMPLATE_NAME", "template_dir", "font_css", "render_body", "render_document", "render_html", "html_to_pdf",
-           "render_pdf"]
+           "render_pdf", "palette_css", "document_title"]
 
 #: The nbconvert template (``templates/nbconvert/templates/kpa_report``) that also serves the direct rendering.
 TEMPLATE_NAME = "kpa_report"
@@ -53,16 +56,23 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_body(context: dict[str, Any]) -> str:
+def render_body(context: ReportContext) -> str:
     """The report's body (what the plan notebook displays in report mode)."""
-    return _environment().get_template("body.html.j2").render(**context)
+    fields = {field.name: getattr(context, field.name) for field in dataclasses.fields(context)}
+    return _environment().get_template("body.html.j2").render(**fields)
 
 
 def render_document(body: str, *, lang: str, title: str) -> str:
     """The whole HTML document around *body* (the same layout the nbconvert template uses)."""
     template = _environment().from_string(
         '{% extends "document.html.j2" %}{% block report_body %}{{ body | safe }}{% endblock %}')
-    return template.render(body=body, doc_lang=lang, doc_title=title, font_css=_markup(font_css()))
+    return template.render(body=body, doc_lang=lang, doc_title=title, font_css=_markup(font_css()),
+                           palette_css=palette_css())
+
+
+def palette_css() -> str:
+    """The palette as CSS custom properties on ``:root`` (the stylesheet uses ``var(--kpa-…)``)."""
+    return f":root {{ {css_variables()} }}"
 
 
 def _markup(text: str) -> Any:
@@ -71,14 +81,15 @@ def _markup(text: str) -> Any:
     return Markup(text)
 
 
-def document_title(context: dict[str, Any]) -> str:
-    return f"{context['L']['doc_kind']} — {context['territory']}"
+def document_title(context: ReportContext) -> str:
+    """The document's title (``Plan de lancement — <territory>``)."""
+    return context.title
 
 
-def render_html(workbook: Any, lang: str | None = None, today: dt.date | None = None) -> str:
+def render_html(workbook: Workbook, lang: str | None = None, today: dt.date | None = None) -> str:
     """Workbook → the complete HTML document of the launch plan."""
     context = build_context(workbook, lang, today)
-    return render_document(render_body(context), lang=context["lang"], title=document_title(context))
+    return render_document(render_body(context), lang=context.lang, title=context.title)
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -99,6 +110,6 @@ def html_to_pdf(html: str) -> bytes:
     return out.getvalue()
 
 
-def render_pdf(workbook: Any, lang: str | None = None, today: dt.date | None = None) -> bytes:
+def render_pdf(workbook: Workbook, lang: str | None = None, today: dt.date | None = None) -> bytes:
     """Workbook → PDF bytes of the launch plan."""
     return html_to_pdf(render_html(workbook, lang, today))

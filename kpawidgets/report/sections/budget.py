@@ -1,0 +1,203 @@
+"""Sections 6 and 7: the first year's budget (Cerfa n°12156 layout), funding coverage and cash."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from kpawidgets.charts import FUNDING_COLOURS, CashMonth, Segment, cash_columns, stacked_bar
+from kpawidgets.i18n import N_, _, format_date, format_money_rounded, format_month, format_percent, translate
+from kpawidgets.model import budget as model
+from kpawidgets.model.workbook import Workbook
+from kpawidgets.report.sections.base import Number
+
+__all__ = ["Cell", "CerfaRow", "BudgetSection", "LegendItem", "Funder", "FundingSection", "budget_section",
+           "funding_section", "FUNDING_PART_LABELS"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    level: int
+    code: str
+    label: str
+    amount: str
+    zero: bool
+
+
+@dataclass(frozen=True)
+class CerfaRow:
+    """A line of the side-by-side table: a charge and a product (either may be missing)."""
+
+    charge: Cell | None
+    product: Cell | None
+
+
+@dataclass(frozen=True)
+class BudgetSection:
+    total: Decimal
+    split: bool
+    numbers: tuple[Number, ...]
+    charges: tuple[Cell, ...]
+    products: tuple[Cell, ...]
+    uses: tuple[Cell, ...]
+    resources: tuple[Cell, ...]
+    rows: tuple[CerfaRow, ...]
+    kind_rows: tuple[CerfaRow, ...]
+    total_charges: str
+    total_products: str
+    kind_total_label_charges: str
+    kind_total_label_products: str
+    kind_total_charges: str
+    kind_total_products: str
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    label: str
+    colour: str
+    value: str
+    share: str
+
+
+@dataclass(frozen=True)
+class Funder:
+    name: str
+    status: str
+    tone: str
+    amount: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class FundingSection:
+    secured_ratio: Decimal
+    secured_note: str
+    numbers: tuple[Number, ...]
+    coverage_svg: str
+    coverage_legend: tuple[LegendItem, ...]
+    coverage_total: str
+    cash_svg: str | None
+    cash_note: str
+    funders: tuple[Funder, ...]
+    funders_head: tuple[str, ...]
+    asks: tuple[str, ...]
+
+
+#: The parts of the coverage as the PDF names them (colours: ``FUNDING_COLOURS``, as on the budget page).
+FUNDING_PART_LABELS = {
+    "secured": N_("Acquis (voté, versé)"),
+    "requested": N_("Demandé"),
+    "considered": N_("Envisagé"),
+    "revenue": N_("Ventes prévues"),
+    "gap": N_("Reste à trouver"),
+}
+
+
+def _cells(rows: Sequence[Any]) -> tuple[Cell, ...]:
+    out = []
+    for row in rows:
+        code = row.account if row.level <= 2 and row.account and row.account[:1].isdigit() else ""
+        out.append(Cell(max(0, row.level - 1), code, translate(row.label) if row.level <= 2 else row.label,
+                        format_money_rounded(row.amount), not row.amount))
+    return tuple(out)
+
+
+def _pairs(left: Sequence[Cell], right: Sequence[Cell]) -> tuple[CerfaRow, ...]:
+    return tuple(CerfaRow(left[i] if i < len(left) else None, right[i] if i < len(right) else None)
+                 for i in range(max(len(left), len(right))))
+
+
+def budget_section(workbook: Workbook) -> BudgetSection | None:
+    """The Cerfa table (charges, products, in-kind 86/87) in whole euros; None when the budget is empty."""
+    table = model.cerfa_table(workbook)
+    totals = table.totals
+    if not totals.charges and not totals.produits:
+        return None
+    charges, products = _cells(table.charges), _cells(table.produits)
+    uses, resources = _cells(table.uses), _cells(table.resources)
+    notes = []
+    if totals.produits != totals.charges:
+        gap = totals.charges - totals.produits
+        notes.append(_("Le budget n'est pas équilibré : il manque {amount} de produits.").format(
+            amount=format_money_rounded(gap)) if gap > 0 else _("Les produits dépassent les charges de {amount}.").format(
+            amount=format_money_rounded(-gap)))
+    return BudgetSection(
+        total=totals.charges,
+        split=max(len(charges), len(products)) <= 36 and len(uses) + len(resources) <= 24,
+        numbers=(
+            Number(format_money_rounded(totals.charges), _("charges de l'année 1")),
+            Number(format_money_rounded(totals.in_kind), _("contributions en nature (lieu, personnel, bénévolat)")),
+            Number(format_money_rounded(totals.charges + totals.in_kind), _("budget valorisé, contributions comprises"),
+                   "ok"),
+        ),
+        charges=charges, products=products, uses=uses, resources=resources,
+        rows=_pairs(charges, products), kind_rows=_pairs(uses, resources) if totals.in_kind else (),
+        total_charges=format_money_rounded(totals.charges), total_products=format_money_rounded(totals.produits),
+        kind_total_label_charges=_("Total 86"), kind_total_label_products=_("Total 87"),
+        kind_total_charges=format_money_rounded(totals.in_kind), kind_total_products=format_money_rounded(totals.in_kind),
+        notes=tuple(notes),
+    )
+
+
+def funding_section(workbook: Workbook) -> FundingSection | None:
+    """Coverage of the charges by funding (stacked bar), the funders, the monthly cash; None without charges."""
+    items = model.entries(workbook)
+    cover = model.coverage(workbook, computed=items)
+    cash = model.monthly_cash(workbook, computed=items)
+    if not cover.charges:
+        return None
+    ratio = cover.secured / cover.charges
+    parts = [(key, value) for key, value in cover.parts() if value > 0]
+    segments = [Segment(translate(FUNDING_PART_LABELS[k]), float(v), format_percent(v / cover.charges), FUNDING_COLOURS[k])
+                for k, v in parts]
+    legend = tuple(LegendItem(translate(FUNDING_PART_LABELS[k]), FUNDING_COLOURS[k], format_money_rounded(v),
+                              format_percent(v / cover.charges)) for k, v in parts)
+    numbers = [
+        Number(format_percent(ratio), _("des charges couvertes par des financements acquis"), "secured"),
+        Number(format_money_rounded(cover.secured), _("acquis (voté ou versé)")),
+        Number(format_money_rounded(cover.gap), _("reste à trouver"), "bad" if cover.gap > 0 else "ok"),
+    ]
+    cash_svg = None
+    cash_note = ""
+    if cash.months:
+        cash_svg = cash_columns(
+            [CashMonth(m.date, float(m.cash_in - m.cash_out), float(m.balance)) for m in cash.months],
+            _("Trésorerie mois par mois"), bar_label=_("Entrées moins sorties du mois"),
+            line_label=_("Solde en fin de mois"), money=lambda v: format_money_rounded(Decimal(str(round(v)))))
+        if cash.need > 0:
+            cash_note = _("Point bas : {amount} en {month}. Prévoir une avance ou un découvert de {need}.").format(
+                amount=format_money_rounded(cash.lowest), month=format_month(cash.lowest_date),
+                need=format_money_rounded(cash.need))
+            numbers.append(Number(format_money_rounded(cash.need), _("d'avance de trésorerie à trouver"), "warn"))
+        else:
+            cash_note = _("La trésorerie reste positive toute l'année (point bas : {amount} en {month}).").format(
+                amount=format_money_rounded(cash.lowest), month=format_month(cash.lowest_date))
+    funders = []
+    asks = []
+    for line in workbook.budget.lines:
+        if not line.is_funder:
+            continue
+        status = line.effective_status
+        funders.append(Funder(line.funder or line.label or _("—"), translate(model.STATUSES.get(status, status)),
+                              status, format_money_rounded(line.amount),
+                              format_date(line.answer_date, style="medium") if line.answer_date else ""))
+        if status in ("envisage", "demande") and line.amount > 0:
+            when = _(" d'ici le {date}").format(date=format_date(line.answer_date)) if line.answer_date else ""
+            asks.append((line.amount, _("{funder} : décider de la demande de {amount}{when}.").format(
+                funder=line.funder or line.label, amount=format_money_rounded(line.amount), when=when)))
+    asks.sort(key=lambda item: -item[0])
+    return FundingSection(
+        secured_ratio=ratio,
+        secured_note=_("{amount} sur {total}").format(amount=format_money_rounded(cover.secured),
+                                                       total=format_money_rounded(cover.charges)),
+        numbers=tuple(numbers),
+        coverage_svg=stacked_bar(segments, _("Couverture du budget par les financements")),
+        coverage_legend=legend,
+        coverage_total=_("Total des charges de l'année 1 : {amount}").format(amount=format_money_rounded(cover.charges)),
+        cash_svg=cash_svg, cash_note=cash_note, funders=tuple(funders),
+        funders_head=(_("Financeur"), _("Statut"), _("Montant"), _("Réponse attendue")),
+        asks=tuple(text for _amount, text in asks[:3]),
+    )

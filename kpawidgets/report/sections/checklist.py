@@ -1,0 +1,135 @@
+"""Sections 2 and 3: the launch checklist (six ingredients) and the group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kpawidgets.charts import PALETTE, BarItem, hbars, light
+from kpawidgets.i18n import _, format_date, format_percent, translate
+from kpawidgets.model import checklist as model
+from kpawidgets.model.workbook import Workbook
+from kpawidgets.report.sections.base import Chart, Number, untouched
+
+__all__ = ["Action", "Ingredient", "Light", "ChecklistSection", "GroupSection", "checklist_section", "group_section"]
+
+_LIGHT_LEVEL = {"green": "ok", "orange": "partial", "red": "missing"}
+
+
+@dataclass(frozen=True)
+class Action:
+    text: str
+    meta: str = ""
+
+
+@dataclass(frozen=True)
+class Light:
+    label: str
+    status: str
+    svg: str
+    level: str
+
+
+@dataclass(frozen=True)
+class Ingredient:
+    label: str
+    status: str
+    detail: str
+    svg: str
+    actions: tuple[Action, ...]
+    level: str
+    score: int
+    owner: str
+    due: str
+
+
+@dataclass(frozen=True)
+class ChecklistSection:
+    ratio: Decimal
+    ratio_note: str
+    light: str
+    items: tuple[Ingredient, ...]
+    lights: tuple[Light, ...]
+    asks: tuple[str, ...]
+    head_item: str
+    head_status: str
+    head_next: str
+    head_who: str
+
+
+@dataclass(frozen=True)
+class GroupSection:
+    numbers: tuple[Number, ...]
+    charts: tuple[Chart, ...]
+    note: str
+
+
+def checklist_section(workbook: Workbook) -> ChecklistSection | None:
+    """The six ingredients with their light, score and next actions; None when nothing was entered."""
+    checklist = workbook.checklist
+    if untouched(checklist):
+        return None
+    ready = model.readiness(checklist)
+    actions = model.next_actions(checklist, workbook.identity.launch_date)
+    items = []
+    lights = []
+    counts = {"done": 0, "in_progress": 0, "todo": 0}
+    for score in ready.ingredients:
+        state = checklist.ingredients.get(score.name)
+        level = _LIGHT_LEVEL.get(score.light, "")
+        status = translate(model.STATUS_LABELS.get(score.status, score.status))
+        counts[score.status] = counts.get(score.status, 0) + 1
+        mine = [a for a in actions if a.section == score.name]
+        shown = [Action(a.text()) for a in mine[:2]]
+        if len(mine) > 2:
+            shown.append(Action(_("… et {count} autre(s) action(s)").format(count=len(mine) - 2)))
+        title = translate(model.INGREDIENT_TITLES[score.name])
+        detail = _("{met} critère(s) sur {total}").format(met=score.checks_met, total=score.checks_total)
+        items.append(Ingredient(title, status, detail, light(level, 14), tuple(shown), level, score.score, state.owner,
+                                format_date(state.due) if state.due and score.status != "done" else ""))
+        lights.append(Light(title, status, light(level, 14), level))
+    asks: list[str] = []
+    if checklist.ingredients.get("venue").status != "done":
+        asks.append(_("Nous aider à disposer d'un lieu ouvert, partagé et convivial, aux heures où le groupe peut venir."))
+    by_role = model.partner_counts(checklist)
+    if by_role.get("client", {}).get("committed", 0) == 0:
+        asks.append(_("Confier au KPA une première commande : buffet, jardinage, sérigraphie, événement."))
+    if by_role.get("relay", {}).get("committed", 0) == 0:
+        asks.append(_("Relayer l'appel à coopérant·es auprès des jeunes et des habitant·es du quartier."))
+    return ChecklistSection(
+        ratio=Decimal(ready.pct) / Decimal(100),
+        ratio_note=_("Ingrédients : {done} acquis · {progress} en cours · {todo} à faire").format(
+            done=counts["done"], progress=counts["in_progress"], todo=counts["todo"]),
+        light=ready.light, items=tuple(items), lights=tuple(lights), asks=tuple(asks),
+        head_item=_("Ingrédient"), head_status=_("Où en est-on"), head_next=_("Prochaines actions"),
+        head_who=_("Qui, pour quand"),
+    )
+
+
+def group_section(workbook: Workbook) -> GroupSection | None:
+    """The group's size and mix (gender, ages, situations), with no name; None without a group."""
+    if not workbook.checklist.group:
+        return None
+    mix = model.group_mix(workbook.checklist)
+    known = sum(mix.genders.values())
+    numbers = [Number(str(mix.size), _("personnes dans le groupe"))]
+    if known:
+        numbers.append(Number(format_percent(mix.gender_shares.get("woman", Decimal(0))), _("de femmes")))
+    numbers.append(Number(str(mix.age_band_count), _("tranches d'âge représentées")))
+    numbers.append(Number(str(mix.situation_count), _("situations différentes")))
+    charts: list[Chart] = []
+    if known:
+        genders = [BarItem(translate(model.GENDERS[code]), float(count), str(count))
+                   for code, count in mix.genders.items() if count]
+        charts.append(Chart(_("Genre"), hbars(genders, _("Genre"), width=220, colour=PALETTE["accent"],
+                                              label_share=0.36)))
+    ages = [BarItem(translate(model.AGE_BANDS[code]), float(count), str(count)) for code, count in mix.age_bands.items()]
+    if any(item.value for item in ages):
+        charts.append(Chart(_("Âge"), hbars(ages, _("Âge"), width=220, colour=PALETTE["warm"], label_share=0.42)))
+    situations = sorted((BarItem(translate(model.SITUATIONS_PLURAL[code]), float(count), str(count))
+                         for code, count in mix.situations.items() if count), key=lambda item: -item.value)[:6]
+    if situations:
+        charts.append(Chart(_("Situations"), hbars(situations, _("Situations"), width=330, colour=PALETTE["info"],
+                                                   label_share=0.62), wide=True))
+    notes = [w.message.text() for w in mix.warnings]
+    return GroupSection(tuple(numbers), tuple(charts), " ".join(notes + [_("Aucun nom n'apparaît dans ce document.")]))
