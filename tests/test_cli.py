@@ -102,3 +102,132 @@ def test_serve_refuses_a_busy_port(capsys, workspace_dir: Path) -> None:
         code, _, err = run(capsys, "serve", "--no-browser", "--port", str(port), "--workspace", str(workspace_dir))
     assert code == 1
     assert str(port) in err
+
+
+# ------------------------------------------------- every save goes through the workspace
+LINES_CSV = "compte;libelle;montant\n606;Fournitures de l'atelier;120,50\n623;Affiches;80\n"
+
+
+@pytest.fixture
+def loose_workbook(tmp_path: Path, example_path: Path) -> Path:
+    """A workbook whose file stem is not a workspace name (capitals, underscore), shared with the team."""
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    target = folder / "Mon_Carnet.json"
+    shutil.copy(example_path, target)
+    target.chmod(0o664)
+    return target
+
+
+@pytest.fixture
+def lines_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "lignes.csv"
+    path.write_text(LINES_CSV, encoding="utf-8")
+    return path
+
+
+def _labels(path: Path) -> list[str]:
+    return [line["label"] for line in json.loads(path.read_text())["budget"]["lines"]]
+
+
+def test_import_into_a_file_by_path_keeps_its_mode_and_history(capsys, loose_workbook: Path, lines_csv: Path) -> None:
+    before = loose_workbook.read_bytes()
+    code, out, err = run(capsys, "import", str(loose_workbook), str(lines_csv))
+    assert code == 0, err
+    assert "2 ligne(s) importée(s)" in out
+    assert _labels(loose_workbook)[-2:] == ["Fournitures de l'atelier", "Affiches"]
+    assert oct(loose_workbook.stat().st_mode & 0o777) == oct(0o664)
+    history = list((loose_workbook.parent / ".historique" / "Mon_Carnet").glob("*.json"))
+    assert [p.read_bytes() for p in history] == [before]
+
+
+def test_import_applies_to_the_file_as_it_is_when_saving(capsys, loose_workbook: Path, lines_csv: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page saves while the import runs: both the page's edit and the imported lines stay."""
+    from kpawidgets.storage import spreadsheets
+    from kpawidgets.storage.workspace import Workspace
+
+    real_apply = spreadsheets.apply_import
+    calls: list[int] = []
+
+    def apply_while_a_page_saves(workbook, result, **kwargs):  # type: ignore[no-untyped-def]
+        if not calls:
+            page = Workspace(loose_workbook.parent).open_path(loose_workbook)
+            page.workbook.identity.town = "Saisi sur la page pendant l'import"
+            Workspace(loose_workbook.parent).save(page)
+        calls.append(1)
+        return real_apply(workbook, result, **kwargs)
+
+    monkeypatch.setattr(spreadsheets, "apply_import", apply_while_a_page_saves)
+    code, out, err = run(capsys, "import", str(loose_workbook), str(lines_csv))
+    assert code == 0, err
+    saved = json.loads(loose_workbook.read_text())
+    assert saved["identity"]["town"] == "Saisi sur la page pendant l'import"
+    assert _labels(loose_workbook)[-2:] == ["Fournitures de l'atelier", "Affiches"]
+    assert len(calls) == 2  # refused once (the file had changed), applied again on the new file
+
+
+@pytest.mark.parametrize(("code", "fr", "en"), [
+    (28, "Enregistrement impossible : le disque est plein. Le fichier n'a pas été modifié.",
+     "Could not save: the disk is full. The file was not changed."),
+    (30, "Enregistrement impossible : le dossier est en lecture seule. Le fichier n'a pas été modifié.",
+     "Could not save: the folder is read-only. The file was not changed."),
+])
+def test_refused_imports_speak_of_the_file_not_of_a_page(capsys, loose_workbook: Path, lines_csv: Path,
+                                                         monkeypatch: pytest.MonkeyPatch, code: int, fr: str, en: str) -> None:
+    import os
+
+    before = loose_workbook.read_bytes()
+
+    def refusing_fsync(fd: int) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "fsync", refusing_fsync)
+    for lang, expected in (("fr", fr), ("en", en)):
+        status, out, err = run(capsys, "--lang", lang, "import", str(loose_workbook), str(lines_csv))
+        assert status == 1
+        assert err.strip().splitlines() == [("Erreur : " if lang == "fr" else "Error: ") + expected]
+        assert "page" not in err
+    monkeypatch.undo()
+    assert loose_workbook.read_bytes() == before
+    assert not list(loose_workbook.parent.rglob(".historique/*/*.json")), "a refused save added a history entry"
+    assert not list(loose_workbook.parent.glob(".tmp-*"))
+
+
+def test_a_history_folder_that_is_a_file_is_one_clear_line(capsys, loose_workbook: Path, lines_csv: Path) -> None:
+    (loose_workbook.parent / ".historique").mkdir()
+    (loose_workbook.parent / ".historique" / "Mon_Carnet").write_text("")
+    before = loose_workbook.read_bytes()
+    code, _, err = run(capsys, "import", str(loose_workbook), str(lines_csv))
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "« .historique/Mon_Carnet »" in err and "c'est un fichier" in err and "File exists" not in err
+    assert loose_workbook.read_bytes() == before
+
+
+# ------------------------------------------------------------------------------ kpa check
+def test_check_names_the_file_on_every_problem(capsys, workspace_dir: Path) -> None:
+    bad = workspace_dir / "deux-erreurs.json"
+    bad.write_text(json.dumps({"schema_version": 1, "identity": {"territory": "", "launch_date": "9999-01-01"}}))
+    code, out, _ = run(capsys, "check", str(bad))
+    assert code == 1
+    lines = out.strip().splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith("Erreur : deux-erreurs.json : identity.") for line in lines)
+
+
+def test_check_refuses_duplicate_keys(capsys, workspace_dir: Path, example_path: Path) -> None:
+    text = example_path.read_text(encoding="utf-8").replace('"identity": {', '"identity": {"town": "Ailleurs", ', 1)
+    doubled = workspace_dir / "doublon.json"
+    doubled.write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(doubled))
+    assert code == 1
+    assert out.strip() == ("Erreur : Le fichier doublon.json n'est pas un carnet lisible : la clé « town » y figure "
+                           "deux fois dans un même objet.")
+
+
+def test_check_refuses_links_and_special_files_typed_by_path(capsys, workspace_dir: Path) -> None:
+    import os
+
+    os.mkfifo(workspace_dir / "tube.json")
+    code, _, err = run(capsys, "check", str(workspace_dir / "tube.json"))
+    assert code == 1 and "n'est pas un fichier ordinaire" in err

@@ -210,8 +210,10 @@ def test_full_disk(small_disk: Path | None, lang: str) -> None:
     root = small_disk / "workspace"
     session, shell, before = _session_with_edit(root, lang)
     filler = _fill(small_disk)
+    history_before = sorted(root.rglob(".historique/*/*.json"))
     session.workbook.identity.town = "Roubaix, quartier du Pile"
     assert session.changed() is False
+    assert sorted(root.rglob(".historique/*/*.json")) == history_before  # a refused save adds no version
     expected = DISK_FULL if lang == "fr" else english(DISK_FULL)
     assert expected in shell.status.value.replace("&#x27;", "'")
     assert "kpa-banner-error" in shell.status.value
@@ -277,7 +279,7 @@ def test_read_only_workspace(tmp_path: Path, lang: str) -> None:
     try:
         if not read_only:
             for path in [root, *root.rglob("*")]:
-                # Saved files are 0600 (mkstemp): let the other user read them, not write.
+                # Let the other user read them, not write.
                 path.chmod(0o555 if path.is_dir() else 0o644)
         if read_only or os.geteuid() != 0:
             session.workbook.identity.neighbourhood = "Quartier du Pile"

@@ -12,13 +12,14 @@ import pytest
 
 from kpawidgets.cli import main as cli_main
 from kpawidgets.errors import KpaError
-from kpawidgets.model.workbook import SCHEMA_VERSION, Workbook, WorkbookError
+from kpawidgets.model.workbook import SCHEMA_VERSION, Workbook, WorkbookError, dump_workbook
 from kpawidgets.storage.atomic import WriteError, write_atomic
 from kpawidgets.storage.workspace import (
     ConflictError,
     NotFoundError,
     SaveError,
     Workspace,
+    WorkspaceError,
     copy_into,
     slugify,
 )
@@ -297,3 +298,154 @@ def test_write_error_says_why_in_both_languages(tmp_path: Path) -> None:
     assert "the folder does not exist" in info.value.message("en")
     write_atomic(missing, b"x", make_parents=True)
     assert missing.read_bytes() == b"x"
+
+
+# ------------------------------------------ only regular files of the workspace are workbooks
+@pytest.fixture
+def outside_secret(tmp_path: Path) -> Path:
+    """A valid workbook outside the workspace: its territory must never show inside."""
+    secret = tmp_path / "outside" / "secret.json"
+    secret.parent.mkdir()
+    secret.write_text(dump_workbook(Workbook.new("SECRET OUTSIDE")))
+    return secret
+
+
+def _opened_paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every path opened from now on (os.open, open(), Path.read_bytes)."""
+    import builtins
+    import io
+
+    opened: list[str] = []
+    real_os_open, real_open = os.open, builtins.open
+
+    def recording_os_open(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        opened.append(str(path))
+        return real_os_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    def recording_open(file: object, *args: object, **kwargs: object) -> object:
+        if not isinstance(file, int):
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "open", recording_os_open)
+    monkeypatch.setattr(builtins, "open", recording_open)
+    monkeypatch.setattr(io, "open", recording_open)
+    return opened
+
+
+def _special_files(workspace: Workspace, secret: Path) -> dict[str, str]:
+    """Entries named like workbooks that are not regular files; name → the reason's key words."""
+    root = workspace.root
+    (root / "leak.json").symlink_to(secret)
+    (root / "zero.json").symlink_to("/dev/zero")
+    (root / "dossier.json").mkdir()
+    os.mkfifo(root / "tube.json")
+    with open(root / "enorme.json", "wb") as handle:  # sparse: 300 MB by its size, no disk used
+        handle.truncate(300 * 1024 * 1024)
+    return {"leak": "lien symbolique", "zero": "lien symbolique", "dossier": "dossier",
+            "tube": "fichier ordinaire", "enorme": "trop gros"}
+
+
+def test_links_fifos_folders_and_huge_files_are_listed_never_read(workspace: Workspace, outside_secret: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    def blocked(signum: int, frame: object) -> None:
+        raise TimeoutError("a read blocked (a FIFO?)")
+
+    workspace.create("Sain")
+    expected = _special_files(workspace, outside_secret)
+    previous_handler = signal.signal(signal.SIGALRM, blocked)
+    signal.alarm(60)  # a FIFO read would block for ever: fail instead of hanging the suite
+    try:
+        opened = _opened_paths(monkeypatch)
+        entries = {e.name: e for e in workspace.list()}
+        for name, words in expected.items():
+            with pytest.raises(WorkspaceError) as info:
+                workspace.open(name)
+            assert words in info.value.message("fr")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous_handler)
+    monkeypatch.undo()
+    assert entries["sain"].workbook is not None
+    for name, words in expected.items():
+        entry = entries[name]
+        assert entry.workbook is None and entry.error is not None, name
+        fr, en = entry.error.message("fr"), entry.error.message("en")
+        assert words in fr and f"{name}.json" in fr and en != fr
+        assert "SECRET" not in fr and str(outside_secret) not in fr
+    special = {str(workspace.root / f"{name}.json") for name in expected}
+    assert not special & set(opened), "a special or oversized file was opened"
+    assert "20 Mo" in entries["enorme"].error.message("fr") and "300 Mo" in entries["enorme"].error.message("fr")
+
+
+def test_a_page_asking_for_a_link_gets_the_reason_not_the_outside_file(workspace: Workspace,
+                                                                        outside_secret: Path) -> None:
+    from kpawidgets.app.session import WorkbookSession
+
+    _special_files(workspace, outside_secret)
+    session = WorkbookSession.from_request({"workbook": "leak"}, workspace)
+    assert session.workbook is None and session.error is not None
+    assert "lien symbolique" in session.error.message("fr")
+    assert "SECRET" not in session.error.message("fr") and str(outside_secret) not in session.error.message("fr")
+    assert "dossier de travail" in session.error.message("fr")
+
+
+def test_a_file_swapped_for_a_link_after_listing_is_refused(workspace: Workspace, outside_secret: Path) -> None:
+    opened = workspace.create("Bascule")
+    opened.path.unlink()
+    opened.path.symlink_to(outside_secret)
+    opened.workbook.identity.town = "Lille"
+    with pytest.raises(WorkspaceError) as info:
+        workspace.save(opened)
+    assert "lien symbolique" in info.value.message("fr")
+    assert opened.path.is_symlink() and "SECRET OUTSIDE" in outside_secret.read_text()
+
+
+def test_listing_reads_only_files_that_changed(workspace: Workspace, example_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    names = [copy_into(workspace, example_path, territory=f"Territoire {i}").name for i in range(50)]
+    workspace.list()
+    opened = _opened_paths(monkeypatch)
+    again = workspace.list()
+    assert [e.name for e in again] == sorted(names) and all(e.workbook is not None for e in again)
+    assert opened == [], "an unchanged workbook was read again"
+    monkeypatch.undo()
+    changed = workspace.open(names[7])
+    changed.workbook.identity.town = "Roubaix"
+    workspace.save(changed)
+    opened = _opened_paths(monkeypatch)
+    entries = {e.name: e for e in workspace.list()}
+    assert opened == [str(changed.path)]
+    assert entries[names[7]].workbook is not None and entries[names[7]].workbook.identity.town == "Roubaix"
+
+
+# ------------------------------------------------------------------ saves: clear refusals
+def test_a_history_folder_that_is_a_file_is_named(workspace: Workspace) -> None:
+    opened = workspace.create("Bouchon")
+    before = opened.path.read_bytes()
+    history = workspace.root / ".historique"
+    history.mkdir()
+    (history / "bouchon").write_text("pas un dossier")
+    opened.workbook.identity.town = "Lille"
+    with pytest.raises(SaveError) as info:
+        workspace.save(opened)
+    fr, en = info.value.message("fr"), info.value.message("en")
+    assert ".historique/bouchon" in fr and "c'est un fichier" in fr and "File exists" not in fr
+    assert ".historique/bouchon" in en and "is a file" in en
+    assert opened.path.read_bytes() == before
+
+
+def test_duplicate_keys_are_refused_with_their_name(workspace: Workspace) -> None:
+    valid = dump_workbook(Workbook.new("Doublon"))
+    twice = valid.replace('"identity": {', '"identity": {"town": "Lille", ', 1)
+    assert twice.count('"town"') == 2
+    (workspace.root / "doublon.json").write_text(twice)
+    with pytest.raises(WorkbookError) as info:
+        workspace.open("doublon")
+    assert "« town »" in info.value.message("fr") and "deux fois" in info.value.message("fr")
+    assert "twice" in info.value.message("en")
+    entry = {e.name: e for e in workspace.list()}["doublon"]
+    assert entry.workbook is None and "« town »" in entry.error.message("fr")
+    assert (workspace.root / "doublon.json").read_text() == twice

@@ -94,19 +94,24 @@ def check_report(workbook: Workbook | None, errors: list[str], source: str) -> d
 
 def cmd_check(args: argparse.Namespace) -> int:
     errors: list[str] = []
+    lines: list[str] = []
     workbook: Workbook | None = None
     source = args.workbook
     try:
         opened = _open(args)
         workbook, source = opened.workbook, str(opened.path)
     except WorkbookError as exc:
-        errors = list(exc.params.get("problems") or [exc.message()])
+        problems = list(exc.params.get("problems") or [])
+        named = exc.params.get("source") or Path(args.workbook).name
+        errors = problems or [exc.message()]
+        # One line per problem, each naming the file (a facilitator checks several at once).
+        lines = [f"{named} : {problem}" for problem in problems] or errors
     report = check_report(workbook, errors, source)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
     else:
         if errors:
-            for line in errors:
+            for line in lines:
                 print(_("Erreur : {message}").format(message=line))
         else:
             print(_("Carnet valide : {territory} (format {version}).").format(
