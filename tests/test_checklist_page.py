@@ -126,7 +126,7 @@ def test_equipment_lines(opened: tuple[WorkbookSession, ChecklistApp, Path]) -> 
     _find(row, "kpa-f-eq-status").value = "buy"
     _find(row, "kpa-f-eq-cost").value = "890"
     saved = _saved(path)["equipment"][-1]
-    assert saved == {"label": "Presse à sérigraphie", "status": "buy", "cost": "890.00", "category": "screen_printing"}
+    assert saved == {"id": saved["id"], "label": "Presse à sérigraphie", "status": "buy", "cost": "890.00", "category": "screen_printing"}
     assert "À acheter" in screen.facts.totals.value
     # remove the garden tools (to buy, no cost): the « every purchase costed » check is met again
     tools = next(r for r in editor.rows.children if _find(r, "kpa-f-eq-label").value == "Outillage de jardin")
@@ -152,7 +152,7 @@ def test_group_members_and_mix_indicators(opened: tuple[WorkbookSession, Checkli
     _find(row, "kpa-f-gr-interests").value = "menuiserie"
     saved = _saved(path)["group"]
     assert len(saved) == 11
-    assert saved[-1] == {"alias": "T.", "age_band": "36_50", "gender": "man", "situations": ["jobseeker", "freelancer"],
+    assert saved[-1] == {"id": saved[-1]["id"], "alias": "T.", "age_band": "36_50", "gender": "man", "situations": ["jobseeker", "freelancer"],
                          "interests": "menuiserie"}
     assert "11" in screen.facts.mix.value and "Homme · 3" in screen.facts.mix.value
     # « not said » goes back to None in the model

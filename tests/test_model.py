@@ -375,3 +375,106 @@ def test_notes_keep_line_breaks_but_refuse_nul(example_path: Path) -> None:
     assert load_workbook_text(json.dumps(data)).checklist.ingredients.venue.notes.endswith("seconde ligne")
     data["checklist"]["ingredients"]["venue"]["notes"] = "avant\x00après"
     assert _problems_of(data) == ["checklist.ingredients.venue.notes : caractère de contrôle interdit (position 6)"]
+
+
+# ---------------------------------------------------------------- stable ids (format 2)
+FORMAT_1_EXAMPLE = Path(__file__).resolve().parent / "data" / "exemple-format-1.json"
+#: Lists of plain values: sets of choices (criteria, situations, roles) and the asks' lines.
+SCALAR_LISTS = {"criteria", "situations", "roles", "asks"}
+
+
+def _lists(node: object, where: str = "") -> list[tuple[str, list]]:
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _lists(value, f"{where}.{key}" if where else key)
+    elif isinstance(node, list):
+        found.append((where, node))
+        for index, value in enumerate(node):
+            found += _lists(value, f"{where}.{index}")
+    return found
+
+
+def _assert_every_item_has_a_unique_id(data: dict) -> int:
+    checked = 0
+    for where, items in _lists(data):
+        if where.rsplit(".", 1)[-1] in SCALAR_LISTS:
+            assert all(not isinstance(item, (dict, list)) for item in items), where
+            continue
+        assert all(isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"] for item in items), where
+        assert len({item["id"] for item in items}) == len(items), where
+        checked += len(items)
+    return checked
+
+
+def test_the_format_1_example_is_read_and_every_item_gets_an_id() -> None:
+    text = FORMAT_1_EXAMPLE.read_text(encoding="utf-8")
+    original = json.loads(text)
+    assert original["schema_version"] == 1 and "id" not in original["checklist"]["group"][0]
+    workbook = load_workbook_text(text, source=FORMAT_1_EXAMPLE.name)
+    assert workbook.schema_version == SCHEMA_VERSION == 2
+    dumped = json.loads(dump_workbook(workbook))
+    assert _assert_every_item_has_a_unique_id(dumped) > 50
+    # Ids the file had are kept; the ones given are the same on every device that reads it.
+    assert [line.id for line in workbook.budget.lines] == [line["id"] for line in original["budget"]["lines"]]
+    again = load_workbook_text(text)
+    assert [m.id for m in again.checklist.group] == [m.id for m in workbook.checklist.group]
+    assert again == workbook
+    # Everything else is unchanged.
+    assert dumped["checklist"]["group"][0] == {"id": workbook.checklist.group[0].id, **original["checklist"]["group"][0]}
+
+
+def test_the_shipped_example_is_of_the_current_format_with_ids(example_path: Path) -> None:
+    data = json.loads(example_path.read_text(encoding="utf-8"))
+    assert data["schema_version"] == SCHEMA_VERSION
+    _assert_every_item_has_a_unique_id(data)
+    workbook = load_workbook_text(json.dumps(data))
+    assert load_workbook_text(FORMAT_1_EXAMPLE.read_text(encoding="utf-8")) == workbook  # the same ids
+
+
+def test_new_items_get_an_id_by_default_and_it_survives_a_round_trip() -> None:
+    from kpawidgets.model.budget import Scenario, Sharer, StaffCost
+    from kpawidgets.model.checklist import EquipmentItem, GroupMember, Partner, TeamMember
+    from kpawidgets.model.plan import add_custom_step, set_step_done
+
+    workbook = Workbook.new("Ids")
+    workbook.checklist.group = [GroupMember(), GroupMember()]
+    workbook.checklist.team = [TeamMember(label="Coordination")]
+    workbook.checklist.equipment = [EquipmentItem(label="Four")]
+    workbook.checklist.partners = [Partner(name="Ville")]
+    workbook.budget.staff = [StaffCost(member="Coordination")]
+    workbook.budget.sharing.people = [Sharer(name="Ana")]
+    workbook.budget.scenarios = [Scenario(name="prudent")]
+    add_custom_step(workbook.plan, "Fête", dt.date(2027, 6, 1))
+    set_step_done(workbook.plan, "venue")
+    assert workbook.checklist.group[0].id != workbook.checklist.group[1].id
+    dumped = json.loads(dump_workbook(workbook))
+    assert _assert_every_item_has_a_unique_id(dumped) == 10
+    assert dumped["plan"]["overrides"] == [{"key": "venue", "start": None, "end": None, "done": True, "owner": None,
+                                            "removed": False, "id": "venue"}]
+    assert load_workbook_text(dump_workbook(workbook)) == workbook
+
+
+def test_an_override_whose_id_is_not_its_key_is_refused(example_path: Path) -> None:
+    data = _example_data(example_path)
+    data["plan"]["overrides"] = [{"key": "venue", "id": "launch", "done": True}]
+    assert _problems_of(data) == ["plan.overrides.0 : l'identifiant d'une étape modifiée doit être sa clé"]
+
+
+@pytest.mark.parametrize("where", [("checklist", "group"), ("checklist", "team"), ("checklist", "equipment"),
+                                   ("checklist", "partners"), ("budget", "staff"), ("budget", "scenarios")])
+def test_duplicate_ids_are_refused_in_every_list(example_path: Path, where: tuple[str, str]) -> None:
+    data = _example_data(example_path)
+    items = data[where[0]][where[1]]
+    assert len(items) >= 2, where
+    items[1]["id"] = items[0]["id"]
+    problems = _problems_of(data)
+    assert len(problems) == 1 and problems[0].startswith(f"{where[0]}.{where[1]} : identifiant « {items[0]['id']} » en double")
+
+
+def test_migration_leaves_its_input_unchanged() -> None:
+    original = json.loads(FORMAT_1_EXAMPLE.read_text(encoding="utf-8"))
+    before = json.dumps(original)
+    migrated = migrate(original)
+    assert json.dumps(original) == before
+    assert migrated["schema_version"] == SCHEMA_VERSION and "id" in migrated["checklist"]["team"][0]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from kpawidgets.model.problems import problem
 
 __all__ = [
-    "KpaModel", "DATE_RANGE", "plausible_date", "plausible_day", "plausible_moment", "single_line", "multi_line",
+    "KpaModel", "DATE_RANGE", "ID_PATTERN", "new_id", "id_field", "plausible_date", "plausible_day", "plausible_moment", "single_line", "multi_line",
     "unique_ids", "PlausibleDate", "PlausibleDay", "PlausibleMoment", "SingleLine", "MultiLine", "ShortText",
 ]
 
@@ -23,6 +24,21 @@ class KpaModel(BaseModel):
     """Strict, assignment-validated pydantic model: a typo in a file is an error, not a loss."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=True)
+
+
+#: What an item's id may be: short, safe in a URL, a file and a spreadsheet cell.
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
+
+
+def new_id() -> str:
+    """A short random identifier for an item of a list (stable across edits, reorderings and merges)."""
+    return secrets.token_hex(6)
+
+
+def id_field() -> Any:
+    """The ``id`` field of a list's item: generated when absent, then never changed."""
+    return Field(default_factory=new_id, pattern=ID_PATTERN,
+                 description="Identifiant stable de l'élément (ne change ni quand on le modifie ni quand on le déplace)")
 
 
 def plausible_day(value: dt.date) -> dt.date:

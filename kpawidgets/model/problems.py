@@ -24,6 +24,7 @@ PROBLEMS: dict[str, str] = {
     "kpa_negative_amount": N_("le montant ne peut pas être négatif"),
     "kpa_unknown_criteria": N_("critère inconnu pour {ingredient} : {criteria}"),
     "kpa_end_before_start": N_("la fin est avant le début"),
+    "kpa_override_id": N_("l'identifiant d'une étape modifiée doit être sa clé"),
 }
 
 

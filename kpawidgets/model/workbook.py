@@ -6,6 +6,8 @@ and ``SCHEMA_VERSION`` are re-exported here.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 from typing import Any
 
@@ -44,8 +46,78 @@ def _from_v0(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+#: Lists whose items gain an ``id`` in version 2, as paths from the workbook.
+_LISTS_WITH_IDS: tuple[tuple[str, ...], ...] = (
+    ("checklist", "equipment"), ("checklist", "group"), ("checklist", "team"), ("checklist", "partners"),
+    ("plan", "custom_steps"), ("plan", "overrides"), ("budget", "scenarios"),
+)
+#: Lists of a budget, also found in each scenario's copy of it.
+_BUDGET_LISTS_WITH_IDS: tuple[tuple[str, ...], ...] = (("lines",), ("staff",), ("activities",), ("sharing", "people"))
+
+
+def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 had ids on budget lines, activities and added steps only: every list item gets one.
+
+    The ids given are derived from the list and the item's place in it, so two devices that
+    migrate the same file give the same ids (their saves then merge item by item). Overrides
+    get their step's key as id. Containers on the way are copied, not changed in place (and
+    never walked whole: a deeply nested file cannot exhaust the stack here).
+    """
+    paths: list[tuple[str | int, ...]] = [*_LISTS_WITH_IDS, *_budget_lists("budget")]
+    scenarios = data.get("budget", {}).get("scenarios") if isinstance(data.get("budget"), dict) else None
+    for index in range(len(scenarios) if isinstance(scenarios, list) else 0):
+        paths += _budget_lists("budget", "scenarios", index, "plan")
+    for path in paths:
+        items = _copied_list(data, path)
+        if items is not None:
+            _give_ids(items, ".".join(str(part) for part in path))
+    return data
+
+
+def _budget_lists(*where: str | int) -> list[tuple[str | int, ...]]:
+    """The paths of a budget's lists with ids, the budget being at *where*."""
+    return [(*where, *path) for path in _BUDGET_LISTS_WITH_IDS]
+
+
+def _copied_list(data: Any, path: tuple[str | int, ...]) -> list[Any] | None:
+    """The list at *path* in *data*, every container on the way (and its dict items) replaced by a copy."""
+    node = data
+    for part in path:
+        if isinstance(node, dict) and isinstance(part, str) and isinstance(node.get(part), (dict, list)):
+            node[part] = copy.copy(node[part])
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node) and isinstance(node[part], (dict, list)):
+            node[part] = copy.copy(node[part])
+        else:
+            return None
+        node = node[part]
+    if not isinstance(node, list):
+        return None
+    node[:] = [dict(item) if isinstance(item, dict) else item for item in node]
+    return node
+
+
+def _give_ids(items: list[Any], where: str) -> None:
+    """Give every dict of *items* without an ``id`` one derived from *where* and its index (none reused)."""
+    if where == "plan.overrides":
+        for item in items:
+            if isinstance(item, dict) and "key" in item:
+                item.setdefault("id", item["key"])
+        return
+    taken = {item.get("id") for item in items if isinstance(item, dict)}
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and "id" not in item:
+            salt = 0
+            while True:
+                candidate = hashlib.sha256(f"{where}:{index}:{salt}".encode()).hexdigest()[:12]
+                if candidate not in taken:
+                    break
+                salt += 1
+            item["id"] = candidate
+            taken.add(candidate)
+
+
 #: version N → function that turns a version-N dict into version N+1.
-MIGRATIONS = {0: _from_v0}
+MIGRATIONS = {0: _from_v0, 1: _from_v1}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ class Action:
     message: Message
     owner: str = ""
     due: dt.date | None = None
-    key: str = ""  #: stable identifier, e.g. ``venue:available`` or ``partners:contact:3``
+    key: str = ""  #: stable identifier, e.g. ``venue:available`` or ``partners:contact:<partner id>``
 
     def text(self, lang: str | None = None) -> str:
         """The action in *lang* (default: the current language)."""
@@ -72,18 +72,18 @@ def next_actions(checklist: Checklist, launch_date: dt.date | None = None) -> li
                                               f"{name}:mix:{warning.code}"))
                 continue
             if name == "equipment" and check.id == "costed":
-                for index, item in enumerate(checklist.equipment):
+                for item in checklist.equipment:
                     if item.status == "buy" and item.cost <= 0:
                         actions.append(Action(name, Message(N_("Estimer le coût de : {item}"),
                                                             {"item": item.label or "?"}), owner, due,
-                                              f"{name}:cost:{index}"))
+                                              f"{name}:cost:{item.id}"))
                 continue
             actions.append(Action(name, Message(check.action, params), owner, due, f"{name}:{check.id}"))
         if name == "partners":
-            for index, partner in enumerate(checklist.partners):
+            for partner in checklist.partners:
                 if partner.status == "to_contact" and partner.name:
                     actions.append(Action(name, Message(N_("Contacter {partner}"), {"partner": partner.name}),
-                                          owner, due, f"{name}:contact:{index}"))
+                                          owner, due, f"{name}:contact:{partner.id}"))
     for commitment_id, msgid in COMMITMENTS.items():
         if not checklist.philosophy.get(commitment_id).adopted:
             actions.append(Action("philosophy", Message(N_("Discuter en groupe : {commitment_label}"),

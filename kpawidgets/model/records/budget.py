@@ -29,14 +29,13 @@ The computations (entries, totals, coverage, cash…) are in :mod:`kpawidgets.mo
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field, field_validator
 
 from kpawidgets.i18n import N_
-from kpawidgets.model.base import KpaModel, PlausibleDate, SingleLine, unique_ids
+from kpawidgets.model.base import KpaModel, PlausibleDate, SingleLine, id_field, new_id, unique_ids
 from kpawidgets.model.money import ZERO, Money
 from kpawidgets.model.problems import problem
 
@@ -143,11 +142,6 @@ MAX_MONTH = 36
 HUNDRED = Decimal(100)
 
 
-def new_id() -> str:
-    """A short random identifier for a line (stable across edits and reorderings)."""
-    return secrets.token_hex(4)
-
-
 def account_group(account: str) -> str:
     """The Cerfa block of an account: ``613`` → ``61``."""
     return account[:2]
@@ -166,7 +160,7 @@ def account_label(account: str) -> str:
 class BudgetLine(KpaModel):
     """One line of the budget on a Cerfa account; a funder line when on 74x or with a status."""
 
-    id: str = Field(default_factory=new_id, pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    id: str = id_field()
     account: str = Field(description="Compte du plan Cerfa (60…68, 70…78, 860…864)")
     label: SingleLine = Field(default="", max_length=200, description="Libellé")
     amount: Money = Field(default=ZERO, description="Montant de l'année 1")
@@ -224,6 +218,7 @@ class BudgetLine(KpaModel):
 class StaffCost(KpaModel):
     """Salary settings of one support-team member (``checklist.team``), matched by ``member`` label."""
 
+    id: str = id_field()
     member: SingleLine = Field(max_length=200, description="Libellé du membre de l'équipe (check-list)")
     gross_monthly: Money = Field(default=SMIC_GROSS_MONTHLY, description="Salaire brut mensuel à temps plein")
     rate_preset: RatePreset = Field(default="standard", description="Taux de charges patronales : préréglage")
@@ -241,7 +236,7 @@ class StaffCost(KpaModel):
 class Activity(KpaModel):
     """An activity's revenue forecast (account 70): units × price per month, with a ramp-up."""
 
-    id: str = Field(default_factory=new_id, pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    id: str = id_field()
     name: SingleLine = Field(default="", max_length=200)
     units_per_month: Decimal = Field(default=Decimal("0"), ge=0, le=100000, description="Unités vendues par mois (rythme de croisière)")
     unit_price: Money = Field(default=ZERO, description="Prix moyen d'une unité")
@@ -252,6 +247,7 @@ class Activity(KpaModel):
 class Sharer(KpaModel):
     """A coopérant·e in the revenue sharing (first name only) and their hours worked."""
 
+    id: str = id_field()
     name: SingleLine = Field(default="", max_length=100)
     hours: Decimal = Field(default=Decimal("0"), ge=0, le=10000)
 
@@ -262,6 +258,11 @@ class Sharing(KpaModel):
     materials: Money = Field(default=ZERO, description="Matières premières et matériel des activités")
     common_pot_pct: Decimal = Field(default=Decimal("10"), ge=0, le=100, description="Pot commun (% après CAE et matières)")
     people: list[Sharer] = Field(default_factory=list, max_length=200)
+
+    @field_validator("people")
+    @classmethod
+    def _unique_people(cls, value: list[Sharer]) -> list[Sharer]:
+        return unique_ids(value, N_("les coopérant·es du partage"))
 
 
 class BudgetPlan(KpaModel):
@@ -287,10 +288,16 @@ class BudgetPlan(KpaModel):
     def _unique_activities(cls, value: list[Activity]) -> list[Activity]:
         return unique_ids(value, N_("les activités"))
 
+    @field_validator("staff")
+    @classmethod
+    def _unique_staff(cls, value: list[StaffCost]) -> list[StaffCost]:
+        return unique_ids(value, N_("les salaires de l'équipe"))
+
 
 class Scenario(KpaModel):
     """A named copy of the budget (prudent, central, ambitieux, or the user's own)."""
 
+    id: str = id_field()
     name: SingleLine = Field(min_length=1, max_length=80)
     plan: BudgetPlan = Field(default_factory=BudgetPlan)
 
@@ -299,3 +306,8 @@ class Budget(BudgetPlan):
     """The first-year budget of a territory, plus its saved scenarios."""
 
     scenarios: list[Scenario] = Field(default_factory=list, max_length=50)
+
+    @field_validator("scenarios")
+    @classmethod
+    def _unique_scenarios(cls, value: list[Scenario]) -> list[Scenario]:
+        return unique_ids(value, N_("les scénarios"))

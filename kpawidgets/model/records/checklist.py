@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, get_args
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from kpawidgets.i18n import N_
-from kpawidgets.model.base import KpaModel, MultiLine, PlausibleDate, ShortText, SingleLine
+from kpawidgets.model.base import KpaModel, MultiLine, PlausibleDate, ShortText, SingleLine, id_field, unique_ids
 from kpawidgets.model.money import Money
 from kpawidgets.model.problems import problem
 
@@ -247,6 +247,7 @@ class Venue(KpaModel):
 class EquipmentItem(KpaModel):
     """An item of basic equipment (équipement de base)."""
 
+    id: str = id_field()
     label: SingleLine = Field(default="", max_length=200)
     status: Literal["have", "borrow", "buy"] = "buy"
     cost: Money = Field(default=Decimal("0"), description="Coût estimé (achat) ou valeur (prêt)")
@@ -256,6 +257,7 @@ class EquipmentItem(KpaModel):
 class GroupMember(KpaModel):
     """A person interested in the group: no full name, everything optional."""
 
+    id: str = id_field()
     alias: SingleLine = Field(default="", max_length=60, description="Prénom ou initiales, si la personne le souhaite")
     age_band: AgeBand | None = None
     gender: Gender | None = None
@@ -266,6 +268,7 @@ class GroupMember(KpaModel):
 class TeamMember(KpaModel):
     """A person or organisation of the support team (équipe d'accompagnement)."""
 
+    id: str = id_field()
     label: SingleLine = Field(default="", max_length=200, description="Rôle ou prénom (pas de nom complet)")
     organisation: SingleLine = Field(default="", max_length=200)
     fte: Decimal = Field(default=Decimal("0"), ge=0, le=5, description="Part d'ETP (0,5 = mi-temps)")
@@ -285,6 +288,7 @@ class Host(KpaModel):
 class Partner(KpaModel):
     """A partner organisation: client, funder and/or relay."""
 
+    id: str = id_field()
     name: ShortText = ""
     roles: list[PartnerRole] = Field(default_factory=list, max_length=3)
     status: PartnerStatus = "to_contact"
@@ -349,3 +353,23 @@ class Checklist(KpaModel):
     partners: list[Partner] = Field(default_factory=list, max_length=200)
     philosophy: Philosophy = Field(default_factory=Philosophy)
     support: SupportPath = Field(default_factory=SupportPath)
+
+    @field_validator("equipment")
+    @classmethod
+    def _unique_equipment(cls, value: list[EquipmentItem]) -> list[EquipmentItem]:
+        return unique_ids(value, N_("l'équipement"))
+
+    @field_validator("group")
+    @classmethod
+    def _unique_group(cls, value: list[GroupMember]) -> list[GroupMember]:
+        return unique_ids(value, N_("le groupe"))
+
+    @field_validator("team")
+    @classmethod
+    def _unique_team(cls, value: list[TeamMember]) -> list[TeamMember]:
+        return unique_ids(value, N_("l'équipe d'accompagnement"))
+
+    @field_validator("partners")
+    @classmethod
+    def _unique_partners(cls, value: list[Partner]) -> list[Partner]:
+        return unique_ids(value, N_("les partenaires"))

@@ -9,13 +9,12 @@ The timeline itself is computed by :mod:`kpawidgets.model.plan`.
 
 from __future__ import annotations
 
-import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, computed_field, field_validator, model_validator
 
 from kpawidgets.i18n import N_
-from kpawidgets.model.base import KpaModel, PlausibleDate, PlausibleDay, SingleLine, unique_ids
+from kpawidgets.model.base import KpaModel, PlausibleDate, PlausibleDay, SingleLine, id_field, unique_ids
 from kpawidgets.model.problems import problem
 
 __all__ = ["StepOverride", "CustomStep", "Plan", "MAX_STEPS", "MAX_ASKS", "MAX_ASK_LENGTH"]
@@ -31,7 +30,11 @@ Owner = Annotated[SingleLine, Field(max_length=200)]
 
 
 class StepOverride(KpaModel):
-    """What the person changed on a generated step (``None`` = keep the generated value)."""
+    """What the person changed on a generated step (``None`` = keep the generated value).
+
+    Its ``id`` is its step's ``key`` (written to the file, so that every list item has an id):
+    two devices changing the same step change one item.
+    """
 
     key: SingleLine = Field(min_length=1, max_length=120, description="Clé de l'étape générée")
     start: PlausibleDate = Field(default=None, description="Nouvelle date de début")
@@ -40,11 +43,26 @@ class StepOverride(KpaModel):
     owner: Owner | None = Field(default=None, description="Qui s'en charge")
     removed: bool = Field(default=False, description="Retirée du plan")
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def id(self) -> str:
+        """The item's id: its step's key."""
+        return self.key
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id_is_the_key(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "id" in data:
+            data = dict(data)
+            if data.pop("id") != data.get("key"):
+                raise problem("kpa_override_id")
+        return data
+
 
 class CustomStep(KpaModel):
     """A step the person added to the plan."""
 
-    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    id: str = id_field()
     title: SingleLine = Field(min_length=1, max_length=200, description="Intitulé")
     start: PlausibleDay
     end: PlausibleDate = Field(default=None, description="Fin (vide : une journée)")

@@ -16,7 +16,7 @@ from kpawidgets.model.room.records import Room
 __all__ = ["SCHEMA_VERSION", "Identity", "Workbook"]
 
 #: Version of the file format written by this code; files say which one wrote them.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Identity(KpaModel):
