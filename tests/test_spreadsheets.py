@@ -280,12 +280,12 @@ def test_cli_import_and_export(tmp_path: Path, example_path: Path, capsys: pytes
     err = capsys.readouterr().err
     assert "ligne 3 : le compte est vide." in err and "rien n'a été importé" in err
     assert (workspace / example_path.name).read_bytes() == before
-    assert main(["import", name, str(bad), "--skip-bad-rows", "--workspace", str(workspace)]) == 0
+    assert main(["import", name, str(bad), "--skip-bad-rows", "--add", "--workspace", str(workspace)]) == 0
     saved = load_workbook_text((workspace / example_path.name).read_bytes())
     assert saved.budget.lines[-1].label == "Bon"
     good = tmp_path / "good.csv"
     good.write_text(GOOD_SEMICOLON, encoding="utf-8")
-    assert main(["import", str(workspace / example_path.name), str(good)]) == 0
+    assert main(["import", str(workspace / example_path.name), str(good), "--add"]) == 0
     saved = load_workbook_text((workspace / example_path.name).read_bytes())
     assert saved.budget.lines[-1].label == "Mécénat local"
 
@@ -430,3 +430,95 @@ def test_control_characters_never_break_the_xlsx_export() -> None:
     lines[2] = lines[2].model_copy(update={"funder": "Ville\x0b"})
     book = load_workbook(io.BytesIO(sp.budget_xlsx(wb)))
     assert book["Lignes"]["B2"].value == "nul ici"
+
+
+# ------------------------------------------------------------------ round trip by id (issue 12)
+def _edited_csv(wb, edit) -> bytes:
+    """The budget's CSV export, each entered row passed through *edit* (a treasurer in a spreadsheet)."""
+    text = sp.budget_csv(wb).lstrip("\ufeff")
+    rows = [row.split(";") for row in text.split("\r\n") if row]
+    return ("\r\n".join(";".join(edit(row) if row[-1] and i else row) for i, row in enumerate(rows)) + "\r\n").encode()
+
+
+def test_an_export_imported_back_updates_its_lines_instead_of_copying_them() -> None:
+    wb = hand_workbook()
+    wb.budget.lines[2] = wb.budget.lines[2].model_copy(update={"assume_no": True})
+    before = [line.model_copy() for line in wb.budget.lines]
+    for _ in range(5):  # 100 imports of one file used to leave 976 lines
+        result = sp.parse_import("b.csv", sp.budget_csv(wb).encode("utf-8"))
+        assert not sp.asks_mode(wb, result)
+        assert sp.apply_import(wb, result) == len(before)
+    assert wb.budget.lines == before
+
+    def raise_amount(row: list[str]) -> list[str]:
+        row[2] = "1 000,10"
+        return row
+    result = sp.parse_import("b.csv", _edited_csv(wb, raise_amount))
+    assert sp.preview_import(wb, result) == sp.ImportOutcome(added=0, updated=len(before), removed=0)
+    sp.apply_import(wb, result)
+    assert [x.id for x in wb.budget.lines] == [x.id for x in before]
+    assert {x.amount for x in wb.budget.lines} == {D("1000.10")}
+    assert wb.budget.lines[2].assume_no  # a field the file does not carry is kept
+
+
+def test_an_xlsx_export_imported_back_updates_its_lines() -> None:
+    wb = hand_workbook()
+    count = len(wb.budget.lines)
+    for _ in range(3):
+        result = sp.parse_import("b.xlsx", sp.budget_xlsx(wb))
+        assert result.clean and result.given_ids == {x.id for x in wb.budget.lines}
+        sp.apply_import(wb, result)
+    assert len(wb.budget.lines) == count
+
+
+def test_a_file_from_elsewhere_asks_to_replace_or_add() -> None:
+    wb = hand_workbook()
+    count = len(wb.budget.lines)
+    result = sp.parse_import("autre.csv", GOOD_SEMICOLON.encode())
+    assert sp.asks_mode(wb, result)
+    assert sp.preview_import(wb, result, "replace") == sp.ImportOutcome(added=5, updated=0, removed=count)
+    added = wb.model_copy(deep=True)
+    sp.apply_import(added, result, mode="add")
+    assert len(added.budget.lines) == count + 5
+    sp.apply_import(wb, result, mode="replace")
+    assert [x.label for x in wb.budget.lines] == ["Matières premières", "Location salle", "Subvention ville",
+                                                  "Fonds social européen", "Mécénat local"]
+    assert not sp.asks_mode(hand_workbook().model_copy(update={"budget": b.Budget()}), result)  # an empty budget: nothing to ask
+
+
+def test_a_new_row_added_to_an_export_is_added_and_ids_are_unique() -> None:
+    wb = hand_workbook()
+    text = sp.budget_csv(wb) + "606;Nouvelle ligne;50;;;;;;;;;\r\n" + f"606;Copie;10;;;;;;;;;{wb.budget.lines[0].id}\r\n"
+    result = sp.parse_import("b.csv", text.encode())
+    assert [p.message("fr") for p in result.problems] == [
+        f"ligne {len(text.splitlines())} : identifiant « {wb.budget.lines[0].id} » déjà donné à la ligne 2."]
+    assert sp.apply_import(wb, result, skip_bad_rows=True) == len(hand_workbook().budget.lines) + 1
+    assert wb.budget.lines[-1].label == "Nouvelle ligne"
+    assert len({x.id for x in wb.budget.lines}) == len(wb.budget.lines)
+
+
+def test_cli_import_asks_replace_or_add_and_a_replace_is_in_the_history(
+        tmp_path: Path, example_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kpawidgets.storage.workspace import Workspace
+
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    target = workspace / example_path.name
+    shutil.copy(example_path, target)
+    before = target.read_bytes()
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD_SEMICOLON, encoding="utf-8")
+    args = ["import", example_path.stem, str(good), "--workspace", str(workspace)]
+    assert main(args) == 1
+    assert "--replace" in capsys.readouterr().err and target.read_bytes() == before
+    assert main([*args, "--replace"]) == 0
+    assert "lignes ajoutées : 5" in capsys.readouterr().out
+    assert [x.label for x in load_workbook_text(target.read_bytes()).budget.lines][0] == "Matières premières"
+    history = Workspace(workspace).history(example_path.stem)
+    assert any(load_workbook_text(entry.path.read_bytes()).budget.lines == load_workbook_text(before).budget.lines
+               for entry in history)
+    exported = tmp_path / "export.csv"
+    assert main(["export", example_path.stem, "--csv", str(exported), "--workspace", str(workspace)]) == 0
+    assert main(["import", example_path.stem, str(exported), "--workspace", str(workspace)]) == 0  # its own export: no question
+    assert "mises à jour : 5" in capsys.readouterr().out
+    assert len(load_workbook_text(target.read_bytes()).budget.lines) == 5

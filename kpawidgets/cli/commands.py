@@ -133,7 +133,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     A save refused because someone saved meanwhile (a page, another import) is retried on
     the file as it is now: the import never writes a copy read before.
     """
-    from kpawidgets.storage.spreadsheets import apply_import, read_lines
+    from kpawidgets.storage.spreadsheets import apply_import, asks_mode, preview_import, read_lines
 
     result = read_lines(args.file)
     for problem in result.problems:
@@ -143,8 +143,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             "Le fichier contient {count} ligne(s) invalide(s) : rien n'a été importé. Corrigez-les, ou relancez avec --skip-bad-rows pour importer les autres.",
             count=len(result.problems))
     reference = _open(args)
+    mode = getattr(args, "mode", None)
+    if mode is None and asks_mode(reference.workbook, result):
+        raise CliError("Ce fichier ne met à jour aucune ligne de ce budget (il ne vient pas de son export) : rien n'a été "
+                       "importé. Relancez avec --replace pour remplacer les lignes du budget, ou --add pour les ajouter.")
     for attempt in range(IMPORT_ATTEMPTS):
-        added = apply_import(reference.workbook, result, skip_bad_rows=bool(args.skip_bad_rows))
+        outcome = preview_import(reference.workbook, result, mode or "add")
+        apply_import(reference.workbook, result, mode=mode or "add", skip_bad_rows=bool(args.skip_bad_rows))
         try:
             reference.save()
             break
@@ -154,7 +159,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                                "importé. Relancez la commande.") from None
             reference = reference.reopen()
     territory = reference.workbook.identity.territory
-    print(_("{count} ligne(s) importée(s) dans « {territory} ».").format(count=added, territory=territory))
+    print(_("« {territory} » : lignes ajoutées : {added} ; mises à jour : {updated} ; retirées : {removed}.").format(
+        territory=territory, added=outcome.added, updated=outcome.updated, removed=outcome.removed))
     if result.problems:
         print(_("{count} ligne(s) invalide(s) ignorée(s).").format(count=len(result.problems)))
     if result.calculated:

@@ -93,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("workbook", metavar=_("CARNET"), help=_("fichier .json ou nom du carnet"))
     importing.add_argument("file", metavar=_("FICHIER"), help=_("fichier CSV ou .xlsx"))
     importing.add_argument("--skip-bad-rows", action="store_true", help=_("importer les lignes valides et ignorer les autres"))
+    choice = importing.add_mutually_exclusive_group()
+    choice.add_argument("--replace", dest="mode", action="store_const", const="replace",
+                        help=_("remplacer les lignes du budget par celles du fichier (l'ancienne version reste dans l'historique)"))
+    choice.add_argument("--add", dest="mode", action="store_const", const="add",
+                        help=_("ajouter les lignes du fichier à celles du budget"))
 
     export = add("export", _("exporter le plan (PDF, HTML) ou le budget (xlsx, CSV)"), cmd_export)
     export.add_argument("workbook", metavar=_("CARNET"), help=_("fichier .json ou nom du carnet"))

@@ -4,6 +4,7 @@ and import of budget lines from CSV or ``.xlsx``.
 - :mod:`.read`: a file → a table of text cells numbered by line (pandas; encodings, separator, BOM);
 - :mod:`.limits`: what a file may hold, checked before it is read (size, xlsx parts);
 - :mod:`.rows`: each row → a budget line through the line's own model (:class:`ImportRow`);
+- :mod:`.apply`: the lines into a budget, by id (a round trip updates, never copies);
 - :mod:`.export`: the budget → xlsx and CSV (pandas DataFrames for the tables);
 - :mod:`.cells`: one cell's text (formula neutralisation, Excel's cached floats).
 
@@ -13,6 +14,7 @@ Nothing here knows about argparse: ``kpa import`` / ``kpa export`` call :func:`r
 
 from __future__ import annotations
 
+from kpawidgets.storage.spreadsheets.apply import ImportMode, ImportOutcome, apply_import, asks_mode, preview_import
 from kpawidgets.storage.spreadsheets.cells import SpreadsheetError, safe_text
 from kpawidgets.storage.spreadsheets.export import budget_csv, budget_xlsx, export_csv, export_xlsx
 from kpawidgets.storage.spreadsheets.limits import MAX_FILE_BYTES, MAX_ROWS
@@ -22,7 +24,6 @@ from kpawidgets.storage.spreadsheets.rows import (
     ImportResult,
     ImportRow,
     RowProblem,
-    apply_import,
     guess_subline,
     parse_import,
     read_lines,
@@ -30,6 +31,7 @@ from kpawidgets.storage.spreadsheets.rows import (
 
 __all__ = [
     "SpreadsheetError", "RowProblem", "ImportResult", "ImportRow", "IMPORT_COLUMNS", "MAX_FILE_BYTES", "MAX_ROWS",
-    "budget_xlsx", "budget_csv", "export_xlsx", "export_csv", "parse_import", "read_lines", "apply_import",
+    "ImportMode", "ImportOutcome", "budget_xlsx", "budget_csv", "export_xlsx", "export_csv", "parse_import",
+    "read_lines", "apply_import", "asks_mode", "preview_import",
     "read_table", "safe_text", "guess_subline",
 ]

@@ -40,7 +40,7 @@ def _amount_text(value: Decimal) -> str:
 
 
 def lines_frame(workbook: Workbook) -> pd.DataFrame:
-    """The budget in the import format: entered lines first, then the calculated ones (``origine`` set)."""
+    """The budget in the import format: entered lines first (with their ``id``), then the calculated ones (``origine`` set)."""
     rows: list[list[str]] = []
     for line in workbook.budget.lines:
         funder = line.is_funder
@@ -48,12 +48,12 @@ def lines_frame(workbook: Workbook) -> pd.DataFrame:
                      line.funder if funder else "", line.status or ("envisage" if funder else ""),
                      (f"{line.advance_pct.normalize():f}".replace(".", ",") if funder else ""),
                      str(line.advance_month) if funder else "", str(line.balance_month or "") if funder else "",
-                     (line.subline or "") if funder else "", str(line.month or "") if not funder else "", ""])
+                     (line.subline or "") if funder else "", str(line.month or "") if not funder else "", "", line.id])
     for entry in b.entries(workbook):
         if entry.origin == "line":
             continue
         label = _(entry.label) if entry.origin == "cae" else entry.label
-        rows.append([entry.account, label, _amount_text(entry.amount), "", "", "", "", "", "", "", _(_ORIGINS[entry.origin])])
+        rows.append([entry.account, label, _amount_text(entry.amount), "", "", "", "", "", "", "", _(_ORIGINS[entry.origin]), ""])
     return pd.DataFrame(rows, columns=list(IMPORT_COLUMNS), dtype=object)
 
 

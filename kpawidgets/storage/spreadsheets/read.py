@@ -45,7 +45,7 @@ def _read_csv(data: bytes) -> pd.DataFrame:
         raise SpreadsheetError("Ce fichier n'est pas un CSV lisible (caractères binaires).")
     try:
         frame = pd.read_csv(io.StringIO(text), sep=_sniff_delimiter(text), header=None, names=range(MAX_COLUMNS),
-                            index_col=False, dtype=str, keep_default_na=False, na_filter=False,
+                            index_col=False, dtype=object, keep_default_na=False, na_filter=False,
                             skip_blank_lines=False, engine="c", quotechar='"', doublequote=True)
     except pd.errors.EmptyDataError:
         raise SpreadsheetError("Le fichier est vide.") from None

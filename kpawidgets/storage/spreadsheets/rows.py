@@ -6,7 +6,9 @@ Import format (one row per line; column names are case- and accent-insensitive):
 
 ``mois`` is the month a charge or a non-grant resource is paid (empty: spread over the year);
 funder lines use ``avance_mois`` / ``solde_mois``. Rows whose ``origine`` is filled were
-calculated by the carnet (staff, activities…) and are not imported. Every bad row is reported
+calculated by the carnet (staff, activities…) and are not imported. ``id`` is the line's own
+identifier, written by the export, so that a file exported, edited and imported back updates
+the lines it came from (see :mod:`.apply`). Every bad row is reported
 with its line number and the reason; nothing is imported until the file is clean, unless the
 person accepts to skip the bad rows.
 """
@@ -26,16 +28,16 @@ from pydantic_core import PydanticCustomError
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, translate
 from kpawidgets.model import budget as b
-from kpawidgets.model.workbook import Workbook
+from kpawidgets.model.problems import PROBLEMS
 from kpawidgets.storage.spreadsheets.cells import SpreadsheetError, column_key, fold
 from kpawidgets.storage.spreadsheets.limits import MAX_ROWS
 from kpawidgets.storage.spreadsheets.read import read_file, read_table
 
-__all__ = ["IMPORT_COLUMNS", "REQUIRED_COLUMNS", "RowProblem", "ImportResult", "ImportRow", "guess_subline",
-           "parse_import", "read_lines", "apply_import"]
+__all__ = ["IMPORT_COLUMNS", "REQUIRED_COLUMNS", "FIELD_OF_COLUMN", "RowProblem", "ImportResult", "ImportRow",
+           "guess_subline", "parse_import", "read_lines"]
 
 IMPORT_COLUMNS = ("compte", "libelle", "montant", "financeur", "statut", "avance_pct", "avance_mois",
-                  "solde_mois", "sous_ligne", "mois", "origine")
+                  "solde_mois", "sous_ligne", "mois", "origine", "id")
 REQUIRED_COLUMNS = ("compte", "libelle", "montant")
 FUNDER_COLUMNS = ("financeur", "statut", "avance_pct", "avance_mois", "solde_mois", "sous_ligne")
 #: Import column → the budget line's field it fills.
@@ -65,11 +67,18 @@ class RowProblem:
 
 @dataclass
 class ImportResult:
-    """What a file holds: the good lines, the bad rows, the calculated rows left aside."""
+    """What a file holds: the good lines, the bad rows, the calculated rows left aside.
+
+    ``numbers`` gives each good line's line number in the file, ``given_ids`` the ids the file
+    itself carried (the others are new), ``fields`` the budget line's fields the file's columns fill.
+    """
 
     lines: list[b.BudgetLine]
     problems: list[RowProblem]
     calculated: int = 0
+    numbers: list[int] = field(default_factory=list)
+    given_ids: set[str] = field(default_factory=set)
+    fields: set[str] = field(default_factory=set)
 
     @property
     def clean(self) -> bool:
@@ -221,6 +230,8 @@ def _problem(line: int, error: Any, cells: dict[str, str]) -> RowProblem:
     if name == "id":
         return RowProblem(line, N_("identifiant « {value} » invalide : des lettres, des chiffres, - ou _ (32 au plus)."),
                           {"value": value})
+    if kind in PROBLEMS:  # the record's own problem, translated by its type
+        return RowProblem(line, N_("{column} : {detail}"), {"column": column, "detail": KpaError(PROBLEMS[kind], **error.get("ctx", {}))})
     return RowProblem(line, N_("{column} « {value} » refusé."), {"column": column, "value": value})
 
 
@@ -282,8 +293,9 @@ def parse_import(filename: str, data: bytes) -> ImportResult:
             missing=", ".join(missing))
     if len(frame) - 1 > MAX_ROWS:
         raise SpreadsheetError("Trop de lignes ({count}) : {limit} au plus.", count=len(frame) - 1, limit=MAX_ROWS)
-    known = set(IMPORT_COLUMNS) | {"id"}
-    result = ImportResult([], [])
+    known = set(IMPORT_COLUMNS)
+    result = ImportResult([], [], fields={FIELD_OF_COLUMN[key] for key in keys if key in FIELD_OF_COLUMN})
+    first_line_of: dict[str, int] = {}
     for line, *row in frame.iloc[1:].itertuples(name=None):
         used = max((i for i, cell in enumerate(row) if cell.strip()), default=-1) + 1
         if used > len(keys):
@@ -295,8 +307,16 @@ def parse_import(filename: str, data: bytes) -> ImportResult:
             result.calculated += 1
             continue
         parsed, problems = _parse_row(int(line), cells)
+        given_id = cells.get("id", "").strip()
+        if parsed is not None and given_id in first_line_of:
+            parsed, problems = None, [RowProblem(int(line), N_("identifiant « {value} » déjà donné à la ligne {other}."),
+                                                 {"value": given_id[:50], "other": first_line_of[given_id]})]
         if parsed is not None:
             result.lines.append(parsed)
+            result.numbers.append(int(line))
+            if given_id:
+                result.given_ids.add(parsed.id)
+                first_line_of[given_id] = int(line)
         result.problems.extend(problems)
     return result
 
@@ -305,16 +325,3 @@ def read_lines(path: str | Path) -> ImportResult:
     """Read budget lines from the CSV or xlsx file at *path* (refused by its size before reading)."""
     name, data = read_file(path)
     return parse_import(name, data)
-
-
-def apply_import(workbook: Workbook, result: ImportResult, *, skip_bad_rows: bool = False) -> int:
-    """Append the imported lines to the budget; refuse (nothing changed) if there are bad rows
-    and skipping was not accepted. Returns the number of lines added."""
-    if result.problems and not skip_bad_rows:
-        raise SpreadsheetError("Le fichier contient {count} ligne(s) invalide(s) : rien n'a été importé.",
-                               count=len(result.problems))
-    if len(workbook.budget.lines) + len(result.lines) > MAX_ROWS:
-        raise SpreadsheetError("Trop de lignes ({count}) : {limit} au plus.",
-                               count=len(workbook.budget.lines) + len(result.lines), limit=MAX_ROWS)
-    workbook.budget.lines = [*workbook.budget.lines, *result.lines]
-    return len(result.lines)
