@@ -132,9 +132,9 @@ def _labels(path: Path) -> list[str]:
 
 def test_import_into_a_file_by_path_keeps_its_mode_and_history(capsys, loose_workbook: Path, lines_csv: Path) -> None:
     before = loose_workbook.read_bytes()
-    code, out, err = run(capsys, "import", str(loose_workbook), str(lines_csv))
+    code, out, err = run(capsys, "import", str(loose_workbook), str(lines_csv), "--add")
     assert code == 0, err
-    assert "2 ligne(s) importée(s)" in out
+    assert "lignes ajoutées : 2" in out
     assert _labels(loose_workbook)[-2:] == ["Fournitures de l'atelier", "Affiches"]
     assert oct(loose_workbook.stat().st_mode & 0o777) == oct(0o664)
     history = list((loose_workbook.parent / ".historique" / "Mon_Carnet").glob("*.json"))
@@ -159,7 +159,7 @@ def test_import_applies_to_the_file_as_it_is_when_saving(capsys, loose_workbook:
         return real_apply(workbook, result, **kwargs)
 
     monkeypatch.setattr(spreadsheets, "apply_import", apply_while_a_page_saves)
-    code, out, err = run(capsys, "import", str(loose_workbook), str(lines_csv))
+    code, out, err = run(capsys, "import", str(loose_workbook), str(lines_csv), "--add")
     assert code == 0, err
     saved = json.loads(loose_workbook.read_text())
     assert saved["identity"]["town"] == "Saisi sur la page pendant l'import"
@@ -184,7 +184,7 @@ def test_refused_imports_speak_of_the_file_not_of_a_page(capsys, loose_workbook:
 
     monkeypatch.setattr(os, "fsync", refusing_fsync)
     for lang, expected in (("fr", fr), ("en", en)):
-        status, out, err = run(capsys, "--lang", lang, "import", str(loose_workbook), str(lines_csv))
+        status, out, err = run(capsys, "--lang", lang, "import", str(loose_workbook), str(lines_csv), "--add")
         assert status == 1
         assert err.strip().splitlines() == [("Erreur : " if lang == "fr" else "Error: ") + expected]
         assert "page" not in err
@@ -198,7 +198,7 @@ def test_a_history_folder_that_is_a_file_is_one_clear_line(capsys, loose_workboo
     (loose_workbook.parent / ".historique").mkdir()
     (loose_workbook.parent / ".historique" / "Mon_Carnet").write_text("")
     before = loose_workbook.read_bytes()
-    code, _, err = run(capsys, "import", str(loose_workbook), str(lines_csv))
+    code, _, err = run(capsys, "import", str(loose_workbook), str(lines_csv), "--add")
     assert code == 1 and len(err.strip().splitlines()) == 1
     assert "« .historique/Mon_Carnet »" in err and "c'est un fichier" in err and "File exists" not in err
     assert loose_workbook.read_bytes() == before
