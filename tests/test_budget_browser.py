@@ -73,7 +73,7 @@ def test_edit_amount_see_coverage_and_chart_change_then_reload(page, voila_serve
     assert coverage_text(page) == "58 %"
     page.get_by_role("tab", name="Financeurs").click()
     page.locator(FUNDER_AMOUNT).first.wait_for(state="visible")
-    assert flat(page.locator(FUNDER_AMOUNT).first.input_value()) == "20 000,00"
+    assert flat(page.locator(FUNDER_AMOUNT).first.input_value()) == "20 000,00 €"
     assert page.outside_requests == []
 
 

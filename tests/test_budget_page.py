@@ -3,76 +3,50 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import ipywidgets as widgets
 import pytest
 
-from kpawidgets.app.budget import SECTIONS, BudgetPage, Field, build_budget
+from kpawidgets.app.budget import BudgetPage, build_budget
+from kpawidgets.app.fields import Field
 from kpawidgets.app.session import WorkbookSession
-from kpawidgets.i18n import use_language
-from kpawidgets.model import budget as b
-from kpawidgets.model.workbook import load_workbook_text
 from kpawidgets.storage.workspace import Workspace
+from tests.pagekit import EXAMPLE as NAME
+from tests.pagekit import button, fields, find, find_all, flat, open_page as open_any, walk
 
 D = Decimal
-NAME = "exemple-quartier-des-tisserands"
-
-
-def walk(widget: widgets.Widget) -> Iterator[widgets.Widget]:
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk(child)
-
-
-def flat(html: str) -> str:
-    """HTML with narrow and non-breaking spaces made plain (Babel puts them in amounts)."""
-    return html.replace("\u202f", " ").replace("\xa0", " ")
-
-
-def with_class(root: widgets.Widget, css: str) -> list[widgets.Widget]:
-    return [w for w in walk(root) if css in getattr(w, "_dom_classes", ())]
 
 
 def open_page(workspace_dir: Path, example_path: Path, lang: str = "fr") -> tuple[BudgetPage, WorkbookSession]:
-    shutil.copy(example_path, workspace_dir / example_path.name)
-    session = WorkbookSession(Workspace(workspace_dir), lang)
-    assert session.open(NAME)
-    with use_language(lang):
-        shell = build_budget(session)
-    page = shell.body.children[0]
-    assert isinstance(page, BudgetPage)
-    return page, session
+    opened = open_any(build_budget, workspace_dir, example_path, lang)
+    assert isinstance(opened.body, BudgetPage)
+    return opened.body, opened.session
 
 
 def saved(workspace_dir: Path):
+    from kpawidgets.model.workbook import load_workbook_text
+
     return load_workbook_text((workspace_dir / f"{NAME}.json").read_bytes())
 
 
-def select(page: BudgetPage, key: str) -> widgets.Widget:
-    index = [k for k, _t in SECTIONS].index(key)
-    page.tabs.selected_index = index
-    return page.panels[key]
-
-
 def funder_field(page: BudgetPage, index: int) -> Field:
-    cards = with_class(select(page, "funders"), "kpa-funder-card")
-    return [w for w in walk(cards[index]) if isinstance(w, Field)][0]
+    cards = find_all(page.select("funders"), "kpa-funder-card")
+    return [f for f in fields(cards[index]) if "kpa-amount" in f.input._dom_classes][0]
 
 
 def test_edit_a_funder_amount_updates_coverage_and_saves(workspace_dir: Path, example_path: Path) -> None:
     page, _session = open_page(workspace_dir, example_path)
     assert 'data-value="27.6"' in page.summary.value
     field = funder_field(page, 0)  # Ville, voted, 8 000
-    field.text.value = "20 000"
+    field.value = "20 000"
     assert page.plan.lines[13].amount == D("20000")
     assert 'data-value="57.6"' in page.summary.value  # (20 000 + 3 000) / 39 924,50
     assert saved(workspace_dir).budget.lines[13].amount == D("20000.00")
-    assert "kpa-seg-secured" in page.funders_coverage.value
+    assert "kpa-seg-secured" in page.view("funders").coverage.value
+    assert flat(field.value) == "20 000,00 €"  # the amount as understood, once the field is left
     assert page.shell.status.value.count("Enregistré") == 1
 
 
@@ -81,15 +55,15 @@ def test_wrong_amount_keeps_the_text_and_changes_nothing(workspace_dir: Path, ex
     before_file = (workspace_dir / f"{NAME}.json").read_bytes()
     before_summary = page.summary.value
     field = funder_field(page, 0)
-    field.text.value = "12k"
-    assert field.text.value == "12k"
-    assert "12 000 au lieu de 12k" in field.error.value and field.error.layout.display == "flex"
-    assert "kpa-invalid" in field.text._dom_classes
+    field.value = "12k"
+    assert field.value == "12k"
+    assert "12 000 au lieu de 12k" in field.message.value
+    assert "kpa-invalid" in field.input._dom_classes
     assert page.plan.lines[13].amount == D("8000")
     assert page.summary.value == before_summary
     assert (workspace_dir / f"{NAME}.json").read_bytes() == before_file
-    field.text.value = "9 000,50"
-    assert field.error.value == "" and "kpa-invalid" not in field.text._dom_classes
+    field.value = "9 000,50"
+    assert field.message.value == "" and "kpa-invalid" not in field.input._dom_classes
     assert page.plan.lines[13].amount == D("9000.50")
 
 
@@ -97,37 +71,35 @@ def test_messages_in_english(workspace_dir: Path, example_path: Path) -> None:
     page, _session = open_page(workspace_dir, example_path, "en")
     assert "Funding secured" in page.summary.value
     field = funder_field(page, 0)
-    field.text.value = "douze"
-    assert "is not an amount" in field.error.value
+    field.value = "douze"
+    assert "is not an amount" in field.message.value
 
 
 def test_lines_add_edit_reorder_remove_undo(workspace_dir: Path, example_path: Path) -> None:
     page, _session = open_page(workspace_dir, example_path)
-    panel = select(page, "lines")
-    page.group_picker.value = "61"
-    rows = with_class(panel, "kpa-budget-row")
+    panel = page.select("lines")
+    panel.group_picker.value = "61"
+    rows = find_all(panel, "kpa-budget-row")
     assert len(rows) == 1  # assurance
-    page.add_line_button.click()
-    rows = with_class(panel, "kpa-budget-row")
+    panel.add_line_button.click()
+    rows = find_all(panel, "kpa-budget-row")
     assert len(rows) == 2
     new_row = rows[1]
-    [w for w in walk(new_row) if "kpa-label" in getattr(w, "_dom_classes", ())][0].value = "Location de barnums"
-    [w for w in walk(new_row) if "kpa-account" in getattr(w, "_dom_classes", ())][0].value = "613"
-    [w for w in walk(new_row) if isinstance(w, Field)][0].text.value = "1 234,56 €"
-    [w for w in walk(new_row) if "kpa-month" in getattr(w, "_dom_classes", ())][0].value = 5
+    find(new_row, "kpa-label").value = "Location de barnums"
+    find(new_row, "kpa-account").value = "613"
+    find(new_row, "kpa-amount").value = "1 234,56 €"
+    find(new_row, "kpa-month").value = 5
     line = page.plan.lines[-1]
     assert (line.account, line.label, line.amount, line.month) == ("613", "Location de barnums", D("1234.56"), 5)
     assert page.totals.by_account["61"] == D("1714.56")
-    assert "Location de barnums" in page.cerfa.value
+    assert "Location de barnums" in panel.cerfa.value
     assert saved(workspace_dir).budget.lines[-1].label == "Location de barnums"
     # Move it above the insurance line.
-    up = [w for w in walk(with_class(panel, "kpa-budget-row")[1]) if isinstance(w, widgets.Button) and w.description == "↑"][0]
-    up.click()
+    button(find_all(panel, "kpa-budget-row")[1], "↑").click()
     labels = [x.label for x in page.plan.lines if x.account[:2] == "61"]
     assert labels == ["Location de barnums", "Assurance responsabilité civile"]
     # Remove it, then undo.
-    remove = [w for w in walk(with_class(panel, "kpa-budget-row")[0]) if isinstance(w, widgets.Button) and w.description == "✕"][0]
-    remove.click()
+    button(find_all(panel, "kpa-budget-row")[0], "✕").click()
     assert all(x.label != "Location de barnums" for x in page.plan.lines)
     assert "supprimée" in page.notice.value
     page.undo_button.click()
@@ -137,8 +109,8 @@ def test_lines_add_edit_reorder_remove_undo(workspace_dir: Path, example_path: P
 
 def test_what_if_this_funder_says_no(workspace_dir: Path, example_path: Path) -> None:
     page, _session = open_page(workspace_dir, example_path)
-    card = with_class(select(page, "funders"), "kpa-funder-card")[0]
-    toggle = [w for w in walk(card) if isinstance(w, widgets.ToggleButton)][0]
+    card = find_all(page.select("funders"), "kpa-funder-card")[0]
+    toggle = find(card, kind=widgets.ToggleButton)
     toggle.value = True
     assert 'data-value="7.5"' in page.summary.value  # only the foundation's 3 000 remains secured
     assert "kpa-assumed-no" in card._dom_classes
@@ -148,65 +120,66 @@ def test_what_if_this_funder_says_no(workspace_dir: Path, example_path: Path) ->
 
 def test_staff_costs_follow_the_settings(workspace_dir: Path, example_path: Path) -> None:
     page, _session = open_page(workspace_dir, example_path)
-    panel = select(page, "staff")
-    cards = with_class(panel, "kpa-staff-card")
+    panel = page.select("staff")
+    cards = find_all(panel, "kpa-staff-card")
     assert len(cards) == 3
-    gross, custom = [w for w in walk(cards[0]) if isinstance(w, Field)][:2]
-    gross.text.value = "2 000"
+    gross, preset, custom = fields(cards[0])[:3]
+    staff_before = len(page.plan.staff)
+    assert staff_before == len(saved(workspace_dir).budget.staff)  # building the tab adds nothing
+    gross.value = "2 000"
     # 2 000 × 0,6 = 1 200 a month × 12; standard 30 % → 360 a month.
     assert page.totals.by_account["64"] == D("14400") + D("4320")
-    preset = [w for w in walk(cards[0]) if isinstance(w, widgets.Dropdown) and w.description == "Charges patronales"][0]
+    assert preset.input.description == "Charges patronales"
     preset.value = "custom"
     assert custom.layout.display == "flex"
-    custom.text.value = "20 %"
+    custom.value = "20 %"
     assert page.totals.by_account["64"] == D("14400") + D("2880")
-    assert "641 rémunération" in with_class(cards[0], "kpa-staff-result")[0].value
+    assert "641 rémunération" in find(cards[0], "kpa-staff-result").value
     assert saved(workspace_dir).budget.staff[0].custom_rate == D("20")
 
 
 def test_activity_revenue_and_network(workspace_dir: Path, example_path: Path) -> None:
     page, _session = open_page(workspace_dir, example_path)
-    panel = select(page, "revenue")
-    assert "La Cape" in page.revenue_result.value and "KPA Moulins" in page.revenue_result.value
-    card = with_class(panel, "kpa-activity-card")[0]
-    units = [w for w in walk(card) if isinstance(w, Field)][0]
-    units.text.value = "4"
+    panel = page.select("revenue")
+    assert "La Cape" in panel.revenue_result.value and "KPA Moulins" in panel.revenue_result.value
+    card = find_all(panel, "kpa-activity-card")[0]
+    units = find(card, "kpa-count")
+    units.value = "4"
     assert page.plan.activities[0].units_per_month == D("4")
-    assert "12 160,00" in flat(page.revenue_result.value)  # 1 280 × (¼+½+¾) + 1 280 × 8
+    assert "12 160,00" in flat(panel.revenue_result.value)  # 1 280 × (¼+½+¾) + 1 280 × 8
 
 
 def test_cash_scenarios_sharing_tabs(workspace_dir: Path, example_path: Path) -> None:
     page, _session = open_page(workspace_dir, example_path)
-    select(page, "cash")
-    assert "kpa-cash-chart" in page.cash_view.value and "décembre 2027" in page.cash_view.value
-    select(page, "scenarios")
-    assert "Prudent" in page.scenario_view.value and "Ambitieux" in page.scenario_view.value
-    page.scenario_name.value = "Mon scénario"
-    [w for w in walk(page.panels["scenarios"]) if isinstance(w, widgets.Button) and w.description.startswith("Enregistrer")][0].click()
+    cash = page.select("cash")
+    assert "kpa-cash-chart" in cash.cash_view.value and "décembre 2027" in cash.cash_view.value
+    scenarios = page.select("scenarios")
+    assert "Prudent" in scenarios.scenario_view.value and "Ambitieux" in scenarios.scenario_view.value
+    scenarios.scenario_name.value = "Mon scénario"
+    button(scenarios, lambda text: text.startswith("Enregistrer")).click()
     assert [s.name for s in page.plan.scenarios][-1] == "Mon scénario"
-    assert "Mon scénario" in page.scenario_view.value
+    assert "Mon scénario" in scenarios.scenario_view.value
     # Load "Prudent" into the budget, then undo.
     before = page.totals.produits
-    load = [w for w in walk(page.scenario_list.children[0]) if isinstance(w, widgets.Button) and w.description == "Charger"][0]
-    load.click()
+    button(scenarios.scenario_list.children[0], "Charger").click()
     assert page.totals.produits == D("31895.00") != before
     page.undo_button.click()
     assert page.totals.produits == before
-    select(page, "sharing")
-    assert "Inès" in page.sharing_view.value and "1 478,20" in flat(page.sharing_view.value)
+    sharing = page.select("sharing")
+    assert "Inès" in sharing.sharing_view.value and "1 478,20" in flat(sharing.sharing_view.value)
 
 
 def test_import_from_the_page(workspace_dir: Path, example_path: Path) -> None:
     page, _session = open_page(workspace_dir, example_path)
-    select(page, "files")
+    files = page.select("files")
     bad = "compte;libelle;montant\n606;Bon;100\n999;Mauvais;100\n".encode()
-    page._on_upload({"new": [{"name": "x.csv", "content": memoryview(bad)}]})
-    assert "ligne 3" in page.import_report.value and page.import_skip.layout.display == "inline-flex"
+    files.on_upload({"new": [{"name": "x.csv", "content": memoryview(bad)}]})
+    assert "ligne 3" in files.import_report.value and files.import_skip.layout.display == "inline-flex"
     count = len(page.plan.lines)
-    page.import_skip.click()
-    assert len(page.plan.lines) == count + 1 and "1 ligne(s) importée(s)" in page.import_report.value
-    [w for w in walk(page.panels["files"]) if isinstance(w, widgets.Button) and w.description.endswith(".xlsx")][0].click()
-    assert 'download="kpa-des-tisserands-budget.xlsx"' in page.download.value
+    files.import_skip.click()
+    assert len(page.plan.lines) == count + 1 and "1 ligne(s) importée(s)" in files.import_report.value
+    button(files, lambda text: text.endswith(".xlsx")).click()
+    assert 'download="kpa-des-tisserands-budget.xlsx"' in files.download.value
 
 
 def test_no_workbook(workspace_dir: Path) -> None:
@@ -238,9 +211,9 @@ def test_many_lines_and_scenarios_stay_fast(workspace_dir: Path, example_path: P
     timings = []
     for amount in ("9000", "9100", "9200", "9300", "9400"):
         started = time.perf_counter()
-        field.text.value = amount
+        field.value = amount
         timings.append(time.perf_counter() - started)
-    select(page, "scenarios")
+    page.select("scenarios")
     started = time.perf_counter()
     page.changed()
     with_scenarios = time.perf_counter() - started

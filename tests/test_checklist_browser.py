@@ -182,7 +182,7 @@ def _check_kept(page: Any, lang: str) -> None:
 
     jump(2)
     assert page.locator(".kpa-cl-stage .kpa-f-equipment-storage input[type=checkbox]").is_checked()
-    assert page.locator(".kpa-cl-stage .kpa-cl-eq >> nth=-1 >> .kpa-f-eq-cost input").input_value() in ("120,00", "120.00")
+    assert page.locator(".kpa-cl-stage .kpa-cl-eq >> nth=-1 >> .kpa-f-eq-cost input").input_value().replace("\u00a0", " ") in ("120,00 €", "€120.00")
     jump(3)
     assert page.locator(".kpa-cl-stage .kpa-cl-gr").count() == 11
     last = ".kpa-cl-stage .kpa-cl-gr >> nth=-1"

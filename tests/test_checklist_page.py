@@ -13,9 +13,10 @@ import ipywidgets as widgets
 import pytest
 
 from kpawidgets.app.checklist import ChecklistApp, build_checklist
-from kpawidgets.app.checklist_screens import FactsScreen, IngredientScreen, PhilosophyScreen, SummaryScreen, SupportScreen
+from kpawidgets.app.checklist.screens import FactsScreen, IngredientScreen, PhilosophyScreen, SummaryScreen, SupportScreen
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.storage.workspace import Workspace
+from tests.pagekit import field_of, flat
 
 NAME = "exemple-quartier-des-tisserands"
 
@@ -88,29 +89,31 @@ def test_text_fields_are_saved_when_left_not_on_every_keystroke(opened: tuple[Wo
 def test_amounts_typed_the_french_way_and_refused_amounts(opened: tuple[WorkbookSession, ChecklistApp, Path]) -> None:
     session, app, path = opened
     venue = _screen(app, "venue")
-    cost = _find(venue, "kpa-f-venue-monthly_cost")
+    cost = field_of(venue, "kpa-f-venue-monthly_cost")
     cost.value = "1 234,5"
     assert _saved(path)["venue"]["monthly_cost"] == "1234.50"
-    assert cost.value == "1234,50"
+    assert flat(cost.value) == "1 234,50 €"  # the amount as understood, once the field is left
     cost.value = "12k"
-    assert "12 000" in app.error.value and "kpa-banner-error" in app.shell.status.value
+    assert "12 000" in cost.message.value  # beside the field, not at the top and bottom of the step
+    assert app.error.value == "" and "kpa-banner-error" not in app.shell.status.value
     assert cost.value == "12k"  # what was typed stays in the field
     assert _saved(path)["venue"]["monthly_cost"] == "1234.50"  # the file keeps the last valid amount
     assert session.workbook is not None and session.workbook.checklist.venue.monthly_cost == Decimal("1234.50")
     cost.value = "-5"
-    assert "négatif" in app.error.value
+    assert "négatif" in cost.message.value
     cost.value = "100"
-    assert app.error.value == ""  # a good value clears the message
+    assert cost.message.value == ""  # a good value clears the message
 
 
 def test_too_long_text_and_impossible_date_are_refused_with_a_message(opened: tuple[WorkbookSession, ChecklistApp, Path]) -> None:
     _session, app, path = opened
-    owner = _find(app, "kpa-f-venue-owner")
+    owner = field_of(app, "kpa-f-venue-owner")
     owner.value = "x" * 300
-    assert "200 caractères au plus" in app.error.value
+    assert "200 caractères au plus" in owner.message.value
     assert _saved(path)["ingredients"]["venue"]["owner"] == "Coordinatrice (centre social)"
-    _find(app, "kpa-f-venue-due").value = dt.date(1850, 1, 1)
-    assert "2000–2100" in app.error.value
+    due = field_of(app, "kpa-f-venue-due")
+    due.value = dt.date(1850, 1, 1)
+    assert "2000–2100" in due.message.value
     assert _saved(path)["ingredients"]["venue"]["due"] == "2026-12-15"
 
 
@@ -168,14 +171,14 @@ def test_team_fte_gauge_and_refused_fte(opened: tuple[WorkbookSession, Checklist
     screen = _screen(app, "team")
     assert "1,3" in screen.facts.gauge.value
     first = screen.facts.editor.rows.children[0]
-    fte = _find(first, "kpa-f-team-fte")
+    fte = field_of(first, "kpa-f-team-fte")
     fte.value = "0,8"
     assert _saved(path)["team"][0]["fte"] == "0.8"
     assert "1,5" in screen.facts.gauge.value and "✓ Au moins 1,5 ETP au total" in screen.auto.value
     fte.value = "beaucoup"
-    assert "entre 0 et 5" in app.error.value and _saved(path)["team"][0]["fte"] == "0.8"
+    assert "entre 0 et 5" in fte.message.value and _saved(path)["team"][0]["fte"] == "0.8"
     fte.value = "7"
-    assert "entre 0 et 5" in app.error.value
+    assert "entre 0 et 5" in fte.message.value
     _find(first, "kpa-f-team-paid_by").value = "volunteer"
     assert _saved(path)["team"][0]["paid_by"] == "volunteer"
 
@@ -256,10 +259,10 @@ def test_english_page(workspace_dir: Path, example_path: Path) -> None:
     summary = app.screens[-1]
     assert "Negotiate time slots that suit the group" in summary.actions.value
     assert "The group is 78% women: reach out to men too." in _screen(app, "group").facts.mix.value
-    cost = _find(app, "kpa-f-venue-in_kind_value")
-    assert cost.value == "450.00"
+    cost = field_of(app, "kpa-f-venue-in_kind_value")
+    assert cost.value == "€450.00"
     cost.value = "abc"
-    assert "“abc” is not an amount" in app.error.value
+    assert "“abc” is not an amount" in cost.message.value
     _find(app, "kpa-f-venue-status").value = "done"
     assert _saved(path)["ingredients"]["venue"]["status"] == "done"
     assert "Saved" in app.shell.status.value

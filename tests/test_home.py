@@ -71,7 +71,8 @@ def test_identity_edits_are_saved_and_bad_values_kept_out(workspace_dir: Path, e
     app.qpv.value = False
     assert Workspace(workspace_dir).open(example_path.stem).workbook.identity.town == "Roubaix"
     app.territory.value = ""
-    assert "kpa-banner-error" in app.identity_message.value
+    assert "ne peut pas être vide" in app.territory.message.value  # beside the field
+    assert app.territory.value == ""  # what was typed stays
     assert Workspace(workspace_dir).open(example_path.stem).workbook.identity.territory == "KPA des Tisserands"
     assert len(Workspace(workspace_dir).history(example_path.stem)) == 2
 

@@ -116,8 +116,8 @@ def test_superscript_digits_in_a_month_column_are_a_bad_row_not_a_crash() -> Non
 
 
 def test_superscript_digits_in_a_typed_whole_number_are_refused() -> None:
-    from kpawidgets.app.budget import _parse_int
+    from kpawidgets.app.fields import whole_number
     from kpawidgets.errors import KpaError
 
     with pytest.raises(KpaError):
-        _parse_int(1, 24)("²")
+        whole_number(1, 24).parse("²")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import sys
@@ -50,30 +51,36 @@ def message_html(text: str, kind: str = "info") -> str:
     return f'<div class="kpa-banner kpa-banner-{kind}" role="status">{esc(text)}</div>'
 
 
-def guarded(report: Callable[[str], None]) -> Callable[[F], F]:
+def guarded(report: Callable[[str], None], lang: str | None = None) -> Callable[[F], F]:
     """Decorate a widget callback so that no exception reaches the visitor as a traceback.
 
-    A :class:`KpaError` is shown as its message; anything else as a short apology,
-    with the traceback in the server's log only.
+    The one callback guard of the app: the callback runs in the page's language *lang*
+    (when given); a :class:`KpaError` is shown as its message; anything else as a short
+    apology, with the traceback in the server's log only.
     """
 
     def decorate(callback: F) -> F:
         @functools.wraps(callback)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return callback(*args, **kwargs)
-            except KpaError as exc:
-                report(exc.message())
-            except Exception:  # noqa: BLE001 - the visitor must never see a traceback
-                # sys.__stderr__ is the kernel process's own stderr, i.e. the server's log
-                # (sys.stderr would go to the page's message stream).
-                traceback.print_exc(file=sys.__stderr__)
-                report(_("Une erreur inattendue est survenue ; rien n'a été perdu. Rechargez la page si elle ne répond plus."))
-            return None
+            with use_language(lang) if lang else contextlib.nullcontext():
+                return _run(callback, report, args, kwargs)
 
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def _run(callback: Callable[..., Any], report: Callable[[str], None], args: Any, kwargs: Any) -> Any:
+    try:
+        return callback(*args, **kwargs)
+    except KpaError as exc:
+        report(exc.message())
+    except Exception:  # noqa: BLE001 - the visitor must never see a traceback
+        # sys.__stderr__ is the kernel process's own stderr, i.e. the server's log
+        # (sys.stderr would go to the page's message stream).
+        traceback.print_exc(file=sys.__stderr__)
+        report(_("Une erreur inattendue est survenue ; rien n'a été perdu. Rechargez la page si elle ne répond plus."))
+    return None
 
 
 class PageShell(widgets.VBox):
@@ -94,12 +101,24 @@ class PageShell(widgets.VBox):
         self.conflict_actions = widgets.HBox([self.reload_button, self.copy_button],
                                              layout=widgets.Layout(display="none"))
         self.body = widgets.Box([body] if body is not None else [], layout=widgets.Layout(width="100%"))
-        self.reload_button.on_click(guarded(self.show_error)(lambda _button: self._reload()))
-        self.copy_button.on_click(guarded(self.show_error)(lambda _button: self._keep_copy()))
+        self.reload_button.on_click(self.guard(lambda _button: self._reload()))
+        self.copy_button.on_click(self.guard(lambda _button: self._keep_copy()))
         session.on_status(self._on_status)
         super().__init__([self.header, self.status, self.conflict_actions, self.body])
         self.add_class("kpa-page")
         self.render_header()
+
+    @property
+    def lang(self) -> str:
+        return self.session.lang
+
+    def guard(self, callback: F) -> F:
+        """*callback* under :func:`guarded`, in the page's language, problems in the status line."""
+        return guarded(self.show_error, self.session.lang)(callback)
+
+    def report(self, text: str) -> None:
+        """Show a problem in the status line (what :class:`~kpawidgets.app.fields.Editor` needs)."""
+        self.show_error(text)
 
     def set_body(self, body: widgets.Widget) -> None:
         self.body.children = (body,)

@@ -72,3 +72,43 @@
   document.addEventListener("keydown", checkSoon, true);
   window.kpaCheckKernel = check;  // for tests and the browser console
 })();
+
+// Carnet KPA: a bound field shows the value as the kernel understood it ("2 400 €" →
+// "2 400,00 €") by sending it back after each edit. If the person is already typing again in
+// that field when the reply arrives, the reply must not overwrite what they typed: while a
+// field holds typing not yet sent (between an input event and Enter / leaving the field),
+// values pushed by the kernel into it are ignored; the typed text is sent at Enter as usual.
+(function () {
+  "use strict";
+  var native = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value");
+  var nativeArea = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value");
+  function fieldInput(target) {
+    return (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement) &&
+      target.closest(".kpa-field") ? target : null;
+  }
+  function protect(el) {
+    if (el.__kpaProtected) { return; }
+    el.__kpaProtected = true;
+    var descriptor = el instanceof HTMLTextAreaElement ? nativeArea : native;
+    Object.defineProperty(el, "value", {
+      configurable: true,
+      get: function () { return descriptor.get.call(this); },
+      set: function (v) {
+        if (this.__kpaTyping && document.activeElement === this) { return; }  // keep the typing
+        descriptor.set.call(this, v);
+      }
+    });
+  }
+  document.addEventListener("input", function (event) {
+    var el = fieldInput(event.target);
+    if (el) { protect(el); el.__kpaTyping = true; }
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    var el = fieldInput(event.target);
+    if (el && event.key === "Enter" && !(el instanceof HTMLTextAreaElement)) { el.__kpaTyping = false; }
+  }, true);
+  document.addEventListener("blur", function (event) {
+    var el = fieldInput(event.target);
+    if (el) { el.__kpaTyping = false; }
+  }, true);
+})();

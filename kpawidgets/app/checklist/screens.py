@@ -9,19 +9,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import ipywidgets as widgets
 from pydantic import BaseModel
 
-from kpawidgets.app.checklist_fields import (
-    Editor,
-    assign,
-    bind_amount,
-    bind_check,
-    bind_choice,
-    bind_date,
-    bind_fte,
-    bind_text,
-    choice_dropdown,
-    wire,
-)
-from kpawidgets.app.checklist_html import (
+from kpawidgets.app.checklist.html import (
     actions_html,
     commitments_count,
     equipment_totals_html,
@@ -34,8 +22,21 @@ from kpawidgets.app.checklist_html import (
     score_badge_html,
     team_breakdown_html,
 )
+from kpawidgets.app.fields import (
+    AMOUNT,
+    FTE,
+    Editor,
+    assign,
+    bind,
+    check_field,
+    choice_dropdown,
+    choice_field,
+    date_field,
+    text_field,
+    wire,
+)
 from kpawidgets.app.shell import esc, guarded
-from kpawidgets.i18n import N_, _, format_date, translate, use_language
+from kpawidgets.i18n import N_, _, format_date, translate
 from kpawidgets.model.checklist import (
     AGE_BANDS,
     CHECKS,
@@ -145,12 +146,7 @@ class ListEditor(widgets.VBox, Generic[M]):
         self.redraw()
 
     def _safe(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
-        safe = guarded(self.app.report)(callback)
-
-        def run(arg: Any) -> None:
-            with use_language(self.app.lang):
-                safe(arg)
-        return run
+        return guarded(self.app.report, self.app.lang)(callback)
 
     def redraw(self) -> None:
         rows = []
@@ -216,13 +212,12 @@ class IngredientScreen(Screen):
                                        value=self.state.status, description=_("Statut"))
         status.add_class("kpa-cl-status")
         status.add_class(f"kpa-f-{key}-status")
-        wire(app, status, lambda new: assign(app, self.state, "status", new, _("Statut")))
         decision = widgets.Box([
-            status,
-            bind_text(app, self.state, "owner", _("Qui s'en charge ?"), placeholder=_("Rôle ou prénom"),
+            bind(app, self.state, "status", status, label=_("Statut")),
+            text_field(app, self.state, "owner", _("Qui s'en charge ?"), placeholder=_("Rôle ou prénom"),
                       css=f"kpa-f-{key}-owner"),
-            bind_date(app, self.state, "due", _("Pour quand ?"), css=f"kpa-f-{key}-due"),
-            bind_text(app, self.state, "notes", _("Notes"), multiline=True, css=f"kpa-f-{key}-notes"),
+            date_field(app, self.state, "due", _("Pour quand ?"), css=f"kpa-f-{key}-due"),
+            text_field(app, self.state, "notes", _("Notes"), multiline=True, css=f"kpa-f-{key}-notes"),
         ])
         decision.add_class("kpa-cl-decision")
         head = widgets.HTML(_title_html(number, key))
@@ -255,11 +250,11 @@ class IngredientScreen(Screen):
 def _venue_facts(app: App) -> list[widgets.Widget]:
     venue = app.checklist.venue
     fields = widgets.Box([
-        bind_text(app, venue, "name", _("Nom du lieu"), css="kpa-f-venue-name"),
-        bind_text(app, venue, "address", _("Adresse"), css="kpa-f-venue-address"),
-        bind_text(app, venue, "lent_by", _("Qui le prête ou le loue ?"), css="kpa-f-venue-lent_by"),
-        bind_amount(app, venue, "monthly_cost", _("Loyer payé par mois (€)"), css="kpa-f-venue-monthly_cost"),
-        bind_amount(app, venue, "in_kind_value", _("Valeur du prêt par mois (€)"), css="kpa-f-venue-in_kind_value"),
+        text_field(app, venue, "name", _("Nom du lieu"), css="kpa-f-venue-name"),
+        text_field(app, venue, "address", _("Adresse"), css="kpa-f-venue-address"),
+        text_field(app, venue, "lent_by", _("Qui le prête ou le loue ?"), css="kpa-f-venue-lent_by"),
+        text_field(app, venue, "monthly_cost", _("Loyer payé par mois (€)"), AMOUNT, css="kpa-f-venue-monthly_cost"),
+        text_field(app, venue, "in_kind_value", _("Valeur du prêt par mois (€)"), AMOUNT, css="kpa-f-venue-in_kind_value"),
     ])
     fields.add_class("kpa-cl-grid")
     note = widgets.HTML(f'<p class="kpa-cl-hint">{esc(_("Un lieu prêté gratuitement compte comme une contribution en nature : notez sa valeur, le budget la reprendra."))}</p>')
@@ -273,10 +268,10 @@ class EquipmentFacts(widgets.VBox):
 
         def row(item: EquipmentItem) -> list[widgets.Widget]:
             return [
-                bind_text(app, item, "label", _("Équipement"), css="kpa-f-eq-label"),
-                bind_choice(app, item, "category", _("Type"), EQUIPMENT_CATEGORIES, css="kpa-f-eq-category"),
-                bind_choice(app, item, "status", _("Situation"), EQUIPMENT_STATUS_LABELS, css="kpa-f-eq-status"),
-                bind_amount(app, item, "cost", _("Coût estimé (€)"), css="kpa-f-eq-cost"),
+                text_field(app, item, "label", _("Équipement"), css="kpa-f-eq-label"),
+                choice_field(app, item, "category", _("Type"), EQUIPMENT_CATEGORIES, css="kpa-f-eq-category"),
+                choice_field(app, item, "status", _("Situation"), EQUIPMENT_STATUS_LABELS, css="kpa-f-eq-status"),
+                text_field(app, item, "cost", _("Coût estimé (€)"), AMOUNT, css="kpa-f-eq-cost"),
             ]
 
         self.editor = ListEditor(app, app.checklist.equipment, EquipmentItem, row, _("Ajouter un équipement"), "kpa-cl-eq")
@@ -309,11 +304,11 @@ class GroupFacts(widgets.VBox):
             wire(app, first, situations_changed)
             wire(app, second, situations_changed)
             return [
-                bind_text(app, member, "alias", _("Prénom ou initiales"), placeholder=_("facultatif"), css="kpa-f-gr-alias"),
-                bind_choice(app, member, "age_band", _("Âge"), AGE_BANDS, empty=not_said, css="kpa-f-gr-age"),
-                bind_choice(app, member, "gender", _("Genre"), GENDERS, empty=not_said, css="kpa-f-gr-gender"),
+                text_field(app, member, "alias", _("Prénom ou initiales"), placeholder=_("facultatif"), css="kpa-f-gr-alias"),
+                choice_field(app, member, "age_band", _("Âge"), AGE_BANDS, empty=not_said, css="kpa-f-gr-age"),
+                choice_field(app, member, "gender", _("Genre"), GENDERS, empty=not_said, css="kpa-f-gr-gender"),
                 first, second,
-                bind_text(app, member, "interests", _("Envies, compétences"), css="kpa-f-gr-interests"),
+                text_field(app, member, "interests", _("Envies, compétences"), css="kpa-f-gr-interests"),
             ]
 
         self.editor = ListEditor(app, app.checklist.group, GroupMember, row, _("Ajouter une personne"), "kpa-cl-gr")
@@ -333,10 +328,10 @@ class TeamFacts(widgets.VBox):
 
         def row(member: TeamMember) -> list[widgets.Widget]:
             return [
-                bind_text(app, member, "label", _("Rôle ou prénom"), css="kpa-f-team-label"),
-                bind_text(app, member, "organisation", _("Structure"), css="kpa-f-team-organisation"),
-                bind_fte(app, member, "fte", _("Part d'ETP"), css="kpa-f-team-fte"),
-                bind_choice(app, member, "paid_by", _("Qui paie ?"), PAID_BY_LABELS, css="kpa-f-team-paid_by"),
+                text_field(app, member, "label", _("Rôle ou prénom"), css="kpa-f-team-label"),
+                text_field(app, member, "organisation", _("Structure"), css="kpa-f-team-organisation"),
+                text_field(app, member, "fte", _("Part d'ETP"), FTE, css="kpa-f-team-fte"),
+                choice_field(app, member, "paid_by", _("Qui paie ?"), PAID_BY_LABELS, css="kpa-f-team-paid_by"),
             ]
 
         self.editor = ListEditor(app, app.checklist.team, TeamMember, row, _("Ajouter une personne"), "kpa-cl-team")
@@ -353,11 +348,11 @@ class TeamFacts(widgets.VBox):
 def _host_facts(app: App) -> list[widgets.Widget]:
     host = app.checklist.host
     fields = widgets.Box([
-        bind_text(app, host, "name", _("Nom de la structure"), css="kpa-f-host-name"),
-        bind_choice(app, host, "kind", _("Type"), {"cae": N_("CAE (coopérative d'activité et d'emploi)"),
+        text_field(app, host, "name", _("Nom de la structure"), css="kpa-f-host-name"),
+        choice_field(app, host, "kind", _("Type"), {"cae": N_("CAE (coopérative d'activité et d'emploi)"),
                                                    "other": N_("Autre structure")}, css="kpa-f-host-kind"),
-        bind_text(app, host, "contact_role", _("Personne contact (rôle)"), css="kpa-f-host-contact_role"),
-        bind_text(app, host, "platform", _("Plateforme de devis et factures"), css="kpa-f-host-platform"),
+        text_field(app, host, "contact_role", _("Personne contact (rôle)"), css="kpa-f-host-contact_role"),
+        text_field(app, host, "platform", _("Plateforme de devis et factures"), css="kpa-f-host-platform"),
     ])
     fields.add_class("kpa-cl-grid")
     return [fields]
@@ -384,10 +379,10 @@ class PartnerFacts(widgets.VBox):
             roles = widgets.Box(list(boxes.values()))
             roles.add_class("kpa-cl-roles")
             return [
-                bind_text(app, partner, "name", _("Partenaire"), css="kpa-f-pa-name"),
+                text_field(app, partner, "name", _("Partenaire"), css="kpa-f-pa-name"),
                 roles,
-                bind_choice(app, partner, "status", _("Où en est-on ?"), PARTNER_STATUS_LABELS, css="kpa-f-pa-status"),
-                bind_text(app, partner, "brings", _("Ce qu'il apporte"), css="kpa-f-pa-brings"),
+                choice_field(app, partner, "status", _("Où en est-on ?"), PARTNER_STATUS_LABELS, css="kpa-f-pa-status"),
+                text_field(app, partner, "brings", _("Ce qu'il apporte"), css="kpa-f-pa-brings"),
             ]
 
         self.editor = ListEditor(app, app.checklist.partners, Partner, row, _("Ajouter un partenaire"), "kpa-cl-pa")
@@ -423,9 +418,9 @@ class PhilosophyScreen(Screen):
         philosophy = app.checklist.philosophy
         for key, label in COMMITMENTS.items():
             commitment = philosophy.get(key)
-            adopted = bind_check(app, commitment, "adopted", translate(label), css=f"kpa-f-ph-{key}")
+            adopted = check_field(app, commitment, "adopted", translate(label), css=f"kpa-f-ph-{key}")
             adopted.add_class("kpa-cl-question")
-            words = bind_text(app, commitment, "words", _("Avec nos mots"), placeholder=_("Ce que le groupe en dit…"),
+            words = text_field(app, commitment, "words", _("Avec nos mots"), placeholder=_("Ce que le groupe en dit…"),
                               css=f"kpa-f-ph-{key}-words")
             card = widgets.VBox([adopted, words])
             card.add_class("kpa-cl-card")
@@ -450,11 +445,11 @@ class SupportScreen(Screen):
             session = support.get(key)
             parts: list[widgets.Widget] = [
                 widgets.HTML(f'<h3 class="kpa-cl-h3">{esc(translate(label))}</h3>'),
-                bind_date(app, session, "start", _("Date de début"), css=f"kpa-f-su-{key}-start"),
+                date_field(app, session, "start", _("Date de début"), css=f"kpa-f-su-{key}-start"),
             ]
             if key != "custom":
-                parts.append(bind_check(app, session, "done", _("Fait"), css=f"kpa-f-su-{key}-done"))
-            parts.append(bind_text(app, session, "notes", _("Thèmes, lieu, remarques") if key == "custom" else _("Remarques"),
+                parts.append(check_field(app, session, "done", _("Fait"), css=f"kpa-f-su-{key}-done"))
+            parts.append(text_field(app, session, "notes", _("Thèmes, lieu, remarques") if key == "custom" else _("Remarques"),
                                    css=f"kpa-f-su-{key}-notes"))
             card = widgets.Box(parts)
             card.add_class("kpa-cl-card")

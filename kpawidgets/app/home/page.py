@@ -9,18 +9,17 @@ the trash) or brought back to an earlier version.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 import ipywidgets as widgets
 from IPython.display import display
 
+from kpawidgets.app.fields import TEXT, Field, Kind, check_field, choice_field, date_field, text_field
 from kpawidgets.app.request import query_params
 from kpawidgets.app.session import WorkbookSession
-from kpawidgets.app.shell import PAGES, PageShell, esc, guarded, message_html, page_url
+from kpawidgets.app.shell import PAGES, PageShell, esc, message_html, page_url
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, format_date, format_money_rounded, format_number, translate
 from kpawidgets.model.network import REFERENCE_DATE, NetworkKpa, load_network
+from kpawidgets.model.workbook import Identity
 from kpawidgets.storage.workspace import HistoryVersion, WorkbookEntry
 
 __all__ = ["home_page", "build_home", "HomeApp", "network_dashboard_html", "presentation_html"]
@@ -123,13 +122,24 @@ def network_dashboard_html(kpas: tuple[NetworkKpa, ...] | None = None) -> str:
             f'<p class="kpa-muted kpa-note">{esc(note)}</p></section>')
 
 
+def _territory(text: str) -> str:
+    name = TEXT.parse(text)
+    if not name:
+        raise KpaError("Le nom du territoire ne peut pas être vide.")
+    return name
+
+
+_TERRITORY: Kind[str] = Kind(_territory, TEXT.show, "kpa-text")
+
+
 class HomeApp(widgets.VBox):
     """Workbook picker and, for the open workbook, its identity and file actions."""
 
     def __init__(self, session: WorkbookSession, shell: PageShell) -> None:
         self.session = session
         self.shell = shell
-        report = guarded(shell.show_error)
+        self.lang = session.lang
+        report = shell.guard
         # --- picker
         self.listing = widgets.HTML()
         self.new_name = widgets.Text(placeholder=_("Nom du territoire, par ex. KPA du Pont-Neuf"),
@@ -149,16 +159,16 @@ class HomeApp(widgets.VBox):
         ], layout=widgets.Layout(width="100%"))
         # --- the open workbook
         self.current = widgets.VBox(layout=widgets.Layout(width="100%"))
-        self.territory = widgets.Text(description=_("Territoire"), continuous_update=False)
-        self.town = widgets.Text(description=_("Commune"), continuous_update=False)
-        self.neighbourhood = widgets.Text(description=_("Quartier"), continuous_update=False)
-        self.qpv = widgets.Checkbox(description=_("Quartier prioritaire (QPV)"), indent=False)
-        self.launch_date = widgets.DatePicker(description=_("Lancement prévu"))
-        self.language = widgets.Dropdown(description=_("Langue du plan"), options=[("Français", "fr"), ("English", "en")])
-        self.identity_message = widgets.HTML()
-        for field in (self.territory, self.town, self.neighbourhood, self.qpv, self.launch_date, self.language):
-            field.style.description_width = "220px"
-            field.observe(report(self._identity_changed), names="value")
+        wide = "220px"
+        self.territory = text_field(self, self._identity, "territory", _("Territoire"), _TERRITORY, label_width=wide)
+        self.town = text_field(self, self._identity, "town", _("Commune"), label_width=wide)
+        self.neighbourhood = text_field(self, self._identity, "neighbourhood", _("Quartier"), label_width=wide)
+        self.qpv = check_field(self, self._identity, "qpv", _("Quartier prioritaire (QPV)"))
+        self.launch_date = date_field(self, self._identity, "launch_date", _("Lancement prévu"), label_width=wide)
+        self.language = choice_field(self, self._identity, "language", _("Langue du plan"),
+                                     [("Français", "fr"), ("English", "en")], label_width=wide)
+        self.identity_fields: list[Field] = [self.territory, self.town, self.neighbourhood, self.qpv,
+                                             self.launch_date, self.language]
         self.duplicate_button = widgets.Button(description=_("Dupliquer"))
         self.delete_button = widgets.Button(description=_("Mettre à la corbeille"), button_style="danger")
         self.confirm_delete = widgets.Button(description=_("Oui, mettre à la corbeille"), button_style="danger",
@@ -171,7 +181,6 @@ class HomeApp(widgets.VBox):
         self.restore_button.on_click(report(lambda _b: self.restore()))
         self.history.style.description_width = "120px"
         self.actions_message = widgets.HTML()
-        self._syncing = False
         super().__init__([self.current, picker], layout=widgets.Layout(width="100%"))
         self.add_class("kpa-home")
         session.on_workbook(lambda _wb: self.refresh())
@@ -188,17 +197,9 @@ class HomeApp(widgets.VBox):
             if self.session.error is not None:
                 self.shell.show_error(self.session.error.message())
             return
-        self._syncing = True
-        try:
-            identity = workbook.identity
-            self.territory.value = identity.territory
-            self.town.value = identity.town
-            self.neighbourhood.value = identity.neighbourhood
-            self.qpv.value = identity.qpv
-            self.launch_date.value = identity.launch_date
-            self.language.value = identity.language
-        finally:
-            self._syncing = False
+        identity = workbook.identity
+        for field in self.identity_fields:
+            field.show(getattr(identity, field.attr))
         self._refresh_history()
         name, lang = self.session.name, self.session.lang
         steps = "".join(
@@ -208,8 +209,7 @@ class HomeApp(widgets.VBox):
         self.current.children = (
             widgets.HTML(f'<h2 class="kpa-section-title">{esc(_("Carnet ouvert"))} : {esc(identity.territory)}</h2>'
                          f'<div class="kpa-step-links">{steps}</div>'),
-            self.territory, self.town, self.neighbourhood, self.qpv, self.launch_date, self.language,
-            self.identity_message,
+            *self.identity_fields,
             widgets.HBox([self.duplicate_button, self.delete_button, self.confirm_delete]),
             widgets.HBox([self.history, self.restore_button], layout=widgets.Layout(align_items="center")),
             self.actions_message,
@@ -275,37 +275,20 @@ class HomeApp(widgets.VBox):
         name = self.session.open_example()
         self._opened(name, _("Copie de l’exemple créée : vous pouvez la modifier librement."))
 
-    def _identity_changed(self, change: dict[str, object]) -> None:
-        if self._syncing or self.session.workbook is None:
-            return
-        identity = self.session.workbook.identity
-        owner: Any = change["owner"]
-        try:
-            if owner is self.territory:
-                if not self.territory.value.strip():
-                    raise KpaError("Le nom du territoire ne peut pas être vide.")
-                identity.territory = self.territory.value
-            elif owner is self.town:
-                identity.town = self.town.value
-            elif owner is self.neighbourhood:
-                identity.neighbourhood = self.neighbourhood.value
-            elif owner is self.qpv:
-                identity.qpv = bool(self.qpv.value)
-            elif owner is self.launch_date:
-                identity.launch_date = self.launch_date.value if isinstance(self.launch_date.value, dt.date) else None
-            elif owner is self.language:
-                identity.language = self.language.value
-        except ValueError:
-            # pydantic refused the value: say so beside the form, keep what was typed.
-            self.identity_message.value = message_html(_("Valeur refusée : vérifiez ce champ (longueur, date entre 2000 et 2100)."), "error")
-            return
-        except KpaError as exc:
-            self.identity_message.value = message_html(exc.message(), "error")
-            return
-        self.identity_message.value = ""
-        if self.session.changed():
+    # ------------------------------------------------------------ editing (the fields' Editor)
+    def _identity(self) -> Identity | None:
+        return self.session.workbook.identity if self.session.workbook is not None else None
+
+    def report(self, text: str) -> None:
+        self.shell.show_error(text)
+
+    def changed(self) -> bool:
+        """Save an identity edit; the header and the history follow."""
+        saved = self.session.changed()
+        if saved:
             self.shell.render_header()
             self._refresh_history()
+        return saved
 
     def duplicate(self) -> None:
         if self.session.name is None:

@@ -23,7 +23,7 @@ from IPython.display import HTML, display
 
 from kpawidgets.app.request import query_params
 from kpawidgets.app.session import WorkbookSession
-from kpawidgets.app.shell import PageShell, esc, guarded, message_html, page_url
+from kpawidgets.app.shell import PageShell, esc, message_html, page_url
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _, format_date, translate, use_language
 from kpawidgets.model.plan import (
@@ -114,7 +114,7 @@ class PlanApp(widgets.VBox):
         self.shell = shell
         self.lang = session.lang
         self.today = today or dt.date.today()
-        report = guarded(shell.show_error)
+        report = shell.guard
 
         self.warnings = widgets.HTML()
         self.timeline_html = widgets.HTML()
@@ -305,6 +305,7 @@ class PlanApp(widgets.VBox):
         self.progress.layout.display = "flex"
         self.progress.value = 1
         self.export_status.value = f'<p class="kpa-muted">{esc(_("Préparation du document…"))}</p>'
+        done = False
         try:
             html = render_html(self.workbook, self.doc_lang.value, self.today)
             self.progress.value = 2
@@ -324,11 +325,11 @@ class PlanApp(widgets.VBox):
                 f'href="data:application/pdf;base64,{data}">⬇ {esc(_("Télécharger le plan (PDF)"))}</a> '
                 f'<span class="kpa-muted">{esc(_("{size} Ko").format(size=max(1, len(pdf) // 1024)))}</span></p>'
                 + (f'<p class="kpa-muted">{esc(saved)}</p>' if saved else ""))
+            done = True
             return pdf
-        except Exception:
-            self.export_status.value = ""
-            raise
         finally:
+            if not done:  # the guard reports the problem; no half-made progress text stays
+                self.export_status.value = ""
             self.export.disabled = False
             self.progress.layout.display = "none"
 

@@ -17,12 +17,12 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import display
 
-from kpawidgets.app.checklist_fields import wire
-from kpawidgets.app.checklist_screens import SCREEN_KEYS, SECTION_TITLES, Screen, build_screen
+from kpawidgets.app.checklist.html import steps_html
+from kpawidgets.app.checklist.screens import SCREEN_KEYS, SECTION_TITLES, Screen, build_screen
+from kpawidgets.app.fields import wire
 from kpawidgets.app.request import query_params
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell, esc, guarded, message_html, page_url
-from kpawidgets.app.checklist_html import steps_html
 from kpawidgets.i18n import _, translate, use_language
 from kpawidgets.model.checklist import Checklist, readiness
 from kpawidgets.model.workbook import Workbook
@@ -78,7 +78,8 @@ class ChecklistApp(widgets.VBox):
 
     # ------------------------------------------------------------- editing
     def report(self, text: str) -> None:
-        """Show a refused value or a problem, near the navigation and in the status line."""
+        """Show a problem that belongs to no single field, near the navigation and in the status line
+        (a refused value is shown beside its field)."""
         self.error.value = message_html(text, "error")
         self.shell.show_error(text)
 
@@ -109,12 +110,7 @@ class ChecklistApp(widgets.VBox):
 
     # ------------------------------------------------------------ navigation
     def _click(self, action: Any) -> Any:
-        safe = guarded(self.report)(lambda _button: action())
-
-        def run(button: Any) -> None:
-            with use_language(self.lang):
-                safe(button)
-        return run
+        return guarded(self.report, self.lang)(lambda _button: action())
 
     def go(self, index: int) -> None:
         """Show step *index* (projector mode); out-of-range indexes are clamped."""

@@ -1,0 +1,98 @@
+"""The « Tableur » tab: export the budget as xlsx or CSV, import lines from a spreadsheet."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import ipywidgets as widgets
+
+from kpawidgets.app.budget.tab import Host, Tab, layout
+from kpawidgets.app.shell import esc, message_html
+from kpawidgets.errors import KpaError
+from kpawidgets.i18n import _
+
+__all__ = ["FilesTab"]
+
+
+class FilesTab(Tab):
+    key = "files"
+
+    def __init__(self, page: Host) -> None:
+        xlsx = widgets.Button(description=_("Préparer le classeur .xlsx"), icon="download")
+        csv_button = widgets.Button(description=_("Préparer le fichier CSV"), icon="download")
+        self.download = widgets.HTML()
+        xlsx.on_click(page.guard(lambda _b: self.prepare_download("xlsx")))
+        csv_button.on_click(page.guard(lambda _b: self.prepare_download("csv")))
+        self.upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False, description=_("Importer des lignes"))
+        self.upload.observe(page.guard(self.on_upload), names="value")
+        self.import_report = widgets.HTML()
+        self.import_skip = widgets.Button(description=_("Importer quand même les lignes valides"), button_style="warning",
+                                          layout=layout(display="none"))
+        self.import_skip.on_click(page.guard(lambda _b: self.import_pending(skip=True)))
+        self._pending_import: Any = None
+        help_text = _("Colonnes : compte, libelle, montant ; pour un financeur : financeur, statut, avance_pct, avance_mois, "
+                      "solde_mois. Séparateur ; ou , — UTF-8 — montants à la française (1 234,56). Rien n'est importé tant "
+                      "qu'une ligne est fausse, sauf si vous choisissez de l'ignorer.")
+        super().__init__(page, [
+            widgets.HTML(f'<h3 class="kpa-h3">{esc(_("Exporter"))}</h3>'), widgets.HBox([xlsx, csv_button]), self.download,
+            widgets.HTML(f'<h3 class="kpa-h3">{esc(_("Importer"))}</h3><p class="kpa-help">{esc(help_text)}</p>'),
+            self.upload, self.import_report, self.import_skip])
+
+    def prepare_download(self, kind: str) -> None:
+        from kpawidgets.storage import spreadsheets
+        from kpawidgets.storage.workspace import slugify
+
+        workbook = self.page.workbook
+        name = slugify(workbook.identity.territory) + "-budget"
+        if kind == "xlsx":
+            data = spreadsheets.budget_xlsx(workbook)
+            mime, filename = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name + ".xlsx"
+        else:
+            data = spreadsheets.budget_csv(workbook).encode("utf-8")
+            mime, filename = "text/csv;charset=utf-8", name + ".csv"
+        encoded = base64.b64encode(data).decode("ascii")
+        self.download.value = (f'<a class="kpa-download" download="{esc(filename)}" href="data:{mime};base64,{encoded}">'
+                               f'{esc(_("Télécharger {name}").format(name=filename))}</a>')
+
+    def on_upload(self, change: dict[str, Any]) -> None:
+        from kpawidgets.storage import spreadsheets
+
+        files = change["new"] or ()
+        if not files:
+            return
+        item = files[0]
+        name = str(item.get("name", "import.csv"))[:200]
+        data = bytes(item.get("content", b""))
+        self._pending_import = None
+        self.import_skip.layout.display = "none"
+        try:
+            result = spreadsheets.parse_import(name, data)
+        except KpaError as exc:
+            self.import_report.value = message_html(exc.message(), "error")
+            return
+        self._pending_import = result
+        if result.problems:
+            items = "".join(f"<li>{esc(p.message())}</li>" for p in result.problems[:50])
+            more = len(result.problems) - 50
+            extra = f"<li>{esc(_('… et {count} autres.').format(count=more))}</li>" if more > 0 else ""
+            self.import_report.value = (
+                message_html(_("{count} ligne(s) invalide(s) : rien n'a été importé.").format(count=len(result.problems)), "error")
+                + f'<ul class="kpa-import-problems">{items}{extra}</ul>')
+            if result.lines:
+                self.import_skip.description = _("Importer quand même les {count} lignes valides").format(count=len(result.lines))
+                self.import_skip.layout.display = "inline-flex"
+            return
+        self.import_pending(skip=False)
+
+    def import_pending(self, *, skip: bool) -> None:
+        from kpawidgets.storage import spreadsheets
+
+        result = self._pending_import
+        if result is None:
+            return
+        count = spreadsheets.apply_import(self.page.workbook, result, skip_bad_rows=skip)
+        self._pending_import = None
+        self.import_skip.layout.display = "none"
+        self.page.structure_changed()
+        self.import_report.value = message_html(_("{count} ligne(s) importée(s).").format(count=count), "ok")

@@ -1,0 +1,7 @@
+"""The launch plan page: timeline, step editor, asks to partners, PDF export (:mod:`.page`)."""
+
+from __future__ import annotations
+
+from kpawidgets.app.plan.page import PAGE, REPORT_ENV, PlanApp, build_plan, plan_page
+
+__all__ = ["PlanApp", "build_plan", "plan_page", "PAGE", "REPORT_ENV"]
