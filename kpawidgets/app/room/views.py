@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kpawidgets.app.checklist_html import mix_html
+from kpawidgets.app.checklist.html import mix_html
 from kpawidgets.app.shell import esc
 from kpawidgets.charts.palette import PALETTE
 from kpawidgets.i18n import _, translate
