@@ -225,7 +225,7 @@ def test_every_rejection_reason_with_its_line_number() -> None:
         messages[problem.line] = (messages.get(problem.line, "") + " " + problem.message("fr")).strip()
     assert len(result.lines) == 1
     expected = {
-        3: "le compte est vide", 4: "compte « 999 » inconnu", 5: "les contributions 87 se déduisent",
+        3: "le compte est vide", 4: "compte « 999 » : il n'appartient à aucun bloc du Cerfa", 5: "les contributions 87 se déduisent",
         6: "le libellé est vide", 7: "dépasse 200 caractères", 8: "12 000 au lieu de 12k",
         9: "ne peut pas être négatif", 10: "le montant est vide", 11: "ne valent que pour les comptes 74 et 75",
         12: "statut « peut-être » inconnu", 13: "avance_pct : « 150 » n'est pas un pourcentage", 14: "avance_mois « 0 »",
@@ -522,3 +522,75 @@ def test_cli_import_asks_replace_or_add_and_a_replace_is_in_the_history(
     assert main(["import", example_path.stem, str(exported), "--workspace", str(workspace)]) == 0  # its own export: no question
     assert "mises à jour : 5" in capsys.readouterr().out
     assert len(load_workbook_text(target.read_bytes()).budget.lines) == 5
+
+
+# ------------------------------------------------------------------ a treasurer's sub-accounts (issue 12)
+TREASURER = (
+    "compte;libelle;montant;financeur;statut\r\n"
+    "6061;Eau et électricité;420,50;;\r\n"
+    "6132;Loyer du local;3 600;;\r\n"
+    "6411;Salaire animatrice;18 000;;\r\n"
+    "64111;Prime de fin d'année;300;;\r\n"
+    "706;Prestations de services;2 500,25;;\r\n"
+    "7061;Buffets;800;;\r\n"
+    "7411;DRAJES FDVA;3 000;État;voté\r\n"
+    "7588;Produits divers;12,34;;\r\n"
+    "8611;Salle prêtée par la mairie;1 200;;\r\n"
+    "8641;Bénévoles du samedi;900;;\r\n"
+)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_treasurers_accounts_import_into_their_cerfa_blocks_and_export_back(kind: str) -> None:
+    if kind == "csv":
+        name, data = "compta.csv", TREASURER.encode("cp1252")
+    else:
+        book = XlsxBook()
+        for row in TREASURER.strip().split("\r\n"):
+            book.active.append([int(c) if i == 0 and c.isdigit() else c for i, c in enumerate(row.split(";"))])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        name, data = "compta.xlsx", buffer.getvalue()
+    import datetime as dt
+
+    from kpawidgets.model.workbook import Workbook
+
+    wb = Workbook.new("Compta", launch_date=dt.date(2027, 1, 1))  # nothing derived: only the file's lines
+    result = sp.parse_import(name, data)
+    assert result.clean, [p.message("fr") for p in result.problems]
+    sp.apply_import(wb, result)
+    accounts = [x.account for x in wb.budget.lines]
+    assert accounts == ["6061", "6132", "6411", "64111", "706", "7061", "7411", "7588", "8611", "8641"]
+    assert wb.budget.lines[2].label == "Salaire animatrice"
+    totals = b.budget_totals(wb)
+    assert totals.by_account["60"] == D("420.50") and totals.by_account["61"] == D("3600")
+    assert totals.by_account["64"] == D("18300") and totals.by_account["70"] == D("3300.25")
+    assert totals.by_account["74"] == D("3000") and totals.by_account["75"] == D("12.34")
+    assert totals.in_kind == D("2100") and totals.by_subline == {"etat": D("3000")}
+    table = b.cerfa_table(wb)
+    block, placed = "", []
+    for row in [*table.charges, *table.produits]:  # every line sits below its own block
+        if row.level == 1:
+            block = row.account
+        elif row.origin == "line":
+            assert row.account.startswith(block), (row.account, block)
+            placed.append(row.account)
+    assert sorted(placed) == sorted(accounts[:8])
+    assert [row.account for row in table.uses[1:]] == ["861", "864"]
+    assert [row.account for row in table.resources[1:]] == ["870", "871"]
+    again = sp.parse_import("retour.csv", sp.budget_csv(wb).encode("utf-8"))
+    assert [(x.account, x.amount) for x in again.lines] == [(x.account, x.amount) for x in wb.budget.lines]
+    back = sp.parse_import("retour.xlsx", sp.budget_xlsx(wb))
+    assert [(x.account, x.label, x.amount) for x in back.lines] == [(x.account, x.label, x.amount) for x in wb.budget.lines]
+
+
+def test_only_accounts_of_no_cerfa_block_are_refused_by_line_number() -> None:
+    text = "compte;libelle;montant\n69;Impôt sur les bénéfices;10\n999;x;1\n6a1;x;1\n869;x;1\n8712;x;1\n6;x;1\n6411;Bon;1\n"
+    result = sp.parse_import("x.csv", text.encode())
+    assert [x.account for x in result.lines] == ["6411"]
+    messages = {p.line: p.message("fr") for p in result.problems}
+    assert set(messages) == {2, 3, 4, 5, 6, 7}
+    assert "« 69 » : il n'appartient à aucun bloc du Cerfa" in messages[2]
+    assert "869 : une contribution en nature va sur 860" in messages[5]
+    assert "les contributions 87 se déduisent" in messages[6]
+    assert all(p.message("en").startswith(f"line {p.line}: account") for p in result.problems)

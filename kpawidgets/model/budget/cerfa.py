@@ -17,6 +17,7 @@ from kpawidgets.model.records.budget import (
     PRODUIT_GROUPS,
     SUBLINES,
     BudgetPlan,
+    account_block,
     account_group,
 )
 from kpawidgets.model.records.workbook import Workbook
@@ -80,7 +81,7 @@ def cerfa_table(workbook: Workbook, plan: BudgetPlan | None = None, *,
                             for e in mine if not e.subline)
             else:
                 order = {code: index for index, code in enumerate(ACCOUNTS)}
-                mine.sort(key=lambda e: order.get(e.account, 0))
+                mine.sort(key=lambda e: order.get(account_block(e.account) or "", 0))
                 rows.extend(CerfaRow(2, e.account, e.label, e.amount, e.origin, e.line_id, e.status) for e in mine)
         return rows
 
@@ -89,7 +90,7 @@ def cerfa_table(workbook: Workbook, plan: BudgetPlan | None = None, *,
     resources: list[CerfaRow] = [CerfaRow(1, "87", ACCOUNTS["87"], totals.in_kind)]
     for code in INKIND_USES:
         for e in in_kind:
-            if e.account == code:
+            if account_block(e.account) == code:
                 uses.append(CerfaRow(2, code, e.label, e.amount, e.origin, e.line_id))
     for code in INKIND_RESOURCES:
         for e in in_kind:

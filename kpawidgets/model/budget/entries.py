@@ -18,6 +18,7 @@ from kpawidgets.model.records.budget import (
     BudgetLine,
     BudgetPlan,
     StaffCost,
+    account_block,
 )
 from kpawidgets.model.records.workbook import Workbook
 
@@ -196,7 +197,7 @@ def entries(workbook: Workbook, plan: BudgetPlan | None = None) -> list[Entry]:
     for line in chosen.lines:
         if line.is_in_kind:
             result.append(Entry("inkind", line.account, line.label, line.amount, "line", line.id,
-                                mirror=INKIND_MIRROR.get(line.account, "871")))
+                                mirror=INKIND_MIRROR.get(account_block(line.account) or "", "871")))
             continue
         if line.is_funder:
             status = line.effective_status

@@ -43,7 +43,7 @@ __all__ = [
     "ACCOUNTS", "CHARGE_GROUPS", "PRODUIT_GROUPS", "INKIND_USES", "INKIND_RESOURCES", "INKIND_MIRROR",
     "SUBLINES", "STATUSES", "STATUS_BUCKET", "STATUS_LIKELIHOOD", "RATE_PRESETS", "SMIC_GROSS_MONTHLY", "MAX_MONTH",
     "HUNDRED", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan", "Scenario", "Budget",
-    "account_label", "account_group", "is_known_account", "new_id",
+    "account_label", "account_group", "account_block", "is_known_account", "new_id",
 ]
 
 # --------------------------------------------------------------------------- the Cerfa plan
@@ -147,13 +147,27 @@ def account_group(account: str) -> str:
     return account[:2]
 
 
+def account_block(account: str) -> str | None:
+    """The Cerfa account a plan comptable account belongs to, by its first digits.
+
+    ``6411`` → ``641``, ``706`` → ``70``, ``7588`` → ``758``, ``8611`` → ``861``; None for an
+    account that belongs to no Cerfa account (``69``, ``999``, ``abc``).
+    """
+    if not (account.isascii() and account.isdigit() and 2 <= len(account) <= 8):
+        return None
+    return next((account[:size] for size in range(len(account), 1, -1) if account[:size] in ACCOUNTS), None)
+
+
 def is_known_account(account: str) -> bool:
-    return account in ACCOUNTS
+    """Whether a line may be on *account*: a Cerfa account or any sub-account of one, except
+    86 itself (its uses are 860 to 864) and 87 (derived from the 86 lines)."""
+    block = account_block(account)
+    return block is not None and block != "86" and not account.startswith("87")
 
 
 def account_label(account: str) -> str:
-    """The French label of an account (or sub-line key), untranslated."""
-    return ACCOUNTS.get(account) or SUBLINES.get(account) or account
+    """The French label of an account (or sub-line key), untranslated; a sub-account has its Cerfa account's."""
+    return ACCOUNTS.get(account) or SUBLINES.get(account) or ACCOUNTS.get(account_block(account) or "") or account
 
 
 # --------------------------------------------------------------------------- stored models
@@ -180,7 +194,7 @@ class BudgetLine(KpaModel):
     @field_validator("account")
     @classmethod
     def _known_account(cls, value: str) -> str:
-        if value not in ACCOUNTS or value in ("86", "87") or value.startswith("87"):
+        if not is_known_account(value):
             raise problem("kpa_unknown_account", account=value)
         return value
 

@@ -216,7 +216,11 @@ def _problem(line: int, error: Any, cells: dict[str, str]) -> RowProblem:
         if value.startswith("87"):
             return RowProblem(line, N_("compte {account} : les contributions 87 se déduisent des lignes 86 ; importez la ligne 86."),
                               {"account": value})
-        return RowProblem(line, N_("compte « {account} » inconnu du plan Cerfa (60 à 68, 70 à 78, 860 à 864)."), {"account": value})
+        if value.startswith("86"):
+            return RowProblem(line, N_("compte {account} : une contribution en nature va sur 860, 861, 862 ou 864 (ou un de leurs sous-comptes)."),
+                              {"account": value})
+        return RowProblem(line, N_("compte « {account} » : il n'appartient à aucun bloc du Cerfa (60 à 68, 70 à 78, 860 à 864, et leurs sous-comptes)."),
+                          {"account": value})
     if name in _MONTH_FIELDS:
         low, high = _bounds(name)
         return RowProblem(line, N_("{column} « {value} » : un numéro de mois entre {low} et {high} est attendu."),
