@@ -9,6 +9,7 @@ workshop's workbook, the participants' URL and the join code (never the facilita
 
 from __future__ import annotations
 
+import json
 import socket
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -21,7 +22,7 @@ from kpawidgets.config.atelier import ACCESS_ENV, AtelierAccess, AtelierCodes, n
 from kpawidgets.i18n import _
 from kpawidgets.storage.workspace import Workspace
 
-__all__ = ["AtelierRun", "lan_address", "prepare_atelier", "print_atelier"]
+__all__ = ["AtelierRun", "lan_address", "prepare_atelier", "print_atelier", "kernel_pools_args"]
 
 _IDENTITY = "kpawidgets.config.atelier_auth.AtelierIdentityProvider"
 
@@ -90,6 +91,14 @@ def prepare_atelier(workspace: Workspace, workbook: str | None, ip: str | None, 
     )
     return AtelierRun(ip, codes, name, participant_url, base + PROJECTOR_PAGE + "?" + urlencode(facilitator_query),
                       f"{host}:{port}", env, voila_args)
+
+
+def kernel_pools_args(preheat: int, atelier: bool) -> list[str]:
+    """Voilà's preheated pools for ``--preheat N``: N kernels per page, none for the room's pages
+    (one projector, and phones only in workshop mode, where the participant page gets them)."""
+    pools = {"default": {"pool_size": preheat}, PROJECTOR_PAGE: {"pool_size": 0},
+             PARTICIPANT_PAGE: {"pool_size": preheat if atelier else 0}}
+    return ["--preheat_kernel=True", f"--pool_size={preheat}", f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}"]
 
 
 def print_atelier(run: AtelierRun) -> None:

@@ -12,7 +12,7 @@ import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kpawidgets.cli.atelier import prepare_atelier, print_atelier
+from kpawidgets.cli.atelier import kernel_pools_args, prepare_atelier, print_atelier
 from kpawidgets.cli.commands import CliError, _workspace
 from kpawidgets.config import jupyter_config_path
 from kpawidgets.i18n import _, normalize_language
@@ -102,7 +102,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.preheat:
         # A started kernel per page waits for its visitor (Voilà's preheated pools); the
         # page reads the visitor's ?workbook= once the request arrives (app/request.py).
-        extra = ["--preheat_kernel=True", f"--pool_size={args.preheat}"]
+        extra = kernel_pools_args(args.preheat, atelier is not None)
     if atelier:
         extra = [*extra, *atelier.voila_args]
     command = voila_command(notebooks_dir(), args.port, ip, extra=extra)
