@@ -30,8 +30,8 @@ DISK_FULL = ("Enregistrement impossible : le disque est plein. La dernière vers
              "vos saisies restent dans la page.")
 READ_ONLY = ("Enregistrement impossible : le dossier de travail est en lecture seule. La dernière version "
              "enregistrée est intacte ; vos saisies restent dans la page.")
-CONFLICT = ("Le carnet « {name} » a été modifié ailleurs (un autre onglet ou une autre personne) "
-            "depuis son ouverture. Rechargez-le, ou gardez vos changements dans une copie.")
+HAND_BROKEN = ("Le carnet « {name} » a été modifié en dehors de Carnet KPA et ne se lit plus. Il est laissé tel "
+               "quel et vos saisies restent dans la page : gardez-les dans une copie, ou faites réparer le fichier.")
 
 
 def english(template: str, **params: object) -> str:
@@ -67,72 +67,80 @@ def two_sessions(workspace_dir: Path) -> Iterator[tuple[SessionProcess, SessionP
     second.close()
 
 
-def test_second_writer_is_refused_and_keeps_its_edit(two_sessions, shared_workbook, workspace_dir) -> None:
+def test_second_writer_wins_and_is_told_what_it_replaced(two_sessions, shared_workbook, workspace_dir) -> None:
+    """Issue 10: the same field on two devices is no longer refused; the later save wins and says so."""
     first, second = two_sessions
     assert first("open", shared_workbook) and second("open", shared_workbook)
     assert first("set_town", "Roubaix") is True
-    assert second("set_town", "Mons-en-Barœul") is False
+    assert second("set_town", "Mons-en-Barœul") is True
     state = second("state")
     kind, message = state["statuses"][-1]
-    assert kind == "conflict"
-    assert message == CONFLICT.format(name=shared_workbook)
-    assert "Rechargez-le" in state["status_html"] and state["conflict_actions"] == "flex"
-    assert state["town"] == "Mons-en-Barœul"  # the refused edit is still in the page
+    assert kind == "saved"
+    assert "« Roubaix »" in message and "« Mons-en-Barœul »" in message
+    assert state["conflict_actions"] == "none"
+    assert Workspace(workspace_dir).open(shared_workbook).workbook.identity.town == "Mons-en-Barœul"
+    # the first writer's next save keeps the second's town (its own was replaced, not re-imposed)
+    assert first("append", "vidéoprojecteur") is True
     on_disk = Workspace(workspace_dir).open(shared_workbook).workbook
-    assert on_disk.identity.town == "Roubaix"  # the first writer's update is not lost
-    # A second try is refused too: never a silent overwrite.
-    assert second("set_town", "Lille") is False
-    assert Workspace(workspace_dir).open(shared_workbook).workbook.identity.town == "Roubaix"
+    assert on_disk.identity.town == "Mons-en-Barœul" and on_disk.checklist.equipment[-1].label == "vidéoprojecteur"
 
 
-def test_keep_a_copy_after_conflict(two_sessions, shared_workbook, workspace_dir) -> None:
-    first, second = two_sessions
-    first("open", shared_workbook), second("open", shared_workbook)
-    first("set_town", "Roubaix")
-    second("set_town", "Mons-en-Barœul")
+def break_by_hand(workspace_dir: Path, name: str) -> bytes:
+    """Someone edits the file by hand and leaves it unreadable."""
+    path = workspace_dir / f"{name}.json"
+    broken = path.read_bytes()[:-40] + b"oops"
+    path.write_bytes(broken)
+    return broken
+
+
+def test_keep_a_copy_when_the_file_was_broken_by_hand(two_sessions, shared_workbook, workspace_dir) -> None:
+    _, second = two_sessions
+    second("open", shared_workbook)
+    broken = break_by_hand(workspace_dir, shared_workbook)
+    assert second("set_town", "Mons-en-Barœul") is False
+    state = second("state")
+    assert state["statuses"][-1] == ("conflict", HAND_BROKEN.format(name=shared_workbook))
+    assert state["conflict_actions"] == "flex" and state["town"] == "Mons-en-Barœul"
     copy_name = second("keep_copy")
     assert copy_name and copy_name != shared_workbook
     workspace = Workspace(workspace_dir)
     copy = workspace.open(copy_name).workbook
     assert copy.identity.town == "Mons-en-Barœul" and copy.identity.territory.endswith("(copie)")
-    assert workspace.open(shared_workbook).workbook.identity.town == "Roubaix"
+    assert (workspace_dir / f"{shared_workbook}.json").read_bytes() == broken  # left untouched
     state = second("state")
     assert state["name"] == copy_name and state["conflict_actions"] == "none"
     assert copy_name in state["status_html"]
     # Later edits of the second visitor go to the copy, and save.
     assert second("set_town", "Lille") is True
     assert workspace.open(copy_name).workbook.identity.town == "Lille"
-    assert workspace.open(shared_workbook).workbook.identity.town == "Roubaix"
 
 
-def test_reload_after_conflict(two_sessions, shared_workbook, workspace_dir) -> None:
+def test_appends_on_two_pages_both_land_and_each_page_shows_both(two_sessions, shared_workbook,
+                                                                 workspace_dir) -> None:
     first, second = two_sessions
     first("open", shared_workbook), second("open", shared_workbook)
     initial = first("state")["labels"]
-    first("append", "vidéoprojecteur")
-    assert second("append", "nappes") is False
-    assert second("state")["labels"] == [*initial, "nappes"]  # refused, but kept in the page
-    second("reload")
-    state = second("state")
-    assert state["labels"] == [*initial, "vidéoprojecteur"] and state["conflict_actions"] == "none"
-    assert "kpa-banner-ok" in state["status_html"]
+    assert first("append", "vidéoprojecteur") is True
     assert second("append", "nappes") is True
+    assert second("state")["labels"] == [*initial, "vidéoprojecteur", "nappes"]
     labels = [i.label for i in Workspace(workspace_dir).open(shared_workbook).workbook.checklist.equipment]
     assert labels == [*initial, "vidéoprojecteur", "nappes"]
+    second("reload")
+    state = second("state")
+    assert state["labels"] == [*initial, "vidéoprojecteur", "nappes"] and "kpa-banner-ok" in state["status_html"]
 
 
-def test_conflict_message_in_english(workspace_dir, shared_workbook) -> None:
-    first, second = SessionProcess(workspace_dir, "en"), SessionProcess(workspace_dir, "en")
+def test_hand_broken_file_message_in_english(workspace_dir, shared_workbook) -> None:
+    page = SessionProcess(workspace_dir, "en")
     try:
-        first("open", shared_workbook), second("open", shared_workbook)
-        first("set_town", "Roubaix")
-        assert second("set_town", "Lille") is False
-        kind, message = second("state")["statuses"][-1]
+        page("open", shared_workbook)
+        break_by_hand(workspace_dir, shared_workbook)
+        assert page("set_town", "Lille") is False
+        kind, message = page("state")["statuses"][-1]
     finally:
-        first.close()
-        second.close()
+        page.close()
     assert kind == "conflict"
-    assert message == english(CONFLICT, name=shared_workbook)
+    assert message == english(HAND_BROKEN, name=shared_workbook)
 
 
 def test_two_racing_writers_lose_no_update(workspace_dir, shared_workbook) -> None:

@@ -104,18 +104,32 @@ def test_history_is_bounded(workspace: Workspace, monkeypatch: pytest.MonkeyPatc
     assert len(workspace.history("borne")) == 5
 
 
-def test_conflicting_save_is_refused(workspace: Workspace) -> None:
+def test_same_field_on_two_tabs_the_later_save_wins_and_says_what_it_replaced(workspace: Workspace) -> None:
+    """Issue 10: no longer refused (the merge; more in tests/test_merge_save.py)."""
     created = workspace.create("Deux onglets")
     tab_a = workspace.open(created.name)
     tab_b = workspace.open(created.name)
     tab_a.workbook.identity.town = "Écrit par A"
     workspace.save(tab_a)
     tab_b.workbook.identity.town = "Écrit par B"
+    saved = workspace.save(tab_b)
+    assert [(c.key, c.replaced) for c in saved.events] == [(("identity", "town"), "Écrit par A")]
+    assert workspace.open(created.name).workbook.identity.town == "Écrit par B"
+
+
+def test_a_save_without_the_base_it_read_is_refused_when_the_file_changed(workspace: Workspace) -> None:
+    created = workspace.create("Sans base")
+    tab = workspace.open(created.name)
+    tab.base = b""  # nothing to merge against
+    other = workspace.open(created.name)
+    other.workbook.identity.town = "Écrit ailleurs"
+    workspace.save(other)
+    tab.workbook.identity.town = "Écrit ici"
     with pytest.raises(ConflictError) as info:
-        workspace.save(tab_b)
+        workspace.save(tab)
     assert "modifié ailleurs" in info.value.message("fr")
     assert "changed elsewhere" in info.value.message("en")
-    assert workspace.open(created.name).workbook.identity.town == "Écrit par A"
+    assert workspace.open(created.name).workbook.identity.town == "Écrit ailleurs"
 
 
 def test_failure_mid_write_leaves_previous_file_intact(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpawidgets.errors import KpaError
-from kpawidgets.i18n import N_, normalize_language, set_language
+from kpawidgets.i18n import N_, _, normalize_language, set_language, use_language
+from kpawidgets.model.merge import MergeEvent, describe
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.resources import example_workbook_path
 from kpawidgets.storage.workspace import ConflictError, OpenWorkbook, Workspace, copy_into
@@ -18,10 +19,15 @@ __all__ = ["SaveStatus", "WorkbookSession"]
 
 @dataclass(frozen=True)
 class SaveStatus:
-    """What the page says about saving: ``kind`` is ``saved``, ``error`` or ``conflict``."""
+    """What the page says about saving: ``kind`` is ``saved``, ``error`` or ``conflict``.
+
+    ``events`` are what a save that merged others' changes replaced or kept (a value another
+    device had put, an item it had removed): the page can offer them back.
+    """
 
     kind: str
     message: str
+    events: tuple[MergeEvent, ...] = ()
 
 
 class WorkbookSession:
@@ -87,14 +93,22 @@ class WorkbookSession:
         if self.opened is None:
             return False
         try:
-            self.workspace.save(self.opened)
+            opened = self.workspace.save(self.opened)
         except ConflictError as exc:
             self._status(SaveStatus("conflict", exc.message(self.lang)))
             return False
         except KpaError as exc:
             self._status(SaveStatus("error", exc.message(self.lang)))
             return False
-        self._status(SaveStatus("saved", N_("Enregistré")))
+        if opened.merged:  # others' changes came in: the pages show the merged workbook
+            self._notify_workbook()
+        if opened.events:
+            with use_language(self.lang):
+                lines = [_("Enregistré, avec les changements d'un autre appareil.")]
+                lines += [describe(event) for event in opened.events]
+            self._status(SaveStatus("saved", " ".join(lines), opened.events))
+        else:
+            self._status(SaveStatus("saved", N_("Enregistré")))
         return True
 
     def reload(self) -> None:

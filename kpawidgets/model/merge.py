@@ -34,9 +34,13 @@ data, about two hundred lines, property-tested in ``tests/test_merge.py``.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, Union
+
+from kpawidgets.i18n import _, format_money
 
 if TYPE_CHECKING:
     from kpawidgets.model.workbook import Workbook
@@ -51,8 +55,11 @@ __all__ = [
     "MergeEvent",
     "MergeResult",
     "OrderConflict",
+    "describe",
     "merge",
     "merge_workbooks",
+    "same_json",
+    "value_text",
 ]
 
 #: Keys whose lists are sets of ids or tags: merged element by element, never a conflict.
@@ -211,25 +218,78 @@ def merge(base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str,
 
     The inputs are not modified, and the result shares nothing with them.
     """
-    merger = _Merger(frozenset(set_keys), frozenset(bookkeeping_keys))
-    merged = merger.dicts(base, mine, theirs, ())
-    return MergeResult(copy.deepcopy(merged), tuple(merger.events))
+    return _merge(base, mine, theirs, set_keys, bookkeeping_keys, share=False)
 
 
 def merge_workbooks(base: Workbook, mine: Workbook, theirs: Workbook) -> MergeResult:
     """:func:`merge` on typed workbooks; validate ``merged`` with the loader before using it."""
-    return merge(base.model_dump(mode="json"), mine.model_dump(mode="json"), theirs.model_dump(mode="json"))
+    # The dumps are fresh dicts that nobody else holds: the result may share them (no copy).
+    return _merge(base.model_dump(mode="json"), mine.model_dump(mode="json"), theirs.model_dump(mode="json"),
+                  WORKBOOK_SET_KEYS, BOOKKEEPING_KEYS, share=True)
+
+
+def _merge(base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str, Any], set_keys: Iterable[str],
+           bookkeeping_keys: Iterable[str], share: bool) -> MergeResult:
+    merger = _Merger(frozenset(set_keys), frozenset(bookkeeping_keys))
+    merged = merger.dicts(base, mine, theirs, ())
+    return MergeResult(merged if share else copy.deepcopy(merged), tuple(merger.events))
+
+
+# ------------------------------------------------------------------------------ in words
+_AMOUNT = re.compile(r"^-?\d{1,12}\.\d{2}$")  # how a Money is written in a file
+
+
+def value_text(value: Any) -> str:
+    """A value of the file as people read it: amounts in euros, yes/no, lists joined."""
+    if value is MISSING or value is None or value == "" or value == []:
+        return _("rien")
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if isinstance(value, str) and _AMOUNT.fullmatch(value):
+        return format_money(Decimal(value))
+    if isinstance(value, list):
+        return ", ".join(value_text(item) for item in value)
+    if isinstance(value, dict):
+        return _label(value) or "…"
+    text = str(value)
+    return f"« {text[:60]}… »" if len(text) > 60 else f"« {text} »"
+
+
+def _place(event: _Located) -> str:
+    """Where an event happened, in words: « Matières » (amount), or identity › town."""
+    item = event.item
+    at = max((index for index, step in enumerate(event.path) if isinstance(step, Item)), default=-1)
+    tail = event.path[at + 1:]
+    fields = " › ".join(str(step) for step in tail if isinstance(step, str))
+    if item is None:
+        return fields
+    name = f"« {item.label} »" if item.label else str(event.list_name or item.id)
+    return f"{name} ({fields})" if fields else name
+
+
+def describe(event: MergeEvent) -> str:
+    """One line for the page that saved: what its save replaced or kept, in the current language."""
+    if isinstance(event, Conflict):
+        return _("Un autre appareil avait mis {theirs} dans {place} ; votre {mine} l'a remplacé "
+                 "(l'autre valeur reste dans l'historique).").format(
+            theirs=value_text(event.theirs), mine=value_text(event.mine), place=_place(event))
+    if isinstance(event, KeptEdit):
+        if event.removed_by == "mine":
+            return _("{place} n'est pas supprimé : un autre appareil venait de le modifier.").format(place=_place(event))
+        return _("{place}, supprimé sur un autre appareil, est gardé avec vos changements.").format(place=_place(event))
+    return _("L'ordre de {place} changé sur un autre appareil est remplacé par le vôtre ; rien n'est perdu.").format(
+        place=_place(event))
 
 
 # ------------------------------------------------------------------------------ internals
-def same(a: Any, b: Any) -> bool:
+def same_json(a: Any, b: Any) -> bool:
     """JSON equality that tells ``1`` from ``1.0`` and ``True``, and key order does not matter."""
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(value, b[key]) for key, value in a.items())
+        return a.keys() == b.keys() and all(same_json(value, b[key]) for key, value in a.items())
     if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b))
     return bool(a == b)
 
 
@@ -298,9 +358,9 @@ class _Merger:
         return merged
 
     def values(self, base: Any, mine: Any, theirs: Any, path: FieldPath) -> Any:
-        if same(mine, theirs) or same(base, theirs):
+        if same_json(mine, theirs) or same_json(base, theirs):
             return mine
-        if same(base, mine):
+        if same_json(base, mine):
             return theirs
         key = path[-1] if path else None
         if key in self.bookkeeping_keys:
@@ -334,10 +394,10 @@ class _Merger:
             elif item_id not in b:  # added on one side
                 merged[item_id] = m[item_id] if item_id in m else t[item_id]
             elif item_id in m:  # theirs removed it
-                if not same(m[item_id], b[item_id]):
+                if not same_json(m[item_id], b[item_id]):
                     merged[item_id] = m[item_id]
                     self.events.append(KeptEdit((*path, step), "theirs", copy.deepcopy(m[item_id])))
-            elif not same(t[item_id], b[item_id]):  # mine removed it, theirs edited it
+            elif not same_json(t[item_id], b[item_id]):  # mine removed it, theirs edited it
                 merged[item_id] = t[item_id]
                 self.events.append(KeptEdit((*path, step), "mine", copy.deepcopy(t[item_id])))
         return [merged[item_id] for item_id in self.order(base_ids, mine_ids, theirs_ids, set(merged), path)]

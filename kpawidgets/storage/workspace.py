@@ -15,8 +15,10 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import fcntl
+import json
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_
+from kpawidgets.model.merge import MergeEvent, merge_workbooks
 from kpawidgets.model.workbook import Workbook, WorkbookError, dump_workbook, load_workbook_text
 from kpawidgets.storage.atomic import DISK_FULL_ERRNOS, READ_ONLY_ERRNOS, WriteError, staged_write, write_atomic
 from kpawidgets.storage.files import (
@@ -63,6 +66,8 @@ TRASH_DIR = ".corbeille"
 LOCK_DIR = ".verrous"
 #: How many previous versions each workbook keeps.
 HISTORY_LIMIT = 200
+#: How long a save waits for another save of the same workbook to finish (seconds).
+LOCK_WAIT = 10.0
 MAX_NAME_LENGTH = 60
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 #: Names a visitor may ask for (``?workbook=``), and the names the workspace gives.
@@ -117,13 +122,20 @@ class WorkbookEntry:
 
 @dataclass
 class OpenWorkbook:
-    """A workbook as opened: the revision it was read at and those bytes (the base of a merge)."""
+    """A workbook as opened: the revision it was read at and those bytes (the base of a merge).
+
+    After a save, ``merged`` is True when the file had changed since it was read, so the
+    saved workbook holds others' changes too (the page shows it again), and ``events`` says
+    what the merge replaced or kept (:mod:`kpawidgets.model.merge`).
+    """
 
     name: str
     path: Path
     workbook: Workbook
     revision: str
     base: bytes = b""
+    merged: bool = False
+    events: tuple[MergeEvent, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -292,24 +304,28 @@ class Workspace:
     def save(self, opened: OpenWorkbook, workbook: Workbook | None = None) -> OpenWorkbook:
         """Write *workbook* (default: ``opened.workbook``) over the file ``opened`` was read from.
 
-        Under the workbook's lock: read the file as it is now, reconcile it with what the
-        caller holds (:meth:`_reconcile`: today a refusal when the file changed since it was
-        read), then keep the previous file in the history and replace it atomically. On
-        success ``opened`` is updated in place (workbook, revision, base) and returned.
+        Under the workbook's lock: read the file as it is now, merge it with what the caller
+        holds when it changed since it was read (:meth:`_reconcile`), then keep the previous
+        file in the history and replace it atomically. On success ``opened`` is updated in
+        place (workbook, revision, base, merged, events) and returned; the workbook is a new
+        object when others' changes came in.
         """
         workbook = workbook if workbook is not None else opened.workbook
         path = self._file_of(opened.name)
         with self._lock(opened.name):
             current = self._read_current(opened.name, path)
-            workbook = self._reconcile(opened, current, workbook)
+            workbook, merged, events = self._reconcile(opened, current, workbook)
             if dump_workbook(workbook).encode("utf-8") == current:
-                return opened  # nothing changed: no write, no history entry
-            workbook.updated_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-            data = self._checked_dump(workbook, opened.name)
-            self._replace(opened.name, path, current, data)
+                data = current  # nothing to change: no write, no history entry
+            else:
+                workbook.updated_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+                # a merged workbook was just read by the loader: nothing in it escaped validation
+                data = dump_workbook(workbook).encode("utf-8") if merged else self._checked_dump(workbook, opened.name)
+                self._replace(opened.name, path, current, data)
         opened.workbook = workbook
         opened.revision = revision_of(data)
         opened.base = data
+        opened.merged, opened.events = merged, events
         return opened
 
     def _read_current(self, name: str, path: Path) -> bytes:
@@ -320,20 +336,46 @@ class Workspace:
             raise ConflictError("Le carnet « {name} » a été supprimé ou renommé depuis son ouverture.",
                                 name=name) from None
 
-    def _reconcile(self, opened: OpenWorkbook, current: bytes, workbook: Workbook) -> Workbook:
+    def _reconcile(self, opened: OpenWorkbook, current: bytes,
+                   workbook: Workbook) -> tuple[Workbook, bool, tuple[MergeEvent, ...]]:
         """The workbook to write, given the file as it is now (*current*) and what the caller holds.
 
-        The one place where a save meets the file as others left it. ``opened.base`` and
-        ``opened.revision`` are the bytes the caller read; *workbook* is theirs now. Today a
-        changed file refuses the save; a three-way merge (base, workbook, current) goes here.
+        The one place where a save meets the file as others left it. ``opened.base`` is the
+        bytes the caller read; *workbook* is what it holds now. When the file changed since,
+        the three are merged (base, workbook, current; the caller's value wins where both
+        changed one) and the result is written only if the loader reads it. A file that no
+        longer reads (changed by hand) or a merge the loader refuses is a ConflictError that
+        names the workbook: the file stays as it is, the edits stay with the caller.
+        Returns the workbook to write, whether others' changes came in, and the merge's events.
         """
-        if revision_of(current) != opened.revision:
+        if revision_of(current) == opened.revision:
+            return workbook, False, ()
+        source = f"{opened.name}{SUFFIX}"
+        if not opened.base:
             raise ConflictError(
                 "Le carnet « {name} » a été modifié ailleurs (un autre onglet ou une autre personne) "
                 "depuis son ouverture. Rechargez-le, ou gardez vos changements dans une copie.",
                 name=opened.name,
             )
-        return workbook
+        try:
+            theirs = load_workbook_file(current, source)
+        except WorkbookError as exc:
+            raise ConflictError(
+                "Le carnet « {name} » a été modifié en dehors de Carnet KPA et ne se lit plus. "
+                "Il est laissé tel quel et vos saisies restent dans la page : gardez-les dans une copie, "
+                "ou faites réparer le fichier.",
+                name=opened.name, detail=exc.message()) from None
+        result = merge_workbooks(load_workbook_file(opened.base, source), workbook, theirs)
+        try:
+            merged = load_workbook_text(json.dumps(result.merged, ensure_ascii=False), source=source)
+        except WorkbookError as exc:
+            problems = exc.params.get("problems") or [exc.message()]
+            raise ConflictError(
+                "Vos changements et ceux enregistrés entre-temps dans « {name} » ne peuvent pas être réunis : "
+                "le carnet contiendrait des valeurs invalides ({detail}). Rien n'est enregistré ; vos saisies "
+                "restent dans la page.",
+                name=opened.name, detail="; ".join(str(p) for p in problems[:3])) from None
+        return merged, True, result.events
 
     def _replace(self, name: str, path: Path, previous: bytes, data: bytes) -> None:
         """Put *data* in place of *previous*, which goes to the history; nothing changes on failure.
@@ -490,17 +532,38 @@ class Workspace:
 
     @contextmanager
     def _lock(self, name: str) -> Iterator[None]:
-        """An exclusive lock between processes (two kernels, the CLI) for one workbook."""
+        """An exclusive lock between processes (two kernels, the CLI) for one workbook.
+
+        A save waits at most :data:`LOCK_WAIT` seconds for another one (a stuck process must
+        not freeze every page); then it is refused, and nothing is written.
+        """
         folder = self._folder(LOCK_DIR)
         try:
             fd = os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
         except OSError as exc:
             raise self._save_error(exc) from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
+            deadline = time.monotonic() + LOCK_WAIT
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise SaveError(
+                            "Enregistrement impossible : le carnet « {name} » est occupé par un autre "
+                            "enregistrement depuis plus de {seconds} secondes. Rien n'est enregistré ; vos saisies "
+                            "restent dans la page. Réessayez dans un instant.",
+                            command_line=N_("Enregistrement impossible : le carnet « {name} » est occupé par un autre "
+                                            "enregistrement depuis plus de {seconds} secondes. Le fichier n'a pas été "
+                                            "modifié. Réessayez dans un instant."),
+                            name=name, seconds=int(LOCK_WAIT)) from None
+                    time.sleep(0.005)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 
     def _save_error(self, exc: OSError | WriteError) -> SaveError:
