@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from pypdf import PdfReader
 
 from kpawidgets.cli import main
@@ -21,6 +22,7 @@ from kpawidgets.model.plan import add_custom_step
 from kpawidgets.model.workbook import Workbook, dump_workbook, load_workbook_text
 from kpawidgets.report import render_html, render_pdf
 from kpawidgets.report.context import build_context
+from kpawidgets.report.sections import SectionFailure
 
 TODAY = dt.date(2026, 11, 26)
 NASTY = "<b>Les \"Coop'ains\" & Cie</b>"
@@ -99,7 +101,9 @@ def test_territory_with_accents_and_identity_only() -> None:
     assert "Quartier de l'Épeule — Roubaix" in pages[0]
     assert all("Quartier de l'Épeule — Roubaix" in page for page in pages[1:])
     everything = "\n".join(pages)
-    assert "Pas encore de données dans le carnet." in everything
+    # the sections with no data are named on one line of the summary, not printed empty
+    assert "Pas encore renseigné dans le carnet : Check-list de lancement · Le groupe" in plain(pages[1])
+    assert "Pas encore de données" not in everything and "Gouvernance et engagements\n" not in everything
     assert "Calendrier de lancement" in everything and "Lancement du KPA" in everything
     assert " 0 €" not in everything  # no made-up figures
 
@@ -108,9 +112,13 @@ def test_empty_workbook_gives_a_clean_document() -> None:
     wb = Workbook.new("Sans rien")
     pdf = render_pdf(wb, "fr", TODAY)
     pages = text_of(pdf)
-    assert pdf.startswith(b"%PDF") and 2 <= len(pages) <= 4  # sections without data flow, no empty pages
+    assert pdf.startswith(b"%PDF") and len(pages) == 2  # cover and summary: no page of empty sections
     everything = "\n".join(pages)
-    assert everything.count("Pas encore de données dans le carnet.") >= 6
+    assert "Pas encore de données" not in everything
+    assert everything.count("Pas encore renseigné dans le carnet") == 1
+    for title in ("Ce que nous demandons à nos partenaires", "Budget prévisionnel de la première année",
+                  "Gouvernance et engagements", "Calendrier de lancement"):
+        assert title in plain(pages[1]).replace("\n", " "), title
     assert "Pas de date de lancement" in everything
 
 
@@ -223,3 +231,42 @@ def test_report_context_has_no_figures_for_missing_sections() -> None:
     assert [tile.kind for tile in context.tiles] == ["empty"] * 4
     assert context.asks == ()
     assert all(tile.value == "—" for tile in context.tiles)
+
+
+def body_lines(page: str, territory: str) -> list[str]:
+    """A page's lines without its running header and footer."""
+    return [line for line in plain(page).splitlines()
+            if line.strip() and territory not in line and "version " not in line and not re.fullmatch(r"\d+ / \d+", line)]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_partners_pdf_has_a_version_mark_on_every_page_no_placeholder_no_lone_banner(example: Workbook,
+                                                                                     lang: str) -> None:
+    from kpawidgets.report.context import version_code
+
+    pages = text_of(render_pdf(example, lang, TODAY))
+    code = version_code(example)
+    assert re.fullmatch(r"[0-9a-f]{8}", code)
+    saved = "20 novembre 2026" if lang == "fr" else "20 November 2026"
+    assert f"Version {code}" in pages[0] and saved in pages[0]
+    for number, page in enumerate(pages[1:], start=2):
+        assert f"version {code}" in page, number  # in the running footer
+        lines = body_lines(page, example.identity.territory)
+        assert len(lines) >= 5, (number, lines)  # never a page holding only a banner
+    everything = "\n".join(pages)
+    for placeholder in ("Emplacement du logo", "Logo here", "Pas encore de données", "No data yet"):
+        assert placeholder not in everything
+    # the balance banner sits under the budget's title, before the tables (it cannot be left alone after them)
+    budget = build_context(example, lang, TODAY).budget
+    assert budget is not None and not isinstance(budget, SectionFailure) and budget.notes
+    document = render_html(example, lang, TODAY)
+    assert document.index(str(escape(budget.notes[0]))) < document.index("<table class=\"cerfa")
+
+
+def test_version_changes_with_the_workbook(example: Workbook) -> None:
+    from kpawidgets.report.context import version_code
+
+    changed = example.model_copy(deep=True)
+    changed.identity.town = "Ailleurs"
+    assert version_code(changed) != version_code(example)
+    assert version_code(example) == version_code(example.model_copy(deep=True))

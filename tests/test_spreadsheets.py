@@ -9,6 +9,7 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import ipywidgets as widgets
 import pytest
 from openpyxl import Workbook as XlsxBook
 from openpyxl import load_workbook
@@ -18,6 +19,7 @@ from kpawidgets.cli import main
 from kpawidgets.i18n import use_language
 from kpawidgets.model import budget as b
 from kpawidgets.model.workbook import load_workbook_text
+from tests.pagekit import flat, walk
 from tests.test_budget_model import hand_workbook
 
 D = Decimal
@@ -594,3 +596,20 @@ def test_only_accounts_of_no_cerfa_block_are_refused_by_line_number() -> None:
     assert "869 : une contribution en nature va sur 860" in messages[5]
     assert "les contributions 87 se déduisent" in messages[6]
     assert all(p.message("en").startswith(f"line {p.line}: account") for p in result.problems)
+
+
+def test_a_treasurers_file_opens_in_the_budget_page(workspace_dir: Path, example_path: Path) -> None:
+    """Every block of the lines tab and the funders tab show the imported sub-accounts (7588 was a KeyError)."""
+    from tests.test_budget_page import open_page
+
+    page, _session = open_page(workspace_dir, example_path)
+    files = page.select("files")
+    files.on_upload({"new": [{"name": "compta.csv", "content": memoryview(TREASURER.encode("cp1252"))}]})
+    assert "10 ligne(s) importée(s)" in files.import_report.value
+    lines = page.select("lines")
+    for group, expected in (("60", "6061"), ("61", "6132"), ("64", "64111"), ("70", "7061"), ("75", "7588"), ("86", "8641")):
+        lines.group_picker.value = group
+        shown = [w.value for row in lines.line_rows.children for w in walk(row) if isinstance(w, widgets.Dropdown)]
+        assert expected in shown, (group, shown)
+    funders = page.select("funders")
+    assert "DRAJES FDVA" in flat(" ".join(str(getattr(w, "value", "")) for w in walk(funders.funder_rows)))

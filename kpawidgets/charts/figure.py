@@ -41,6 +41,9 @@ _SIZE = re.compile(r'<svg([^>]*?) width="([\d.]+)pt" height="([\d.]+)pt"')
 _GLOBAL_STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
 #: ``<g id="figure_1">`` and the like repeat in every chart: ids must be unique in a document.
 _GROUP_ID = re.compile(r'<g id="[^"]*"')
+#: Clip paths repeat too (same id for the same box in two charts); nothing drawn here leaves its axes.
+_CLIP_DEF = re.compile(r"<clipPath id=.*?</clipPath>\s*", re.S)
+_CLIP_USE = re.compile(r' clip-path="url\(#[^)]*\)"')
 
 
 class _MissingReportFont(logging.Filter):
@@ -84,6 +87,7 @@ def svg_of(figure: Figure, label: str, css_class: str = "", *, hidden: bool = Fa
         figure.clear()
     text = _METADATA.sub("", _PROLOGUE.sub("", out.getvalue(), count=1), count=1)
     text = _GROUP_ID.sub("<g", _GLOBAL_STYLE.sub("", text))
+    text = _CLIP_USE.sub("", _CLIP_DEF.sub("", text))
     text = _SIZE.sub(r'<svg\1 width="\2" height="\3"', text, count=1)
     escape = _attribute
     extra = ' aria-hidden="true"' if hidden else f' role="img" aria-label="{escape(label)}"'

@@ -68,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = add("serve", _("lancer l'application (Voilà) sur 127.0.0.1"), cmd_serve)
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=_("port (défaut : 8866)"))
-    serve.add_argument("--ip", default="127.0.0.1", help=_("adresse d'écoute (défaut : 127.0.0.1)"))
+    serve.add_argument("--ip", default=None, help=_("adresse d'écoute (défaut : 127.0.0.1)"))
+    serve.add_argument("--atelier", action="store_true",
+                       help=_("mode atelier : écoute sur l'adresse réseau de l'ordinateur (ou --ip) ; les téléphones du groupe rejoignent avec un code"))
     serve.add_argument("--no-browser", action="store_true", help=_("ne pas ouvrir le navigateur"))
     serve.add_argument("--workbook", help=_("carnet à ouvrir sur la page d'accueil"))
     serve.add_argument("--preheat", type=int, default=0, metavar="N",

@@ -12,6 +12,7 @@ import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from kpawidgets.cli.atelier import kernel_pools_args, prepare_atelier, print_atelier
 from kpawidgets.cli.commands import CliError, _workspace
 from kpawidgets.config import jupyter_config_path
 from kpawidgets.i18n import _, normalize_language
@@ -82,8 +83,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
     workspace.ensure()
     lang = normalize_language(args.lang)
-    ip = args.ip
-    if ip not in LOOPBACK:
+    atelier = prepare_atelier(workspace, args.workbook, args.ip, args.port, lang) if args.atelier else None
+    ip = atelier.ip if atelier else (args.ip or "127.0.0.1")
+    if ip not in LOOPBACK and not atelier:
         print(_("Attention : le serveur écoute sur {ip}. Tout visiteur peut exécuter du code dans son noyau : "
                 "pour un usage partagé, passez par JupyterHub (voir le README).").format(ip=ip), file=sys.stderr)
     if not _port_free(ip if ip != "localhost" else "127.0.0.1", args.port):
@@ -100,7 +102,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.preheat:
         # A started kernel per page waits for its visitor (Voilà's preheated pools); the
         # page reads the visitor's ?workbook= once the request arrives (app/request.py).
-        extra = ["--preheat_kernel=True", f"--pool_size={args.preheat}"]
+        extra = kernel_pools_args(args.preheat, atelier is not None)
+    if atelier:
+        extra = [*extra, *atelier.voila_args]
     command = voila_command(notebooks_dir(), args.port, ip, extra=extra)
 
     # Stopping `kpa serve` (Ctrl+C, SIGTERM from a test or a service manager) must stop
@@ -112,9 +116,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     process: subprocess.Popen[bytes] | None = None
     try:
-        process = subprocess.Popen(command, env=serve_environment(workspace.root, lang, loopback=ip in LOOPBACK),
+        process = subprocess.Popen(command, env={**serve_environment(workspace.root, lang, loopback=ip in LOOPBACK),
+                                                **(atelier.env if atelier else {})},
                                    preexec_fn=_die_with_parent(os.getpid()) if sys.platform.startswith("linux") else None)
-        print(_("Carnet KPA : {url}").format(url=home), flush=True)
+        if atelier:
+            print_atelier(atelier)
+            home = atelier.facilitator_url
+        else:
+            print(_("Carnet KPA : {url}").format(url=home), flush=True)
         print(_("Dossier de travail : {root}").format(root=workspace.root), flush=True)
         if not args.no_browser:
             try:

@@ -19,7 +19,7 @@ from typing import TypeVar
 from kpawidgets.charts import FUNDING_COLOURS, LIGHT_COLOURS, gauge
 from kpawidgets.i18n import _, format_date, format_money_rounded, format_percent, use_language
 from kpawidgets.model.plan import build_timeline
-from kpawidgets.model.workbook import Workbook
+from kpawidgets.model.workbook import Workbook, dump_workbook
 from kpawidgets.report.sections import (
     BudgetSection,
     ChecklistSection,
@@ -42,6 +42,7 @@ from kpawidgets.report.sections import (
     timeline_section,
 )
 from kpawidgets.report.sections.checklist import Light
+from kpawidgets.storage.files import revision_of
 
 __all__ = ["ReportContext", "Tile", "build_context", "labels"]
 
@@ -71,7 +72,14 @@ class ReportContext:
     qpv: bool
     launch_date: str
     document_date: str
+    #: the running footer of every page: the document's date and the workbook's version
     footer: str
+    #: the cover's version mark: the workbook's revision and when it was last saved
+    version: str
+    #: section numbers, in the order printed; a section with no data has none
+    number: Mapping[str, int]
+    #: titles of the sections with nothing in the workbook yet (one line on the summary page)
+    missing: tuple[str, ...]
     tiles: tuple[Tile, ...]
     lights: tuple[Light, ...]
     asks: tuple[str, ...]
@@ -102,7 +110,7 @@ def labels() -> dict[str, str]:
         "doc_kind": _("Plan de lancement"),
         "brand": _("KPA-Cité · Carnet KPA"),
         "subtitle": _("Coopérative d'habitant·es — document pour les partenaires"),
-        "logo": _("Emplacement du logo"),
+        "missing": _("Pas encore renseigné dans le carnet :"),
         "launch": _("Lancement"),
         "document_date": _("Document du"),
         "qpv": _("Quartier prioritaire de la politique de la ville"),
@@ -192,6 +200,26 @@ def _tiles(checklist: ChecklistSection | None, budget: BudgetSection | None, fun
     return tuple(tiles)
 
 
+def version_code(workbook: Workbook) -> str:
+    """The workbook's version as printed: the first 8 characters of its file's revision."""
+    return revision_of(dump_workbook(workbook).encode("utf-8"))[:8]
+
+
+def version_mark(workbook: Workbook) -> str:
+    """``Version 3f2a9c1e · carnet enregistré le 1 décembre 2026``.
+
+    The code is the start of the revision the workspace gives the saved file (a fingerprint
+    of its bytes), so a partner's copy can be matched with the workbook's history.
+    """
+    code = version_code(workbook)
+    if workbook.updated_at is None:
+        return _("Version {code}").format(code=code)
+    return _("Version {code} · carnet enregistré le {date}").format(code=code, date=format_date(workbook.updated_at.date()))
+
+
+_ORDER = ("summary", "checklist", "group", "team", "partners", "budget", "funding", "timeline", "governance")
+
+
 def _build(workbook: Workbook, lang: str, today: dt.date) -> ReportContext:
     identity = workbook.identity
     launch = identity.launch_date
@@ -212,16 +240,33 @@ def _build(workbook: Workbook, lang: str, today: dt.date) -> ReportContext:
         asks = suggested_asks(workbook, _ok(checklist), _ok(funding), _ok(team))
         asks_generated = bool(asks)
     drawn_checklist = _ok(checklist)
+    present = {"summary": True, "checklist": checklist is not None, "group": group is not None,
+               "team": team is not None, "partners": partners is not None, "budget": budget is not None,
+               "funding": funding is not None,
+               "timeline": isinstance(timeline, SectionFailure) or not timeline.empty,
+               "governance": governance is not None}
+    number = {key: index for index, key in enumerate((k for k in _ORDER if present[k]), start=1)}
+    titles = labels()
+    title_of = {"checklist": titles["checklist"], "group": titles["group"], "team": titles["team"],
+                "partners": titles["partners"], "budget": titles["budget"], "funding": titles["funding"],
+                "timeline": titles["timeline"], "governance": titles["governance"]}
+    missing = [title_of[k] for k in _ORDER if not present[k]]
+    if not asks:
+        missing.insert(0, titles["asks"])
     return ReportContext(
         lang=lang,
-        L=labels(),
+        L=titles,
         territory=identity.territory,
         long_title=len(identity.territory) > 60,
         place=" · ".join(p for p in (identity.neighbourhood, identity.town) if p),
         qpv=identity.qpv,
         launch_date=format_date(launch) if launch else "",
         document_date=format_date(document_date),
-        footer=_("Plan de lancement — {date}").format(date=format_date(document_date)),
+        footer=_("Plan de lancement du {date} · version {code}").format(date=format_date(document_date),
+                                                                     code=version_code(workbook)),
+        version=version_mark(workbook),
+        number=number,
+        missing=tuple(missing),
         tiles=_tiles(drawn_checklist, _ok(budget), _ok(funding), launch, today),
         lights=drawn_checklist.lights if drawn_checklist else (),
         asks=tuple(asks[:5]),

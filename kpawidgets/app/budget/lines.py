@@ -102,7 +102,7 @@ class LinesTab(Tab):
         def find() -> b.BudgetLine | None:
             return next((x for x in self.plan.lines if x.id == line_id), None)
 
-        account = choice_field(page, find, "account", "", [(f"{c} · {_(b.ACCOUNTS[c])}", c) for c in self._accounts(line)],
+        account = choice_field(page, find, "account", "", [(f"{c} · {_(b.account_label(c))}", c) for c in self._accounts(line)],
                                css="kpa-account", width="230px")
         label = text_field(page, find, "label", "", TEXT, placeholder=_("Libellé"), css="kpa-label", width="320px")
         amount = text_field(page, find, "amount", "", AMOUNT, width="150px")

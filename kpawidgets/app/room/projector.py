@@ -58,9 +58,13 @@ class ProjectorPage(widgets.VBox):
         self.panels: dict[str, widgets.HTML] = {"counts": self.counts, "mix": self.mix, "phrases": self.phrases,
                                                 "wall": self.wall, "votes": self.votes}
         self.redraws: dict[str, int] = {name: 0 for name in self.panels}
-        top = widgets.HBox([self.join, widgets.VBox([self.counts, self.mix])], layout=layout)
+        side = widgets.VBox([self.join, self.counts])
+        side.add_class("kpa-room-side")
+        main = widgets.VBox([self.wall, self.mix])
+        main.add_class("kpa-room-main")
+        top = widgets.HBox([side, main], layout=layout)
         top.add_class("kpa-room-top")
-        live = widgets.VBox([top, self.wall, widgets.HBox([self.votes, self.phrases], layout=layout)], layout=layout)
+        live = widgets.VBox([top, widgets.HBox([self.votes, self.phrases], layout=layout)], layout=layout)
         live.add_class("kpa-room-live")
 
         # --- moderation

@@ -1,0 +1,230 @@
+"""Workshop mode in Chromium: phones join with the code, the projector follows, the door stays shut.
+
+A real ``kpa serve --atelier`` bound to 127.0.0.1 (the tests reach it there only). Phones are
+separate browser contexts at 390×844 with touch; the projector is a 1280×720 context.
+Screenshots: ``out/screenshots/room-phone.png`` and ``room-projector.png``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import EXAMPLE, ROOT, free_port, kernel_pids, screenshot_dir, wait_until_serving
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
+
+
+class AtelierServer:
+    """``kpa serve --atelier`` on 127.0.0.1, with the URLs it printed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.workspace = folder / "workspace"
+        self.workspace.mkdir()
+        shutil.copy(EXAMPLE, self.workspace / EXAMPLE.name)
+        self.file = self.workspace / EXAMPLE.name
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = folder / "voila.log"
+        self._log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kpawidgets.cli", "serve", "--atelier", "--ip", "127.0.0.1", "--no-browser",
+             "--port", str(self.port), "--workspace", str(self.workspace), "--workbook", EXAMPLE.stem],
+            stdout=self._log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"), cwd=ROOT)
+        if not wait_until_serving(self.port, self.process):
+            raise RuntimeError(f"kpa serve --atelier did not start: {self.log()}")
+        urls = re.findall(r"https?://\S+", self.log())
+        self.participant_url, self.facilitator_url = urls[0], urls[1]
+        self.join_code = re.search(r"Code à taper sur \S+ : (\S+)", self.log()).group(1)  # type: ignore[union-attr]
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def room(self) -> dict[str, Any]:
+        return json.loads(self.file.read_text(encoding="utf-8")).get("room") or {}
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log.close()
+
+
+@pytest.fixture(scope="module")
+def atelier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AtelierServer]:
+    server = AtelierServer(tmp_path_factory.mktemp("atelier"))
+    yield server
+    server.stop()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _get(url: str) -> tuple[int, str, str]:
+    """Status, Location and body of a GET, without following redirects."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(url, timeout=30) as response:
+            return response.status, response.headers.get("Location", ""), response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Location", ""), exc.read().decode("utf-8", "replace")
+
+
+def test_printed_urls_and_codes(atelier: AtelierServer) -> None:
+    assert atelier.participant_url.startswith(f"{atelier.base}/voila/render/04_participer.ipynb?code=")
+    assert atelier.facilitator_url.startswith(f"{atelier.base}/voila/render/05_groupe.ipynb?code=")
+    participant = re.search(r"code=([^&]+)", atelier.participant_url).group(1)  # type: ignore[union-attr]
+    facilitator = re.search(r"code=([^&]+)", atelier.facilitator_url).group(1)  # type: ignore[union-attr]
+    assert len(participant) >= 16 and len(facilitator) >= 16 and participant != facilitator  # ≥ 96 bits
+    assert re.fullmatch(r"[A-Z2-9]{3}-[A-Z2-9]{3}", atelier.join_code)
+    log = atelier.log()
+    assert log.index("04_participer") < log.index("05_groupe")  # the participants' line first
+
+
+def test_without_a_valid_code_nothing_opens(atelier: AtelierServer) -> None:
+    participant = re.search(r"code=([^&]+)", atelier.participant_url).group(1)  # type: ignore[union-attr]
+    refused = [
+        "/", "/voila/tree", "/voila/render/00_accueil.ipynb", "/voila/render/01_checklist.ipynb",
+        "/voila/render/04_participer.ipynb", "/voila/render/02_budget.ipynb?code=wrong",
+        f"/voila/render/01_checklist.ipynb?code={participant}", f"/voila/render/02_budget.ipynb?code={participant}",
+        f"/voila/render/05_groupe.ipynb?code={participant}", f"/voila/tree?code={participant}",
+        f"/voila/render/04_participer.ipynb?code={atelier.join_code}x",
+    ]
+    for path in refused:
+        status, location, body = _get(atelier.base + path)
+        assert status == 302 and location.startswith("/login") or "login?" in location, (path, status, location)
+        assert "exemple" not in body and "ipynb" not in body
+        status, _location, body = _get(atelier.base + location if location.startswith("/") else location)
+        assert status == 403, path
+        assert "Rejoindre · Join" in body and "Workshop code" in body
+        assert "demande le code de l" in body or "seulement la page des participant" in body
+    assert kernel_pids(atelier.process.pid) == []  # no request started a kernel
+    status, _location, body = _get(f"{atelier.base}/login?next=/")
+    assert "<script" not in body
+
+
+def _phone(browser: Any, url: str) -> Any:
+    context = browser.new_context(**PHONE, locale="fr-FR")
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+                  else route.abort())
+    tab = context.new_page()
+    tab.goto(url)
+    tab.wait_for_selector(".kpa-room-card", state="visible", timeout=120_000)
+    return tab
+
+
+def _card(tab: Any, number: int) -> Any:
+    return tab.locator(".kpa-room-card").nth(number)
+
+
+def _join(tab: Any, alias: str, idea: str, kind: str, votes: dict[int, str]) -> None:
+    me = _card(tab, 0)
+    me.locator("input[type=text]").first.fill(alias)
+    me.locator("select").nth(0).select_option(label="26–35 ans")
+    me.locator("select").nth(1).select_option(label="Femme" if alias != "Karim" else "Homme")
+    me.locator("textarea").first.fill("cuisine, jardin")
+    me.get_by_role("button", name="Enregistrer ma fiche").tap()
+    tab.wait_for_selector("text=Fiche enregistrée", timeout=60_000)
+    ideas = _card(tab, 1)
+    ideas.locator("textarea").fill(idea)
+    ideas.locator("select").select_option(label=kind)
+    ideas.get_by_role("button", name="Ajouter l'idée au mur").tap()
+    tab.wait_for_selector("text=Idée ajoutée au mur", timeout=60_000)
+    rows = _card(tab, 2)
+    for index, choice in votes.items():
+        rows.locator(".kpa-room-vote-toggle").nth(index).get_by_role("button", name=choice).tap()
+        tab.wait_for_selector("text=Vote enregistré", timeout=60_000)
+
+
+def test_three_phones_join_and_the_projector_follows(atelier: AtelierServer, browser: Any) -> None:
+    projector_context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
+    projector = projector_context.new_page()
+    projector.goto(atelier.facilitator_url)
+    projector.wait_for_selector(".kpa-room-counts", timeout=120_000)
+    assert "code=" not in projector.url  # the facilitator's code left the address bar
+    assert projector.locator(".kpa-room-qr svg").count() == 1
+    projector.evaluate("window.__kpaNoReload = true")
+    phones = [_phone(browser, atelier.participant_url) for _ in range(3)]
+    try:
+        for tab in phones:
+            font = tab.evaluate("Math.min(...[...document.querySelectorAll('.kpa-room-phone input, .kpa-room-phone select, .kpa-room-phone textarea')]"
+                                ".filter(e => e.offsetParent).map(e => parseFloat(getComputedStyle(e).fontSize)))")
+            assert font >= 16
+            height = tab.evaluate("document.querySelector('.kpa-room-button').getBoundingClientRect().height")
+            assert height >= 44
+        _join(phones[0], "Awa", "Buffets pour les associations", "Cuisine, traiteur", {0: "On l'adopte", 1: "À discuter"})
+        _join(phones[1], "Karim", "Jardin partagé", "Jardin, espaces verts", {0: "On l'adopte"})
+        _join(phones[2], "Lou", "Fête des voisins", "Événements", {0: "À discuter"})
+        projector.wait_for_selector(".kpa-room-count b:text-is('3')", timeout=30_000)
+        for text in ("Buffets pour les associations", "Jardin partagé", "Fête des voisins"):
+            projector.wait_for_selector(f".kpa-room-note:has-text('{text}')", timeout=30_000)
+        projector.wait_for_selector(".kpa-room-vote-figures:text-is('✓ 2 · ? 1')", timeout=30_000)
+        assert projector.evaluate("window.__kpaNoReload") is True  # same page: no reload happened
+        room = atelier.room()
+        assert len(room["participants"]) == 3 and len(room["ideas"]) == 3 and len(room["votes"]) == 4
+        # a phone sees only its own idea among « mes idées », and finds its card again after a reload
+        assert phones[1].locator(".kpa-room-mine").all_inner_texts() == [phones[1].locator(".kpa-room-mine").inner_text()]
+        assert "Jardin partagé" in phones[1].locator(".kpa-room-mine").inner_text()
+        phones[1].reload()
+        phones[1].wait_for_selector(".kpa-room-card", state="visible", timeout=120_000)
+        phones[1].wait_for_function("document.querySelector('.kpa-room-card input[type=text]').value === 'Karim'", timeout=60_000)
+        # the dot on the phone shows on the projector
+        phones[0].locator(".kpa-room-dot").first.tap()
+        phones[0].wait_for_selector("text=Gommette posée", timeout=60_000)
+        projector.wait_for_selector(".kpa-room-count:has-text('gommettes') b:text-is('1')", timeout=30_000)
+        phones[0].screenshot(path=str(screenshot_dir() / "room-phone.png"))
+        projector.screenshot(path=str(screenshot_dir() / "room-projector.png"))
+    finally:
+        for tab in phones:
+            tab.context.close()
+        projector_context.close()
+
+
+def test_hostile_text_is_refused_or_escaped(atelier: AtelierServer, browser: Any) -> None:
+    projector_context = browser.new_context(viewport={"width": 1280, "height": 720})
+    projector = projector_context.new_page()
+    projector.goto(atelier.facilitator_url)
+    projector.wait_for_selector(".kpa-room-counts", timeout=120_000)
+    tab = _phone(browser, atelier.participant_url)
+    try:
+        ideas = _card(tab, 1)
+        ideas.locator("textarea").fill("y" * 10_000)
+        ideas.get_by_role("button", name="Ajouter l'idée au mur").tap()
+        tab.wait_for_selector(".kpa-banner-error:has-text('trop long')", timeout=60_000)
+        assert len(ideas.locator("textarea").input_value()) == 10_000  # what was typed stays
+        ideas.locator("textarea").fill("a\u202eb")
+        ideas.get_by_role("button", name="Ajouter l'idée au mur").tap()
+        tab.wait_for_selector(".kpa-banner-error:has-text('caractères invisibles')", timeout=60_000)
+        hostile = '<img src=x onerror="window.__pwned=1"><b>gras</b> 🍲'
+        ideas.locator("textarea").fill(hostile)
+        ideas.get_by_role("button", name="Ajouter l'idée au mur").tap()
+        tab.wait_for_selector("text=Idée ajoutée au mur", timeout=60_000)
+        projector.wait_for_selector(".kpa-room-note:has-text('🍲')", timeout=30_000)
+        note = projector.locator(".kpa-room-note:has-text('🍲') .kpa-room-note-text")
+        assert note.inner_text() == hostile
+        assert projector.locator(".kpa-room-wall img, .kpa-room-wall b:text-is('gras')").count() == 0
+        assert tab.locator(".kpa-room-mine img").count() == 0
+        assert projector.evaluate("window.__pwned") is None and tab.evaluate("window.__pwned") is None
+        assert any(i["text"] == hostile for i in atelier.room()["ideas"])
+    finally:
+        tab.context.close()
+        projector_context.close()
