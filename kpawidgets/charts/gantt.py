@@ -104,7 +104,7 @@ def gantt(rows: Sequence[GanttRow], label: str, *, month_label: Callable[[dt.dat
         for index, month in enumerate(months):
             x0, x1 = x_of(month), x_of(_next_month(month))
             if index % 2 == 0:
-                axes.add_patch(Rectangle((x0, head - 16), x1 - x0, height - head + 16, facecolor="#f4f5f8",
+                axes.add_patch(Rectangle((x0, head - 16), x1 - x0, height - head + 16, facecolor=PALETTE["band"],
                                          linewidth=0, zorder=0))
             if x1 - x0 > 14:
                 axes.text((x0 + x1) / 2, head - 4, names[index] if whole else names[index][:1].upper(),

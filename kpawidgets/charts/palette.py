@@ -26,6 +26,7 @@ PALETTE: dict[str, str] = {
     "slate": "#4a4a5e",
     "line": "#c9ccd6",
     "grid": "#e6e7ec",
+    "band": "#f4f5f8",  # every other month of the Gantt chart
     "track": "#d9dce4",
     "paper": "#ffffff",
 }
