@@ -3,7 +3,9 @@
 French is the source language: message ids are the French texts, and the
 catalogs in ``kpawidgets/locale/<lang>/LC_MESSAGES/*.po`` translate them. Every
 ``.po`` file of a language is merged, so each part of the app keeps its own file.
-Mark strings with ``_()`` (translated now) or ``N_()`` (marked, translated later).
+Mark strings with ``_()`` (translated now) or ``N_()`` (marked, translated later);
+a message that depends on a count has two forms, :func:`ngettext` (``msgid`` and
+``msgid_plural`` entries in the ``.po`` files), never « (s) ».
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "_",
     "N_",
+    "ngettext",
     "translate",
+    "translate_plural",
     "get_language",
     "set_language",
     "use_language",
@@ -92,15 +96,29 @@ def _po_files(lang: str) -> Iterator[resources.abc.Traversable]:
 
 
 @lru_cache(maxsize=None)
-def catalog(lang: str) -> dict[str, str]:
-    """All translations of *lang*, merged from its ``.po`` files (msgid → msgstr)."""
-    merged: dict[str, str] = {}
+def _catalogs(lang: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """The translations of *lang* merged from its ``.po`` files: simple ones, and plural ones by singular."""
+    simple: dict[str, str] = {}
+    plural: dict[str, tuple[str, ...]] = {}
     for po_file in _po_files(lang):
         with po_file.open("rb") as handle:
             for message in read_po(handle, locale=None):
                 if message.id and isinstance(message.id, str) and message.string:
-                    merged[message.id] = str(message.string)
-    return merged
+                    simple[message.id] = str(message.string)
+                elif isinstance(message.id, (tuple, list)) and isinstance(message.string, (tuple, list)):
+                    forms = tuple(str(form) for form in message.string)
+                    if all(forms):
+                        plural[str(message.id[0])] = forms
+                        # Both source forms stay visible to the catalog checks (tools.catalog).
+                        simple[str(message.id[0])] = forms[0]
+                        simple[str(message.id[1])] = forms[-1]
+    return simple, plural
+
+
+def catalog(lang: str) -> dict[str, str]:
+    """All translations of *lang*, merged from its ``.po`` files (msgid → msgstr; a plural
+    entry gives its singular and its plural source forms, each with its translation)."""
+    return _catalogs(lang)[0]
 
 
 def translate(message: str, lang: str | None = None) -> str:
@@ -109,6 +127,24 @@ def translate(message: str, lang: str | None = None) -> str:
     if code == "fr":
         return message
     return catalog(code).get(message, message)
+
+
+def _plural_index(code: str, count: int) -> int:
+    """Which form (0 singular, 1 plural) *count* takes in *code* (French: 0 and 1 are singular)."""
+    return 0 if Locale.parse(_LOCALES[code]).plural_form(abs(count)) == "one" else 1
+
+
+def translate_plural(singular: str, plural: str, count: int, lang: str | None = None) -> str:
+    """The form of the French *singular* / *plural* pair that *count* takes, in *lang* (default: current)."""
+    code = normalize_language(lang) if lang else get_language()
+    index = _plural_index(code, count)
+    forms = (singular, plural) if code == "fr" else _catalogs(code)[1].get(singular, (singular, plural))
+    return forms[min(index, len(forms) - 1)]
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form for *count* of a message in the current language (placeholders left to ``.format``)."""
+    return translate_plural(singular, plural, count)
 
 
 def _(message: str) -> str:

@@ -54,7 +54,7 @@ def test_one_person_gets_only_the_size_warning() -> None:
     assert mix.size == 1 and mix.genders["woman"] == 1
     # below 3 people a « share » means nothing: no gender, age or profile warning
     assert _codes(checklist) == {"small": "warning"}
-    assert mix.warnings[0].message.text("fr").startswith("Le groupe ne compte que 1 personne(s)")
+    assert mix.warnings[0].message.text("fr").startswith("Le groupe ne compte que 1 personne :")
 
 
 def test_all_the_same_gender() -> None:
@@ -101,7 +101,7 @@ def test_missing_ages() -> None:
     assert partly_mix.age_unknown == 2
     assert {w.code for w in partly_mix.warnings} == {"age", "age_missing"}
     texts = [w.message.text("en") for w in partly_mix.warnings]
-    assert "All known ages are in the same band: 18–25." in texts and "Age not filled in for 2 person(s)." in texts
+    assert "All known ages are in the same band: 18–25." in texts and "Age not filled in for 2 people." in texts
 
 
 def test_single_and_dominant_profile() -> None:

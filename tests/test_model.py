@@ -478,3 +478,96 @@ def test_migration_leaves_its_input_unchanged() -> None:
     migrated = migrate(original)
     assert json.dumps(original) == before
     assert migrated["schema_version"] == SCHEMA_VERSION and "id" in migrated["checklist"]["team"][0]
+
+
+# ---------------------------------------------------------------- problems by type, in the person's language
+def _validation_error(data: dict) -> Exception:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        Workbook.model_validate(migrate(data))
+    return caught.value
+
+
+def test_validation_errors_carry_a_type_and_parameters(example_path: Path) -> None:
+    data = _example_data(example_path)
+    data["budget"]["start_month"] = "9999-12-01"
+    data["budget"]["lines"][1]["id"] = data["budget"]["lines"][0]["id"]
+    details = _validation_error(data).errors(include_url=False)
+    kinds = {problem["type"]: problem.get("ctx") for problem in details}
+    assert kinds["kpa_date_range"] == {"min": 2000, "max": 2100}
+    assert kinds["kpa_duplicate_id"] == {"id": data["budget"]["lines"][0]["id"], "list_label": "les lignes du budget"}
+
+
+def test_validation_messages_follow_the_language(example_path: Path) -> None:
+    from kpawidgets.model.workbook import InvalidWorkbookError, validation_messages
+
+    data = _example_data(example_path)
+    data["budget"]["start_month"] = "9999-12-01"
+    data["budget"]["lines"][0]["amount"] = "12k"
+    data["identity"]["town"] = "x" * 201
+    data["identity"]["twon"] = "typo"
+    error = _validation_error(data)
+    french = validation_messages(error, "fr")
+    assert french == [
+        "identity.town : 200 caractères au plus",
+        "identity.twon : champ inconnu",
+        "budget.start_month : date hors de la période 2000–2100",
+        "budget.lines.0.amount : « 12k » : écrivez le montant en chiffres, par exemple 12 000 au lieu de 12k.",
+    ]
+    with use_language("en"):
+        english = validation_messages(error)
+    assert english == [
+        "identity.town : at most 200 characters",
+        "identity.twon : unknown field",
+        "budget.start_month : date outside 2000–2100",
+        "budget.lines.0.amount : “12k”: write the amount in figures, for example 12 000 instead of 12k.",
+    ]
+    with pytest.raises(InvalidWorkbookError) as caught:
+        load_workbook_text(json.dumps(data), source="t.json")
+    assert caught.value.params["problems"] == french
+    assert caught.value.message("en").startswith("The file t.json ") and english[0] in caught.value.message("en")
+    assert caught.value.problems("en") == english
+
+
+def test_the_page_reason_is_found_by_type_not_by_a_year_in_the_text() -> None:
+    from pydantic import ValidationError
+
+    from kpawidgets.app.fields import reason_of
+    from kpawidgets.model.checklist import EquipmentItem
+
+    item = EquipmentItem(label="Four")
+    with pytest.raises(ValidationError) as amount:
+        item.cost = "2000k"  # type: ignore[assignment]
+    assert reason_of(amount.value).startswith("« 2000k » : écrivez le montant en chiffres")
+    with pytest.raises(ValidationError) as label:
+        item.label = "Four\x00"
+    with use_language("en"):
+        assert reason_of(label.value) == "control character not allowed (position 5)"
+
+
+def test_plurals_follow_each_language() -> None:
+    from kpawidgets.errors import KpaError
+    from kpawidgets.i18n import ngettext, translate_plural
+
+    one, many = "{count} personne", "{count} personnes"
+    assert [translate_plural(one, many, n, "fr") for n in (0, 1, 2)] == [one, one, many]
+    with use_language("fr"):
+        assert ngettext("{action} (et {count} autre action)", "{action} (et {count} autres actions)", 3) \
+            == "{action} (et {count} autres actions)"
+    with use_language("en"):
+        assert ngettext("{action} (et {count} autre action)", "{action} (et {count} autres actions)", 1) \
+            == "{action} (and {count} more action)"
+    error = KpaError("Recruter au moins {count} personne de plus (au moins 6 en tout)",
+                     plural="Recruter au moins {count} personnes de plus (au moins 6 en tout)", count=2)
+    assert error.message("fr") == "Recruter au moins 2 personnes de plus (au moins 6 en tout)"
+    assert error.message("en") == "Recruit at least 2 more people (at least 6 in all)"
+
+
+def test_no_model_message_writes_s_in_brackets() -> None:
+    from kpawidgets.tools.catalog import extract_messages
+
+    cerfa_words = {"Région(s)", "Département(s)", "Intercommunalité(s) – EPCI", "Commune(s)"}  # the form's own
+    bracketed = [msgid for msgid, places in extract_messages().items()
+                 if "(s)" in msgid and msgid not in cerfa_words and any("kpawidgets/model/" in p for p in places)]
+    assert bracketed == []

@@ -29,6 +29,7 @@ from kpawidgets.app.shell import esc, guarded
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _, format_money, format_number, translate
 from kpawidgets.model.money import AmountError, parse_amount
+from kpawidgets.model.problems import problem_text
 
 __all__ = [
     "Editor", "FieldError", "Kind", "Field", "AMOUNT", "OPTIONAL_AMOUNT", "PERCENT", "FTE", "QUANTITY",
@@ -161,19 +162,8 @@ TEXT: Kind[str] = Kind(lambda text: clean_text(text, 100_000), lambda value: str
 
 # ------------------------------------------------------------------ binding
 def reason_of(error: ValidationError) -> str:
-    """The first problem of a pydantic error, in plain words and the current language."""
-    problem = error.errors(include_url=False)[0]
-    kind = problem.get("type", "")
-    ctx = problem.get("ctx") or {}
-    if kind == "string_too_long":
-        return _("{max} caractères au plus").format(max=ctx.get("max_length", "?"))
-    if kind == "too_long":
-        return _("liste trop longue")
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return _("valeur hors des limites permises")
-    if kind in ("date_range", "date_out_of_range") or "2000" in str(problem.get("msg", "")):
-        return _("date hors de la période 2000–2100")
-    return _("valeur non valide")
+    """The first problem of a pydantic error, in plain words and the current language (by its type)."""
+    return problem_text(error.errors(include_url=False)[0])
 
 
 Target = BaseModel | Callable[[], BaseModel | None]

@@ -14,6 +14,7 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_
+from kpawidgets.model.problems import error_problem
 
 __all__ = ["CENT", "MAX_AMOUNT", "Money", "AmountError", "parse_amount", "to_money", "ZERO"]
 
@@ -131,8 +132,8 @@ def _validate_money(value: object) -> Decimal:
     try:
         return to_money(value)
     except AmountError as exc:
-        # pydantic turns ValueError into a validation error carrying this text.
-        raise ValueError(exc.message("fr")) from None
+        # The amount's own message, translated when shown (model/problems.py).
+        raise error_problem(exc.template, exc.params) from None
 
 
 Money = Annotated[

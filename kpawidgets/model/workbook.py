@@ -12,8 +12,11 @@ import json
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from kpawidgets.errors import KpaError
+from kpawidgets.i18n import N_, translate
+from kpawidgets.model.problems import problem_text
 from kpawidgets.model.records.workbook import SCHEMA_VERSION, Identity, Workbook
 
 __all__ = [
@@ -22,6 +25,7 @@ __all__ = [
     "Workbook",
     "WorkbookError",
     "NewerVersionError",
+    "InvalidWorkbookError",
     "load_workbook_text",
     "dump_workbook",
     "migrate",
@@ -36,6 +40,30 @@ class WorkbookError(KpaError):
 
 class NewerVersionError(WorkbookError):
     """A workbook written by a newer version of Carnet KPA: never overwritten."""
+
+
+_INVALID = N_("Le fichier {source} contient des valeurs invalides : {detail}")
+
+
+class InvalidWorkbookError(WorkbookError):
+    """A workbook whose content breaks the format's rules; its problems are told in any language.
+
+    ``params["problems"]`` holds the lines in the language of the moment it was raised;
+    :meth:`message` and :meth:`problems` give them in the language asked for.
+    """
+
+    def __init__(self, source: str, details: list[ErrorDetails]) -> None:
+        self.details = details
+        problems = _lines(details, None)
+        super().__init__(_INVALID, source=source, detail="; ".join(problems[:5]), problems=problems)
+
+    def problems(self, lang: str | None = None) -> list[str]:
+        """One line per problem, in *lang* (default: the current language)."""
+        return _lines(self.details, lang)
+
+    def message(self, lang: str | None = None) -> str:
+        detail = "; ".join(self.problems(lang)[:5])
+        return translate(self.template, lang).format(source=self.params.get("source", ""), detail=detail)
 
 
 def _from_v0(data: dict[str, Any]) -> dict[str, Any]:
@@ -139,12 +167,16 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def validation_messages(error: ValidationError) -> list[str]:
-    """One readable line per problem: ``identity.territory : …``."""
+def validation_messages(error: ValidationError, lang: str | None = None) -> list[str]:
+    """One readable line per problem, in *lang* (default: the current language): ``identity.territory : …``."""
+    return _lines(error.errors(include_url=False), lang)
+
+
+def _lines(details: list[ErrorDetails], lang: str | None) -> list[str]:
     lines = []
-    for problem in error.errors(include_url=False):
-        where = ".".join(str(part) for part in problem["loc"]) or "racine"
-        lines.append(f"{where} : {problem['msg']}")
+    for problem in details:
+        where = ".".join(str(part) for part in problem["loc"]) or translate(N_("racine"), lang)
+        lines.append(f"{where} : {problem_text(problem, lang)}")
     return lines
 
 
@@ -161,9 +193,8 @@ def load_workbook_text(text: str | bytes, source: str = "") -> Workbook:
     try:
         return Workbook.model_validate(data)
     except ValidationError as exc:
-        problems = validation_messages(exc)
-        raise WorkbookError("Le fichier {source} contient des valeurs invalides : {detail}",
-                            source=source, detail="; ".join(problems[:5]), problems=problems) from None
+        details = exc.errors(include_url=False, include_input=False)
+        raise InvalidWorkbookError(source, details) from None
 
 
 def _reject_constant(name: str) -> None:

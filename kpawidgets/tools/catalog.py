@@ -2,8 +2,9 @@
 
 ``python -m kpawidgets.tools.catalog`` lists the messages missing from the English
 catalogs (``--po`` prints them as .po entries to fill in). Messages are found in the
-source's syntax tree: calls of ``_()`` and ``N_()``, and the first argument of
-every :class:`kpawidgets.errors.KpaError` subclass.
+source's syntax tree: calls of ``_()`` and ``N_()``, both forms of ``ngettext()`` and
+``translate_plural()``, and the first argument (and ``plural=``) of every
+:class:`kpawidgets.errors.KpaError` subclass.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 from kpawidgets.i18n import catalog
 
 PACKAGE = Path(__file__).resolve().parents[1]
+#: Calls whose first two arguments are the singular and plural forms of one message.
+PLURAL_KEYWORDS = {"ngettext", "translate_plural"}
 
 
 def _parse(path: Path) -> ast.Module | None:
@@ -61,9 +64,12 @@ def extract_messages(root: Path = PACKAGE) -> dict[str, list[str]]:
                 continue
             func = node.func
             name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-            first = node.args[0]
-            if name in keywords and isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value.strip():
-                found.setdefault(first.value, []).append(f"{path.relative_to(root.parent)}:{node.lineno}")
+            # ngettext() and translate_plural() carry both forms; a KpaError may carry plural=.
+            texts = node.args[:2] if name in PLURAL_KEYWORDS else node.args[:1]
+            texts += [k.value for k in node.keywords if k.arg == "plural" and name in keywords]
+            for text in texts if name in keywords | PLURAL_KEYWORDS else ():
+                if isinstance(text, ast.Constant) and isinstance(text.value, str) and text.value.strip():
+                    found.setdefault(text.value, []).append(f"{path.relative_to(root.parent)}:{node.lineno}")
     return found
 
 
@@ -88,7 +94,7 @@ def main() -> int:
             print(f"#: {' '.join(places)}\nmsgid \"{_po_escape(msgid)}\"\nmsgstr \"\"\n")
         else:
             print(f"{places[0]}: {msgid}")
-    print(f"{len(missing)} message(s) without English translation", file=sys.stderr)
+    print(f"{len(missing)} {'message' if len(missing) == 1 else 'messages'} without English translation", file=sys.stderr)
     return 1 if missing else 0
 
 

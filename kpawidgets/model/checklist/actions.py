@@ -61,7 +61,8 @@ def next_actions(checklist: Checklist, launch_date: dt.date | None = None) -> li
             if name == "group" and check.id == "size":
                 missing_people = MIN_GROUP_SIZE - len(checklist.group)
                 actions.append(Action(name, Message(
-                    N_("Recruter au moins {count} personne(s) de plus (au moins 6 en tout)"), {"count": missing_people}),
+                    N_("Recruter au moins {count} personne de plus (au moins 6 en tout)"), {"count": missing_people},
+                    N_("Recruter au moins {count} personnes de plus (au moins 6 en tout)")),
                     owner, due, f"{name}:{check.id}"))
                 continue
             if name == "group" and check.id == "mixed":

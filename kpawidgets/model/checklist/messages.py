@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from kpawidgets.i18n import format_date, format_money, format_number, format_percent, translate
+from kpawidgets.i18n import format_date, format_money, format_number, format_percent, translate, translate_plural
 
 __all__ = ["Message"]
+
 
 @dataclass(frozen=True)
 class Message:
@@ -18,10 +19,12 @@ class Message:
     (translated), ``*_pct`` ratios (formatted as a percentage), ``*_date`` dates,
     ``*_money`` amounts; a :class:`Message` value is rendered in the same language;
     Decimal values are formatted as numbers; anything else is shown as is.
+    A message with a ``plural`` form takes the form its ``count`` parameter asks for.
     """
 
     msgid: str
     params: dict[str, Any] = field(default_factory=dict)
+    plural: str | None = None
 
     def text(self, lang: str | None = None) -> str:
         """The message in *lang* (default: the current language)."""
@@ -41,7 +44,11 @@ class Message:
                 values[key] = format_number(value, lang, digits=2)
             else:
                 values[key] = value
-        text = translate(self.msgid, lang)
+        count = self.params.get("count")
+        if self.plural is not None and isinstance(count, int):
+            text = translate_plural(self.msgid, self.plural, count, lang)
+        else:
+            text = translate(self.msgid, lang)
         try:
             return text.format(**values)
         except (KeyError, IndexError, ValueError):

@@ -82,8 +82,9 @@ def group_mix(checklist: Checklist) -> GroupMix:
         warnings.append(MixWarning("empty", Message(N_("Personne n'est encore inscrit dans le groupe."))))
     elif size < MIN_GROUP_SIZE:
         warnings.append(MixWarning("small", Message(
-            N_("Le groupe ne compte que {count} personne(s) : visez au moins {min} (les KPA du réseau ont démarré à 7 à 22)."),
-            {"count": size, "min": MIN_GROUP_SIZE})))
+            N_("Le groupe ne compte que {count} personne : visez au moins {min} (les KPA du réseau ont démarré à 7 à 22)."),
+            {"count": size, "min": MIN_GROUP_SIZE},
+            N_("Le groupe ne compte que {count} personnes : visez au moins {min} (les KPA du réseau ont démarré à 7 à 22)."))))
     if size >= MIN_MIX_SIZE:
         if known_genders >= MIN_MIX_SIZE:
             top, top_count = genders.most_common(1)[0]
@@ -111,11 +112,13 @@ def group_mix(checklist: Checklist) -> GroupMix:
             N_("Aucun âge renseigné : la mixité d'âge ne peut pas être évaluée.")), "info"))
     elif age_unknown:
         warnings.append(MixWarning("age_missing", Message(
-            N_("Âge non renseigné pour {count} personne(s)."), {"count": age_unknown}), "info"))
+            N_("Âge non renseigné pour {count} personne."), {"count": age_unknown},
+            N_("Âge non renseigné pour {count} personnes.")), "info"))
     gender_unknown = size - known_genders
     if gender_unknown:
         warnings.append(MixWarning("gender_missing", Message(
-            N_("Genre non renseigné pour {count} personne(s)."), {"count": gender_unknown}), "info"))
+            N_("Genre non renseigné pour {count} personne."), {"count": gender_unknown},
+            N_("Genre non renseigné pour {count} personnes.")), "info"))
     return GroupMix(
         size=size,
         genders={code: genders.get(code, 0) for code in GENDERS},  # type: ignore[call-overload]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kpawidgets.i18n import N_, translate
+from kpawidgets.i18n import N_, ngettext
 from kpawidgets.model.budget.funding import funding_calendar
 from kpawidgets.model.checklist.actions import Action, next_actions
 from kpawidgets.model.plan.steps import STEP_KINDS, Step, add_weeks
@@ -67,8 +67,10 @@ def apply_checklist(steps: list[Step], workbook: Workbook, launch: dt.date | Non
         remaining = actions_by_section.get(name, [])
         if remaining and not step.done:
             first = remaining[0].text()
-            step.detail = first if len(remaining) == 1 else translate(
-                N_("{action} (et {count} autre(s) action(s))")).format(action=first, count=len(remaining) - 1)
+            others = len(remaining) - 1
+            step.detail = first if not others else ngettext(
+                "{action} (et {count} autre action)", "{action} (et {count} autres actions)", others,
+            ).format(action=first, count=others)
     support = checklist.support
     for session_name, key in SUPPORT_STEP_KEYS.items():
         session = support.get(session_name)
