@@ -139,3 +139,77 @@ def _shots() -> Path:
     from tests.conftest import screenshot_dir
 
     return screenshot_dir()
+
+
+def _kernel_pid(server: Any, kernel_id: str) -> int:
+    """The process id of the kernel *kernel_id* (its connection file is named after it)."""
+    for pid in server.kernels():
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if kernel_id.encode() in cmdline:
+            return pid
+    raise AssertionError(f"no process for kernel {kernel_id}: {server.kernels()}")
+
+
+def test_edits_after_a_kernel_crash_are_not_dropped_silently(voila_server: Any, page: Any) -> None:
+    """Issue 13: kill -9 a page's kernel; Jupyter restarts a blank one under the same id. The next
+    edit shows the banner (in the page's language), the file is unchanged, the typed text stays,
+    and the reloaded page puts it back, so the new kernel saves it."""
+    import os
+    import signal
+
+    name = "fiabilite-crash"
+    path = _copy(voila_server, name)
+    page.goto(voila_server.url("00_accueil.ipynb", f"workbook={name}"))
+    wait_rendered(page)
+    kernel_id = _kernel_id(page)
+    field = page.locator(".kpa-f-identity-neighbourhood input")
+    field.wait_for(state="visible")
+    field.fill("Les Trois-Ponts")  # an edit the live kernel saves (and echoes)
+    field.press("Enter")
+    deadline = time.monotonic() + 30
+    while "Les Trois-Ponts" not in path.read_text(encoding="utf-8") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "Les Trois-Ponts" in path.read_text(encoding="utf-8")
+    old_pid = _kernel_pid(voila_server, kernel_id)
+    os.kill(old_pid, signal.SIGKILL)
+    deadline = time.monotonic() + 60  # wait (bounded) for the server to restart it under the same id
+    new_pid = None
+    while time.monotonic() < deadline:
+        try:
+            new_pid = _kernel_pid(voila_server, kernel_id)
+        except AssertionError:
+            new_pid = None
+        if new_pid not in (None, old_pid):
+            break
+        time.sleep(0.5)
+    assert new_pid not in (None, old_pid), "the server did not restart the kernel"
+    before = path.read_bytes()
+    banner = page.locator("#kpa-kernel-lost")
+    assert banner.is_hidden()  # the server still says 200 for this kernel id
+
+    field.fill("Quartier du Pile")
+    field.press("Enter")
+    banner.wait_for(state="visible", timeout=30_000)
+    assert banner.get_attribute("data-reason") == "kernel-replaced"
+    text = banner.inner_text()
+    assert LOST_FR in text and "n'est pas enregistré" in text and LOST_EN not in text
+    assert field.input_value() == "Quartier du Pile"  # what was typed stays
+    assert path.read_bytes() == before  # nothing half-written
+    button = banner.locator("button")
+    assert button.inner_text().strip() == "Recharger en gardant ma saisie"
+    page.screenshot(path=str(_shots() / "kernel-replaced-fr.png"))
+
+    button.click()
+    wait_rendered(page)
+    assert _kernel_id(page) != kernel_id or _kernel_pid(voila_server, _kernel_id(page)) != new_pid
+    page.wait_for_function("() => document.documentElement.dataset.kpaRestored === '1'", timeout=60_000)
+    assert page.locator(".kpa-f-identity-neighbourhood input").input_value() == "Quartier du Pile"
+    deadline = time.monotonic() + 30
+    while "Quartier du Pile" not in path.read_text(encoding="utf-8") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert Workspace(voila_server.workspace).open(name).workbook.identity.neighbourhood == "Quartier du Pile"
+    assert page.locator("#kpa-kernel-lost").is_hidden()
+    page.close()

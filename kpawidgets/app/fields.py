@@ -17,6 +17,7 @@ date, checkbox) to ``target.attr``:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -211,7 +212,7 @@ class Field(widgets.VBox):
     def __init__(self, editor: Editor, target: Target, attr: str, widget: widgets.Widget, *,
                  parse: Callable[[Any], Any] = lambda value: value, show: Callable[[Any], Any] = lambda value: value,
                  note: Callable[[Any, Any], str | None] = lambda _raw, _value: None, label: str = "",
-                 after: Callable[[Any], None] | None = None) -> None:
+                 after: Callable[[Any], None] | None = None, key: str | None = None) -> None:
         self.editor, self.target, self.attr = editor, target, attr
         self.input = widget
         self._parse, self._show, self._note, self._after = parse, show, note, after
@@ -221,6 +222,9 @@ class Field(widgets.VBox):
         widget.observe(guarded(editor.report, editor.lang)(self._changed), names="value")
         super().__init__([widget])
         self.add_class("kpa-field")
+        # A stable name for the field in the page, so that the browser can put back what was
+        # typed after a reload (kpa.js, when the kernel was lost before it saved the typing).
+        self.add_class("kpa-key-" + _KEY_CHARS.sub("-", key or _default_key(target, attr))[:120])
 
     @property
     def message(self) -> widgets.HTML:
@@ -298,6 +302,15 @@ class Field(widgets.VBox):
             self._writing = False
 
 
+_KEY_CHARS = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def _default_key(target: Target, attr: str) -> str:
+    if not isinstance(target, BaseModel):  # finding it may create it (salary settings): not now
+        return attr
+    return f"{getattr(target, 'id', None) or type(target).__name__}-{attr}"
+
+
 def _layout(width: str | None) -> widgets.Layout:
     return widgets.Layout(width=width or "auto")
 
@@ -311,6 +324,7 @@ def _describe(widget: widgets.Widget, label: str, label_width: str | None) -> No
 def _klass(field: Field, css: str | None) -> Field:
     if css:
         field.input.add_class(css)
+        field._dom_classes = tuple(c for c in field._dom_classes if not c.startswith("kpa-key-")) + (f"kpa-key-{css}",)
     return field
 
 

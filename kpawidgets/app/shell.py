@@ -101,10 +101,18 @@ class PageShell(widgets.VBox):
         self.conflict_actions = widgets.HBox([self.reload_button, self.copy_button],
                                              layout=widgets.Layout(display="none"))
         self.body = widgets.Box([body] if body is not None else [], layout=widgets.Layout(width="100%"))
+        # The browser's proof that this kernel is the page's own (kpa.js): it sends a token
+        # into ``heartbeat`` and waits for ``pong`` to echo it. A kernel that crashed and was
+        # restarted blank under the same id has none of these widgets and never answers.
+        self.heartbeat = widgets.Text(continuous_update=False, layout=widgets.Layout(display="none"))
+        self.heartbeat.add_class("kpa-heartbeat")
+        self.pong = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.pong.add_class("kpa-heartbeat-pong")
+        self.heartbeat.observe(self._echo, names="value")
         self.reload_button.on_click(self.guard(lambda _button: self._reload()))
         self.copy_button.on_click(self.guard(lambda _button: self._keep_copy()))
         session.on_status(self._on_status)
-        super().__init__([self.header, self.status, self.conflict_actions, self.body])
+        super().__init__([self.header, self.status, self.conflict_actions, self.body, self.heartbeat, self.pong])
         self.add_class("kpa-page")
         self.render_header()
 
@@ -152,6 +160,10 @@ class PageShell(widgets.VBox):
             f'<header class="kpa-header"><div class="kpa-brand">Carnet KPA{territory}</div>'
             f'<nav class="kpa-nav" aria-label="{esc(_("Pages"))}">{"".join(links)}{switch}</nav></header>'
         )
+
+    def _echo(self, change: dict[str, Any]) -> None:
+        token = "".join(ch for ch in str(change["new"])[:64] if ch.isalnum())
+        self.pong.value = f'<span data-pong="{token}"></span>'
 
     def show_error(self, text: str) -> None:
         self.status.value = message_html(text, "error")

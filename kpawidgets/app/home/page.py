@@ -160,13 +160,17 @@ class HomeApp(widgets.VBox):
         # --- the open workbook
         self.current = widgets.VBox(layout=widgets.Layout(width="100%"))
         wide = "220px"
-        self.territory = text_field(self, self._identity, "territory", _("Territoire"), _TERRITORY, label_width=wide)
-        self.town = text_field(self, self._identity, "town", _("Commune"), label_width=wide)
-        self.neighbourhood = text_field(self, self._identity, "neighbourhood", _("Quartier"), label_width=wide)
-        self.qpv = check_field(self, self._identity, "qpv", _("Quartier prioritaire (QPV)"))
-        self.launch_date = date_field(self, self._identity, "launch_date", _("Lancement prévu"), label_width=wide)
+        self.territory = text_field(self, self._identity, "territory", _("Territoire"), _TERRITORY, label_width=wide,
+                                    css="kpa-f-identity-territory")
+        self.town = text_field(self, self._identity, "town", _("Commune"), label_width=wide, css="kpa-f-identity-town")
+        self.neighbourhood = text_field(self, self._identity, "neighbourhood", _("Quartier"), label_width=wide,
+                                        css="kpa-f-identity-neighbourhood")
+        self.qpv = check_field(self, self._identity, "qpv", _("Quartier prioritaire (QPV)"), css="kpa-f-identity-qpv")
+        self.launch_date = date_field(self, self._identity, "launch_date", _("Lancement prévu"), label_width=wide,
+                                      css="kpa-f-identity-launch_date")
         self.language = choice_field(self, self._identity, "language", _("Langue du plan"),
-                                     [("Français", "fr"), ("English", "en")], label_width=wide)
+                                     [("Français", "fr"), ("English", "en")], label_width=wide,
+                                     css="kpa-f-identity-language")
         self.identity_fields: list[Field] = [self.territory, self.town, self.neighbourhood, self.qpv,
                                              self.launch_date, self.language]
         self.duplicate_button = widgets.Button(description=_("Dupliquer"))

@@ -1,14 +1,23 @@
-// Carnet KPA: tell the visitor to reload when their kernel is gone (culled, crashed,
-// server stopped) instead of leaving a page that silently ignores clicks.
+// Carnet KPA: tell the visitor to reload when their kernel is gone or was replaced (culled,
+// crashed, killed for memory, server stopped) instead of leaving a page that silently ignores
+// what they type — and keep what they typed for the reloaded page.
 //
-// The page asks the server about its kernel (GET api/kernels/<id>):
-//   * every KPA_KERNEL_CHECK_MS milliseconds (default 15 s; tests may set
-//     window.KPA_KERNEL_CHECK_MS before the page loads),
-//   * when the tab becomes visible again, when the network comes back,
-//   * and when the visitor clicks or types (at most once every 2 s), so a dead page
-//     says so at the first click.
-// 404: the kernel is gone for good → banner, polling stops. The server unreachable
-// (wifi down, laptop asleep) → banner too, but it goes away if the kernel answers again.
+// Two checks:
+//   * the server, about the page's kernel (GET api/kernels/<id>): every KPA_KERNEL_CHECK_MS
+//     milliseconds (default 15 s; tests may set window.KPA_KERNEL_CHECK_MS before the page
+//     loads), when the tab becomes visible again, when the network comes back. 404: the kernel
+//     is gone for good → banner. The server unreachable (wifi down, laptop asleep) → banner
+//     too, but it goes away if the kernel answers again.
+//   * the kernel itself, at each action (a click or a key, at most once every 2 s): the page's
+//     shell holds a hidden « heartbeat » text widget whose kernel echoes a token into a hidden
+//     « pong » widget. Jupyter restarts a crashed kernel blank under the same id, so the
+//     server check still says 200; but the new kernel has none of the page's widgets and never
+//     echoes. No echo within KPA_PONG_MS (default 5 s) while the kernel is not busy → banner
+//     (reason « kernel-replaced »). Pings only follow the visitor's own actions, so an idle
+//     page still lets the server cull its kernel.
+// Typed text is kept: every field edited since the kernel last echoed is written to
+// sessionStorage when the banner shows; the reloaded page puts it back in its fields, which
+// the new kernel then saves as usual.
 (function () {
   "use strict";
   var config = document.getElementById("jupyter-config-data");
@@ -20,22 +29,103 @@
     kernelId = data.kernelId;
     baseUrl = data.baseUrl || "/";
   } catch (e) { return; }
-  if (!kernelId) { return; }
   var banner = document.getElementById("kpa-kernel-lost");
-  if (!banner) { return; }
   var lang = (new URLSearchParams(window.location.search).get("lang") || "fr").slice(0, 2) === "en" ? "en" : "fr";
+  var storeKey = "kpa-pending:" + window.location.pathname + window.location.search;
+  var TEXTS = {
+    fr: { replaced: "Le carnet a redémarré et a perdu cette page : ce que vous venez de taper n'est pas enregistré.",
+          kept: "Rechargez la page : votre saisie sera remise dans ses champs.",
+          reload: "Recharger la page", reloadKeep: "Recharger en gardant ma saisie" },
+    en: { replaced: "The workbook restarted and lost this page: what you just typed is not saved.",
+          kept: "Reload the page: what you typed will be put back in its fields.",
+          reload: "Reload the page", reloadKeep: "Reload and keep what I typed" }
+  }[lang];
+
+  // ------------------------------------------------------------ what the person typed
+  var edited = new Map();  // input element → time of its last edit
+  function fieldKey(el) {
+    var field = el.closest(".kpa-field");
+    if (!field) { return null; }
+    for (var i = 0; i < field.classList.length; i++) {
+      if (field.classList[i].indexOf("kpa-key-") === 0) { return field.classList[i]; }
+    }
+    return null;
+  }
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    if ((el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) && fieldKey(el)) {
+      edited.set(el, Date.now());
+    }
+  }, true);
+  function keepTyping() {
+    var pending = [];
+    edited.forEach(function (_time, el) {
+      var key = fieldKey(el);
+      if (key && document.body.contains(el)) { pending.push({ key: key, value: el.value }); }
+    });
+    try {
+      if (pending.length) { window.sessionStorage.setItem(storeKey, JSON.stringify(pending)); }
+    } catch (e) { /* private mode: nothing to keep */ }
+    return pending.length;
+  }
+  function putBack() {
+    var raw = null;
+    try { raw = window.sessionStorage.getItem(storeKey); } catch (e) { return; }
+    if (!raw) { return; }
+    var pending = [];
+    try { pending = JSON.parse(raw) || []; } catch (e) { pending = []; }
+    var tries = 0;
+    var timer = window.setInterval(function () {
+      tries += 1;
+      var fields = pending.map(function (item) { return document.querySelectorAll("." + CSS.escape(item.key)); });
+      var ready = fields.some(function (found) { return found.length > 0; });
+      if (!ready && tries < 240) { return; }  // the widgets are still rendering (at most 2 minutes)
+      window.clearInterval(timer);
+      try { window.sessionStorage.removeItem(storeKey); } catch (e) { /* ignore */ }
+      var count = 0;
+      pending.forEach(function (item, index) {
+        if (fields[index].length !== 1) { return; }  // not exactly one field of that name: leave it
+        var input = fields[index][0].querySelector("input, textarea");
+        if (!input || input.value === item.value) { return; }
+        var proto = input instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+        Object.getOwnPropertyDescriptor(proto, "value").set.call(input, item.value);
+        input.dispatchEvent(new Event("change", { bubbles: true }));  // the widget sends it: the kernel saves it
+        count += 1;
+      });
+      if (count) { document.documentElement.dataset.kpaRestored = String(count); }
+    }, 500);
+  }
+  putBack();
+
+  if (!kernelId || !banner) { return; }
   var interval = Number(window.KPA_KERNEL_CHECK_MS) > 0 ? Number(window.KPA_KERNEL_CHECK_MS) : 15000;
-  var gone = false;        // 404: the kernel will not come back
+  var pongWait = Number(window.KPA_PONG_MS) > 0 ? Number(window.KPA_PONG_MS) : 5000;
+  var gone = false;        // the kernel will not come back (deleted, or replaced by a blank one)
   var inFlight = false;
+  var pinging = false;
   var lastCheck = 0;
   var timer = null;
 
   banner.querySelectorAll("p[lang]").forEach(function (p) { p.hidden = p.lang !== lang; });
   var button = banner.querySelector("button");
-  if (button) { button.textContent = lang === "en" ? "Reload the page" : "Recharger la page"; }
+  if (button) {
+    button.textContent = TEXTS.reload;
+    button.addEventListener("click", keepTyping, true);  // before the template's reload
+  }
+  var detail = document.createElement("p");
+  detail.className = "kpa-lost-detail";
+  detail.hidden = true;
+  banner.insertBefore(detail, button || null);
 
   function show(reason) {
     banner.dataset.reason = reason;
+    var kept = (reason === "kernel-replaced" || reason === "kernel-gone") ? keepTyping() : 0;
+    var lines = [];
+    if (reason === "kernel-replaced") { lines.push(TEXTS.replaced); }
+    if (kept) { lines.push(TEXTS.kept); }
+    detail.textContent = lines.join(" ");
+    detail.hidden = lines.length === 0;
+    if (button) { button.textContent = kept ? TEXTS.reloadKeep : TEXTS.reload; }
     banner.hidden = false;
     document.documentElement.classList.add("kpa-lost");
   }
@@ -45,32 +135,73 @@
     delete banner.dataset.reason;
     document.documentElement.classList.remove("kpa-lost");
   }
+  function giveUp(reason) {
+    gone = true;
+    if (timer !== null) { window.clearInterval(timer); }
+    show(reason);
+  }
+  function kernelState() {
+    return fetch(baseUrl + "api/kernels/" + encodeURIComponent(kernelId), { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (response.status === 404) { return "gone"; }
+        if (!response.ok) { return "unknown"; }
+        return response.json().then(function (model) { return model.execution_state || "unknown"; },
+                                     function () { return "unknown"; });
+      }, function () { return "unreachable"; });
+  }
   function check() {
     if (gone || inFlight) { return; }
     inFlight = true;
     lastCheck = Date.now();
-    fetch(baseUrl + "api/kernels/" + encodeURIComponent(kernelId), { credentials: "same-origin", cache: "no-store" })
-      .then(function (response) {
-        if (response.status === 404) {
-          gone = true;
-          if (timer !== null) { window.clearInterval(timer); }
-          show("kernel-gone");
-        } else if (response.ok) {
-          hide();
-        }
-      })
-      .catch(function () { show("server-unreachable"); })
-      .then(function () { inFlight = false; });
+    kernelState().then(function (state) {
+      if (state === "gone") { giveUp("kernel-gone"); }
+      else if (state === "unreachable") { show("server-unreachable"); }
+      else if (banner.dataset.reason === "server-unreachable") { hide(); }
+    }).then(function () { inFlight = false; });
+  }
+  function ping() {
+    var heartbeat = document.querySelector(".kpa-heartbeat input");
+    if (gone || pinging || !heartbeat) { return; }
+    pinging = true;
+    var sent = Date.now();
+    var token = "p" + sent.toString(36) + Math.floor(Math.random() * 1e9).toString(36);
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(heartbeat, token);
+    heartbeat.dispatchEvent(new Event("change", { bubbles: true }));
+    var waited = 0;
+    var poll = window.setInterval(function () {
+      waited += 200;
+      if (document.querySelector('.kpa-heartbeat-pong [data-pong="' + token + '"]')) {
+        window.clearInterval(poll);
+        pinging = false;
+        // Everything typed before the ping reached this live kernel (messages arrive in order).
+        edited.forEach(function (time, el) { if (time <= sent) { edited.delete(el); } });
+        if (banner.dataset.reason === "server-unreachable") { hide(); }
+        return;
+      }
+      if (waited < pongWait) { return; }
+      window.clearInterval(poll);
+      kernelState().then(function (state) {
+        pinging = false;
+        if (state === "gone") { giveUp("kernel-gone"); }
+        else if (state === "unreachable") { show("server-unreachable"); }
+        else if (state !== "busy") { giveUp("kernel-replaced"); }  // alive, idle, and not ours any more
+        // busy: a long computation (a PDF) may delay the echo; the next action asks again
+      });
+    }, 200);
   }
   function checkSoon() {
-    if (Date.now() - lastCheck > 2000) { check(); }
+    if (Date.now() - lastCheck > 2000) { check(); ping(); }
   }
   timer = window.setInterval(check, interval);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) { check(); } });
   window.addEventListener("online", check);
   document.addEventListener("pointerdown", checkSoon, true);
-  document.addEventListener("keydown", checkSoon, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { lastCheck = 0; }  // an edit is being sent: check it is received
+    checkSoon();
+  }, true);
   window.kpaCheckKernel = check;  // for tests and the browser console
+  window.kpaPing = ping;
 })();
 
 // Carnet KPA: a bound field shows the value as the kernel understood it ("2 400 €" →
