@@ -42,6 +42,7 @@ from kpawidgets.report.sections import (
     timeline_section,
 )
 from kpawidgets.report.sections.checklist import Light
+from kpawidgets.report.sections.room import RoomSection, room_section
 from kpawidgets.storage.files import revision_of
 
 __all__ = ["ReportContext", "Tile", "build_context", "labels"]
@@ -86,6 +87,7 @@ class ReportContext:
     asks_generated: bool
     checklist: ChecklistSection | SectionFailure | None
     group: GroupSection | SectionFailure | None
+    room: RoomSection | SectionFailure | None
     team: TeamSection | SectionFailure | None
     partners: PartnersSection | SectionFailure | None
     budget: BudgetSection | SectionFailure | None
@@ -226,6 +228,7 @@ def _build(workbook: Workbook, lang: str, today: dt.date) -> ReportContext:
     document_date = workbook.plan.document_date or today
     checklist = drawn(_("Check-list de lancement"), lambda: checklist_section(workbook))
     group = drawn(_("Le groupe"), lambda: group_section(workbook))
+    room = drawn(_("En atelier : ce que dit le groupe"), lambda: room_section(workbook))
     team = drawn(_("L'équipe d'accompagnement"), lambda: team_section(workbook))
     partners = drawn(_("Les partenaires"), lambda: partners_section(workbook))
     budget = drawn(_("Budget prévisionnel de la première année"), lambda: budget_section(workbook))
@@ -240,7 +243,7 @@ def _build(workbook: Workbook, lang: str, today: dt.date) -> ReportContext:
         asks = suggested_asks(workbook, _ok(checklist), _ok(funding), _ok(team))
         asks_generated = bool(asks)
     drawn_checklist = _ok(checklist)
-    present = {"summary": True, "checklist": checklist is not None, "group": group is not None,
+    present = {"summary": True, "checklist": checklist is not None, "group": group is not None or room is not None,
                "team": team is not None, "partners": partners is not None, "budget": budget is not None,
                "funding": funding is not None,
                "timeline": isinstance(timeline, SectionFailure) or not timeline.empty,
@@ -271,6 +274,6 @@ def _build(workbook: Workbook, lang: str, today: dt.date) -> ReportContext:
         lights=drawn_checklist.lights if drawn_checklist else (),
         asks=tuple(asks[:5]),
         asks_generated=asks_generated,
-        checklist=checklist, group=group, team=team, partners=partners, budget=budget, funding=funding,
+        checklist=checklist, group=group, room=room, team=team, partners=partners, budget=budget, funding=funding,
         timeline=timeline, governance=governance,
     )

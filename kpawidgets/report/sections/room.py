@@ -1,0 +1,99 @@
+"""« Le groupe » in workshop: what the group said from their phones — totals and summaries, never who said what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kpawidgets.i18n import _, translate
+from kpawidgets.model.records.checklist import COMMITMENTS
+from kpawidgets.model.room.summary import Phrase, room_summary
+from kpawidgets.model.workbook import Workbook
+from kpawidgets.report.sections.base import Number
+
+__all__ = ["IdeaLine", "IdeaKind", "VoteLine", "RoomSection", "room_section"]
+
+#: At most this many ideas per kind, wishes and skills in the document.
+LIMIT = 8
+
+
+@dataclass(frozen=True)
+class IdeaLine:
+    """An idea of the wall with its dots; *marks* says if it became a budget activity or an action."""
+
+    text: str
+    dots: int
+    marks: str
+
+
+@dataclass(frozen=True)
+class IdeaKind:
+    label: str
+    ideas: tuple[IdeaLine, ...]
+
+
+@dataclass(frozen=True)
+class VoteLine:
+    label: str
+    adopt: int
+    discuss: int
+
+
+@dataclass(frozen=True)
+class RoomSection:
+    """The workshop's contributions as the partners read them."""
+
+    title: str
+    numbers: tuple[Number, ...]
+    warnings: tuple[str, ...]
+    wishes_title: str
+    wishes: tuple[str, ...]
+    skills_title: str
+    skills: tuple[str, ...]
+    ideas_title: str
+    kinds: tuple[IdeaKind, ...]
+    votes_title: str
+    votes: tuple[VoteLine, ...]
+    adopt_label: str
+    discuss_label: str
+    note: str
+
+
+def _phrases(phrases: tuple[Phrase, ...]) -> tuple[str, ...]:
+    return tuple(f"{p.text} (×{p.count})" if p.count > 1 else p.text for p in phrases[:LIMIT])
+
+
+def room_section(workbook: Workbook) -> RoomSection | None:
+    """The room's summary (:func:`room_summary`); None when the group contributed nothing."""
+    room = workbook.room
+    if not (room.participants or room.ideas or room.votes):
+        return None
+    summary = room_summary(room)
+    numbers = (
+        Number(str(summary.joined), _("personnes inscrites en atelier")),
+        Number(str(summary.idea_count), _("idées d'activités")),
+        Number(str(summary.dots_cast), _("gommettes sur les priorités")),
+        Number(str(summary.voters), _("votant·es sur les engagements")),
+    )
+    activity, action = _("→ budget"), _("→ plan")
+    kinds = tuple(
+        IdeaKind(translate(column.label), tuple(
+            IdeaLine(idea.text, idea.dots, " ".join(m for m, on in ((activity, idea.activity_id), (action, idea.step_id)) if on))
+            for idea in column.ideas[:LIMIT]))
+        for column in summary.wall)
+    votes = tuple(VoteLine(translate(COMMITMENTS[t.commitment]), t.adopt, t.discuss) for t in summary.votes if t.total)
+    return RoomSection(
+        title=_("En atelier : ce que dit le groupe"),
+        numbers=numbers,
+        warnings=tuple(w.message.text() for w in summary.mix.warnings if w.level == "warning") if summary.joined else (),
+        wishes_title=_("Ce que nous avons envie de faire"),
+        wishes=_phrases(summary.wishes),
+        skills_title=_("Ce que nous savons faire"),
+        skills=_phrases(summary.skills),
+        ideas_title=_("Les idées d'activités, par type (gommettes)"),
+        kinds=kinds,
+        votes_title=_("Les engagements votés"),
+        votes=votes,
+        adopt_label=_("On l'adopte"),
+        discuss_label=_("À discuter"),
+        note=_("Réponses anonymes : le document donne des totaux, jamais qui a répondu quoi."),
+    )
