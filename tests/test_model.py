@@ -571,3 +571,17 @@ def test_no_model_message_writes_s_in_brackets() -> None:
     bracketed = [msgid for msgid, places in extract_messages().items()
                  if "(s)" in msgid and msgid not in cerfa_words and any("kpawidgets/model/" in p for p in places)]
     assert bracketed == []
+
+
+@pytest.mark.parametrize("text, french, english", [
+    ('{"identity": ', "(JSON invalide ligne 1, colonne 14)", "(invalid JSON at line 1, column 14)"),
+    (b'{"identity": "\xc3\x28"}', "(le texte n'est pas en UTF-8)", "(the text is not UTF-8)"),
+    ('{"identity": NaN}', "(NaN n'est pas une valeur permise)", "(NaN is not an allowed value)"),
+    ("[" * 200_000, "(JSON imbriqué trop profondément)", "(JSON nested too deeply)"),
+    ('{"n": ' + "9" * 5000 + "}", "(nombre trop long)", "(number too long)"),
+])
+def test_unreadable_json_is_told_in_the_person_s_language(text: str | bytes, french: str, english: str) -> None:
+    with pytest.raises(WorkbookError) as caught:
+        load_workbook_text(text, source="x.json")
+    assert caught.value.message("fr") == f"Le fichier x.json n'est pas un carnet lisible {french}."
+    assert caught.value.message("en") == f"The file x.json is not a readable workbook {english}."

@@ -184,9 +184,21 @@ def load_workbook_text(text: str | bytes, source: str = "") -> Workbook:
     """Parse, migrate and validate a workbook file's text; raise WorkbookError on any problem."""
     try:
         data = json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise WorkbookError("Le fichier {source} n'est pas un carnet lisible (JSON invalide : {detail}).",
-                            source=source, detail=str(exc)[:200]) from None
+    except json.JSONDecodeError as exc:
+        raise WorkbookError("Le fichier {source} n'est pas un carnet lisible (JSON invalide ligne {line}, colonne {column}).",
+                            source=source, line=exc.lineno, column=exc.colno) from None
+    except UnicodeDecodeError:
+        raise WorkbookError("Le fichier {source} n'est pas un carnet lisible (le texte n'est pas en UTF-8).",
+                            source=source) from None
+    except RecursionError:
+        raise WorkbookError("Le fichier {source} n'est pas un carnet lisible (JSON imbriqué trop profondément).",
+                            source=source) from None
+    except _ConstantError as exc:
+        raise WorkbookError("Le fichier {source} n'est pas un carnet lisible ({constant} n'est pas une valeur permise).",
+                            source=source, constant=exc.constant) from None
+    except ValueError:  # an integer of thousands of digits
+        raise WorkbookError("Le fichier {source} n'est pas un carnet lisible (nombre trop long).",
+                            source=source) from None
     if not isinstance(data, dict):
         raise WorkbookError("Le fichier {source} n'est pas un carnet (un objet JSON est attendu).", source=source)
     data = migrate(data)
@@ -197,8 +209,16 @@ def load_workbook_text(text: str | bytes, source: str = "") -> Workbook:
         raise InvalidWorkbookError(source, details) from None
 
 
+class _ConstantError(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity`` in a file: JSON has no such numbers."""
+
+    def __init__(self, constant: str) -> None:
+        super().__init__(constant)
+        self.constant = constant
+
+
 def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} n'est pas une valeur permise")
+    raise _ConstantError(name)
 
 
 def dump_workbook(workbook: Workbook) -> str:
