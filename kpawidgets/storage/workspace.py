@@ -15,7 +15,6 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import fcntl
-import json
 import os
 import re
 import time
@@ -27,7 +26,7 @@ from pathlib import Path
 
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_
-from kpawidgets.model.merge import MergeEvent, merge_workbooks
+from kpawidgets.model.merge import MergeEvent
 from kpawidgets.model.workbook import Workbook, WorkbookError, dump_workbook, load_workbook_text
 from kpawidgets.storage.atomic import DISK_FULL_ERRNOS, READ_ONLY_ERRNOS, WriteError, staged_write, write_atomic
 from kpawidgets.storage.files import (
@@ -41,6 +40,7 @@ from kpawidgets.storage.files import (
     refusal_of,
     revision_of,
 )
+from kpawidgets.storage.merging import merge_with_file
 
 __all__ = [
     "Workspace",
@@ -342,40 +342,15 @@ class Workspace:
 
         The one place where a save meets the file as others left it. ``opened.base`` is the
         bytes the caller read; *workbook* is what it holds now. When the file changed since,
-        the three are merged (base, workbook, current; the caller's value wins where both
-        changed one) and the result is written only if the loader reads it. A file that no
-        longer reads (changed by hand) or a merge the loader refuses is a ConflictError that
-        names the workbook: the file stays as it is, the edits stay with the caller.
+        the three are merged (:func:`~kpawidgets.storage.merging.merge_with_file`: the caller's
+        value wins where both changed one; a hand-broken file or a merge the loader refuses is
+        a ConflictError naming the workbook, and nothing is written).
         Returns the workbook to write, whether others' changes came in, and the merge's events.
         """
         if revision_of(current) == opened.revision:
             return workbook, False, ()
-        source = f"{opened.name}{SUFFIX}"
-        if not opened.base:
-            raise ConflictError(
-                "Le carnet « {name} » a été modifié ailleurs (un autre onglet ou une autre personne) "
-                "depuis son ouverture. Rechargez-le, ou gardez vos changements dans une copie.",
-                name=opened.name,
-            )
-        try:
-            theirs = load_workbook_file(current, source)
-        except WorkbookError as exc:
-            raise ConflictError(
-                "Le carnet « {name} » a été modifié en dehors de Carnet KPA et ne se lit plus. "
-                "Il est laissé tel quel et vos saisies restent dans la page : gardez-les dans une copie, "
-                "ou faites réparer le fichier.",
-                name=opened.name, detail=exc.message()) from None
-        result = merge_workbooks(load_workbook_file(opened.base, source), workbook, theirs)
-        try:
-            merged = load_workbook_text(json.dumps(result.merged, ensure_ascii=False), source=source)
-        except WorkbookError as exc:
-            problems = exc.params.get("problems") or [exc.message()]
-            raise ConflictError(
-                "Vos changements et ceux enregistrés entre-temps dans « {name} » ne peuvent pas être réunis : "
-                "le carnet contiendrait des valeurs invalides ({detail}). Rien n'est enregistré ; vos saisies "
-                "restent dans la page.",
-                name=opened.name, detail="; ".join(str(p) for p in problems[:3])) from None
-        return merged, True, result.events
+        merged, events = merge_with_file(opened.name, f"{opened.name}{SUFFIX}", opened.base, workbook, current)
+        return merged, True, events
 
     def _replace(self, name: str, path: Path, previous: bytes, data: bytes) -> None:
         """Put *data* in place of *previous*, which goes to the history; nothing changes on failure.
