@@ -121,3 +121,15 @@ def test_superscript_digits_in_a_typed_whole_number_are_refused() -> None:
 
     with pytest.raises(KpaError):
         whole_number(1, 24).parse("²")
+
+
+@fast(80)
+@given(inputs.damaged_xlsx_files())
+def test_damaged_xlsx_never_crashes(file: tuple[str, bytes]) -> None:
+    inputs.check_import(*file, "damaged xlsx")
+
+
+def test_every_xlsx_bomb_is_refused_clearly() -> None:
+    for name, data in inputs.bombs().items():
+        seconds = inputs.check_bomb(name, data)
+        print(f"\n{name}: {len(data)} bytes on disk, refused in {seconds * 1000:.0f} ms")

@@ -436,3 +436,56 @@ def sheet_xml(cells: str) -> bytes:
     header = "".join(f'<c r="{col}1" t="inlineStr"><is><t>{text}</t></is></c>' for col, text in zip("ABC", ("compte", "libelle", "montant")))
     return (f'<worksheet {_MAIN.decode()}><sheetData><row r="1">{header}</row><row r="2">{cells}</row>'
             "</sheetData></worksheet>").encode()
+
+
+#: XML fragments a damaged or hostile sheet may hold in its second row.
+HOSTILE_CELLS = [
+    '<c r="A2"><v>606</v>', '<c r="A2" t="s"><v>99</v></c>', '<c r="C2"><v>abc</v></c>', '<c r="C2" t="d"><v>hier</v></c>',
+    '<c r="C2" t="d"><v>9999-99-99T00:00:00</v></c>', '<c r="C2" t="b"><v>2</v></c>', '<c r="C2" t="e"><v>#DIV/0!</v></c>',
+    '<c r="C2"><v>1234.5600000000002</v></c>', '<c r="C2"><v>1e308</v></c>', '<c r="C2"><v>-0</v></c>',
+    '<c r="C2"><v>NaN</v></c>', '<c r="C2"><v>inf</v></c>', '<c r="XFD2"><v>1</v></c>', '<c r="A1048577"><v>1</v></c>',
+    '<c r="C2" t="inlineStr"><is><t>=HYPERLINK("x")</t></is></c>', '<c r="C2" t="str"><f>1/0</f></c>',
+    '<c r="B2" t="inlineStr"><is><t>&#0;</t></is></c>', '<c r="B2" t="inlineStr"><is><t>&amp;lt;</t></is></c>',
+    '<c><v>606</v></c><c><v>x</v></c><c><v>1</v></c>', '<c r="a2"><v>606</v></c>', '<c r="2A"><v>606</v></c>',
+    '<c r="A2" s="999"><v>606</v></c>', '<row r="2">', "</sheetData>", "<![CDATA[x]]>", "\x00", "é",
+]
+
+
+@st.composite
+def damaged_xlsx_files(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A small real .xlsx whose sheet's second row is hostile XML (bad types, references, encodings, structure)."""
+    cells = "".join(draw(st.lists(st.one_of(st.sampled_from(HOSTILE_CELLS), st.text(max_size=10)), min_size=1, max_size=4)))
+    data = sheet_xml(cells.replace("\x00", "")) if draw(st.booleans()) else sheet_xml(cells.replace("\x00", "")).replace(b"<sheetData>", b"", 1)
+    return "abime.xlsx", xlsx_with({"xl/worksheets/sheet1.xml": data})
+
+
+def check_bomb(name: str, data: bytes) -> float:
+    """A bomb is refused with a clear message; returns the seconds it took (printed, never asserted)."""
+    import time
+
+    from kpawidgets.storage.spreadsheets import parse_import
+
+    CASES[f"xlsx bomb ({name})"] += 1
+    started = time.perf_counter()
+    try:
+        parse_import(f"{name}.xlsx", data)
+    except KpaError as exc:
+        assert_clear_rejection(exc)
+        OUTCOMES[f"bomb refused: {exc.template[:40]}"] += 1
+        return time.perf_counter() - started
+    raise AssertionError(f"the {name} bomb was accepted")
+
+
+def bombs() -> dict[str, bytes]:
+    """Every bomb of issue 13, small on disk."""
+    many = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="B{r}"><v>1</v></c></row>' for r in range(3, 100_003))
+    return {
+        "shared string of 1 GiB": shared_string_bomb(),
+        "one row of 5 million cells": wide_row_bomb(5_000_000),
+        "200 002 cells": xlsx_with({"xl/worksheets/sheet1.xml": sheet_xml("").replace(b"</sheetData>", many.encode() + b"</sheetData>")}),
+        "a 40 000-character cell": xlsx_with({"xl/worksheets/sheet1.xml": sheet_xml('<c r="B2" t="inlineStr"><is><t>' + "x" * 40_000 + "</t></is></c>")}),
+        "3 million empty rows": xlsx_with({"xl/worksheets/sheet1.xml": (
+            _deflate_repeated(b"<worksheet " + _MAIN + b"><sheetData>", b"<row/>" * 1000, 3000, b"</sheetData></worksheet>"),
+            6 * 3_000_000 + 100, 0)}),
+        "entities": xlsx_with({"xl/worksheets/sheet1.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + sheet_xml("")}),
+    }

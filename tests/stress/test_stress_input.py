@@ -68,3 +68,17 @@ def test_csv_import_never_crashes(file: tuple[str, bytes]) -> None:
 @given(inputs.xlsx_files())
 def test_xlsx_import_never_crashes(file: tuple[str, bytes]) -> None:
     inputs.check_import(*file, "xlsx")
+
+
+@many(1000)
+@given(inputs.damaged_xlsx_files())
+def test_damaged_xlsx_never_crashes(file: tuple[str, bytes]) -> None:
+    inputs.check_import(*file, "damaged xlsx")
+
+
+def test_xlsx_bombs_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """The bombs of issue 13, each refused before it is read; the times go to the output, not to an assertion."""
+    for name, data in inputs.bombs().items():
+        seconds = inputs.check_bomb(name, data)
+        with capsys.disabled():
+            print(f"\n[bomb] {name}: {len(data)} bytes on disk, refused in {seconds * 1000:.0f} ms")

@@ -2,9 +2,11 @@
 
 An .xlsx is a zip of XML parts: 1 MB on disk can unpack to a gigabyte (one shared string) or
 to millions of cells (one row). Before openpyxl sees it, :func:`check_xlsx` reads the zip's
-directory (sizes and ratios), then unpacks every part as a stream, counting bytes, and runs
-the XML of each part through expat counting cells, columns and text lengths; it stops at the
-first limit passed, so a bomb is refused after reading a few megabytes at most.
+directory (sizes and ratios), then unpacks every part as a stream, counting bytes, and counts
+in the XML text (with bytes searches, not a parser: a parser's callbacks cost a second for
+200 000 cells) the tags, the cells, the columns they reach and the length of each text; it
+stops at the first limit passed. Whether the XML is well formed is openpyxl's to find out
+(its errors are caught where the sheet is read).
 """
 
 from __future__ import annotations
@@ -14,19 +16,20 @@ import re
 import zipfile
 import zlib
 from typing import IO
-from xml.parsers import expat
 
 from kpawidgets.storage.spreadsheets.cells import SpreadsheetError
 
-__all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "MAX_COLUMNS", "MAX_UNPACKED_BYTES", "MAX_SHEET_CELLS", "MAX_CELL_TEXT",
-           "check_xlsx"]
+__all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "MAX_FILE_ROWS", "MAX_COLUMNS", "MAX_UNPACKED_BYTES", "MAX_SHEET_CELLS", "MAX_PART_TAGS",
+           "MAX_CELL_TEXT", "check_xlsx"]
 
 #: Largest file accepted for an import (a budget of 2 000 lines is well under 1 MB).
 MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Most budget lines in a file, and in a budget.
 MAX_ROWS = 2000
+#: Most rows in a file, the carnet's calculated rows (staff, activities…) of an export included.
+MAX_FILE_ROWS = 2 * MAX_ROWS
 #: Most columns a row may reach (the import format has a dozen; a treasurer's own sheet a few dozen).
-MAX_COLUMNS = 256
+MAX_COLUMNS = 256  # column IV: _WIDE_REFERENCE spells it
 #: Most bytes the parts of an .xlsx may unpack to, all together.
 MAX_UNPACKED_BYTES = 30 * 1024 * 1024
 #: Most parts in an .xlsx (a workbook of a few sheets has about twenty).
@@ -35,15 +38,16 @@ MAX_PARTS = 1000
 _RATIO_FROM_BYTES = 1024 * 1024
 MAX_RATIO = 500
 #: Most cells in one part (sheet) of an .xlsx.
-MAX_SHEET_CELLS = 200_000
+MAX_SHEET_CELLS = 100_000
+#: Most "<" in one part, opening and closing tags together (a sheet of 2 000 budget lines has about 120 000).
+MAX_PART_TAGS = 600_000
 #: Longest text of a cell: Excel's own limit.
 MAX_CELL_TEXT = 32_767
-_CHUNK = 64 * 1024
-_COLUMN = re.compile(r"([A-Za-z]{1,3})")
+_CHUNK = 256 * 1024
 
 
 class _Refused(Exception):
-    """Carries the refusal out of expat's callbacks."""
+    """Carries a refusal out of the scan."""
 
     def __init__(self, error: SpreadsheetError) -> None:
         super().__init__(error.template)
@@ -59,71 +63,92 @@ def _too_big() -> SpreadsheetError:
                             limit=MAX_UNPACKED_BYTES // (1024 * 1024))
 
 
-def _column_number(reference: str) -> int:
-    """``A1`` → 1, ``XFD7`` → 16384."""
-    letters = _COLUMN.match(reference)
-    number = 0
-    for letter in letters.group(1).upper() if letters else "":
-        number = number * 26 + ord(letter) - 64
-    return number
+def _too_many_columns() -> _Refused:
+    return _Refused(SpreadsheetError("Une feuille de ce classeur va au-delà de {limit} colonnes : trop pour des lignes de budget.",
+                                     limit=MAX_COLUMNS))
+
+
+_PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
+_CELL = re.compile(_PREFIX + rb"c[\s/>]")
+_ROW = re.compile(_PREFIX + rb"row[\s/>]")
+#: A cell's reference (rows have digits only) beyond column IV (256): three letters, or two from IW on.
+_WIDE_REFERENCE = re.compile(rb""" r=["'](?:[A-Za-z]{3}|[J-Zj-z][A-Za-z]|[Ii][W-Zw-z])\d""")
+_REFERENCE = re.compile(rb"""\sr=["'][A-Za-z]""")
+_WINDOW = MAX_CELL_TEXT // 2
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _longest_text_over_limit(xml: bytes) -> bool:
+    """Whether a run without "<" (a text, or a tag) is longer than Excel's cell limit.
+
+    Windows of half the limit are checked with ``find`` (a run over the limit covers one whole),
+    and only a window without "<" is measured exactly.
+    """
+    for start in range(0, len(xml) - _WINDOW + 1, _WINDOW):
+        if xml.find(b"<", start, start + _WINDOW) < 0:
+            begin = xml.rfind(b"<", 0, start) + 1
+            end = xml.find(b"<", start)
+            if (len(xml) if end < 0 else end) - begin > MAX_CELL_TEXT:
+                return True
+    return False
+
+
+def _count_cells(xml: bytes) -> int:
+    if b":c" in xml:  # prefixed tags (<x:c>): rare, counted by a regular expression
+        return len(_CELL.findall(xml))
+    return xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>") + xml.count(b"<c\t") + xml.count(b"<c\n") + xml.count(b"<c\r")
 
 
 class _PartScanner:
-    """Counts the cells, columns and text lengths of one XML part, refusing at the first limit passed."""
+    """Counts the tags, cells, columns and text lengths of one XML part, refusing at the first limit passed."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self) -> None:
+        self.tags = 0
         self.cells = 0
-        self.column = 0
-        self.text: int | None = None
-        parser = expat.ParserCreate(namespace_separator="}")
-        parser.StartElementHandler = self._start
-        parser.EndElementHandler = self._end
-        parser.CharacterDataHandler = self._characters
-        parser.StartDoctypeDeclHandler = self._doctype  # no DTD in an .xlsx: entity tricks are refused outright
-        parser.EntityDeclHandler = self._doctype
-        self.parser = parser
+        self.row_cells = 0  # cells of the current row so far (a row of cells without references widens the sheet too)
+        self.pending = b""  # the text after the last "<": a tag or a text that the next chunk completes
 
-    def _start(self, tag: str, attributes: dict[str, str]) -> None:
-        local = tag.rpartition("}")[2]
-        if local == "row":
-            self.column = 0
-        elif local == "c":
-            self.cells += 1
-            if self.cells > MAX_SHEET_CELLS:
-                raise _Refused(SpreadsheetError("Une feuille de ce classeur a plus de {limit} cellules : trop pour des lignes de budget.",
-                                                limit=MAX_SHEET_CELLS))
-            reference = attributes.get("r")
-            self.column = _column_number(reference) if reference else self.column + 1
-            if self.column > MAX_COLUMNS:
-                raise _Refused(SpreadsheetError("Une feuille de ce classeur va au-delà de {limit} colonnes : trop pour des lignes de budget.",
-                                                limit=MAX_COLUMNS))
-        elif local in ("t", "v", "f"):
-            self.text = 0
+    def feed(self, chunk: bytes) -> None:
+        buffer = self.pending + chunk
+        cut = buffer.rfind(b"<")
+        if cut < 0:
+            cut = 0
+        whole, self.pending = buffer[:cut], buffer[cut:]
+        if _longest_text_over_limit(buffer):
+            raise _Refused(SpreadsheetError("Une cellule de ce classeur contient plus de {limit} caractères (la limite d'Excel).",
+                                            limit=MAX_CELL_TEXT))
+        if not whole:
+            return
+        if _DECLARATION.search(whole):  # no DTD in an .xlsx: entity tricks are refused outright
+            raise _Refused(_unreadable())
+        self.tags += whole.count(b"<")
+        if self.tags > MAX_PART_TAGS:
+            raise _Refused(SpreadsheetError("Une partie de ce classeur a plus de {limit} éléments : trop pour des lignes de budget.",
+                                            limit=MAX_PART_TAGS))
+        cells = _count_cells(whole)
+        self.cells += cells
+        if self.cells > MAX_SHEET_CELLS:
+            raise _Refused(SpreadsheetError("Une feuille de ce classeur a plus de {limit} cellules : trop pour des lignes de budget.",
+                                            limit=MAX_SHEET_CELLS))
+        if _WIDE_REFERENCE.search(whole):
+            raise _too_many_columns()
+        referenced = whole.count(b'<c r="')
+        if referenced < cells and len(_REFERENCE.findall(whole)) < cells:
+            # Cells without a reference (Excel, LibreOffice and openpyxl write one): count row by row.
+            for index, piece in enumerate(_ROW.split(whole)):
+                if index:
+                    self.row_cells = 0
+                self.row_cells += _count_cells(piece)
+                if self.row_cells > MAX_COLUMNS:
+                    raise _too_many_columns()
 
-    def _end(self, tag: str) -> None:
-        self.text = None
-
-    def _characters(self, data: str) -> None:
-        if self.text is not None:
-            self.text += len(data)
-            if self.text > MAX_CELL_TEXT:
-                raise _Refused(SpreadsheetError("Une cellule de ce classeur contient plus de {limit} caractères (la limite d'Excel).",
-                                                limit=MAX_CELL_TEXT))
-
-    def _doctype(self, *args: object) -> None:
-        raise _Refused(_unreadable())
-
-    def feed(self, data: bytes, final: bool = False) -> None:
-        try:
-            self.parser.Parse(data, final)
-        except expat.ExpatError:
-            raise _Refused(_unreadable()) from None
+    def close(self) -> None:
+        self.feed(b"<")
 
 
 def _scan(stream: IO[bytes], name: str, unpacked: int) -> int:
     """Unpack one part as a stream; return the bytes unpacked so far (all parts)."""
-    scanner = _PartScanner(name) if name.endswith((".xml", ".rels", ".vml")) else None
+    scanner = _PartScanner() if name.endswith((".xml", ".rels", ".vml")) else None
     while chunk := stream.read(_CHUNK):
         unpacked += len(chunk)
         if unpacked > MAX_UNPACKED_BYTES:
@@ -131,7 +156,7 @@ def _scan(stream: IO[bytes], name: str, unpacked: int) -> int:
         if scanner is not None:
             scanner.feed(chunk)
     if scanner is not None:
-        scanner.feed(b"", final=True)
+        scanner.close()
     return unpacked
 
 

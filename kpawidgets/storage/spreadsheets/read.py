@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpawidgets.storage.spreadsheets.cells import SpreadsheetError, cell_text, column_key, unsafe_text
-from kpawidgets.storage.spreadsheets.limits import MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, check_xlsx
+from kpawidgets.storage.spreadsheets.limits import MAX_COLUMNS, MAX_FILE_BYTES, MAX_FILE_ROWS, check_xlsx
 
 __all__ = ["read_table", "read_file", "ENCODINGS"]
 
@@ -80,7 +80,7 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
                 if {"compte", "montant"} <= keys:
                     chosen = name
                     break
-            frame = pd.read_excel(book, sheet_name=chosen, header=None, dtype=object, nrows=2 * MAX_ROWS + 2)
+            frame = pd.read_excel(book, sheet_name=chosen, header=None, dtype=object, nrows=2 * MAX_FILE_ROWS + 2)
     except SpreadsheetError:
         raise
     except Exception:  # noqa: BLE001 - openpyxl raises a dozen types on hostile XML; each is "unreadable"

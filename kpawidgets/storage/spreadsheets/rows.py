@@ -30,7 +30,7 @@ from kpawidgets.i18n import N_, translate
 from kpawidgets.model import budget as b
 from kpawidgets.model.problems import PROBLEMS
 from kpawidgets.storage.spreadsheets.cells import SpreadsheetError, column_key, fold
-from kpawidgets.storage.spreadsheets.limits import MAX_ROWS
+from kpawidgets.storage.spreadsheets.limits import MAX_FILE_ROWS, MAX_ROWS
 from kpawidgets.storage.spreadsheets.read import read_file, read_table
 
 __all__ = ["IMPORT_COLUMNS", "REQUIRED_COLUMNS", "FIELD_OF_COLUMN", "RowProblem", "ImportResult", "ImportRow",
@@ -295,8 +295,8 @@ def parse_import(filename: str, data: bytes) -> ImportResult:
         raise SpreadsheetError(
             "Colonnes manquantes : {missing}. La première ligne doit nommer au moins les colonnes compte, libelle, montant.",
             missing=", ".join(missing))
-    if len(frame) - 1 > MAX_ROWS:
-        raise SpreadsheetError("Trop de lignes ({count}) : {limit} au plus.", count=len(frame) - 1, limit=MAX_ROWS)
+    if len(frame) - 1 > MAX_FILE_ROWS:
+        raise SpreadsheetError("Trop de lignes ({count}) : {limit} au plus.", count=len(frame) - 1, limit=MAX_FILE_ROWS)
     known = set(IMPORT_COLUMNS)
     result = ImportResult([], [], fields={FIELD_OF_COLUMN[key] for key in keys if key in FIELD_OF_COLUMN})
     first_line_of: dict[str, int] = {}
@@ -322,6 +322,8 @@ def parse_import(filename: str, data: bytes) -> ImportResult:
                 result.given_ids.add(parsed.id)
                 first_line_of[given_id] = int(line)
         result.problems.extend(problems)
+    if len(result.lines) > MAX_ROWS:
+        raise SpreadsheetError("Trop de lignes ({count}) : {limit} au plus.", count=len(result.lines), limit=MAX_ROWS)
     return result
 
 
