@@ -170,8 +170,8 @@ def test_a_page_that_merged_shows_the_merged_workbook_and_says_what_it_replaced(
     status = statuses[-1]
     assert status.kind == "saved" and len(status.events) == 1
     assert status.message == (
-        "Enregistré, avec les changements d'un autre appareil. Un autre appareil avait mis 2\u202f000,00\u00a0€ dans "
-        f"« {label} » (amount) ; votre 2\u202f100,00\u00a0€ l'a remplacé (l'autre valeur reste dans l'historique).")
+        f"Enregistré, avec les changements d'un autre appareil. « {label} » (montant) : un autre appareil avait mis "
+        "2\u202f000,00\u00a0€, votre 2\u202f100,00\u00a0€ l'a remplacé (l'autre valeur reste dans l'historique).")
     # the next edit of page B goes on the merged workbook and keeps A's town
     page_b.workbook.identity.neighbourhood = "Le Pile"
     assert page_b.changed()
@@ -189,9 +189,8 @@ def test_the_notice_in_english(workspace_dir: Path, name: str) -> None:
     page_a.changed()
     page_b.workbook.identity.town = "Lille"
     page_b.changed()
-    assert statuses[-1].message == ("Saved, together with another device's changes. Another device had put « Roubaix » "
-                                    "in identity › town; your « Lille » replaced it (the other value stays in the "
-                                    "history).")
+    assert statuses[-1].message == ("Saved, together with another device's changes. Town: another device had put "
+                                    "« Roubaix », your « Lille » replaced it (the other value stays in the history).")
 
 
 # ------------------------------------------------------------------------------ kpa import

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, Union
 
-from kpawidgets.i18n import _, format_money
+from kpawidgets.i18n import N_, _, format_money, translate
 
 if TYPE_CHECKING:
     from kpawidgets.model.workbook import Workbook
@@ -237,6 +237,28 @@ def _merge(base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str
 
 # ------------------------------------------------------------------------------ in words
 _AMOUNT = re.compile(r"^-?\d{1,12}\.\d{2}$")  # how a Money is written in a file
+#: The file's keys as people name them (the others are shown as they are).
+FIELD_WORDS = {
+    "account": N_("compte"), "amount": N_("montant"), "label": N_("libellé"), "funder": N_("financeur"),
+    "status": N_("état"), "notes": N_("notes"), "owner": N_("responsable"), "due": N_("échéance"),
+    "title": N_("intitulé"), "start": N_("début"), "end": N_("fin"), "done": N_("fait"), "cost": N_("coût"),
+    "category": N_("catégorie"), "name": N_("nom"), "alias": N_("prénom ou pseudo"), "gender": N_("genre"),
+    "age_band": N_("tranche d'âge"), "interests": N_("centres d'intérêt"), "roles": N_("rôles"),
+    "criteria": N_("critères"), "town": N_("commune"), "neighbourhood": N_("quartier"),
+    "territory": N_("nom du territoire"), "launch_date": N_("date de lancement"), "language": N_("langue"),
+    "fte": N_("ETP"), "gross_monthly": N_("salaire brut mensuel"), "monthly_cost": N_("coût mensuel"),
+    "in_kind_value": N_("valeur en nature"), "deadline": N_("date limite"), "asks": N_("demandes"),
+    "text": N_("texte"), "unit_price": N_("prix unitaire"), "starting_cash": N_("trésorerie de départ"),
+    "venue": N_("lieu"), "equipment": N_("équipement"), "group": N_("groupe"), "team": N_("équipe"),
+    "host": N_("structure de portage"), "partners": N_("partenaires"),
+}
+#: Containers that add nothing to a field's name in a notice.
+_CONTAINERS = frozenset({"identity", "checklist", "budget", "plan", "ingredients", "room"})
+
+
+def _word(key: str) -> str:
+    word = FIELD_WORDS.get(key)
+    return translate(word) if word else key
 
 
 def value_text(value: Any) -> str:
@@ -256,28 +278,28 @@ def value_text(value: Any) -> str:
 
 
 def _place(event: _Located) -> str:
-    """Where an event happened, in words: « Matières » (amount), or identity › town."""
+    """Where an event happened, in words: « Matières » (montant), or Lieu › notes."""
     item = event.item
     at = max((index for index, step in enumerate(event.path) if isinstance(step, Item)), default=-1)
-    tail = event.path[at + 1:]
-    fields = " › ".join(str(step) for step in tail if isinstance(step, str))
+    keys = [step for step in event.path[at + 1:] if isinstance(step, str) and step not in _CONTAINERS]
+    fields = " › ".join(_word(key) for key in keys)
     if item is None:
-        return fields
-    name = f"« {item.label} »" if item.label else str(event.list_name or item.id)
+        return (fields[:1].upper() + fields[1:]) or "…"
+    name = f"« {item.label} »" if item.label else _word(event.list_name or str(item.id))
     return f"{name} ({fields})" if fields else name
 
 
 def describe(event: MergeEvent) -> str:
     """One line for the page that saved: what its save replaced or kept, in the current language."""
     if isinstance(event, Conflict):
-        return _("Un autre appareil avait mis {theirs} dans {place} ; votre {mine} l'a remplacé "
+        return _("{place} : un autre appareil avait mis {theirs}, votre {mine} l'a remplacé "
                  "(l'autre valeur reste dans l'historique).").format(
             theirs=value_text(event.theirs), mine=value_text(event.mine), place=_place(event))
     if isinstance(event, KeptEdit):
         if event.removed_by == "mine":
             return _("{place} n'est pas supprimé : un autre appareil venait de le modifier.").format(place=_place(event))
         return _("{place}, supprimé sur un autre appareil, est gardé avec vos changements.").format(place=_place(event))
-    return _("L'ordre de {place} changé sur un autre appareil est remplacé par le vôtre ; rien n'est perdu.").format(
+    return _("{place} : l'ordre changé sur un autre appareil est remplacé par le vôtre ; rien n'est perdu.").format(
         place=_place(event))
 
 
