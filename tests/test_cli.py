@@ -194,6 +194,29 @@ def test_refused_imports_speak_of_the_file_not_of_a_page(capsys, loose_workbook:
     assert not list(loose_workbook.parent.glob(".tmp-*"))
 
 
+def test_a_file_broken_by_hand_during_an_import_is_named_without_a_page(capsys, loose_workbook: Path,
+                                                                          lines_csv: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from kpawidgets.storage import spreadsheets
+
+    original, broken = loose_workbook.read_bytes(), '{"identity": '
+    real_apply = spreadsheets.apply_import
+
+    def apply_while_someone_breaks_the_file(workbook, result, **kwargs):  # type: ignore[no-untyped-def]
+        loose_workbook.write_text(broken)
+        return real_apply(workbook, result, **kwargs)
+
+    monkeypatch.setattr(spreadsheets, "apply_import", apply_while_someone_breaks_the_file)
+    for lang, expected in (("fr", "Erreur : Le carnet « Mon_Carnet » a été modifié en dehors de Carnet KPA et ne se "
+                                  "lit plus : il est laissé tel quel, rien n'a été enregistré."),
+                           ("en", "Error: The workbook “Mon_Carnet” was changed outside Carnet KPA and no longer "
+                                  "reads: it is left as it is, nothing was saved.")):
+        loose_workbook.write_bytes(original)
+        code, _, err = run(capsys, "--lang", lang, "import", str(loose_workbook), str(lines_csv), "--add")
+        assert code == 1 and err.strip() == expected and "page" not in err
+        assert loose_workbook.read_text() == broken
+
+
 def test_a_history_folder_that_is_a_file_is_one_clear_line(capsys, loose_workbook: Path, lines_csv: Path) -> None:
     (loose_workbook.parent / ".historique").mkdir()
     (loose_workbook.parent / ".historique" / "Mon_Carnet").write_text("")

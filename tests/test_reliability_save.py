@@ -24,7 +24,7 @@ from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell
 from kpawidgets.errors import KpaError
 from kpawidgets.storage.workspace import ConflictError, SaveError, Workspace, copy_into
-from tests.stress.faults import EXAMPLE, SessionProcess, race_two_writers, run_crash_loop, write_counts
+from tests.stress.faults import EXAMPLE, SessionProcess, race_imports, race_two_writers, run_crash_loop, write_counts
 
 DISK_FULL = ("Enregistrement impossible : le disque est plein. La dernière version enregistrée est intacte ; "
              "vos saisies restent dans la page.")
@@ -43,7 +43,8 @@ def english(template: str, **params: object) -> str:
 
 # ----------------------------------------------------------- crash during save
 def test_crash_during_save_leaves_every_file_complete(tmp_path: Path) -> None:
-    stats = run_crash_loop(tmp_path / "workspace", trials=20, seed=20260101)
+    # The kill delay follows this machine's save time: the test is about whole files, not speed.
+    stats = run_crash_loop(tmp_path / "workspace", trials=20, seed=20260101, max_delay=None)
     write_counts("crash-fast", stats.as_dict())
     assert stats.failures == []
     assert stats.trials == 20
@@ -154,6 +155,19 @@ def test_two_racing_writers_lose_no_update(workspace_dir, shared_workbook) -> No
     for tag in "AB":  # each writer's own updates keep their order
         mine = [label for label in raced if label.startswith(tag)]
         assert mine == [f"{tag}-{i}" for i in range(25)]
+
+
+def test_imports_racing_a_page_lose_nothing(workspace_dir, shared_workbook) -> None:
+    """Issue 13: an import saved a copy read before, over what a page or another import saved."""
+    result = race_imports(workspace_dir, shared_workbook, imports=3, lines_each=4, seed=13)
+    edits = result["page_edits"]
+    write_counts("import-race-fast", {"imports": 3, "lines_each": 4, "page_edits": edits,
+                                      "page_conflicts": result["page_conflicts"],
+                                      "imported_on_disk": len(result["imported"]),
+                                      "page_items_on_disk": len(result["page_items"])})
+    assert result["exitcodes"] == [0, 0, 0, 0], result["errors"]
+    assert sorted(result["imported"]) == sorted(f"import-{i}-{line}" for i in range(3) for line in range(4))
+    assert edits and sorted(result["page_items"]) == sorted(f"P-{i}" for i in range(edits))
 
 
 # ------------------------------------------------------ full disk, read-only

@@ -15,14 +15,10 @@ from typing import Any
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _, use_language
 from kpawidgets.model.workbook import Workbook, WorkbookError, workbook_json_schema
-from kpawidgets.storage.files import ConflictError
 from kpawidgets.storage.references import OpenedReference, open_reference
 from kpawidgets.storage.workspace import Workspace
 
 __all__ = ["CliError", "check_report", "cmd_new", "cmd_list", "cmd_check", "cmd_schema", "cmd_import", "cmd_export"]
-
-#: How many times ``kpa import`` re-reads a workbook that someone saved while it was importing.
-IMPORT_ATTEMPTS = 5
 
 
 class CliError(KpaError):
@@ -128,10 +124,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Read the file first, then add its lines to the workbook as it is when saving.
+    """Read the file first, then apply its lines to the workbook and save.
 
-    A save refused because someone saved meanwhile (a page, another import) is retried on
-    the file as it is now: the import never writes a copy read before.
+    The save merges with what a page or another import saved meanwhile (Workspace.save):
+    the import never writes a copy read before over others' work.
     """
     from kpawidgets.storage.spreadsheets import apply_import, asks_mode, preview_import, read_lines
 
@@ -147,17 +143,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if mode is None and asks_mode(reference.workbook, result):
         raise CliError("Ce fichier ne met à jour aucune ligne de ce budget (il ne vient pas de son export) : rien n'a été "
                        "importé. Relancez avec --replace pour remplacer les lignes du budget, ou --add pour les ajouter.")
-    for attempt in range(IMPORT_ATTEMPTS):
-        outcome = preview_import(reference.workbook, result, mode or "add")
-        apply_import(reference.workbook, result, mode=mode or "add", skip_bad_rows=bool(args.skip_bad_rows))
-        try:
-            reference.save()
-            break
-        except ConflictError:
-            if attempt == IMPORT_ATTEMPTS - 1:
-                raise CliError("Le carnet a été modifié pendant l'import, plusieurs fois de suite : rien n'a été "
-                               "importé. Relancez la commande.") from None
-            reference = reference.reopen()
+    outcome = preview_import(reference.workbook, result, mode or "add")
+    apply_import(reference.workbook, result, mode=mode or "add", skip_bad_rows=bool(args.skip_bad_rows))
+    reference.save()  # merged with whatever a page or another import saved meanwhile
     territory = reference.workbook.identity.territory
     print(_("« {territory} » : lignes ajoutées : {added} ; mises à jour : {updated} ; retirées : {removed}.").format(
         territory=territory, added=outcome.added, updated=outcome.updated, removed=outcome.removed))

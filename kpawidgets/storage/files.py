@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from kpawidgets.errors import KpaError
+from kpawidgets.i18n import N_
 from kpawidgets.model.workbook import Workbook, WorkbookError, load_workbook_text
+from kpawidgets.storage.atomic import DISK_FULL_ERRNOS, READ_ONLY_ERRNOS, WriteError
 
 __all__ = [
     "ConflictError",
@@ -30,6 +32,7 @@ __all__ = [
     "read_workbook_bytes",
     "refusal_of",
     "revision_of",
+    "save_error",
 ]
 
 #: A workbook file larger than this is refused by its size, unread. Real ones are far smaller
@@ -38,11 +41,21 @@ MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
 
 
 class WorkspaceError(KpaError):
-    """A workspace operation that could not be done."""
+    """A workspace operation that could not be done.
+
+    :meth:`message` is worded for a page; *command_line* (an ``N_()`` template with the same
+    placeholders), when given, is what ``kpa`` prints instead (no « page » on a terminal).
+    """
+
+    def __init__(self, template: str, *, command_line: str | None = None, **params: Any) -> None:
+        super().__init__(template, **params)
+        self.command_line_template = command_line
 
     def command_line_message(self, lang: str | None = None) -> str:
-        """The message as ``kpa`` prints it (the same as :meth:`message` unless a subclass words it apart)."""
-        return self.message(lang)
+        """The message as ``kpa`` prints it."""
+        if self.command_line_template is None:
+            return self.message(lang)
+        return KpaError(self.command_line_template, **self.params).message(lang)
 
 
 class NotFoundError(WorkspaceError):
@@ -54,20 +67,25 @@ class ConflictError(WorkspaceError):
 
 
 class SaveError(WorkspaceError):
-    """The disk refused the save (full, read-only…); the previous version is intact.
+    """The disk refused the save (full, read-only…); the previous version is intact."""
 
-    :meth:`message` is worded for a page (the edits stay in it); *command_line* (an ``N_()``
-    template with the same placeholders) is what ``kpa`` prints instead.
-    """
 
-    def __init__(self, template: str, *, command_line: str | None = None, **params: Any) -> None:
-        super().__init__(template, **params)
-        self.command_line_template = command_line
-
-    def command_line_message(self, lang: str | None = None) -> str:
-        if self.command_line_template is None:
-            return self.message(lang)
-        return KpaError(self.command_line_template, **self.params).message(lang)
+def save_error(exc: OSError | WriteError) -> SaveError:
+    """The message for a refused save, by its cause; the page's and the command line's wording."""
+    code = exc.error_number if isinstance(exc, WriteError) else exc.errno
+    if code in DISK_FULL_ERRNOS:
+        return SaveError("Enregistrement impossible : le disque est plein. La dernière version enregistrée est intacte ; "
+                         "vos saisies restent dans la page.",
+                         command_line=N_("Enregistrement impossible : le disque est plein. Le fichier n'a pas été "
+                                         "modifié."))
+    if code in READ_ONLY_ERRNOS:
+        return SaveError("Enregistrement impossible : le dossier de travail est en lecture seule. La dernière version "
+                         "enregistrée est intacte ; vos saisies restent dans la page.",
+                         command_line=N_("Enregistrement impossible : le dossier est en lecture seule. Le fichier "
+                                         "n'a pas été modifié."))
+    detail = exc.params.get("detail") if isinstance(exc, WriteError) else None
+    return SaveError("Enregistrement impossible : {detail}. La dernière version enregistrée est intacte.",
+                     detail=detail or getattr(exc, "strerror", None) or str(exc))
 
 
 def revision_of(data: bytes) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from kpawidgets.i18n import N_
 from kpawidgets.model.merge import MergeEvent, merge_workbooks
 from kpawidgets.model.workbook import Workbook, WorkbookError, load_workbook_text
 from kpawidgets.storage.files import ConflictError, load_workbook_file
@@ -30,8 +31,8 @@ def merge_with_file(name: str, source: str, base: bytes, workbook: Workbook,
         raise ConflictError(
             "Le carnet « {name} » a été modifié ailleurs (un autre onglet ou une autre personne) "
             "depuis son ouverture. Rechargez-le, ou gardez vos changements dans une copie.",
-            name=name,
-        )
+            command_line=N_("Le carnet « {name} » a été modifié ailleurs pendant la commande : rien n'a été "
+                            "enregistré. Relancez-la."), name=name)
     try:
         theirs = load_workbook_file(current, source)
     except WorkbookError as exc:
@@ -39,6 +40,8 @@ def merge_with_file(name: str, source: str, base: bytes, workbook: Workbook,
             "Le carnet « {name} » a été modifié en dehors de Carnet KPA et ne se lit plus. "
             "Il est laissé tel quel et vos saisies restent dans la page : gardez-les dans une copie, "
             "ou faites réparer le fichier.",
+            command_line=N_("Le carnet « {name} » a été modifié en dehors de Carnet KPA et ne se lit plus : "
+                            "il est laissé tel quel, rien n'a été enregistré."),
             name=name, detail=exc.message()) from None
     result = merge_workbooks(load_workbook_file(base, source), workbook, theirs)
     try:
@@ -49,5 +52,7 @@ def merge_with_file(name: str, source: str, base: bytes, workbook: Workbook,
             "Vos changements et ceux enregistrés entre-temps dans « {name} » ne peuvent pas être réunis : "
             "le carnet contiendrait des valeurs invalides ({detail}). Rien n'est enregistré ; vos saisies "
             "restent dans la page.",
+            command_line=N_("Les changements de la commande et ceux enregistrés entre-temps dans « {name} » ne "
+                            "peuvent pas être réunis ({detail}) : rien n'a été enregistré."),
             name=name, detail="; ".join(str(p) for p in problems[:3])) from None
     return merged, result.events

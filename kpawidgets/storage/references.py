@@ -39,10 +39,6 @@ class OpenedReference:
         """Save through the workspace (see :meth:`Workspace.save`)."""
         return self.workspace.save(self.opened, workbook)
 
-    def reopen(self) -> OpenedReference:
-        """The same file read again as it is on disk now."""
-        return OpenedReference(self.workspace.open_path(self.opened.path), self.workspace)
-
 
 def _looks_like_a_path(reference: str) -> bool:
     return reference.endswith(SUFFIX) or os.sep in reference or (os.altsep or os.sep) in reference

@@ -28,7 +28,7 @@ from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_
 from kpawidgets.model.merge import MergeEvent
 from kpawidgets.model.workbook import Workbook, WorkbookError, dump_workbook, load_workbook_text
-from kpawidgets.storage.atomic import DISK_FULL_ERRNOS, READ_ONLY_ERRNOS, WriteError, staged_write, write_atomic
+from kpawidgets.storage.atomic import WriteError, staged_write, write_atomic
 from kpawidgets.storage.files import (
     MAX_WORKBOOK_BYTES,
     ConflictError,
@@ -39,6 +39,7 @@ from kpawidgets.storage.files import (
     read_workbook_bytes,
     refusal_of,
     revision_of,
+    save_error,
 )
 from kpawidgets.storage.merging import merge_with_file
 
@@ -541,22 +542,7 @@ class Workspace:
         finally:
             os.close(fd)
 
-    def _save_error(self, exc: OSError | WriteError) -> SaveError:
-        """The message for a refused save, by its cause; the page's and the command line's wording."""
-        code = exc.error_number if isinstance(exc, WriteError) else exc.errno
-        if code in DISK_FULL_ERRNOS:
-            return SaveError("Enregistrement impossible : le disque est plein. La dernière version enregistrée est intacte ; "
-                             "vos saisies restent dans la page.",
-                             command_line=N_("Enregistrement impossible : le disque est plein. Le fichier n'a pas été "
-                                             "modifié."))
-        if code in READ_ONLY_ERRNOS:
-            return SaveError("Enregistrement impossible : le dossier de travail est en lecture seule. La dernière version "
-                             "enregistrée est intacte ; vos saisies restent dans la page.",
-                             command_line=N_("Enregistrement impossible : le dossier est en lecture seule. Le fichier "
-                                             "n'a pas été modifié."))
-        detail = exc.params.get("detail") if isinstance(exc, WriteError) else None
-        return SaveError("Enregistrement impossible : {detail}. La dernière version enregistrée est intacte.",
-                         detail=detail or getattr(exc, "strerror", None) or str(exc))
+    _save_error = staticmethod(save_error)
 
 
 def copy_into(workspace: Workspace, source: Path, territory: str | None = None) -> OpenWorkbook:

@@ -188,9 +188,31 @@ def check_workspace(root: Path, expected: dict[str, int]) -> tuple[list[str], in
     return problems, in_flight, temps
 
 
-def run_crash_loop(root: Path, trials: int, seed: int, max_delay: float = 0.03, workbooks: int = 2) -> CrashStats:
-    """*trials* kill-during-save trials on a fresh workspace in *root*."""
+def _save_seconds(root: Path, name: str) -> float:
+    """How long one save takes on this machine now (the median of three)."""
+    workspace = Workspace(root)
+    opened = workspace.open(name)
+    durations = []
+    for _ in range(3):
+        opened.workbook.identity.town = f"{COUNTER_PREFIX}0"
+        opened.workbook.checklist.equipment.append(EquipmentItem(label="mesure", status="have"))
+        started = time.perf_counter()
+        workspace.save(opened)
+        durations.append(time.perf_counter() - started)
+    opened.workbook.checklist.equipment = opened.workbook.checklist.equipment[:-3]
+    workspace.save(opened)
+    return sorted(durations)[1]
+
+
+def run_crash_loop(root: Path, trials: int, seed: int, max_delay: float | None = 0.03, workbooks: int = 2) -> CrashStats:
+    """*trials* kill-during-save trials on a fresh workspace in *root*.
+
+    ``max_delay=None`` scales the kill delay to this machine's speed (up to five saves'
+    time, at least 30 ms), so that a loaded machine still commits saves between kills.
+    """
     names = seed_workspace(root, workbooks)
+    if max_delay is None:
+        max_delay = max(0.03, 5 * _save_seconds(root, names[0]))
     expected = {name: 0 for name in names}
     rng = random.Random(seed)
     stats = CrashStats()
@@ -341,3 +363,69 @@ def race_two_writers(root: Path, name: str, count: int, seed: int) -> dict[str, 
         process.join(60)
     labels = [item.label for item in Workspace(root).open(name).workbook.checklist.equipment]
     return {"conflicts": conflicts, "labels": labels, "exitcodes": [p.exitcode for p in processes]}
+
+
+def _page_until_stopped(root: str, name: str, conn: Any) -> None:
+    """Append items ``P-0``, ``P-1``… one by one, as a page would, until told to stop; send the count and conflicts."""
+    from kpawidgets.storage.workspace import ConflictError
+
+    workspace = Workspace(root)
+    opened = workspace.open(name)
+    count = conflicts = 0
+    while not conn.poll() and count < 190:  # the list is bounded at 200
+        label = f"P-{count}"
+        while True:
+            opened.workbook.checklist.equipment.append(EquipmentItem(label=label, status="have"))
+            try:
+                workspace.save(opened)
+                break
+            except ConflictError:
+                conflicts += 1
+                opened = workspace.open(name)  # reload, then redo the edit on the fresh copy
+        count += 1
+        time.sleep(0.01)
+    conn.send((count, conflicts))
+
+
+def race_imports(root: Path, name: str, imports: int, lines_each: int, seed: int) -> dict[str, Any]:
+    """*imports* real ``kpa import`` processes and one page-like writer on one workbook, all at once.
+
+    The page writer saves every ~10 ms for as long as the imports run. Returns the imported
+    labels and the page's items found on disk, with the exit codes: an import must land on
+    the file as it is when it saves, never over what others saved.
+    """
+    import multiprocessing
+    import subprocess
+    import sys
+
+    context = multiprocessing.get_context("fork")
+    rng = random.Random(seed)
+    workspace = Workspace(root)
+    start = workspace.open(name)
+    start.workbook.checklist.equipment = []
+    workspace.save(start)
+    files = []
+    for index in range(imports):
+        csv_path = root.parent / f"import-{index}.csv"
+        rows = "".join(f"606;import-{index}-{line};{rng.randint(1, 999)},50\n" for line in range(lines_each))
+        csv_path.write_text("compte;libelle;montant\n" + rows, encoding="utf-8")
+        files.append(csv_path)
+    parent_conn, child_conn = context.Pipe()
+    page = context.Process(target=_page_until_stopped, args=(str(root), name, child_conn))
+    kpa = Path(sys.executable).with_name("kpa")
+    page.start()
+    processes = [subprocess.Popen([str(kpa), "import", name, str(path), "--add", "--workspace", str(root)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for path in files]
+    outputs = [process.communicate(timeout=600) for process in processes]
+    parent_conn.send("stop")
+    page_edits, page_conflicts = parent_conn.recv() if parent_conn.poll(600) else (None, None)
+    page.join(60)
+    final = Workspace(root).open(name).workbook
+    return {
+        "exitcodes": [process.returncode for process in processes] + [page.exitcode],
+        "errors": [err for _out, err in outputs if err.strip()],
+        "imported": [line.label for line in final.budget.lines if line.label.startswith("import-")],
+        "page_items": [item.label for item in final.checklist.equipment if item.label.startswith("P-")],
+        "page_edits": page_edits,
+        "page_conflicts": page_conflicts,
+    }

@@ -2,6 +2,7 @@
 
 Figures of each run are written to ``out/reliability/*.json`` and printed.
 Tune with ``KPA_STRESS_TRIALS`` (default 500 kills) and ``KPA_STRESS_RACE`` (updates per writer).
+``kpa import`` races: 6 imports at once against a page writer, 3 seeds.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kpawidgets.storage.workspace import Workspace, copy_into
-from tests.stress.faults import EXAMPLE, race_two_writers, run_crash_loop, write_counts
+from tests.stress.faults import EXAMPLE, race_imports, race_two_writers, run_crash_loop, write_counts
 
 pytestmark = pytest.mark.stress
 
@@ -50,3 +51,21 @@ def test_long_race_between_two_writers(workspace_dir: Path, seed: int) -> None:
     print(f"\ntwo writers (seed {seed}): {counts} → {path}")
     assert result["exitcodes"] == [0, 0]
     assert sorted(raced) == expected
+
+
+@pytest.mark.timeout(3600)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_imports_racing_each_other_and_a_page(workspace_dir: Path, seed: int) -> None:
+    """Six ``kpa import`` at once while a page saves every ~10 ms: every line and every edit lands once."""
+    name = copy_into(Workspace(workspace_dir), EXAMPLE).name
+    result = race_imports(workspace_dir, name, imports=6, lines_each=10, seed=seed)
+    expected = sorted(f"import-{i}-{line}" for i in range(6) for line in range(10))
+    edits = result["page_edits"]
+    counts = {"imports": 6, "lines_each": 10, "page_edits": edits, "imported_on_disk": len(result["imported"]),
+              "lost_lines": len(set(expected) - set(result["imported"])),
+              "lost_page_edits": edits - len(set(result["page_items"])), "page_conflicts": result["page_conflicts"]}
+    path = write_counts(f"import-race-stress-{seed}", counts)
+    print(f"\nimport race (seed {seed}): {counts} → {path}")
+    assert result["exitcodes"] == [0] * 7, result["errors"]
+    assert sorted(result["imported"]) == expected
+    assert sorted(result["page_items"]) == sorted(f"P-{i}" for i in range(edits))
