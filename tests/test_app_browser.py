@@ -46,6 +46,11 @@ def test_creating_a_workbook_from_the_page_writes_a_file(voila_server, page) -> 
     page.wait_for_selector("text=Carnet créé : KPA du Marché.", timeout=30_000)
     assert (voila_server.workspace / "kpa-du-marche.json").exists()
     page.get_by_role("link", name="Check-list de lancement →").first.wait_for()
+    # The address follows the new workbook: a reload edits it, not the one asked for before.
+    page.wait_for_function("() => new URLSearchParams(location.search).get('workbook') === 'kpa-du-marche'")
+    page.reload()
+    wait_rendered(page)
+    assert "KPA du Marché" in page.inner_text(".kpa-header")
     assert page.outside_requests == []
 
 

@@ -221,3 +221,35 @@ def test_many_lines_and_scenarios_stay_fast(workspace_dir: Path, example_path: P
         print(f"\n[budget 200 lines, 12 scenarios] build {built * 1000:.0f} ms; edit (compute + save + redraw) "
               f"median {sorted(timings)[2] * 1000:.0f} ms; edit with the scenarios tab open {with_scenarios * 1000:.0f} ms")
     assert len(page.plan.lines) == 200 and len(page.plan.scenarios) == 12
+
+
+def test_a_cleared_funder_amount_counts_as_zero_in_every_total(workspace_dir: Path, example_path: Path) -> None:
+    """Issue 12: a cleared field used to turn red while its old amount stayed in every total."""
+    page, _session = open_page(workspace_dir, example_path)
+    field = funder_field(page, 0)  # Ville, voted, 8 000
+    field.value = ""
+    assert page.plan.lines[13].amount == D("0") and saved(workspace_dir).budget.lines[13].amount == D("0")
+    assert "compté pour 0 € dans les totaux" in field.message.value and not field.invalid
+    assert 'data-value="7.5"' in page.summary.value  # only the foundation's 3 000 remains secured
+    assert flat(field.value) == "0,00 €"
+
+
+def test_an_implausible_funder_amount_is_kept_with_a_warning(workspace_dir: Path, example_path: Path) -> None:
+    """Issue 12: 999 999 999 € gave « 2 780 199 % acquis » without a word; now it is warned, not refused."""
+    page, _session = open_page(workspace_dir, example_path)
+    field = funder_field(page, 0)
+    field.value = "999 999 999"
+    assert saved(workspace_dir).budget.lines[13].amount == D("999999999")
+    assert "kpa-field-warning" in field.message.value and "montant inhabituel" in field.message.value
+    assert not field.invalid
+    field.value = "8 000"
+    assert field.message.value == ""
+
+
+def test_an_ambiguous_amount_asks_and_changes_nothing(workspace_dir: Path, example_path: Path) -> None:
+    page, _session = open_page(workspace_dir, example_path)
+    before = (workspace_dir / f"{NAME}.json").read_bytes()
+    field = funder_field(page, 0)
+    field.value = "8,000"
+    assert "voulez-vous dire 8,00 € ou 8 000 € ?" in flat(field.message.value) and field.invalid
+    assert (workspace_dir / f"{NAME}.json").read_bytes() == before and field.value == "8,000"

@@ -111,3 +111,14 @@ def test_delete_and_restore_version(workspace_dir: Path, example_path: Path) -> 
     app.confirm_delete.click()
     assert not (workspace_dir / example_path.name).exists()
     assert len(Workspace(workspace_dir).trash()) == 1
+
+
+def test_a_new_workbook_becomes_the_page_address(workspace_dir: Path, example_path: Path) -> None:
+    """Issue 12: after « Créer » the address stayed on ?workbook=exemple-… (kpa.js follows .kpa-address)."""
+    shutil.copy(example_path, workspace_dir)
+    session, app = _home(workspace_dir, {"workbook": example_path.stem})
+    assert f'data-kpa-workbook="{example_path.stem}"' in app.shell.address.value
+    app.new_name.value = "KPA du Marché"
+    app.create_button.click()
+    assert session.name == "kpa-du-marche"
+    assert 'data-kpa-workbook="kpa-du-marche"' in app.shell.address.value

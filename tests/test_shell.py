@@ -110,3 +110,15 @@ def test_an_implausible_amount_is_kept_with_a_warning() -> None:
     assert "kpa-field-warning" in field.message.value and "montant inhabituel" in field.message.value
     field.value = "900"
     assert field.message.value == ""
+
+
+def test_an_ambiguous_amount_is_asked_not_guessed() -> None:
+    editor, item, field = _amount_field()
+    field.value = "1,234"
+    assert item.cost == Decimal("100") and editor.saves == 0 and field.value == "1,234"
+    assert "voulez-vous dire 1,23 € ou 1 234 € ?" in flat(field.message.value)
+    field.value = "1 234"
+    assert item.cost == Decimal("1234") and field.message.value == ""
+    editor, item, field = _amount_field("en")  # an English reader's 1,234 is one thousand two hundred…
+    field.value = "1,234"
+    assert item.cost == Decimal("1234")

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from kpawidgets.app.shell import esc, guarded
 from kpawidgets.errors import KpaError
-from kpawidgets.i18n import _, format_money, format_number, translate
+from kpawidgets.i18n import _, format_money, format_number, get_language, translate
 from kpawidgets.model.money import AmountError, parse_amount
 from kpawidgets.model.problems import problem_text
 
@@ -88,12 +88,17 @@ def _amount_note(text: str, value: Decimal) -> str | None:
     return None
 
 
+def _read_amount(text: str) -> Decimal:
+    # A French reader of « 1,234 » may mean 1,23 € or 1 234 €: the field asks (an English one means 1 234).
+    return parse_amount(text, allow_negative=False, ask_if_ambiguous=get_language() == "fr")
+
+
 def _parse_amount(text: str) -> Decimal:
-    return parse_amount(text, allow_negative=False) if text.strip() else Decimal("0.00")
+    return _read_amount(text) if text.strip() else Decimal("0.00")
 
 
 def _parse_optional_amount(text: str) -> Decimal | None:
-    return parse_amount(text, allow_negative=False) if text.strip() else None
+    return _read_amount(text) if text.strip() else None
 
 
 def _parse_percent(text: str) -> Decimal:

@@ -109,10 +109,17 @@ class PageShell(widgets.VBox):
         self.pong = widgets.HTML(layout=widgets.Layout(display="none"))
         self.pong.add_class("kpa-heartbeat-pong")
         self.heartbeat.observe(self._echo, names="value")
+        # The workbook the page edits, for the address bar (kpa.js keeps ?workbook= in step, so
+        # that a reload or a bookmark after « Créer » opens the new workbook, not the example).
+        self.address = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.address.add_class("kpa-address")
         self.reload_button.on_click(self.guard(lambda _button: self._reload()))
         self.copy_button.on_click(self.guard(lambda _button: self._keep_copy()))
         session.on_status(self._on_status)
-        super().__init__([self.header, self.status, self.conflict_actions, self.body, self.heartbeat, self.pong])
+        super().__init__([self.header, self.status, self.conflict_actions, self.body, self.heartbeat, self.pong,
+                          self.address])
+        session.on_workbook(lambda _workbook: self._show_address())
+        self._show_address()
         self.add_class("kpa-page")
         self.render_header()
 
@@ -160,6 +167,10 @@ class PageShell(widgets.VBox):
             f'<header class="kpa-header"><div class="kpa-brand">Carnet KPA{territory}</div>'
             f'<nav class="kpa-nav" aria-label="{esc(_("Pages"))}">{"".join(links)}{switch}</nav></header>'
         )
+
+    def _show_address(self) -> None:
+        name = self.session.name
+        self.address.value = f'<span data-kpa-workbook="{esc(name)}"></span>' if name else ""
 
     def _echo(self, change: dict[str, Any]) -> None:
         token = "".join(ch for ch in str(change["new"])[:64] if ch.isalnum())

@@ -13,10 +13,10 @@ from typing import Annotated
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from kpawidgets.errors import KpaError
-from kpawidgets.i18n import N_
+from kpawidgets.i18n import N_, format_money
 from kpawidgets.model.problems import error_problem
 
-__all__ = ["CENT", "MAX_AMOUNT", "Money", "AmountError", "parse_amount", "to_money", "ZERO"]
+__all__ = ["CENT", "MAX_AMOUNT", "Money", "AmountError", "AmbiguousAmountError", "parse_amount", "to_money", "ZERO"]
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -26,6 +26,14 @@ MAX_AMOUNT = Decimal("999999999.99")
 
 class AmountError(KpaError):
     """An amount that could not be read; ``message`` says why in the person's language."""
+
+
+class AmbiguousAmountError(AmountError):
+    """``1,234``: a French reader may mean 1,23 € or 1 234 €; the person is asked, not guessed for."""
+
+
+#: A lone comma followed by exactly three digits (``1,234``, ``12,500``).
+_AMBIGUOUS = re.compile(r"[+-]?\d{1,3},\d{3}")
 
 
 def to_money(value: object) -> Decimal:
@@ -90,13 +98,15 @@ def _normalize_separators(text: str) -> str | None:
     return sign + "".join(groups) + ("." + fraction if fraction else "")
 
 
-def parse_amount(text: str, *, allow_negative: bool = True) -> Decimal:
+def parse_amount(text: str, *, allow_negative: bool = True, ask_if_ambiguous: bool = False) -> Decimal:
     """Read an amount typed the French (or English) way.
 
     Accepts ``1 234,56``, ``1234.56``, ``1 234 €``, ``1.234,56``, ``1,234.56`` and
     ``-50``. Refuses shorthand such as ``12k``, more than two decimals after a
     decimal comma that is not a thousands separator, and anything not a number.
-    Raises :class:`AmountError` whose message names the problem.
+    Raises :class:`AmountError` whose message names the problem. With *ask_if_ambiguous*
+    (a field read by a French reader), ``1,234`` raises :class:`AmbiguousAmountError`
+    naming both readings instead of being taken as 1 234.
     """
     raw = text if isinstance(text, str) else str(text)
     cleaned = raw.strip()
@@ -112,6 +122,13 @@ def parse_amount(text: str, *, allow_negative: bool = True) -> Decimal:
         )
     if not cleaned or not re.fullmatch(r"[+-]?\d[\d.,]*", cleaned):
         raise AmountError(_NOT_A_NUMBER, value=raw)
+    if ask_if_ambiguous and _AMBIGUOUS.fullmatch(cleaned):
+        decimal = Decimal(cleaned.replace(",", ".")).quantize(CENT, rounding=ROUND_HALF_UP)
+        thousands = Decimal(cleaned.replace(",", ""))
+        raise AmbiguousAmountError("« {value} » : voulez-vous dire {decimal} ou {thousands} ? Tapez {typed_decimal} ou {typed_thousands}.",
+                                   value=raw.strip(), decimal=format_money(decimal), thousands=format_money(thousands, cents=False),
+                                   typed_decimal=f"{decimal:.2f}".replace(".", ","),
+                                   typed_thousands=f"{thousands:,.0f}".replace(",", " "))
     normalized = _normalize_separators(cleaned)
     if normalized is None:
         raise AmountError(_NOT_A_NUMBER, value=raw)

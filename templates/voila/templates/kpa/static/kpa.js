@@ -243,3 +243,22 @@
     if (el) { el.__kpaTyping = false; }
   }, true);
 })();
+
+// Carnet KPA: the address bar follows the workbook the page edits. When the home page creates
+// a workbook (or a copy is kept after a conflict), the kernel names it in a hidden
+// « .kpa-address » widget; the address becomes ?workbook=<that name> (language kept), so a
+// reload, a bookmark or the menu opens it instead of the workbook first asked for.
+(function () {
+  "use strict";
+  var NAME = /^[^\/\u0000]{1,200}$/;  // a workbook name (the kernel checks it again when it opens it)
+  function follow() {
+    var mark = document.querySelector(".kpa-address [data-kpa-workbook]");
+    if (!mark) { return; }
+    var name = mark.getAttribute("data-kpa-workbook") || "";
+    var params = new URLSearchParams(window.location.search);
+    if (!NAME.test(name) || params.get("workbook") === name) { return; }
+    params.set("workbook", name);
+    window.history.replaceState(window.history.state, "", window.location.pathname + "?" + params.toString());
+  }
+  new MutationObserver(follow).observe(document.documentElement, { childList: true, subtree: true });
+})();
