@@ -6,12 +6,24 @@ of idle kernels. This folder is a Jupyter config dir: put it on ``JUPYTER_CONFIG
 Voilà (standalone, ``kpa serve``) reads ``voila.json``; a Jupyter server (the hub's user
 servers, Binder) reads ``jupyter_server_config.py``, which loads the same ``voila.json``.
 
-``loopback/voila.json`` adds what only ``kpa serve`` on 127.0.0.1 does: the tab's shutdown
-beacon carries no ``_xsrf`` token (voila#1458), so the XSRF check is off there, and there
-only; kernels talk to Voilà over Unix sockets in Voilà's short-named connection folder
-(``KernelManager.transport = "ipc"``: no kernel port on the machine, and no "running over
-TCP without encryption" warning at each visit). A Jupyter server's runtime folder can have
-a path too long for a Unix socket, so the hub and Binder keep TCP.
+``voila.json`` also makes :class:`kernels.KpaKernelManager` the kernel manager of ``kpa serve``
+(Voilà standalone; a Jupyter server keeps its own): kernels capped in total and per page,
+freed when no browser came, started in the order visitors arrived.
+
+``loopback/voila.json`` adds what only ``kpa serve`` on 127.0.0.1 does:
+
+* only loopback names are accepted in the ``Host`` header (``allow_remote_access`` off,
+  ``local_hostnames``): a page on a rebound DNS name gets a 403 and starts no kernel;
+* the tab's shutdown beacon carries no ``_xsrf`` token (voila#1458), so the XSRF check is
+  off there, and there only;
+* ``/logout`` is a plain 404 (jupyter_server's logout page cannot be drawn by Voilà);
+* kernels talk to Voilà over Unix sockets in Voilà's short-named connection folder
+  (``KernelManager.transport = "ipc"``: no kernel port on the machine, and no "running over
+  TCP without encryption" warning at each visit). A Jupyter server's runtime folder can have
+  a path too long for a Unix socket, so the hub and Binder keep TCP.
+
+A ``voila.json`` in a folder of the ``JUPYTER_CONFIG_PATH`` that ``kpa serve`` is started with
+overrides these (the tests use it for small caps).
 """
 
 from __future__ import annotations
@@ -43,9 +55,10 @@ def voila_settings() -> dict[str, Any]:
 
 
 def jupyter_config_path(*, loopback: bool, existing: str | None = None) -> str:
-    """A ``JUPYTER_CONFIG_PATH`` value: the project's config dirs first (they win), then *existing*."""
-    dirs = [str(loopback_config_dir())] if loopback else []
+    """A ``JUPYTER_CONFIG_PATH`` value: *existing* first (a person's own ``voila.json`` there
+    overrides the project's), then the loopback settings, then the project's."""
+    dirs = [existing] if existing else []
+    if loopback:
+        dirs.append(str(loopback_config_dir()))
     dirs.append(str(config_dir()))
-    if existing:
-        dirs.append(existing)
     return os.pathsep.join(dirs)

@@ -1,0 +1,228 @@
+"""The kernels of ``kpa serve``: bounded in number, freed when no browser ever came, started in
+the order visitors arrived.
+
+Voilà starts a kernel for every GET of a page, and a kernel no browser connects to (a
+``curl``, an ``<img src=…>`` on another site, a tab closed while loading) would live until
+the idle culling, 30 minutes later. :class:`KpaKernelManager` (Voilà's
+``VoilaConfiguration.multi_kernel_manager_class``, set in ``voila.json``) adds to
+jupyter_server's kernel manager:
+
+* a cap on the kernels, in total and per page (``max_kernels``, ``max_kernels_per_page``):
+  past it a visitor gets a short page in French and English (HTTP 503), no kernel started;
+* the kernels no browser connected to within ``unconnected_timeout`` seconds of their page
+  being drawn are shut down (checked every ``unconnected_check_interval`` seconds);
+* at most ``concurrent_starts`` pages are drawn at once; the others wait their turn, first
+  come first served, so that with 20 visitors the first ones get their page early instead
+  of everybody waiting for all of them;
+* every kernel loads :mod:`kpawidgets.config.kernel_log`, so that what the kernel logs (a
+  crafted ``comm_open``'s traceback, with server paths) goes to the server's terminal, never
+  to the visitor's page.
+
+Kernels of Voilà's preheated pools (``VOILA_PREHEAT``) are bounded by the pools' own size:
+they count in the total but are neither refused nor queued, and a pooled kernel waits for
+its visitor for as long as it stays in the pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado import web
+from tornado.ioloop import PeriodicCallback
+from traitlets import Float, Integer
+
+from kpawidgets.i18n import N_, translate
+
+__all__ = ["KpaKernelManager", "KernelCapReached", "KERNEL_EXTENSION"]
+
+#: The IPython extension every kernel loads (logging to the server, not to the page).
+KERNEL_EXTENSION = "kpawidgets.config.kernel_log"
+
+_BUSY_TITLE = N_("Trop de pages ouvertes en même temps")
+_BUSY_TEXT = N_("Le Carnet KPA sert déjà autant de pages qu'il le peut sur cet ordinateur. "
+                "Fermez les onglets dont vous n'avez plus besoin, attendez une minute, puis rechargez la page.")
+
+
+class KernelCapReached(web.HTTPError):
+    """Voilà's answer when the kernels are at their cap: HTTP 503 with the message in French and English."""
+
+    def __init__(self) -> None:
+        message = "\n".join(f"{translate(_BUSY_TITLE, lang)} — {translate(_BUSY_TEXT, lang)}" for lang in ("fr", "en"))
+        super().__init__(503, message.replace("%", "%%"), reason="Service Unavailable")
+
+
+def _page_of(env: Mapping[str, str] | None) -> str:
+    """The page a kernel was started for (Voilà passes the request's path as ``SCRIPT_NAME``)."""
+    return (env or {}).get("SCRIPT_NAME", "")
+
+
+def _preheated(env: Mapping[str, str] | None) -> bool:
+    return (env or {}).get("VOILA_PREHEAT") == "True"
+
+
+class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
+    """jupyter_server's kernel manager with a cap, a queue and the freeing of kernels no browser uses."""
+
+    max_kernels = Integer(40, config=True, help="Kernels running at once, all pages together (0: no cap).")
+    max_kernels_per_page = Integer(30, config=True, help="Kernels running at once for one page (0: no cap).")
+    unconnected_timeout = Float(20.0, config=True,
+                                help="Seconds after its page was drawn before a kernel no browser connected to is shut down.")
+    unconnected_check_interval = Float(2.0, config=True, help="Seconds between two looks for kernels without a browser.")
+    concurrent_starts = Integer(0, config=True,
+                                help="Pages drawn at once, the others wait their turn (0: the number of processors).")
+    first_draw_timeout = Float(180.0, config=True, help="Seconds after which a page still being drawn lets the next one start.")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._kpa_pages: dict[str, str] = {}  # kernel id → page
+        self._kpa_started: dict[str, float] = {}  # kernel id → when it began to wait for a browser (monotonic)
+        self._kpa_connected: set[str] = set()  # kernels a browser connected to at least once
+        self._kpa_pooled: set[str] = set()  # kernels seen waiting in a preheated pool
+        self._kpa_pending: dict[str, int] = {}  # page → starts not finished yet
+        self._kpa_slots: asyncio.Semaphore | None = None
+        self._kpa_holders: dict[str, float] = {}  # kernel id → when it got its slot (monotonic)
+        self._kpa_checker: PeriodicCallback | None = None
+
+    # ------------------------------------------------------------------ starting
+    def _count(self, page: str | None = None) -> int:
+        if page is None:
+            return len(self._kpa_started) + sum(self._kpa_pending.values())
+        return sum(1 for p in self._kpa_pages.values() if p == page) + self._kpa_pending.get(page, 0)
+
+    def _refuse_past_the_cap(self, page: str) -> None:
+        if self.max_kernels and self._count() >= self.max_kernels:
+            self.log.warning("Kernel cap reached (%s kernels): refusing a kernel for %s", self.max_kernels, page)
+            raise KernelCapReached()
+        if self.max_kernels_per_page and page and self._count(page) >= self.max_kernels_per_page:
+            self.log.warning("Kernel cap reached for %s (%s kernels): refusing a kernel", page, self.max_kernels_per_page)
+            raise KernelCapReached()
+
+    def _slots(self) -> asyncio.Semaphore:
+        if self._kpa_slots is None:
+            self._kpa_slots = asyncio.Semaphore(self.concurrent_starts or os.cpu_count() or 2)
+        return self._kpa_slots
+
+    async def start_kernel(self, *, kernel_id: str | None = None, path: Any = None,  # type: ignore[override]
+                           **kwargs: Any) -> str:
+        """Start a kernel for a visitor's page, within the cap and in turn (a restart passes through)."""
+        if kernel_id is not None and kernel_id in self:
+            return str(await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs))
+        env = kwargs.get("env")
+        kwargs["extra_arguments"] = [*kwargs.get("extra_arguments", []), f"--IPKernelApp.extra_extensions={KERNEL_EXTENSION}"]
+        self._start_checker()
+        if _preheated(env):
+            started = str(await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs))
+            self._track(started, "")
+            return started
+        page = _page_of(env)
+        self._refuse_past_the_cap(page)
+        self._kpa_pending[page] = self._kpa_pending.get(page, 0) + 1
+        slots = self._slots()
+        try:
+            await slots.acquire()
+            try:
+                started = str(await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs))
+            except BaseException:
+                slots.release()
+                raise
+        finally:
+            self._kpa_pending[page] -= 1
+            if not self._kpa_pending[page]:
+                del self._kpa_pending[page]
+        self._track(started, page)
+        self._kpa_holders[started] = time.monotonic()
+        return started
+
+    def _track(self, kernel_id: str, page: str) -> None:
+        self._kpa_pages[kernel_id] = page
+        self._kpa_started[kernel_id] = time.monotonic()
+
+    # ------------------------------------------------------------------ browsers
+    def notify_connect(self, kernel_id: str) -> None:
+        super().notify_connect(kernel_id)
+        self._kpa_connected.add(kernel_id)
+        self._release_slot(kernel_id)
+
+    def _release_slot(self, kernel_id: str) -> None:
+        if self._kpa_holders.pop(kernel_id, None) is not None and self._kpa_slots is not None:
+            self._kpa_slots.release()
+
+    def _start_checker(self) -> None:
+        if self._kpa_checker is None:
+            self._kpa_checker = PeriodicCallback(self._check_kernels, 1000 * min(self.unconnected_check_interval, 0.5))
+            self._kpa_checker.start()
+
+    def _pooled_now(self) -> set[str]:
+        """Kernels waiting in Voilà's preheated pools (when preheat is on)."""
+        found = set()
+        for pool in getattr(self, "_pools", {}).values():
+            for task in pool:
+                if task.done() and not task.cancelled() and task.exception() is None:
+                    found.add(task.result().get("kernel_id"))
+        return found
+
+    def _quiet_for(self, kernel_id: str) -> float:
+        """Seconds since the kernel last sent anything, when it is idle (0 when busy or starting)."""
+        kernel = self._kernels.get(kernel_id)
+        if kernel is None or getattr(kernel, "execution_state", "") != "idle":
+            return 0.0
+        last = getattr(kernel, "last_activity", None)
+        if not isinstance(last, datetime):
+            return 0.0
+        return (datetime.now(timezone.utc) - last).total_seconds()
+
+    async def _check_kernels(self) -> None:
+        """Hand the turn on when a page is drawn; shut down the kernels no browser came to."""
+        now = time.monotonic()
+        for kernel_id in list(self._kpa_started):
+            if kernel_id not in self:
+                self._forget(kernel_id)
+        for kernel_id, since in list(self._kpa_holders.items()):
+            # Drawn: the kernel is idle and quiet after the page's cells ran (or it took too long).
+            if self._quiet_for(kernel_id) >= 1.0 and now - since >= 1.0 or now - since > self.first_draw_timeout:
+                self._release_slot(kernel_id)
+        pooled = self._pooled_now()
+        for kernel_id in pooled:
+            self._kpa_pooled.add(kernel_id)
+            self._kpa_started[kernel_id] = now  # waiting in the pool is not waiting for a browser
+        if now - getattr(self, "_kpa_last_look", 0.0) < self.unconnected_check_interval:
+            return
+        self._kpa_last_look = now
+        for kernel_id, started in list(self._kpa_started.items()):
+            if kernel_id in self._kpa_connected or kernel_id in pooled or kernel_id in self._kpa_holders:
+                continue
+            waited = min(now - started, self._quiet_for(kernel_id))
+            if waited >= self.unconnected_timeout:
+                self.log.info("Kernel %s: no browser connected %.0f s after its page was drawn, shutting it down",
+                              kernel_id, waited)
+                self._forget(kernel_id)
+                try:
+                    await self.shutdown_kernel(kernel_id)
+                except Exception:  # noqa: BLE001 - already gone
+                    self.log.debug("Kernel %s was already gone", kernel_id, exc_info=True)
+
+    def _forget(self, kernel_id: str) -> None:
+        self._release_slot(kernel_id)
+        for table in (self._kpa_pages, self._kpa_started):
+            table.pop(kernel_id, None)
+        self._kpa_connected.discard(kernel_id)
+        self._kpa_pooled.discard(kernel_id)
+
+    async def shutdown_kernel(self, kernel_id: str, now: bool = False,  # type: ignore[override]
+                              restart: bool = False) -> None:
+        if not restart:
+            self._forget(kernel_id)
+        await super().shutdown_kernel(kernel_id, now=now, restart=restart)
+
+    def kpa_counts(self) -> dict[str, int]:
+        """Kernels per page (for the log and the tests)."""
+        counts: dict[str, int] = {}
+        for page in self._kpa_pages.values():
+            counts[page] = counts.get(page, 0) + 1
+        return counts
