@@ -248,9 +248,14 @@ def test_nothing_imported_until_clean_unless_skipping() -> None:
     wb = hand_workbook()
     before = list(wb.budget.lines)
     result = sp.parse_import("bad.csv", BAD.encode("utf-8"))
-    with pytest.raises(sp.SpreadsheetError):
+    with pytest.raises(sp.SpreadsheetError) as info:
         sp.apply_import(wb, result)
+    assert info.value.message("fr") == "Le fichier contient 17 lignes invalides : rien n'a été importé."
     assert wb.budget.lines == before
+    one = sp.parse_import("un.csv", "compte;libelle;montant\n606;x;douze\n".encode())
+    with pytest.raises(sp.SpreadsheetError) as info:
+        sp.apply_import(wb, one)
+    assert info.value.message("en") == "The file has 1 invalid line: nothing was imported."
     assert sp.apply_import(wb, result, skip_bad_rows=True) == 1
     assert wb.budget.lines[-1].label == "Bon"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kpawidgets.errors import KpaError
-from kpawidgets.i18n import _, use_language
+from kpawidgets.i18n import _, ngettext, use_language
 from kpawidgets.model.workbook import Workbook, WorkbookError, workbook_json_schema
 from kpawidgets.storage.references import OpenedReference, open_reference
 from kpawidgets.storage.workspace import Workspace
@@ -136,7 +136,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(problem.message(), file=sys.stderr)
     if result.problems and not args.skip_bad_rows:
         raise CliError(
-            "Le fichier contient {count} ligne(s) invalide(s) : rien n'a été importé. Corrigez-les, ou relancez avec --skip-bad-rows pour importer les autres.",
+            "Le fichier contient {count} ligne invalide : rien n'a été importé. Corrigez-la, ou relancez avec --skip-bad-rows pour importer les autres.",
+            plural="Le fichier contient {count} lignes invalides : rien n'a été importé. Corrigez-les, ou relancez avec --skip-bad-rows pour importer les autres.",
             count=len(result.problems))
     reference = _open(args)
     mode = getattr(args, "mode", None)
@@ -150,9 +151,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(_("« {territory} » : lignes ajoutées : {added} ; mises à jour : {updated} ; retirées : {removed}.").format(
         territory=territory, added=outcome.added, updated=outcome.updated, removed=outcome.removed))
     if result.problems:
-        print(_("{count} ligne(s) invalide(s) ignorée(s).").format(count=len(result.problems)))
+        print(ngettext("{count} ligne invalide ignorée.", "{count} lignes invalides ignorées.", len(result.problems)).format(
+            count=len(result.problems)))
     if result.calculated:
-        print(_("{count} ligne(s) calculée(s) par le carnet laissée(s) de côté.").format(count=result.calculated))
+        print(ngettext("{count} ligne calculée par le carnet laissée de côté.",
+                       "{count} lignes calculées par le carnet laissées de côté.", result.calculated).format(count=result.calculated))
     return 0
 
 

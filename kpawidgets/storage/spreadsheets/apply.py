@@ -96,7 +96,8 @@ def apply_import(workbook: Workbook, result: ImportResult, *, mode: ImportMode =
     the number of lines added or updated.
     """
     if result.problems and not skip_bad_rows:
-        raise SpreadsheetError("Le fichier contient {count} ligne(s) invalide(s) : rien n'a été importé.",
+        raise SpreadsheetError("Le fichier contient {count} ligne invalide : rien n'a été importé.",
+                               plural="Le fichier contient {count} lignes invalides : rien n'a été importé.",
                                count=len(result.problems))
     lines, outcome = _merged(workbook, result, mode)
     if len(lines) > MAX_ROWS:
