@@ -143,3 +143,12 @@ def test_a_section_that_cannot_be_drawn_says_so(example: Workbook, monkeypatch: 
     assert "Section Budget prévisionnel de la première année : impossible à dessiner (ZeroDivisionError)." in document
     assert any("could not be drawn" in r.getMessage() and r.exc_info for r in caplog.records)
     assert "Financement et trésorerie" in document and "kpa-columns" in document  # the other sections are still there
+
+
+def test_user_text_in_a_chart_is_escaped_exactly_once_quotes_included() -> None:
+    typed = "<b>\"Léa's\" &amp; co"
+    rows = [GanttRow(typed, dt.date(2027, 1, 4), dt.date(2027, 2, 20), "venue")]
+    svg = gantt(rows, "Calendrier")
+    assert html.escape(typed, quote=True) in svg  # &lt;b&gt;&quot;Léa&#x27;s&quot; &amp;amp; co
+    assert "&amp;amp;amp;" not in svg and "<b>" not in svg and "\"Léa" not in svg
+    assert typed in texts(svg)  # read back, the words are the ones typed

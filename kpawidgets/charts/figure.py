@@ -44,6 +44,8 @@ _GROUP_ID = re.compile(r'<g id="[^"]*"')
 #: Clip paths repeat too (same id for the same box in two charts); nothing drawn here leaves its axes.
 _CLIP_DEF = re.compile(r"<clipPath id=.*?</clipPath>\s*", re.S)
 _CLIP_USE = re.compile(r' clip-path="url\(#[^)]*\)"')
+#: A ``<text>`` element's words (matplotlib escapes ``&``, ``<`` and ``>`` in them, once).
+_TEXT_CONTENT = re.compile(r"(<text\b[^>]*>)([^<]*)(</text>)")
 
 
 class _MissingReportFont(logging.Filter):
@@ -89,6 +91,7 @@ def svg_of(figure: Figure, label: str, css_class: str = "", *, hidden: bool = Fa
     text = _GROUP_ID.sub("<g", _GLOBAL_STYLE.sub("", text))
     text = _CLIP_USE.sub("", _CLIP_DEF.sub("", text))
     text = _SIZE.sub(r'<svg\1 width="\2" height="\3"', text, count=1)
+    text = _TEXT_CONTENT.sub(_quotes_escaped, text)
     escape = _attribute
     extra = ' aria-hidden="true"' if hidden else f' role="img" aria-label="{escape(label)}"'
     if css_class:
@@ -98,6 +101,16 @@ def svg_of(figure: Figure, label: str, css_class: str = "", *, hidden: bool = Fa
         opening = text.index(">") + 1
         text = f"{text[:opening]}<title>{escape(label)}</title>{text[opening:]}"
     return text.strip()
+
+
+def _quotes_escaped(match: re.Match[str]) -> str:
+    """A text element with its quotes escaped too, as all user text in the pages and the PDF.
+
+    Quotes are harmless in a text node, but one escaping rule everywhere (``html.escape``
+    with ``quote=True``) keeps user text checkable the same way in every chunk of HTML.
+    """
+    words = match.group(2).replace('"', "&quot;").replace("'", "&#x27;")
+    return f"{match.group(1)}{words}{match.group(3)}"
 
 
 def _attribute(text: str) -> str:
