@@ -230,12 +230,17 @@ def test_a_history_folder_that_is_a_file_is_one_clear_line(capsys, loose_workboo
 # ------------------------------------------------------------------------------ kpa check
 def test_check_names_the_file_on_every_problem(capsys, workspace_dir: Path) -> None:
     bad = workspace_dir / "deux-erreurs.json"
-    bad.write_text(json.dumps({"schema_version": 1, "identity": {"territory": "", "launch_date": "9999-01-01"}}))
+    bad.write_text(json.dumps({"schema_version": 1, "identity": {"territory": "", "launch_date": "9999-01-01"},
+                               "budget": {"lines": "pas une liste"}}))
     code, out, _ = run(capsys, "check", str(bad))
     assert code == 1
     lines = out.strip().splitlines()
-    assert len(lines) == 2
-    assert all(line.startswith("Erreur : deux-erreurs.json : identity.") for line in lines)
+    assert len(lines) == 3
+    assert all(line.startswith("Erreur : deux-erreurs.json : ") for line in lines)
+    assert "should" not in out and "Input" not in out and "String" not in out, "pydantic's English inside French"
+    code, out, _ = run(capsys, "--lang", "en", "check", str(bad))
+    assert all(line.startswith("Error: deux-erreurs.json : ") for line in out.strip().splitlines())
+    assert "période" not in out and "attendue" not in out
 
 
 def test_check_refuses_duplicate_keys(capsys, workspace_dir: Path, example_path: Path) -> None:
@@ -254,3 +259,15 @@ def test_check_refuses_links_and_special_files_typed_by_path(capsys, workspace_d
     os.mkfifo(workspace_dir / "tube.json")
     code, _, err = run(capsys, "check", str(workspace_dir / "tube.json"))
     assert code == 1 and "n'est pas un fichier ordinaire" in err
+
+
+def test_import_counts_lines_with_plurals(capsys, loose_workbook: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "mauvaises.csv"
+    bad.write_text("compte;libelle;montant\n606;Une;abc\n", encoding="utf-8")
+    code, _, err = run(capsys, "import", str(loose_workbook), str(bad), "--add")
+    assert code == 1 and err.strip().splitlines()[-1].startswith("Erreur : Le fichier contient 1 ligne invalide : rien")
+    bad.write_text("compte;libelle;montant\n606;Une;abc\n606;Deux;xyz\n606;Bonne;12\n", encoding="utf-8")
+    code, _, err = run(capsys, "--lang", "en", "import", str(loose_workbook), str(bad), "--add")
+    assert code == 1 and err.strip().splitlines()[-1].startswith("Error: The file has 2 invalid lines: nothing")
+    code, out, _ = run(capsys, "import", str(loose_workbook), str(bad), "--add", "--skip-bad-rows")
+    assert code == 0 and "2 lignes invalides ignorées." in out
