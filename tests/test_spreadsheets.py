@@ -630,3 +630,13 @@ def test_the_largest_budget_stays_within_the_limits() -> None:
         result = sp.parse_import(name, data)
         assert result.clean and len(result.lines) == 2000, [p.message("fr") for p in result.problems[:3]]
         assert sum(x.amount for x in result.lines) == sum(x.amount for x in wb.budget.lines)
+
+
+def test_the_cerfa_sheet_names_each_grants_funder() -> None:
+    wb = hand_workbook()
+    wb.budget.lines.append(b.BudgetLine(account="74", label="Atelier cuisine", amount=D("800"), funder="CAF du Nord",
+                                        status="demande", subline="social"))
+    sheet = load_workbook(io.BytesIO(sp.budget_xlsx(wb)))["Budget Cerfa"]
+    labels = [str(sheet[f"B{r}"].value or "").strip() for r in range(1, sheet.max_row + 1)]
+    assert "CAF du Nord — Atelier cuisine" in labels
+    assert "Ville" in labels  # a line whose label is its funder's name is not repeated

@@ -102,10 +102,13 @@ def _style_header(sheet: Worksheet, widths: Sequence[int]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _row_label(row: b.CerfaRow) -> str:
+def _row_label(row: b.CerfaRow, funders: dict[str, str]) -> str:
+    """The text of a Cerfa row; a grant line names its funder before its object (a partner reads who pays)."""
     if row.level == 1 or row.origin in ("subline", "cae"):
         return _(row.label)
-    return row.label or _(b.account_label(row.account))
+    label = row.label or _(b.account_label(row.account))
+    funder = funders.get(row.line_id or "", "")
+    return f"{funder} — {label}" if funder and funder != label else label
 
 
 def _cerfa_sheet(sheet: Worksheet, workbook: Workbook, table: b.CerfaTable, cash: b.Cash) -> None:
@@ -115,6 +118,7 @@ def _cerfa_sheet(sheet: Worksheet, workbook: Workbook, table: b.CerfaTable, cash
     last_month = b.month_date(cash.start, 12)
     _text_cell(sheet, 2, 1, _("Période : {start} à {end} (présentation du Cerfa n°12156)").format(
         start=format_month(cash.start), end=format_month(last_month)))
+    funders = {line.id: line.funder for line in workbook.budget.lines if line.is_funder}
     sheet.column_dimensions["A"].width = 10
     sheet.column_dimensions["B"].width = 70
     sheet.column_dimensions["C"].width = 16
@@ -137,7 +141,7 @@ def _cerfa_sheet(sheet: Worksheet, workbook: Workbook, table: b.CerfaTable, cash
         for row in rows:
             _text_cell(sheet, row_no, 1, row.account if row.level != 2 or row.origin != "subline" else "")
             indent = "" if row.level == 1 else ("    " if row.level == 2 else "        ")
-            _text_cell(sheet, row_no, 2, indent + _row_label(row))
+            _text_cell(sheet, row_no, 2, indent + _row_label(row, funders))
             amount_cell = sheet.cell(row=row_no, column=3)
             amount_cell.number_format = MONEY_FORMAT
             if row.level == 1:
