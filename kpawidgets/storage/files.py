@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 #: A workbook file larger than this is refused by its size, unread. Real ones are far smaller
-#: (the example is 30 KB, a 200-line budget with 100 plan steps about 250 KB).
+#: (the example is about 65 KB; the model bounds every list, so a full one stays far below).
 MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
 
 
