@@ -297,6 +297,19 @@ class Field(widgets.VBox):
         else:
             self.input.remove_class("kpa-invalid")
 
+    def follow_model(self) -> None:
+        """Show the model's value again after another device changed it (:mod:`kpawidgets.app.live`).
+
+        A field holding typed text the model refused keeps it (the person is correcting it);
+        the browser keeps text being typed (``kpa.js``).
+        """
+        obj = _resolve(self.target)
+        if obj is None or self.invalid:
+            return
+        shown = self._show(getattr(obj, self.attr))
+        if shown != self.input.value:
+            self.show(getattr(obj, self.attr))
+
     def show(self, value: Any) -> None:
         """Put the model's *value* in the widget (no save), clearing the message."""
         self.say(None)

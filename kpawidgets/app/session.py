@@ -7,12 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kpawidgets.app.live import Changes, apply_in_place, running_loop, watcher
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, normalize_language, set_language, use_language
 from kpawidgets.model.merge import MergeEvent, describe
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.resources import example_workbook_path
-from kpawidgets.storage.workspace import ConflictError, OpenWorkbook, Workspace, copy_into
+from kpawidgets.storage.merging import merge_with_file
+from kpawidgets.storage.workspace import ConflictError, OpenWorkbook, Workspace, copy_into, read_workbook_bytes, revision_of
 
 __all__ = ["SaveStatus", "WorkbookSession"]
 
@@ -45,6 +47,8 @@ class WorkbookSession:
         self.error: KpaError | None = None
         self._status_listeners: list[Callable[[SaveStatus], None]] = []
         self._workbook_listeners: list[Callable[[Workbook], None]] = []
+        self._external_listeners: list[Callable[[Changes], None]] = []  # following others (app/live.py)
+        self._stop_following: Callable[[], None] | None = None
 
     # ------------------------------------------------------------- opening
     @classmethod
@@ -148,3 +152,51 @@ class WorkbookSession:
         if self.opened is not None:
             for callback in self._workbook_listeners:
                 callback(self.opened.workbook)
+
+    # ------------------------------------------------------- following others
+    def on_external_change(self, callback: Callable[[Changes], None]) -> None:
+        """Call ``callback(changes)`` after another device's save came into this workbook (in place)."""
+        self._external_listeners.append(callback)
+
+    def follow_file(self) -> bool:
+        """Follow the open workbook's file from the kernel's event loop; False without a running loop."""
+        loop = running_loop()
+        if loop is None or self.opened is None:
+            return False
+        if self._stop_following is not None:
+            self._stop_following()
+        self._stop_following = watcher().add(self.opened.path, self.take_external_change, loop)
+        return True
+
+    def stop_following(self) -> None:
+        if self._stop_following is not None:
+            self._stop_following()
+            self._stop_following = None
+
+    def take_external_change(self) -> Changes | None:
+        """Bring what others saved in the file into the open workbook; None when nothing came.
+
+        The file is merged with what this page holds (its unsaved edits win, as at a save) and
+        the workbook is updated in place, so bound widgets stay bound. A file that no longer
+        reads is left alone and the page says so; its edits stay in memory.
+        """
+        opened = self.opened
+        if opened is None:
+            return None
+        try:
+            current = read_workbook_bytes(opened.path)
+        except KpaError:
+            return None  # deleted or renamed: the next save says so
+        if revision_of(current) == opened.revision:
+            return None  # this kernel's own save, or nothing new
+        try:
+            theirs, _events = merge_with_file(opened.name, opened.path.name, opened.base, opened.workbook, current)
+        except KpaError as exc:
+            self._status(SaveStatus("error", exc.message(self.lang)))
+            return None
+        changes = apply_in_place(opened.workbook, theirs)
+        opened.revision, opened.base = revision_of(current), current
+        with use_language(self.lang):
+            for callback in self._external_listeners:
+                callback(changes)
+        return changes

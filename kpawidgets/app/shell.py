@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import ipywidgets as widgets
 
+from kpawidgets.app.live import Changes, follow_widgets
 from kpawidgets.app.session import SaveStatus, WorkbookSession
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, translate, use_language
@@ -148,6 +149,33 @@ class PageShell(widgets.VBox):
 
         fill()
         self.session.on_workbook(fill)
+        self.follow_others()
+
+    def follow_others(self) -> None:
+        """Show what other devices save in this workbook, live (:mod:`kpawidgets.app.live`).
+
+        The model is updated in place; the body (if it has ``follow_external(changes)``) redraws
+        what is computed from it, then the bound fields show their new values.
+        """
+
+        def followed(changes: Changes) -> None:
+            page = self.body.children[0] if self.body.children else None
+            follow = getattr(page, "follow_external", None)
+            if callable(follow):
+                follow(changes)
+            follow_widgets(self.body)
+            self.render_header()
+            if changes:
+                text = esc(_("Changements d'un autre appareil affichés"))
+                self.status.value = f'<div class="kpa-saved kpa-followed" role="status">↻ {text}</div>'
+
+        self.session.on_external_change(self.guard(followed))
+        self.session.follow_file()
+
+        def refollow(_workbook: object) -> None:
+            self.session.follow_file()
+
+        self.session.on_workbook(refollow)
 
     def render_header(self) -> None:
         """(Re)draw the navigation bar for the current workbook and language."""

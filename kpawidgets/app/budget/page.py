@@ -23,6 +23,7 @@ from kpawidgets.app.budget.scenarios import ScenariosTab
 from kpawidgets.app.budget.sharing import SharingTab
 from kpawidgets.app.budget.staff import StaffTab
 from kpawidgets.app.budget.tab import Figures, Tab, layout
+from kpawidgets.app.live import Changes
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell, esc, message_html, page_url
 from kpawidgets.i18n import N_, _
@@ -111,6 +112,16 @@ class BudgetPage(widgets.VBox):
         self._stale = set(self.views)
         self._draw()
         return self.session.changed()
+
+    def follow_external(self, changes: Changes) -> None:
+        """Another device saved: recompute the figures and redraw them (the open tab stays open);
+        rows are redrawn only when lines came, went or moved."""
+        if changes.lists:
+            for view in self.views.values():
+                view.structure_changed()
+        self._figures = Figures.of(self.workbook)
+        self._stale = set(self.views)
+        self._draw()
 
     def view(self, key: str) -> Tab:
         """Tab *key*, built if it was not yet."""

@@ -20,6 +20,7 @@ from IPython.display import display
 from kpawidgets.app.checklist.html import steps_html
 from kpawidgets.app.checklist.screens import SCREEN_KEYS, SECTION_TITLES, Screen, build_screen
 from kpawidgets.app.fields import wire
+from kpawidgets.app.live import follow_widgets
 from kpawidgets.app.request import query_params
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell, esc, guarded, message_html, page_url
@@ -90,6 +91,12 @@ class ChecklistApp(widgets.VBox):
             self.error.value = ""
         self.refresh()
         return saved
+
+    def follow_external(self, _changes: object) -> None:
+        """Another device saved: the built steps (shown or not) show it, the current step stays."""
+        for screen in self._built.values():
+            follow_widgets(screen)
+        self.refresh()
 
     def screen(self, index: int) -> Screen:
         """Step *index*, built the first time it is needed."""

@@ -35,6 +35,7 @@ from kpawidgets.app.fields import (
     text_field,
     wire,
 )
+from kpawidgets.app.live import follow_widgets
 from kpawidgets.app.shell import esc, guarded
 from kpawidgets.i18n import N_, _, format_date, translate
 from kpawidgets.model.checklist import (
@@ -145,6 +146,13 @@ class ListEditor(widgets.VBox, Generic[M]):
         super().__init__([self.rows, self.add_button])
         self.redraw()
 
+    def follow_model(self) -> None:
+        """After another device's save: redraw the rows if items came, went or moved, else let them follow."""
+        if [id(item) for item in self.items] != self._drawn:
+            self.redraw()
+        else:
+            follow_widgets(self.rows)
+
     def _safe(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
         return guarded(self.app.report, self.app.lang)(callback)
 
@@ -161,6 +169,7 @@ class ListEditor(widgets.VBox, Generic[M]):
             box.add_class(self.css)
             rows.append(box)
         old = self.rows.children
+        self._drawn = [id(item) for item in self.items]
         self.rows.children = tuple(rows)
         for row in old:  # the kernel forgets the widgets of the rows drawn before
             _close(row)
@@ -193,6 +202,7 @@ class IngredientScreen(Screen):
         self.badge = widgets.HTML()
         self.auto = widgets.HTML()
         self.boxes: dict[str, widgets.Checkbox] = {}
+        self._following = False
         questions: list[widgets.Widget] = []
         section = None
         for check in CHECKS[key]:
@@ -235,10 +245,18 @@ class IngredientScreen(Screen):
         self.refresh()
 
     def _criteria_changed(self) -> None:
+        if self._following:
+            return
         met = [check_id for check_id, box in self.boxes.items() if box.value]
         assign(self.app, self.state, "criteria", met, _("Les critères"))
 
     def refresh(self) -> None:
+        self._following = True  # ticks another device saved: shown, not saved again
+        try:
+            for check_id, box in self.boxes.items():
+                box.value = check_id in self.state.criteria
+        finally:
+            self._following = False
         self.badge.value = score_badge_html(readiness(self.app.checklist).get(self.key))
         autos = [(check, ok) for check, ok in check_results(self.app.checklist, self.key) if check.auto]
         items = "".join(f'<li class="{"kpa-cl-ok" if ok else "kpa-cl-ko"}">{"✓" if ok else "✗"} {esc(translate(check.question))}</li>'

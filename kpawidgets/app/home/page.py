@@ -332,6 +332,7 @@ def build_home(session: WorkbookSession) -> PageShell:
     shell = PageShell("00_accueil.ipynb", session)
     static = widgets.HTML(presentation_html() + network_dashboard_html(), layout=widgets.Layout(width="100%"))
     shell.set_body(widgets.VBox([static, HomeApp(session, shell)], layout=widgets.Layout(width="100%")))
+    shell.follow_others()  # the identity fields follow other devices' saves
     return shell
 
 

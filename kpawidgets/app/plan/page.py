@@ -219,6 +219,10 @@ class PlanApp(widgets.VBox):
             self.removed.options = removed
             self.removed_box.layout.display = "flex" if removed else "none"
 
+    def follow_external(self, _changes: object) -> None:
+        """Another device saved: recompute the timeline (the chosen step stays chosen)."""
+        self.refresh()
+
     def _show_step(self) -> None:
         step = self.timeline.get(self.step.value) if self.step.value else None
         for control in (self.start, self.end, self.owner, self.done, self.save_step, self.remove, self.restore):

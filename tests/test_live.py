@@ -1,0 +1,133 @@
+"""Pages follow each other live: another device's save comes into an open page (app/live.py).
+
+Two sessions on one real workspace folder stand for two devices (two kernels); the watcher
+test runs a real asyncio loop and a real watchfiles watch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from kpawidgets.app.budget import build_budget
+from kpawidgets.app.checklist import build_checklist
+from kpawidgets.app.home.page import build_home
+from kpawidgets.app.live import Changes, apply_in_place, watcher
+from kpawidgets.app.session import WorkbookSession
+from kpawidgets.model.workbook import load_workbook_text
+from kpawidgets.storage.workspace import Workspace
+from tests.pagekit import EXAMPLE, field_of, flat, open_page
+
+
+def _device(workspace_dir: Path) -> WorkbookSession:
+    session = WorkbookSession(Workspace(workspace_dir))
+    assert session.open(EXAMPLE)
+    return session
+
+
+def test_apply_in_place_keeps_objects_and_names_what_changed(example_path: Path) -> None:
+    mine = load_workbook_text(example_path.read_bytes())
+    theirs = load_workbook_text(example_path.read_bytes())
+    line = mine.budget.lines[0]
+    lines = mine.budget.lines
+    theirs.budget.lines[0].amount = Decimal("1234.00")
+    theirs.identity.town = "Tourcoing"
+    moved = theirs.budget.lines.pop(1)
+    theirs.budget.lines.append(moved)
+    changes = apply_in_place(mine, theirs)
+    assert mine.budget.lines is lines and mine.budget.lines[0] is line  # the same objects, edited
+    assert line.amount == Decimal("1234.00") and mine.identity.town == "Tourcoing"
+    assert [x.id for x in mine.budget.lines] == [x.id for x in theirs.budget.lines]
+    assert ("identity", "town") in changes.fields
+    assert ("budget", "lines", line.id, "amount") in changes.fields
+    assert ("budget", "lines") in changes.lists
+    assert changes.touches("budget") and not changes.touches("plan")
+    assert not apply_in_place(mine, theirs)  # nothing more to bring
+
+
+def test_checklist_follows_another_device_and_keeps_the_step(workspace_dir: Path, example_path: Path) -> None:
+    b = open_page(build_checklist, workspace_dir, example_path)
+    app = b.body
+    app.go(2)
+    owner_b = field_of(app.screen(0), "kpa-f-venue-owner")
+    a = _device(workspace_dir)
+    a.workbook.checklist.ingredients.venue.owner = "Samia"
+    a.workbook.checklist.ingredients.venue.criteria = ["open"]
+    assert a.changed()
+    changes = b.session.take_external_change()
+    assert changes is not None and changes.touches("checklist")
+    assert owner_b.value == "Samia"
+    assert app.screen(0).boxes["open"].value is True
+    assert app.current == 2  # the projector's step stays where it was
+    assert "autre appareil" in b.shell.status.value
+    assert b.file_bytes() == a.path.read_bytes()  # following wrote nothing
+    assert b.session.take_external_change() is None
+
+
+def test_refused_typing_is_kept_and_unsaved_edits_survive(workspace_dir: Path, example_path: Path) -> None:
+    b = open_page(build_budget, workspace_dir, example_path)
+    first = b.session.workbook.budget.lines[0]
+    amount_b = field_of(b.body, "kpa-amount")
+    amount_b.value = "douze"  # refused: stays as typed
+    assert amount_b.invalid
+    a = _device(workspace_dir)
+    target = next(x for x in a.workbook.budget.lines if x.id == first.id)
+    target.amount = Decimal("777.00")
+    a.workbook.identity.town = "Wattrelos"
+    assert a.changed()
+    assert b.session.take_external_change()
+    assert amount_b.value == "douze"  # the person is correcting it: not overwritten
+    assert b.session.workbook.identity.town == "Wattrelos"
+
+
+def test_budget_figures_follow_and_new_lines_appear(workspace_dir: Path, example_path: Path) -> None:
+    b = open_page(build_budget, workspace_dir, example_path)
+    before = flat(b.body.summary.value)
+    count_before = len(b.body.view("lines").group_lines())
+    a = _device(workspace_dir)
+    group = [x for x in a.workbook.budget.lines if not x.is_funder and x.account[:2] == "60"]
+    group[0].amount = group[0].amount + Decimal("10000.00")
+    new = group[0].model_copy(update={"id": "live01", "label": "Ajout ailleurs"})
+    a.workbook.budget.lines.append(new)
+    assert a.changed()
+    changes = b.session.take_external_change()
+    assert changes is not None and ("budget", "lines") in changes.lists
+    assert flat(b.body.summary.value) != before  # totals follow
+    assert f"sur {count_before + 1}" in b.body.view("lines").pager_text.value  # the rows were redrawn
+    assert b.body.current_key() == "lines"
+
+
+def test_home_identity_follows(workspace_dir: Path, example_path: Path) -> None:
+    b = open_page(build_home, workspace_dir, example_path)
+    a = _device(workspace_dir)
+    a.workbook.identity.neighbourhood = "Le Pile"
+    assert a.changed()
+    assert b.session.take_external_change()
+    assert field_of(b.shell, "kpa-f-identity-neighbourhood").value == "Le Pile"
+
+
+def test_watcher_calls_back_on_the_loop_when_another_device_saves(workspace_dir: Path, example_path: Path) -> None:
+    b = open_page(build_checklist, workspace_dir, example_path)
+    seen: list[Changes] = []
+    b.session.on_external_change(seen.append)
+
+    async def scenario() -> bool:
+        assert b.session.follow_file()
+        await asyncio.sleep(0.3)  # the watch is set up
+        a = _device(workspace_dir)
+        a.workbook.checklist.ingredients.venue.owner = "Karim"
+        assert a.changed()
+        deadline = time.monotonic() + 10
+        while not seen and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        b.session.stop_following()
+        return bool(seen)
+
+    try:
+        assert asyncio.run(scenario())
+    finally:
+        b.session.stop_following()
+    assert b.session.workbook.checklist.ingredients.venue.owner == "Karim"
+    assert str(b.path.absolute()) not in watcher().files
