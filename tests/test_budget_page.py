@@ -177,7 +177,12 @@ def test_import_from_the_page(workspace_dir: Path, example_path: Path) -> None:
     assert "ligne 3" in files.import_report.value and files.import_skip.layout.display == "inline-flex"
     count = len(page.plan.lines)
     files.import_skip.click()
-    assert len(page.plan.lines) == count + 1 and "1 ligne(s) importée(s)" in files.import_report.value
+    # Not an export of this budget: the page asks « add or replace » before changing anything.
+    assert files.mode_box.layout.display == "flex" and "ne vient pas de ce budget" in files.mode_question.value
+    assert len(page.plan.lines) == count
+    files.add_button.click()
+    assert len(page.plan.lines) == count + 1 and "1 ligne ajoutée" in files.import_report.value
+    assert files.mode_box.layout.display == "none"
     button(files, lambda text: text.endswith(".xlsx")).click()
     assert 'download="kpa-des-tisserands-budget.xlsx"' in files.download.value
 
@@ -253,3 +258,23 @@ def test_an_ambiguous_amount_asks_and_changes_nothing(workspace_dir: Path, examp
     field.value = "8,000"
     assert "voulez-vous dire 8,00 € ou 8 000 € ?" in flat(field.message.value) and field.invalid
     assert (workspace_dir / f"{NAME}.json").read_bytes() == before and field.value == "8,000"
+
+
+def test_an_import_from_elsewhere_can_replace_the_lines_and_an_export_updates_them(workspace_dir: Path,
+                                                                                   example_path: Path) -> None:
+    from kpawidgets.storage import spreadsheets
+
+    page, session = open_page(workspace_dir, example_path)
+    files = page.select("files")
+    other = "compte;libelle;montant\n606;Fournitures;100\n613;Salle;450\n".encode()
+    files.on_upload({"new": [{"name": "autre.csv", "content": memoryview(other)}]})
+    files.replace_button.click()
+    assert [(x.account, x.amount) for x in page.plan.lines] == [("606", D("100")), ("613", D("450"))]
+    assert "2 lignes ajoutées" in files.import_report.value and "retirée" in files.import_report.value
+    assert [x.label for x in saved(workspace_dir).budget.lines] == ["Fournitures", "Salle"]
+    # The budget's own export, edited and imported back, updates its lines (no question, no copy).
+    exported = spreadsheets.budget_csv(page.workbook).replace(";450,00;", ";500,00;")
+    files.on_upload({"new": [{"name": "budget.csv", "content": memoryview(exported.encode())}]})
+    assert files.mode_box.layout.display == "none"
+    assert [(x.account, x.amount) for x in page.plan.lines] == [("606", D("100")), ("613", D("500"))]
+    assert "1 ligne mise à jour" in files.import_report.value or "2 lignes mises à jour" in files.import_report.value

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from kpawidgets.app.budget.tab import Host, Tab, layout
 from kpawidgets.app.shell import esc, message_html
 from kpawidgets.errors import KpaError
-from kpawidgets.i18n import _
+from kpawidgets.i18n import _, ngettext
 
 __all__ = ["FilesTab"]
 
@@ -30,14 +30,24 @@ class FilesTab(Tab):
         self.import_skip = widgets.Button(description=_("Importer quand même les lignes valides"), button_style="warning",
                                           layout=layout(display="none"))
         self.import_skip.on_click(page.guard(lambda _b: self.import_pending(skip=True)))
+        # A file that is not an export of this budget: replace the budget's lines, or add to them?
+        self.mode_question = widgets.HTML()
+        self.replace_button = widgets.Button(description=_("Remplacer les lignes du budget"), button_style="warning")
+        self.add_button = widgets.Button(description=_("Ajouter aux lignes du budget"), button_style="primary")
+        self.replace_button.on_click(page.guard(lambda _b: self.import_pending(skip=self._skip, mode="replace")))
+        self.add_button.on_click(page.guard(lambda _b: self.import_pending(skip=self._skip, mode="add")))
+        self.mode_box = widgets.VBox([self.mode_question, widgets.HBox([self.add_button, self.replace_button])],
+                                     layout=layout(display="none"))
+        self.mode_box.add_class("kpa-import-mode")
         self._pending_import: Any = None
+        self._skip = False
         help_text = _("Colonnes : compte, libelle, montant ; pour un financeur : financeur, statut, avance_pct, avance_mois, "
                       "solde_mois. Séparateur ; ou , — UTF-8 — montants à la française (1 234,56). Rien n'est importé tant "
                       "qu'une ligne est fausse, sauf si vous choisissez de l'ignorer.")
         super().__init__(page, [
             widgets.HTML(f'<h3 class="kpa-h3">{esc(_("Exporter"))}</h3>'), widgets.HBox([xlsx, csv_button]), self.download,
             widgets.HTML(f'<h3 class="kpa-h3">{esc(_("Importer"))}</h3><p class="kpa-help">{esc(help_text)}</p>'),
-            self.upload, self.import_report, self.import_skip])
+            self.upload, self.import_report, self.import_skip, self.mode_box])
 
     def prepare_download(self, kind: str) -> None:
         from kpawidgets.storage import spreadsheets
@@ -66,6 +76,7 @@ class FilesTab(Tab):
         data = bytes(item.get("content", b""))
         self._pending_import = None
         self.import_skip.layout.display = "none"
+        self.mode_box.layout.display = "none"
         try:
             result = spreadsheets.parse_import(name, data)
         except KpaError as exc:
@@ -76,23 +87,42 @@ class FilesTab(Tab):
             items = "".join(f"<li>{esc(p.message())}</li>" for p in result.problems[:50])
             more = len(result.problems) - 50
             extra = f"<li>{esc(_('… et {count} autres.').format(count=more))}</li>" if more > 0 else ""
-            self.import_report.value = (
-                message_html(_("{count} ligne(s) invalide(s) : rien n'a été importé.").format(count=len(result.problems)), "error")
-                + f'<ul class="kpa-import-problems">{items}{extra}</ul>')
+            count = len(result.problems)
+            refused = ngettext("{count} ligne invalide : rien n'a été importé.",
+                               "{count} lignes invalides : rien n'a été importé.", count).format(count=count)
+            self.import_report.value = message_html(refused, "error") + f'<ul class="kpa-import-problems">{items}{extra}</ul>'
             if result.lines:
                 self.import_skip.description = _("Importer quand même les {count} lignes valides").format(count=len(result.lines))
                 self.import_skip.layout.display = "inline-flex"
             return
         self.import_pending(skip=False)
 
-    def import_pending(self, *, skip: bool) -> None:
+    def import_pending(self, *, skip: bool, mode: str | None = None) -> None:
+        """Import the file read last; a file from elsewhere first asks « replace or add »."""
         from kpawidgets.storage import spreadsheets
 
         result = self._pending_import
         if result is None:
             return
-        count = spreadsheets.apply_import(self.page.workbook, result, skip_bad_rows=skip)
+        workbook = self.page.workbook
+        if mode is None and spreadsheets.asks_mode(workbook, result):
+            self._skip = skip
+            self.import_skip.layout.display = "none"
+            replaced = spreadsheets.preview_import(workbook, result, "replace")
+            question = _("Ce fichier ne vient pas de ce budget. Ajouter ses {count} lignes à celles du budget, ou "
+                         "remplacer les {existing} lignes du budget par celles du fichier (la version d'avant reste "
+                         "dans l'historique) ?").format(count=replaced.imported, existing=len(workbook.budget.lines))
+            self.mode_question.value = message_html(question, "warning")
+            self.mode_box.layout.display = "flex"
+            return
+        outcome = spreadsheets.preview_import(workbook, result, "replace" if mode == "replace" else "add")
+        spreadsheets.apply_import(workbook, result, mode="replace" if mode == "replace" else "add", skip_bad_rows=skip)
         self._pending_import = None
         self.import_skip.layout.display = "none"
+        self.mode_box.layout.display = "none"
         self.page.structure_changed()
-        self.import_report.value = message_html(_("{count} ligne(s) importée(s).").format(count=count), "ok")
+        parts = [ngettext("{count} ligne ajoutée", "{count} lignes ajoutées", outcome.added).format(count=outcome.added),
+                 ngettext("{count} ligne mise à jour", "{count} lignes mises à jour", outcome.updated).format(count=outcome.updated)]
+        if outcome.removed:
+            parts.append(ngettext("{count} ligne retirée", "{count} lignes retirées", outcome.removed).format(count=outcome.removed))
+        self.import_report.value = message_html(_("Import terminé : {parts}.").format(parts=", ".join(parts)), "ok")

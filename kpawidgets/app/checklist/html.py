@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from kpawidgets.app.shell import esc
 from kpawidgets.charts import fte_gauge
-from kpawidgets.i18n import N_, _, format_date, format_money, format_number, format_percent, translate
+from kpawidgets.i18n import N_, _, format_date, format_money, format_number, format_percent, ngettext, translate
 from kpawidgets.model.checklist import (
     AGE_BANDS,
     CHECKS_WEIGHT,
@@ -105,7 +105,7 @@ def team_breakdown_html(checklist: Checklist) -> str:
         for key, value in totals.items()
     )
     people = sum(1 for m in checklist.team if m.fte > 0)
-    return (f'<div class="kpa-cl-breakdown"><p>{esc(_("Réparti sur {count} personne(s)").format(count=people))}</p>'
+    return (f'<div class="kpa-cl-breakdown"><p>{esc(ngettext("Réparti sur {count} personne", "Réparti sur {count} personnes", people).format(count=people))}</p>'
             f'<ul>{items}</ul></div>')
 
 
@@ -133,7 +133,7 @@ def mix_html(mix: GroupMix) -> str:
         for code, label in AGE_BANDS.items() for count in [mix.age_bands[code]]
     )
     ages = (f'<div class="kpa-cl-stat kpa-cl-stat-wide"><div class="kpa-cl-stat-title">'
-            f'{esc(_("Âges : {count} tranche(s)").format(count=mix.age_band_count))}</div>'
+            f'{esc(ngettext("Âges : {count} tranche", "Âges : {count} tranches", mix.age_band_count).format(count=mix.age_band_count))}</div>'
             f'<div class="kpa-cl-ages">{bars}</div></div>')
     present = [code for code, count in mix.situations.items() if count]
     chips = "".join(f'<span class="kpa-cl-chip">{esc(translate(SITUATIONS_PLURAL[code]))} · {mix.situations[code]}</span>'
@@ -172,7 +172,7 @@ def partner_counts_html(checklist: Checklist) -> str:
     cards = "".join(
         f'<div class="kpa-cl-stat"><div class="kpa-big">{counts[role]["total"]}</div>'
         f'<div class="kpa-big-label">{esc(translate(label))}</div>'
-        f'<div class="kpa-cl-sub">{esc(_("dont {count} engagé(s)").format(count=counts[role]["committed"]))}</div></div>'
+        f'<div class="kpa-cl-sub">{esc(ngettext("dont {count} engagé", "dont {count} engagés", counts[role]["committed"]).format(count=counts[role]["committed"]))}</div></div>'
         for role, label in PARTNER_ROLES.items()
     )
     return f'<div class="kpa-cl-mix">{cards}</div>'

@@ -170,11 +170,7 @@ class ParticipantPage(widgets.VBox):
         def report(text: str) -> None:
             (status or self._last_status).value = message_html(text, "error")
 
-        def in_language(*args: Any) -> Any:
-            with use_language(self.session.lang):
-                return callback(*args)
-
-        return guarded(report)(in_language)
+        return guarded(report, self.session.lang)(callback)
 
     def render_header(self) -> None:
         lang = self.session.lang

@@ -123,11 +123,7 @@ class ProjectorPage(widgets.VBox):
         def report(text: str) -> None:
             status.value = message_html(text, "error")
 
-        def in_language(*args: Any) -> Any:
-            with use_language(self.session.lang):
-                return callback(*args)
-
-        return guarded(report)(in_language)
+        return guarded(report, self.session.lang)(callback)
 
     def _join_html(self) -> str:
         url = os.environ.get(JOIN_URL_ENV, "")
