@@ -185,7 +185,7 @@ def test_revenue_sharing_leftover_cents_add_up() -> None:
 
 def test_check_fields() -> None:
     assert b.check_fields(hand_workbook()) == {
-        "charges_total": "19447.51", "produits_total": "19150.00", "secured_total": "6000.00",
+        "charges_total": "19447.51", "produits_total": "19150.00", "in_kind_total": "11025.32", "secured_total": "6000.00",
         "requested_total": "5000.00", "considered_total": "1500.00", "revenue_total": "6650.00",
         "coverage_secured_pct": 30.9, "funding_gap": "297.51", "cash_min": "-4284.86", "cash_min_month": "2027-06"}
 

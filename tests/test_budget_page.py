@@ -42,9 +42,9 @@ def test_edit_a_funder_amount_updates_coverage_and_saves(workspace_dir: Path, ex
     assert 'data-value="27.6"' in page.summary.value
     field = funder_field(page, 0)  # Ville, voted, 8 000
     field.value = "20 000"
-    assert page.plan.lines[13].amount == D("20000")
+    assert page.plan.lines[12].amount == D("20000")
     assert 'data-value="57.6"' in page.summary.value  # (20 000 + 3 000) / 39 924,50
-    assert saved(workspace_dir).budget.lines[13].amount == D("20000.00")
+    assert saved(workspace_dir).budget.lines[12].amount == D("20000.00")
     assert "kpa-seg-secured" in page.view("funders").coverage.value
     assert flat(field.value) == "20 000,00 €"  # the amount as understood, once the field is left
     assert page.shell.status.value.count("Enregistré") == 1
@@ -59,12 +59,12 @@ def test_wrong_amount_keeps_the_text_and_changes_nothing(workspace_dir: Path, ex
     assert field.value == "12k"
     assert "12 000 au lieu de 12k" in field.message.value
     assert "kpa-invalid" in field.input._dom_classes
-    assert page.plan.lines[13].amount == D("8000")
+    assert page.plan.lines[12].amount == D("8000")
     assert page.summary.value == before_summary
     assert (workspace_dir / f"{NAME}.json").read_bytes() == before_file
     field.value = "9 000,50"
     assert field.message.value == "" and "kpa-invalid" not in field.input._dom_classes
-    assert page.plan.lines[13].amount == D("9000.50")
+    assert page.plan.lines[12].amount == D("9000.50")
 
 
 def test_messages_in_english(workspace_dir: Path, example_path: Path) -> None:
@@ -233,7 +233,7 @@ def test_a_cleared_funder_amount_counts_as_zero_in_every_total(workspace_dir: Pa
     page, _session = open_page(workspace_dir, example_path)
     field = funder_field(page, 0)  # Ville, voted, 8 000
     field.value = ""
-    assert page.plan.lines[13].amount == D("0") and saved(workspace_dir).budget.lines[13].amount == D("0")
+    assert page.plan.lines[12].amount == D("0") and saved(workspace_dir).budget.lines[12].amount == D("0")
     assert "compté pour 0 € dans les totaux" in field.message.value and not field.invalid
     assert 'data-value="7.5"' in page.summary.value  # only the foundation's 3 000 remains secured
     assert flat(field.value) == "0,00 €"
@@ -244,7 +244,7 @@ def test_an_implausible_funder_amount_is_kept_with_a_warning(workspace_dir: Path
     page, _session = open_page(workspace_dir, example_path)
     field = funder_field(page, 0)
     field.value = "999 999 999"
-    assert saved(workspace_dir).budget.lines[13].amount == D("999999999")
+    assert saved(workspace_dir).budget.lines[12].amount == D("999999999")
     assert "kpa-field-warning" in field.message.value and "montant inhabituel" in field.message.value
     assert not field.invalid
     field.value = "8 000"

@@ -121,7 +121,7 @@ def _row_label(row: b.CerfaRow) -> str:
     return row.label or _(b.account_label(row.account))
 
 
-_ORIGIN_TAGS = {"staff": N_("équipe"), "equipment": N_("équipement"), "activity": N_("activités"), "cae": N_("calculé")}
+_ORIGIN_TAGS = {"staff": N_("équipe"), "equipment": N_("équipement"), "venue": N_("lieu"), "activity": N_("activités"), "cae": N_("calculé")}
 
 
 def _cerfa_rows(rows: Sequence[b.CerfaRow]) -> str:

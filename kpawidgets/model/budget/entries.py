@@ -25,7 +25,7 @@ from kpawidgets.model.records.workbook import Workbook
 __all__ = ["Origin", "Entry", "StaffRow", "ActivityRow", "staff_settings_for", "staff_rows", "activity_monthly",
            "activity_rows", "entries"]
 
-Origin = Literal["line", "staff", "equipment", "activity", "cae"]
+Origin = Literal["line", "staff", "equipment", "venue", "activity", "cae"]
 
 
 @dataclass(frozen=True)
@@ -182,6 +182,13 @@ def entries(workbook: Workbook, plan: BudgetPlan | None = None) -> list[Entry]:
                                 cash={chosen.equipment_month: item.cost}))
         elif item.status == "borrow":
             result.append(Entry("inkind", "861", item.label, item.cost, "equipment", mirror="871"))
+    # The venue from the checklist: rent → 613 paid each month, a free or cheap loan → in-kind 861/871.
+    venue = workbook.checklist.venue
+    if venue.monthly_cost:
+        result.append(Entry("charge", "613", venue.name, venue.monthly_cost * len(year), "venue",
+                            cash={m: venue.monthly_cost for m in year}))
+    if venue.in_kind_value:
+        result.append(Entry("inkind", "861", venue.name, venue.in_kind_value * len(year), "venue", mirror="871"))
     # Activity revenue (70) and the CAE's contribution (622).
     cae_monthly: dict[int, Decimal] = {m: ZERO for m in year}
     for sales in activity_rows(workbook, chosen):

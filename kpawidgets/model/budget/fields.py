@@ -19,6 +19,7 @@ class BudgetCheckFields(TypedDict):
 
     charges_total: str
     produits_total: str
+    in_kind_total: str
     secured_total: str
     requested_total: str
     considered_total: str
@@ -45,6 +46,7 @@ def check_fields(workbook: Workbook) -> BudgetCheckFields:
     return BudgetCheckFields(
         charges_total=_amount_text(totals.charges),
         produits_total=_amount_text(totals.produits),
+        in_kind_total=_amount_text(totals.in_kind),
         secured_total=_amount_text(cover.secured),
         requested_total=_amount_text(cover.requested),
         considered_total=_amount_text(cover.considered),

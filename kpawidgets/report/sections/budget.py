@@ -100,7 +100,8 @@ def _cells(rows: Sequence[Any]) -> tuple[Cell, ...]:
     out = []
     for row in rows:
         code = row.account if row.level <= 2 and row.account and row.account[:1].isdigit() else ""
-        out.append(Cell(max(0, row.level - 1), code, translate(row.label) if row.level <= 2 else row.label,
+        label = row.label or translate(model.account_label(row.account))  # no label typed: the account's
+        out.append(Cell(max(0, row.level - 1), code, translate(label) if row.level <= 2 else label,
                         format_money_rounded(row.amount), not row.amount))
     return tuple(out)
 

@@ -32,6 +32,7 @@ _HEAD_FONT = Font(bold=True, color="FFFFFF")
 _BLOCK_FILL = PatternFill("solid", fgColor="E3F2EF")
 _BOLD = Font(bold=True)
 _ORIGINS = {"staff": N_("calculé : équipe"), "equipment": N_("calculé : équipement"),
+            "venue": N_("calculé : lieu"),
             "activity": N_("calculé : activités"), "cae": N_("calculé : contribution CAE")}
 
 

@@ -1,0 +1,93 @@
+"""Issue 12: one truth from checklist to budget to PDF — the venue, whole-euro views."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from kpawidgets.i18n import use_language
+from kpawidgets.model import budget as b
+from kpawidgets.model.workbook import Workbook, load_workbook_text
+from kpawidgets.report.render import render_html
+from kpawidgets.resources import example_workbook_path
+from kpawidgets.storage.spreadsheets import budget_csv, budget_xlsx
+
+D = Decimal
+
+
+def venue_workbook(rent: str = "450", lent: str = "300") -> Workbook:
+    wb = Workbook.new("Grande-Synthe", launch_date=dt.date(2027, 3, 15))
+    wb.checklist.venue.name = "Salle des Nymphéas"
+    wb.checklist.venue.monthly_cost = D(rent)
+    wb.checklist.venue.in_kind_value = D(lent)
+    wb.budget.lines = [b.BudgetLine(account="623", label="Affiches", amount=D("100"))]
+    return wb
+
+
+def test_the_venue_rent_and_loan_reach_the_budget() -> None:
+    wb = venue_workbook()
+    items = [e for e in b.entries(wb) if e.origin == "venue"]
+    rent = next(e for e in items if e.side == "charge")
+    loan = next(e for e in items if e.side == "inkind")
+    assert (rent.account, rent.amount, rent.label) == ("613", D("5400"), "Salle des Nymphéas")
+    assert rent.cash == {m: D("450") for m in range(1, 13)}
+    assert (loan.account, loan.mirror, loan.amount, loan.cash) == ("861", "871", D("3600"), {})
+    totals = b.budget_totals(wb)
+    assert totals.charges == D("5500") and totals.in_kind == D("3600")  # 5 400 of rent + 100
+    table = b.cerfa_table(wb)
+    assert [(r.account, r.amount) for r in table.charges if r.origin == "venue"] == [("613", D("5400"))]
+    assert [(r.account, r.amount) for r in table.uses if r.origin == "venue"] == [("861", D("3600"))]
+    assert [(r.account, r.amount) for r in table.resources if r.origin == "venue"] == [("871", D("3600"))]
+    fields = b.check_fields(wb)
+    assert fields["charges_total"] == "5500.00" and fields["in_kind_total"] == "3600.00"
+    cash = b.monthly_cash(wb)
+    assert sum((m.cash_out for m in cash.months), D(0)) == D("5500")
+
+
+def test_no_venue_cost_no_line() -> None:
+    assert not [e for e in b.entries(venue_workbook("0", "0")) if e.origin == "venue"]
+
+
+def test_the_venue_in_the_spreadsheets_and_the_pdf() -> None:
+    wb = venue_workbook()
+    with use_language("fr"):
+        csv_text = budget_csv(wb)
+        assert "613;Salle des Nymphéas;5400,00" in csv_text and "calculé : lieu" in csv_text
+        book = load_workbook(io.BytesIO(budget_xlsx(wb)))
+        cerfa = book.worksheets[0]
+        values = [(row[0].value, (row[1].value or "").strip(), row[2].value) for row in cerfa.iter_rows(min_row=4)]
+        assert ("613", "Salle des Nymphéas", 5400) in values
+        assert ("861", "Salle des Nymphéas", 3600) in values and ("871", "Salle des Nymphéas", 3600) in values
+        document = render_html(wb, "fr")
+    assert "Salle des Nymphéas" in document and "5\u202f400\u00a0€" in document
+    with use_language("en"):
+        assert "calculated: venue" in budget_csv(wb)
+
+
+def test_a_venue_without_a_name_shows_its_account_label_in_the_pdf() -> None:
+    wb = venue_workbook()
+    wb.checklist.venue.name = ""
+    document = render_html(wb, "fr")
+    assert "Locations" in document
+
+
+def test_the_example_counts_its_venue_once() -> None:
+    wb = load_workbook_text(example_workbook_path().read_bytes())
+    assert wb.checklist.venue.in_kind_value == D("450") and wb.checklist.venue.monthly_cost == 0
+    uses = [e for e in b.entries(wb) if e.side == "inkind" and e.account == "861"]
+    assert [(e.origin, e.amount) for e in uses if e.amount == D("5400")] == [("venue", D("5400"))]
+    assert not [e for e in uses if e.origin == "line" and "Salle" in e.label]
+    for scenario in wb.budget.scenarios:
+        assert not [line for line in scenario.plan.lines if line.account == "861" and line.amount == D("5400")]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_kpa_check_counts_the_rent(lang: str) -> None:
+    with use_language(lang):
+        before = b.check_fields(venue_workbook("0", "0"))
+        after = b.check_fields(venue_workbook("450", "0"))
+    assert D(after["charges_total"]) - D(before["charges_total"]) == D("5400")
