@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kpawidgets.app.live import Changes
 from kpawidgets.app.session import SaveStatus, WorkbookSession
 from kpawidgets.model.merge import Conflict, Item, KeptEdit
 from kpawidgets.model.records.budget import BudgetLine
@@ -156,17 +157,19 @@ def test_a_page_that_merged_shows_the_merged_workbook_and_says_what_it_replaced(
     page_a, page_b = WorkbookSession(Workspace(workspace_dir)), WorkbookSession(Workspace(workspace_dir), "fr")
     page_a.open(name), page_b.open(name)
     statuses: list[SaveStatus] = []
-    shown: list[object] = []
+    shown: list[Changes] = []
     page_b.on_status(statuses.append)
-    page_b.on_workbook(shown.append)
+    page_b.on_external_change(shown.append)  # merged into the page's own objects (app/live.py)
     assert page_a.workbook is not None and page_b.workbook is not None
     label = page_a.workbook.budget.lines[0].label
     page_a.workbook.budget.lines[0].amount = Decimal("2000.00")  # the example says 2 400
     page_a.workbook.identity.town = "Roubaix"
     assert page_a.changed()
     page_b.workbook.budget.lines[0].amount = Decimal("2100.00")
+    held = page_b.workbook
     assert page_b.changed()
-    assert shown == [page_b.workbook] and page_b.workbook.identity.town == "Roubaix"
+    assert page_b.workbook is held and page_b.workbook.identity.town == "Roubaix"
+    assert len(shown) == 1 and ("identity", "town") in shown[0].fields
     status = statuses[-1]
     assert status.kind == "saved" and len(status.events) == 1
     assert status.message == (

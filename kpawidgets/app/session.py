@@ -96,6 +96,7 @@ class WorkbookSession:
         """Save the workbook after an edit; return True when it reached the disk."""
         if self.opened is None:
             return False
+        held = self.opened.workbook
         try:
             opened = self.workspace.save(self.opened)
         except ConflictError as exc:
@@ -104,8 +105,8 @@ class WorkbookSession:
         except KpaError as exc:
             self._status(SaveStatus("error", exc.message(self.lang)))
             return False
-        if opened.merged:  # others' changes came in: the pages show the merged workbook
-            self._notify_workbook()
+        if opened.merged:  # others' changes came in: into the page's own objects (app/live.py)
+            self._merged_in_place(held)
         if opened.events:
             with use_language(self.lang):
                 lines = [_("Enregistré, avec les changements d'un autre appareil.")]
@@ -172,6 +173,16 @@ class WorkbookSession:
         if self._stop_following is not None:
             self._stop_following()
             self._stop_following = None
+
+    def _merged_in_place(self, held: Workbook) -> None:
+        """After a save that merged others' changes: put them into *held*, the workbook the page's
+        widgets are bound to, rather than rebuilding the page."""
+        assert self.opened is not None
+        changes = apply_in_place(held, self.opened.workbook)
+        self.opened.workbook = held
+        with use_language(self.lang):
+            for callback in self._external_listeners:
+                callback(changes)
 
     def take_external_change(self) -> Changes | None:
         """Bring what others saved in the file into the open workbook; None when nothing came.
