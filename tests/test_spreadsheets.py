@@ -267,6 +267,8 @@ def test_nothing_imported_until_clean_unless_skipping() -> None:
     ("x.ods", b"whatever", "Format non reconnu"),
     ("x.xlsx", b"PK\x03\x04 not a real zip", ".xlsx lisible"),
     ("x.csv", b"compte;libelle;montant\n\x00\x01", "binaires"),
+    ("x.csv", b"compte;libelle;montant\n606;x;1\n" + b";".join([b"1"] * 300) + b"\n", "Ligne 3 : plus de 256 colonnes"),
+    ("x.csv", b"compte;libelle;montant\n606;\"x;1\n607;y;2\n", "CSV illisible à la ligne 2"),
 ])
 def test_unusable_files(name: str, data: bytes, words: str) -> None:
     with pytest.raises(sp.SpreadsheetError) as info:

@@ -21,7 +21,7 @@ __all__ = ["read_table", "read_file", "ENCODINGS"]
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 _DELIMITERS = (";", ",", "\t")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_PANDAS_LINE = re.compile(r"(?:line|row) (\d+)")
+_PANDAS_LINE = re.compile(r"(line|row) (\d+)")
 
 
 def _decode(data: bytes) -> str:
@@ -51,7 +51,8 @@ def _read_csv(data: bytes) -> pd.DataFrame:
         raise SpreadsheetError("Le fichier est vide.") from None
     except (pd.errors.ParserError, ValueError) as exc:
         found = _PANDAS_LINE.search(str(exc))
-        line = int(found.group(1)) if found else "?"
+        # pandas counts lines from 1 ("line 3") but records from 0 ("row 2" is the third).
+        line = int(found.group(2)) + (found.group(1) == "row") if found else "?"
         if "fields" in str(exc):
             raise SpreadsheetError("Ligne {line} : plus de {limit} colonnes, ce fichier n'est pas un budget.",
                                    line=line, limit=MAX_COLUMNS) from None
