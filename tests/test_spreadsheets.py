@@ -612,7 +612,8 @@ def test_a_treasurers_file_opens_in_the_budget_page(workspace_dir: Path, example
     page, _session = open_page(workspace_dir, example_path)
     files = page.select("files")
     files.on_upload({"new": [{"name": "compta.csv", "content": memoryview(TREASURER.encode("cp1252"))}]})
-    assert "10 ligne(s) importée(s)" in files.import_report.value
+    files.add_button.click()  # a file from elsewhere: the page asks add or replace
+    assert "10 lignes ajoutées" in files.import_report.value
     lines = page.select("lines")
     for group, expected in (("60", "6061"), ("61", "6132"), ("64", "64111"), ("70", "7061"), ("75", "7588"), ("86", "8641")):
         lines.group_picker.value = group
