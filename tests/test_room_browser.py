@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -192,6 +193,8 @@ def test_three_phones_join_and_the_projector_follows(atelier: AtelierServer, bro
         phones[0].wait_for_selector("text=Gommette posée", timeout=60_000)
         projector.wait_for_selector(".kpa-room-count:has-text('gommettes') b:text-is('1')", timeout=30_000)
         phones[0].screenshot(path=str(screenshot_dir() / "room-phone.png"))
+        phones[2].evaluate("document.querySelector('.kpa-room-header').scrollIntoView({block: 'start'})")
+        phones[2].screenshot(path=str(screenshot_dir() / "room-phone-top.png"))
         projector.screenshot(path=str(screenshot_dir() / "room-projector.png"))
     finally:
         for tab in phones:
@@ -204,20 +207,21 @@ def test_hostile_text_is_refused_or_escaped(atelier: AtelierServer, browser: Any
     projector = projector_context.new_page()
     projector.goto(atelier.facilitator_url)
     projector.wait_for_selector(".kpa-room-counts", timeout=120_000)
-    tab = _phone(browser, atelier.participant_url)
+    tab = _phone(browser, atelier.participant_url + "&lang=en")  # this phone reads English
     try:
+        assert tab.locator(".kpa-room-card h2").first.inner_text() == "Who I am"
         ideas = _card(tab, 1)
         ideas.locator("textarea").fill("y" * 10_000)
-        ideas.get_by_role("button", name="Ajouter l'idée au mur").tap()
-        tab.wait_for_selector(".kpa-banner-error:has-text('trop long')", timeout=60_000)
+        ideas.get_by_role("button", name="Add the idea to the wall").tap()
+        tab.wait_for_selector(".kpa-banner-error:has-text('too long')", timeout=60_000)
         assert len(ideas.locator("textarea").input_value()) == 10_000  # what was typed stays
         ideas.locator("textarea").fill("a\u202eb")
-        ideas.get_by_role("button", name="Ajouter l'idée au mur").tap()
-        tab.wait_for_selector(".kpa-banner-error:has-text('caractères invisibles')", timeout=60_000)
+        ideas.get_by_role("button", name="Add the idea to the wall").tap()
+        tab.wait_for_selector(".kpa-banner-error:has-text('invisible or control characters')", timeout=60_000)
         hostile = '<img src=x onerror="window.__pwned=1"><b>gras</b> 🍲'
         ideas.locator("textarea").fill(hostile)
-        ideas.get_by_role("button", name="Ajouter l'idée au mur").tap()
-        tab.wait_for_selector("text=Idée ajoutée au mur", timeout=60_000)
+        ideas.get_by_role("button", name="Add the idea to the wall").tap()
+        tab.wait_for_selector("text=Idea added to the wall", timeout=60_000)
         projector.wait_for_selector(".kpa-room-note:has-text('🍲')", timeout=30_000)
         note = projector.locator(".kpa-room-note:has-text('🍲') .kpa-room-note-text")
         assert note.inner_text() == hostile
@@ -228,3 +232,29 @@ def test_hostile_text_is_refused_or_escaped(atelier: AtelierServer, browser: Any
     finally:
         tab.context.close()
         projector_context.close()
+
+
+def _post(url: str, code: str) -> tuple[int, str, str]:
+    data = urllib.parse.urlencode({"code": code}).encode()
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(url, data=data), timeout=30) as response:
+            return response.status, response.headers.get("Location", ""), response.headers.get("Set-Cookie", "")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Location", ""), exc.headers.get("Set-Cookie", "")
+
+
+def test_the_join_code_typed_on_the_join_page(atelier: AtelierServer) -> None:
+    typed = atelier.join_code.lower().replace("-", " ")
+    status, location, cookie = _post(f"{atelier.base}/login", typed)
+    assert status == 302 and location == "/voila/render/04_participer.ipynb"
+    assert "kpa-atelier=" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+def test_guessing_the_join_code_is_limited(atelier: AtelierServer) -> None:
+    """Last of the module: it locks the join form for a minute."""
+    statuses = [_post(f"{atelier.base}/login", f"ZZZ-ZZ{n % 10}")[0] for n in range(25)]
+    assert statuses[0] == 403 and statuses[-1] == 429
+    assert _post(f"{atelier.base}/login", atelier.join_code)[0] == 429  # even the right one, for a minute
+    status, _location, _body = _get(atelier.participant_url)  # the QR code's URL still works
+    assert status == 200

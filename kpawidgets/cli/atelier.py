@@ -25,6 +25,8 @@ from kpawidgets.storage.workspace import Workspace
 __all__ = ["AtelierRun", "lan_address", "prepare_atelier", "print_atelier", "kernel_pools_args"]
 
 _IDENTITY = "kpawidgets.config.atelier_auth.AtelierIdentityProvider"
+#: In workshop mode, a disconnected phone's kernel is shut down after this many idle seconds.
+PHONE_IDLE_SECONDS = 300
 
 
 def lan_address() -> str | None:
@@ -88,6 +90,10 @@ def prepare_atelier(workspace: Workspace, workbook: str | None, ip: str | None, 
         # closed tab leaves a kernel behind. The workshop's cookie is SameSite=Strict, so no
         # other site can make a phone send a request that carries it.
         "--Voila.tornado_settings={'disable_check_xsrf': True}",
+        # A phone put away without closing its tab sends no beacon: its kernel goes once it has
+        # been disconnected and idle for 5 minutes (coming back, the page says to reload, and
+        # the phone's key brings its entries back).
+        f"--MappingKernelManager.cull_idle_timeout={PHONE_IDLE_SECONDS}",
     )
     return AtelierRun(ip, codes, name, participant_url, base + PROJECTOR_PAGE + "?" + urlencode(facilitator_query),
                       f"{host}:{port}", env, voila_args)

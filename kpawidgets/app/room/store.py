@@ -1,8 +1,11 @@
 """How the room's pages read and write the shared workbook, and follow it live.
 
 Many phones save the same file at once. :func:`contribute` applies one person's change to
-the file *as it is now* (re-read, apply, save through :meth:`WorkbookSession.changed`),
-and starts again when another kernel saved in between, so no phone's entry is ever lost.
+the file *as it is now* (re-read, apply, save through :meth:`WorkbookSession.changed`, which
+merges three ways if yet another kernel saved in between). Applying the change to the
+current file rather than merging a stale copy keeps the room's rules that span items true —
+a dot points at an idea that still exists, a phone's counts include what it did in another
+tab — because they are checked against what is really there.
 :class:`FileFollower` watches the file's modification time (a cheap ``stat`` every half
 second, in the kernel's event loop) and calls back when another kernel saved it.
 """
@@ -72,7 +75,7 @@ def contribute(session: WorkbookSession, change: Callable[[Workbook], T]) -> T:
         if session.changed():
             return result
         if session.workspace.current_revision(name) == fresh.revision:
-            break  # not another phone: a real save error, which the status line already shows
+            break  # not another phone: a real save error (disk full…), which the status line shows
     raise RoomUnavailable("Enregistrement impossible pour le moment : rien n'a été perdu de ce que vous avez tapé, réessayez.")
 
 

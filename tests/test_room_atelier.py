@@ -1,0 +1,95 @@
+"""Workshop mode's rule and setup without a server: codes, who opens what, the run's URLs and settings."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from kpawidgets.cli.atelier import kernel_pools_args, prepare_atelier
+from kpawidgets.cli.commands import CliError
+from kpawidgets.config.atelier import (
+    FACILITATOR,
+    JOIN_ALPHABET,
+    PARTICIPANT,
+    AtelierAccess,
+    new_codes,
+    normalize_join_code,
+)
+from kpawidgets.storage.workspace import Workspace
+
+KERNEL = "0f8fad5b-d9cb-469f-a165-70867728950e"
+
+
+def _access() -> tuple[AtelierAccess, object]:
+    codes = new_codes()
+    return AtelierAccess.for_codes(codes, ["04_participer.ipynb"]), codes
+
+
+def test_codes_are_random_and_long_enough() -> None:
+    first, second = new_codes(), new_codes()
+    assert first != second
+    assert len(first.participant) * 6 >= 64 and len(first.facilitator) * 6 >= 64  # base64url: 6 bits a character
+    join = normalize_join_code(first.join)
+    assert len(join) == 6 and set(join) <= set(JOIN_ALPHABET)
+    assert len(join) * math.log2(len(JOIN_ALPHABET)) > 29
+
+
+def test_who_opens_what() -> None:
+    access, codes = _access()
+    assert access.role_of(codes.participant) == PARTICIPANT  # type: ignore[attr-defined]
+    assert access.role_of(codes.facilitator) == FACILITATOR  # type: ignore[attr-defined]
+    assert access.role_of(codes.join.lower().replace("-", " ")) == PARTICIPANT  # type: ignore[attr-defined]
+    assert access.role_of("") is None and access.role_of("x" * 500) is None and access.role_of("nope") is None
+    for path in ("/voila/render/04_participer.ipynb", f"/api/kernels/{KERNEL}", f"/api/kernels/{KERNEL}/channels",
+                 f"/voila/api/shutdown/{KERNEL}"):
+        assert access.allowed(PARTICIPANT, path), path
+    for path in ("/", "/voila/tree", "/voila/render/01_checklist.ipynb", "/voila/render/05_groupe.ipynb",
+                 "/voila/render/04_participer.ipynb/../01_checklist.ipynb", "/api/kernels", "/api/sessions",
+                 "/voila/render/04_participer.ipynbx", "/api/contents/"):
+        assert not access.allowed(PARTICIPANT, path), path
+        assert access.allowed(FACILITATOR, path)
+        assert not access.allowed(None, path)
+
+
+def test_the_rule_travels_as_hashes_and_unreadable_means_nobody() -> None:
+    access, codes = _access()
+    text = access.to_json()
+    assert codes.participant not in text and codes.facilitator not in text  # type: ignore[attr-defined]
+    assert AtelierAccess.from_json(text) == access
+    for broken in (None, "", "not json", "[]", json.dumps({"roles": {"x": "admin"}, "participant_pages": ["../x"]})):
+        rule = AtelierAccess.from_json(broken)
+        assert not rule.allowed(rule.role_of("x"), "/voila/render/04_participer.ipynb")
+
+
+def test_prepare_a_run(workspace_dir: Path, example_path: Path) -> None:
+    shutil.copy(example_path, workspace_dir)
+    run = prepare_atelier(Workspace(workspace_dir), None, "0.0.0.0", 8866, "en")
+    assert run.ip == "0.0.0.0" and run.workbook == example_path.stem
+    participant, facilitator = urlparse(run.participant_url), urlparse(run.facilitator_url)
+    assert participant.path == "/voila/render/04_participer.ipynb" and facilitator.path == "/voila/render/05_groupe.ipynb"
+    assert parse_qs(participant.query)["code"] == [run.codes.participant] and parse_qs(participant.query)["lang"] == ["en"]
+    assert parse_qs(facilitator.query)["workbook"] == [example_path.stem]
+    assert run.codes.facilitator not in json.dumps(run.env)  # the kernels never learn it
+    assert run.env["KPA_ATELIER_JOIN_URL"] == run.participant_url
+    assert any("AtelierIdentityProvider" in arg for arg in run.voila_args)
+
+
+def test_a_run_needs_its_workbook(workspace_dir: Path, example_path: Path) -> None:
+    shutil.copy(example_path, workspace_dir)
+    shutil.copy(example_path, workspace_dir / "autre.json")
+    with pytest.raises(CliError) as refused:
+        prepare_atelier(Workspace(workspace_dir), None, "127.0.0.1", 8866, "fr")
+    assert "--workbook" in refused.value.message("fr")
+    assert prepare_atelier(Workspace(workspace_dir), "autre", "127.0.0.1", 8866, "fr").workbook == "autre"
+
+
+def test_preheated_pools_skip_the_room_pages_outside_workshop_mode() -> None:
+    plain = json.loads(kernel_pools_args(2, False)[-1].split("=", 1)[1])
+    workshop = json.loads(kernel_pools_args(2, True)[-1].split("=", 1)[1])
+    assert plain["default"]["pool_size"] == 2 and plain["04_participer.ipynb"]["pool_size"] == 0
+    assert workshop["04_participer.ipynb"]["pool_size"] == 2 and workshop["05_groupe.ipynb"]["pool_size"] == 0
