@@ -91,3 +91,63 @@ def test_kpa_check_counts_the_rent(lang: str) -> None:
         before = b.check_fields(venue_workbook("0", "0"))
         after = b.check_fields(venue_workbook("450", "0"))
     assert D(after["charges_total"]) - D(before["charges_total"]) == D("5400")
+
+
+def cents_workbook() -> Workbook:
+    """Three charges of 100,50 € and two funders of 100,50 €: exact gap 100,50 €."""
+    wb = Workbook.new("Centimes", launch_date=dt.date(2027, 3, 15))
+    wb.budget.lines = [b.BudgetLine(account=account, label=f"Ligne {account}", amount=D("100.50"))
+                       for account in ("606", "623", "625")]
+    wb.budget.lines += [b.BudgetLine(account="74", label=name, funder=name, subline="commune", status="vote",
+                                     amount=D("100.50")) for name in ("Ville", "Métropole")]
+    return wb
+
+
+def test_whole_euro_totals_are_the_sums_of_the_rounded_lines() -> None:
+    wb = cents_workbook()
+    table = b.cerfa_table(wb)
+    exact, shown = table.totals, table.totals.shown
+    assert (exact.charges, exact.produits) == (D("301.50"), D("201.00"))  # cents kept where stored
+    assert (shown.charges, shown.produits, shown.missing) == (D("303"), D("202"), D("101"))
+    for side, total in ((table.charges, shown.charges), (table.produits, shown.produits)):
+        blocks = [row for row in side if row.level == 1]
+        assert sum((row.euros for row in blocks), D(0)) == total
+        for index, row in enumerate(side):
+            if row.level != 1:
+                continue
+            below = []
+            for child in side[index + 1:]:
+                if child.level == 1:
+                    break
+                if child.level == 2:
+                    below.append(child.euros)
+            assert row.euros == sum(below, D(0)), row
+    subline = next(row for row in table.produits if row.origin == "subline")
+    assert subline.euros == D("202") and [r.euros for r in table.produits if r.level == 3] == [D("101"), D("101")]
+
+
+def _euros(text: str) -> int:
+    return int("".join(ch for ch in text if ch.isdigit()) or 0)
+
+
+def test_the_pdf_table_adds_up_as_printed() -> None:
+    from kpawidgets.report.sections.budget import budget_section
+
+    with use_language("fr"):
+        section = budget_section(cents_workbook())
+    assert section is not None
+    charges = [cell for cell in section.charges if cell.level == 1]
+    assert sum(_euros(c.amount) for c in charges) == _euros(section.total_charges) == 303
+    assert _euros(section.total_products) == 202
+    assert "il manque 101\u00a0€" in " ".join(section.notes)  # 303 − 202, as printed
+
+
+def test_the_budget_page_summary_adds_up_as_shown() -> None:
+    from kpawidgets.app.budget.html import balance_sentence, summary_html
+
+    wb = cents_workbook()
+    with use_language("fr"):
+        totals = b.budget_totals(wb)
+        html = summary_html(totals, b.coverage(wb), b.monthly_cash(wb))
+        assert "303\u00a0€" in html and "202\u00a0€" in html
+        assert balance_sentence(totals)[1] == "Il manque 101\u00a0€ de ressources pour équilibrer le budget."

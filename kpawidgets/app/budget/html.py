@@ -41,6 +41,7 @@ def month_label(start: object, month: int) -> str:
 
 def balance_sentence(totals: b.Totals) -> tuple[str, str]:
     """(kind, sentence) about charges = produits: ``error`` when resources are missing."""
+    totals = totals.shown  # in whole euros: the gap said is charges − ressources as shown
     if totals.missing:
         return "error", _("Il manque {amount} de ressources pour équilibrer le budget.").format(
             amount=format_money_rounded(totals.missing))
@@ -93,6 +94,7 @@ def summary_html(totals: b.Totals, cover: b.Coverage, cash: b.Cash) -> str:
     """The always-visible summary: big numbers, the balance, the coverage bar, the cash low point."""
     kind, sentence = balance_sentence(totals)
     cash_kind, cash_text = cash_sentence(cash)
+    totals = totals.shown  # the big numbers in whole euros, each line rounded first (model/budget/totals)
     pct = format_percent(cover.secured_ratio, digits=0)
     return (
         '<div class="kpa-budget-summary">'

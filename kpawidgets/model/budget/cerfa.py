@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kpawidgets.model.budget.amounts import to_euro
 from kpawidgets.model.budget.entries import Entry, entries
 from kpawidgets.model.budget.totals import Totals, budget_totals
 from kpawidgets.model.money import ZERO
@@ -26,7 +27,11 @@ __all__ = ["CerfaRow", "CerfaTable", "cerfa_table"]
 
 @dataclass(frozen=True)
 class CerfaRow:
-    """A row of the Cerfa layout: ``level`` 1 = block (60, 74…), 2 = line or 74 sub-line, 3 = funder line."""
+    """A row of the Cerfa layout: ``level`` 1 = block (60, 74…), 2 = line or 74 sub-line, 3 = funder line.
+
+    ``amount`` is exact to the cent; ``euros`` is the row in whole euros as the views show it
+    (a line rounded half up, a block or sub-line the sum of its rounded lines).
+    """
 
     level: int
     account: str
@@ -35,6 +40,7 @@ class CerfaRow:
     origin: str = ""
     line_id: str | None = None
     status: str | None = None
+    euros: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,7 @@ def cerfa_table(workbook: Workbook, plan: BudgetPlan | None = None, *,
     """
     items = list(computed if computed is not None else entries(workbook, plan))
     totals = budget_totals(workbook, plan, computed=items)
+    shown = totals.shown
 
     def block(groups: Sequence[str], side: str) -> list[CerfaRow]:
         rows: list[CerfaRow] = []
@@ -69,31 +76,35 @@ def cerfa_table(workbook: Workbook, plan: BudgetPlan | None = None, *,
             mine = [e for e in items if e.side == side and account_group(e.account) == group]
             if not mine and not all_blocks:
                 continue
-            rows.append(CerfaRow(1, group, ACCOUNTS[group], totals.by_account.get(group, ZERO)))
+            rows.append(CerfaRow(1, group, ACCOUNTS[group], totals.by_account.get(group, ZERO),
+                                 euros=shown.by_account.get(group, ZERO)))
             if group == "74":
                 for key in SUBLINES:
                     funded = [e for e in mine if e.subline == key]
                     if not funded:
                         continue
-                    rows.append(CerfaRow(2, key, SUBLINES[key], sum((e.amount for e in funded), ZERO), "subline"))
-                    rows.extend(CerfaRow(3, e.account, e.label, e.amount, e.origin, e.line_id, e.status) for e in funded)
-                rows.extend(CerfaRow(2, e.account, e.label, e.amount, e.origin, e.line_id, e.status)
+                    rows.append(CerfaRow(2, key, SUBLINES[key], sum((e.amount for e in funded), ZERO), "subline",
+                                         euros=shown.by_subline.get(key, ZERO)))
+                    rows.extend(CerfaRow(3, e.account, e.label, e.amount, e.origin, e.line_id, e.status, to_euro(e.amount))
+                                for e in funded)
+                rows.extend(CerfaRow(2, e.account, e.label, e.amount, e.origin, e.line_id, e.status, to_euro(e.amount))
                             for e in mine if not e.subline)
             else:
                 order = {code: index for index, code in enumerate(ACCOUNTS)}
                 mine.sort(key=lambda e: order.get(account_block(e.account) or "", 0))
-                rows.extend(CerfaRow(2, e.account, e.label, e.amount, e.origin, e.line_id, e.status) for e in mine)
+                rows.extend(CerfaRow(2, e.account, e.label, e.amount, e.origin, e.line_id, e.status, to_euro(e.amount))
+                            for e in mine)
         return rows
 
     in_kind = [e for e in items if e.side == "inkind"]
-    uses: list[CerfaRow] = [CerfaRow(1, "86", ACCOUNTS["86"], totals.in_kind)]
-    resources: list[CerfaRow] = [CerfaRow(1, "87", ACCOUNTS["87"], totals.in_kind)]
+    uses: list[CerfaRow] = [CerfaRow(1, "86", ACCOUNTS["86"], totals.in_kind, euros=shown.in_kind)]
+    resources: list[CerfaRow] = [CerfaRow(1, "87", ACCOUNTS["87"], totals.in_kind, euros=shown.in_kind)]
     for code in INKIND_USES:
         for e in in_kind:
             if account_block(e.account) == code:
-                uses.append(CerfaRow(2, code, e.label, e.amount, e.origin, e.line_id))
+                uses.append(CerfaRow(2, code, e.label, e.amount, e.origin, e.line_id, euros=to_euro(e.amount)))
     for code in INKIND_RESOURCES:
         for e in in_kind:
             if e.mirror == code:
-                resources.append(CerfaRow(2, code, e.label, e.amount, e.origin, e.line_id))
+                resources.append(CerfaRow(2, code, e.label, e.amount, e.origin, e.line_id, euros=to_euro(e.amount)))
     return CerfaTable(block(CHARGE_GROUPS, "charge"), block(PRODUIT_GROUPS, "produit"), uses, resources, totals)

@@ -102,7 +102,7 @@ def _cells(rows: Sequence[Any]) -> tuple[Cell, ...]:
         code = row.account if row.level <= 2 and row.account and row.account[:1].isdigit() else ""
         label = row.label or translate(model.account_label(row.account))  # no label typed: the account's
         out.append(Cell(max(0, row.level - 1), code, translate(label) if row.level <= 2 else label,
-                        format_money_rounded(row.amount), not row.amount))
+                        format_money_rounded(row.euros), not row.amount))
     return tuple(out)
 
 
@@ -114,9 +114,10 @@ def _pairs(left: Sequence[Cell], right: Sequence[Cell]) -> tuple[CerfaRow, ...]:
 def budget_section(workbook: Workbook) -> BudgetSection | None:
     """The Cerfa table (charges, products, in-kind 86/87) in whole euros; None when the budget is empty."""
     table = model.cerfa_table(workbook)
-    totals = table.totals
-    if not totals.charges and not totals.produits:
+    exact = table.totals
+    if not exact.charges and not exact.produits:
         return None
+    totals = exact.shown  # whole euros: each total is the sum of the lines shown above it
     charges, products = _cells(table.charges), _cells(table.produits)
     uses, resources = _cells(table.uses), _cells(table.resources)
     notes = []
