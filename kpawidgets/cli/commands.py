@@ -15,10 +15,11 @@ from typing import Any
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _, ngettext, use_language
 from kpawidgets.model.workbook import Workbook, WorkbookError, workbook_json_schema
+from kpawidgets.storage.history import take_snapshot
 from kpawidgets.storage.references import OpenedReference, open_reference
 from kpawidgets.storage.workspace import Workspace
 
-__all__ = ["CliError", "check_report", "cmd_new", "cmd_list", "cmd_check", "cmd_schema", "cmd_import", "cmd_export"]
+__all__ = ["CliError", "check_report", "cmd_new", "cmd_list", "cmd_check", "cmd_schema", "cmd_import", "cmd_export", "cmd_snapshot"]
 
 
 class CliError(KpaError):
@@ -180,4 +181,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(_("Plan (HTML) : {path}").format(path=written["html"]))
         if "pdf" in written:
             print(_("Plan (PDF) : {path}").format(path=written["pdf"]))
+    return 0
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    """Keep the workbook as it is now under a name, forever (storage/history.py)."""
+    reference = _open(args)
+    snapshot = take_snapshot(reference.workspace.root, reference.opened.name, reference.opened.base, args.label)
+    print(_("Instantané « {label} » de « {territory} » enregistré.").format(
+        label=snapshot.label, territory=reference.workbook.identity.territory))
     return 0

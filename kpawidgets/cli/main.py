@@ -11,6 +11,7 @@ from typing import Any
 from kpawidgets.cli.commands import (
     cmd_check,
     cmd_export,
+    cmd_snapshot,
     cmd_import,
     cmd_list,
     cmd_new,
@@ -100,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("remplacer les lignes du budget par celles du fichier (l'ancienne version reste dans l'historique)"))
     choice.add_argument("--add", dest="mode", action="store_const", const="add",
                         help=_("ajouter les lignes du fichier à celles du budget"))
+
+    snapshot = add("snapshot", _("garder le carnet tel qu'il est sous un nom (instantané gardé pour toujours)"),
+                   cmd_snapshot)
+    snapshot.add_argument("workbook", metavar=_("CARNET"), help=_("fichier .json ou nom du carnet"))
+    snapshot.add_argument("label", metavar=_("NOM"), help=_("nom de l'instantané, par ex. « avant l'atelier du 12 mars »"))
 
     export = add("export", _("exporter le plan (PDF, HTML) ou le budget (xlsx, CSV)"), cmd_export)
     export.add_argument("workbook", metavar=_("CARNET"), help=_("fichier .json ou nom du carnet"))

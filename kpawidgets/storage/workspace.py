@@ -3,7 +3,7 @@
 Layout of a workspace folder::
 
     <root>/<name>.json                 one workbook per territory
-    <root>/.historique/<name>/*.json   previous versions, newest last (bounded)
+    <root>/.historique/<name>/*.json   previous versions, newest last (thinned: storage/history.py)
     <root>/.corbeille/*.json           deleted workbooks, recoverable
     <root>/.verrous/<name>.lock        short-lived locks that serialise saves
 
@@ -41,6 +41,7 @@ from kpawidgets.storage.files import (
     revision_of,
     save_error,
 )
+from kpawidgets.storage.history import thin
 from kpawidgets.storage.merging import merge_with_file
 
 __all__ = [
@@ -65,8 +66,8 @@ SUFFIX = ".json"
 HISTORY_DIR = ".historique"
 TRASH_DIR = ".corbeille"
 LOCK_DIR = ".verrous"
-#: How many previous versions each workbook keeps.
-HISTORY_LIMIT = 200
+#: At most this many previous versions, whatever the thinning rule keeps (storage/history.py).
+HISTORY_LIMIT = 2000
 #: How long a save waits for another save of the same workbook to finish (seconds).
 LOCK_WAIT = 10.0
 MAX_NAME_LENGTH = 60
@@ -468,6 +469,7 @@ class Workspace:
         return kept
 
     def _trim_history(self, name: str) -> None:
+        thin(self._history_dir(name))  # the last hour whole, then one per 10 minutes, one per day
         for stale in self._history_files(self._history_dir(name))[:-HISTORY_LIMIT]:
             stale.unlink(missing_ok=True)
 
