@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -107,14 +104,12 @@ def test_a_snapshot_needs_a_name(workspace_dir: Path, example_path: Path) -> Non
     assert "nom" in caught.value.message("fr")
 
 
-def test_kpa_snapshot_command(workspace_dir: Path, example_path: Path) -> None:
+def test_kpa_snapshot_command(workspace_dir: Path, example_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kpawidgets.cli import main
+
     shutil.copy(example_path, workspace_dir)
-    env = {**os.environ, "KPA_WORKSPACE": str(workspace_dir)}
-    done = subprocess.run([sys.executable, "-m", "kpawidgets.cli.main", "snapshot", NAME, "avant l'atelier du 12 mars"],
-                          capture_output=True, text=True, env=env, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert "avant l'atelier du 12 mars" in done.stdout
+    assert main(["snapshot", "--workspace", str(workspace_dir), NAME, "avant l'atelier du 12 mars"]) == 0
+    assert "avant l'atelier du 12 mars" in capsys.readouterr().out
     assert [s.label for s in snapshots(workspace_dir, NAME)] == ["avant l'atelier du 12 mars"]
-    refused = subprocess.run([sys.executable, "-m", "kpawidgets.cli.main", "snapshot", NAME, " "],
-                             capture_output=True, text=True, env=env, timeout=120)
-    assert refused.returncode == 1 and refused.stderr.startswith("Erreur : ")
+    assert main(["snapshot", "--workspace", str(workspace_dir), NAME, " "]) == 1
+    assert capsys.readouterr().err.startswith("Erreur : ")
