@@ -253,6 +253,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                         results["budget_edit_error"] = f"{type(exc).__name__}: {exc}"[:300]
                 if "workshop" not in args.skip:
                     results["workshop"] = await workshop(browser, server, args.visitors)
+                if "live" not in args.skip:  # issue 10: pages following each other, the merging save
+                    from bench.live import run_live
+
+                    results["live"] = await run_live(browser, f"http://127.0.0.1:{server.port}", server.workspace,
+                                                     _rendered, min(args.edits, 10))
                 await browser.close()
         finally:
             server.stop()
@@ -295,6 +300,10 @@ def table(results: dict[str, Any]) -> str:
         rows.append((f"workshop: {shop['visitors']} visitors on the checklist", f"{shop['served']} served, {shop['failed']} failed",
                      "", f"slowest {shop['slowest_s']:.1f} s" if shop["slowest_s"] else "", "all served",
                      "yes" if shop["failed"] == 0 else "NO"))
+    if "live" in results:
+        from bench.live import table_rows
+
+        rows.extend(table_rows(results["live"]))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     lines = [" | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)) for row in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
@@ -311,7 +320,7 @@ def main() -> int:
     parser.add_argument("--pause", type=float, default=5.0,
                         help="seconds between two page loads: the closed tab's kernel shutdown must not "
                              "overlap the next load on 2 cores")
-    parser.add_argument("--skip", default="", help="comma-separated parts to skip: memory, edit, workshop, pdf")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: memory, edit, workshop, pdf, live")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
     args = parser.parse_args()
     results = asyncio.run(run(args))

@@ -105,8 +105,14 @@ def test_delete_and_restore_version(workspace_dir: Path, example_path: Path) -> 
     app.town.value = "Ville 1"
     app.town.value = "Ville 2"
     app.history.value = app.history.options[0][1]  # newest previous version: "Ville 1"
-    app.restore_button.click()
+    app.restore_button.click()  # issue 10: first says what would change, changes nothing
+    assert "Commune : « Ville 2 » → « Ville 1 »" in app.actions_message.value
+    assert Workspace(workspace_dir).open(example_path.stem).workbook.identity.town == "Ville 2"
+    app.confirm_restore.click()
     assert Workspace(workspace_dir).open(example_path.stem).workbook.identity.town == "Ville 1"
+    app.snapshot_name.value = "avant l'atelier du 12 mars"
+    app.snapshot_button.click()
+    assert app.history.options[0][0].startswith("★ avant l'atelier du 12 mars")
     app.delete_button.click()
     app.confirm_delete.click()
     assert not (workspace_dir / example_path.name).exists()

@@ -20,7 +20,8 @@ from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, format_date, format_money_rounded, format_number, translate
 from kpawidgets.model.network import REFERENCE_DATE, NetworkKpa, load_network
 from kpawidgets.model.workbook import Identity
-from kpawidgets.storage.workspace import HistoryVersion, WorkbookEntry
+from kpawidgets.storage.history import Snapshot, differences, snapshot_workbook, snapshots, take_snapshot
+from kpawidgets.storage.workspace import HistoryVersion, WorkbookEntry, load_workbook_file, read_workbook_bytes
 
 __all__ = ["home_page", "build_home", "HomeApp", "network_dashboard_html", "presentation_html"]
 
@@ -179,6 +180,15 @@ class HomeApp(widgets.VBox):
                                              layout=widgets.Layout(display="none"))
         self.history = widgets.Dropdown(description=_("Versions"), options=[])
         self.restore_button = widgets.Button(description=_("Revenir à cette version"))
+        # issue 10: a restore shows what it would change first; named snapshots are kept forever
+        self.confirm_restore = widgets.Button(description=_("Oui, revenir à cette version"), button_style="warning",
+                                              layout=widgets.Layout(display="none"))
+        self.snapshot_name = widgets.Text(placeholder=_("par ex. avant l'atelier du 12 mars"),
+                                          description=_("Instantané"), continuous_update=False)
+        self.snapshot_name.style.description_width = "120px"
+        self.snapshot_button = widgets.Button(description=_("Garder cette version sous ce nom"))
+        self.confirm_restore.on_click(report(lambda _b: self.restore(confirmed=True)))
+        self.snapshot_button.on_click(report(lambda _b: self.snapshot()))
         self.duplicate_button.on_click(report(lambda _b: self.duplicate()))
         self.delete_button.on_click(report(lambda _b: self._ask_delete()))
         self.confirm_delete.on_click(report(lambda _b: self.delete()))
@@ -215,7 +225,9 @@ class HomeApp(widgets.VBox):
                          f'<div class="kpa-step-links">{steps}</div>'),
             *self.identity_fields,
             widgets.HBox([self.duplicate_button, self.delete_button, self.confirm_delete]),
-            widgets.HBox([self.history, self.restore_button], layout=widgets.Layout(align_items="center")),
+            widgets.HBox([self.history, self.restore_button, self.confirm_restore],
+                         layout=widgets.Layout(align_items="center")),
+            widgets.HBox([self.snapshot_name, self.snapshot_button], layout=widgets.Layout(align_items="center")),
             self.actions_message,
         )
 
@@ -243,13 +255,19 @@ class HomeApp(widgets.VBox):
     def _refresh_history(self) -> None:
         if self.session.name is None:
             return
-        versions = self.session.workspace.history(self.session.name)
-        self.history.options = [
-            (format_date(v.saved_at.date(), style="medium") + " " + v.saved_at.astimezone().strftime("%H:%M:%S"), index)
-            for index, v in reversed(list(enumerate(versions)))
-        ]
-        self._versions: list[HistoryVersion] = versions
+        versions: list[HistoryVersion | Snapshot] = [*self.session.workspace.history(self.session.name),
+                                                      *snapshots(self.session.workspace.root, self.session.name)]
+        versions.sort(key=lambda v: v.saved_at if isinstance(v, HistoryVersion) else v.taken_at)
+
+        def title(v: HistoryVersion | Snapshot) -> str:
+            at = v.saved_at if isinstance(v, HistoryVersion) else v.taken_at
+            when = format_date(at.date(), style="medium") + " " + at.astimezone().strftime("%H:%M:%S")
+            return f"★ {v.label} — {when}" if isinstance(v, Snapshot) else when
+
+        self.history.options = [(title(v), index) for index, v in reversed(list(enumerate(versions)))]
+        self._versions = versions
         self.restore_button.disabled = not versions
+        self.confirm_restore.layout.display = "none"
 
     def _opened(self, name: str, text: str) -> None:
         lang = self.session.lang
@@ -318,13 +336,36 @@ class HomeApp(widgets.VBox):
                 territory=territory), "ok")
         self.refresh()
 
-    def restore(self) -> None:
-        if self.session.name is None or self.history.value is None:
+    def restore(self, confirmed: bool = False) -> None:
+        """Say what going back to the chosen version would change; with *confirmed*, do it
+        (the version replaced is kept in the history, so the restore can be undone)."""
+        if self.session.name is None or self.history.value is None or self.session.workbook is None:
             return
         version = self._versions[int(self.history.value)]
-        self.session.opened = self.session.workspace.restore_version(self.session.name, version)
+        workspace = self.session.workspace
+        old = snapshot_workbook(version) if isinstance(version, Snapshot) else \
+            load_workbook_file(read_workbook_bytes(version.path), version.path.name)
+        if not confirmed:
+            changes = differences(self.session.workbook, old, limit=30)
+            items = "".join(f"<li>{esc(str(change))}</li>" for change in changes)
+            heading = _("Revenir à cette version changerait :") if changes else _("Cette version est identique au carnet.")
+            self.actions_message.value = (f'<div class="kpa-banner kpa-banner-info kpa-restore-preview" role="status">'
+                                          f'{esc(heading)}<ul>{items}</ul></div>')
+            self.confirm_restore.layout.display = "inline-flex" if changes else "none"
+            return
+        self.session.opened = workspace.save(workspace.open(self.session.name), old)
         self.actions_message.value = message_html(_("Version rétablie ; la version remplacée reste dans l’historique."), "ok")
         self.refresh()
+
+    def snapshot(self) -> None:
+        """Keep the workbook as it is now under the name typed (forever)."""
+        if self.session.opened is None:
+            return
+        kept = take_snapshot(self.session.workspace.root, self.session.opened.name,
+                             read_workbook_bytes(self.session.opened.path), self.snapshot_name.value)
+        self.snapshot_name.value = ""
+        self.actions_message.value = message_html(_("Instantané « {label} » gardé.").format(label=kept.label), "ok")
+        self._refresh_history()
 
 
 def build_home(session: WorkbookSession) -> PageShell:
