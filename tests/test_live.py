@@ -82,6 +82,18 @@ def test_refused_typing_is_kept_and_unsaved_edits_survive(workspace_dir: Path, e
     assert b.session.workbook.identity.town == "Wattrelos"
 
 
+def test_an_edit_not_yet_saved_is_merged_with_what_came(workspace_dir: Path, example_path: Path) -> None:
+    b = open_page(build_checklist, workspace_dir, example_path)
+    b.session.workbook.identity.neighbourhood = "Le Pile"  # in memory only (as after a refused save)
+    a = _device(workspace_dir)
+    a.workbook.identity.town = "Wattrelos"
+    assert a.changed()
+    assert b.session.take_external_change()
+    assert (b.session.workbook.identity.town, b.session.workbook.identity.neighbourhood) == ("Wattrelos", "Le Pile")
+    assert b.session.changed()  # and the next save writes both
+    assert (b.on_disk().identity.town, b.on_disk().identity.neighbourhood) == ("Wattrelos", "Le Pile")
+
+
 def test_budget_figures_follow_and_new_lines_appear(workspace_dir: Path, example_path: Path) -> None:
     b = open_page(build_budget, workspace_dir, example_path)
     before = flat(b.body.summary.value)

@@ -11,10 +11,18 @@ from kpawidgets.app.live import Changes, apply_in_place, running_loop, watcher
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, normalize_language, set_language, use_language
 from kpawidgets.model.merge import MergeEvent, describe
-from kpawidgets.model.workbook import Workbook
+from kpawidgets.model.workbook import Workbook, dump_workbook
 from kpawidgets.resources import example_workbook_path
 from kpawidgets.storage.merging import merge_with_file
-from kpawidgets.storage.workspace import ConflictError, OpenWorkbook, Workspace, copy_into, read_workbook_bytes, revision_of
+from kpawidgets.storage.workspace import (
+    ConflictError,
+    OpenWorkbook,
+    Workspace,
+    copy_into,
+    load_workbook_file,
+    read_workbook_bytes,
+    revision_of,
+)
 
 __all__ = ["SaveStatus", "WorkbookSession"]
 
@@ -201,7 +209,10 @@ class WorkbookSession:
         if revision_of(current) == opened.revision:
             return None  # this kernel's own save, or nothing new
         try:
-            theirs, _events = merge_with_file(opened.name, opened.path.name, opened.base, opened.workbook, current)
+            if dump_workbook(opened.workbook).encode("utf-8") == opened.base:  # nothing unsaved: no merge needed
+                theirs = load_workbook_file(current, opened.path.name)
+            else:
+                theirs, _events = merge_with_file(opened.name, opened.path.name, opened.base, opened.workbook, current)
         except KpaError as exc:
             self._status(SaveStatus("error", exc.message(self.lang)))
             return None
