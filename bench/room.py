@@ -149,7 +149,10 @@ async def run(phones: int, preheat: int) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
-        shutil.rmtree(folder, ignore_errors=True)
+        if os.environ.get("KPA_BENCH_KEEP"):
+            print(f"server log kept in {folder / 'serve.log'}", file=sys.stderr)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
     return results
 
 

@@ -19,7 +19,8 @@ from IPython.display import display
 from kpawidgets.app.request import query_params
 from kpawidgets.app.room.participant import PAGE as PARTICIPANT_PAGE
 from kpawidgets.app.room.store import JOIN_CODE_ENV, JOIN_URL_ENV, FileFollower, contribute, open_room_session, room_of
-from kpawidgets.app.room.views import counts_html, join_html, mix_panel_html, phrases_html, votes_html, wall_html
+from kpawidgets.app.checklist.html import mix_html
+from kpawidgets.app.room.views import counts_html, join_html, phrases_html, votes_html, wall_html
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell, esc, guarded, message_html, page_url
 from kpawidgets.errors import KpaError
@@ -31,7 +32,7 @@ from kpawidgets.model.room.records import FACILITATOR, GENDER_CHOICES, IDEA_KIND
 from kpawidgets.model.room.summary import RoomSummary, room_summary
 from kpawidgets.model.workbook import Workbook
 
-__all__ = ["PAGE", "ProjectorPage", "build_projector", "projector_page", "join_address"]
+__all__ = ["PAGE", "ProjectorPage", "build_projector", "projector_page", "join_address", "mix_panel_html"]
 
 PAGE = "05_groupe.ipynb"
 
@@ -40,6 +41,15 @@ def join_address(url: str) -> str:
     """The short address shown in large type: the URL without scheme and query (``192.168.1.20:8866``)."""
     rest = url.split("://", 1)[-1]
     return rest.split("/", 1)[0]
+
+
+def mix_panel_html(summary: RoomSummary) -> str:
+    """The group mix (the checklist's infographic and warnings) and the pseudonyms of who joined."""
+    names = "".join(f'<li>{esc(alias)}</li>' for alias in summary.aliases[-40:])
+    undisclosed = (f'<p class="kpa-muted">{esc(_("Préfèrent ne pas dire leur genre : {count}").format(count=summary.gender_undisclosed))}</p>'
+                   if summary.gender_undisclosed else "")
+    aliases = f'<ul class="kpa-room-aliases" aria-label="{esc(_("Prénoms et pseudonymes"))}">{names}</ul>' if names else ""
+    return f'<div class="kpa-room-mix">{mix_html(summary.mix)}{undisclosed}{aliases}</div>'
 
 
 class ProjectorPage(widgets.VBox):

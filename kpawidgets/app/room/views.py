@@ -1,21 +1,26 @@
-"""HTML pieces of the room's pages, each a function of :class:`RoomSummary` (every user text escaped)."""
+"""HTML pieces of the room's pages, each a function of :class:`RoomSummary` (every user text escaped).
+
+Light on imports: the participant page (20 phones' kernels at once) uses it; the group mix
+panel, which needs the checklist's infographic, is the projector's own.
+"""
 
 from __future__ import annotations
 
-from kpawidgets.app.checklist.html import mix_html
 from kpawidgets.app.shell import esc
-from kpawidgets.charts.palette import PALETTE
 from kpawidgets.i18n import _, translate
 from kpawidgets.model.room.records import IDEA_KINDS, VOTE_CHOICES
 from kpawidgets.model.room.summary import KindColumn, Phrase, RoomSummary, VoteTotal
 
-__all__ = ["join_html", "qr_svg", "counts_html", "mix_panel_html", "wall_html", "votes_html", "phrases_html",
+__all__ = ["join_html", "qr_svg", "counts_html", "wall_html", "votes_html", "phrases_html",
            "dots_html"]
 
 
 def qr_svg(url: str) -> str:
     """The QR code of *url* as inline SVG (segno), sized by the stylesheet."""
     import segno  # only the projector in workshop mode draws one
+
+    # kpawidgets.charts loads matplotlib: 0.5 s more for each phone's kernel if imported at the top
+    from kpawidgets.charts.palette import PALETTE
 
     qr = segno.make(url, error="m", micro=False)
     return str(qr.svg_inline(scale=1, border=2, dark=PALETTE["ink"], light=PALETTE["paper"], omitsize=True))
@@ -40,15 +45,6 @@ def counts_html(summary: RoomSummary) -> str:
     ]
     return '<div class="kpa-room-counts">' + "".join(
         f'<div class="kpa-room-count"><b>{value}</b><span>{esc(label)}</span></div>' for value, label in cards) + "</div>"
-
-
-def mix_panel_html(summary: RoomSummary) -> str:
-    """The group mix (the checklist's infographic and warnings) and the pseudonyms of who joined."""
-    names = "".join(f'<li>{esc(alias)}</li>' for alias in summary.aliases[-40:])
-    undisclosed = (f'<p class="kpa-muted">{esc(_("Préfèrent ne pas dire leur genre : {count}").format(count=summary.gender_undisclosed))}</p>'
-                   if summary.gender_undisclosed else "")
-    aliases = f'<ul class="kpa-room-aliases" aria-label="{esc(_("Prénoms et pseudonymes"))}">{names}</ul>' if names else ""
-    return f'<div class="kpa-room-mix">{mix_html(summary.mix)}{undisclosed}{aliases}</div>'
 
 
 def phrases_html(title: str, phrases: tuple[Phrase, ...], limit: int = 12) -> str:
