@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
@@ -35,7 +35,7 @@ from kpawidgets.model.problems import problem_text
 __all__ = [
     "Editor", "FieldError", "Kind", "Field", "AMOUNT", "OPTIONAL_AMOUNT", "PERCENT", "FTE", "QUANTITY",
     "whole_number", "TEXT", "bind", "text_field", "choice_field", "choice_dropdown", "date_field",
-    "check_field", "FROM_MODEL", "wire", "assign", "reason_of", "clean_text", "month_field", "PLAUSIBLE_AMOUNT",
+    "check_field", "ById", "FROM_MODEL", "wire", "assign", "reason_of", "clean_text", "month_field", "PLAUSIBLE_AMOUNT",
 ]
 
 T = TypeVar("T")
@@ -323,7 +323,20 @@ class Field(widgets.VBox):
 _KEY_CHARS = re.compile(r"[^A-Za-z0-9_-]")
 
 
+class ById:
+    """A target that finds, each time, the item whose ``id`` is *item_id* in ``items()`` (a budget
+    line, an activity): an edit goes to that item even after others were added or moved."""
+
+    def __init__(self, items: Callable[[], Iterable[Any]], item_id: str) -> None:
+        self.items, self.key = items, item_id
+
+    def __call__(self) -> Any:
+        return next((item for item in self.items() if item.id == self.key), None)
+
+
 def _default_key(target: Target, attr: str) -> str:
+    if isinstance(target, ById):
+        return f"{target.key}-{attr}"
     if not isinstance(target, BaseModel):  # finding it may create it (salary settings): not now
         return attr
     return f"{getattr(target, 'id', None) or type(target).__name__}-{attr}"
@@ -342,7 +355,9 @@ def _describe(widget: widgets.Widget, label: str, label_width: str | None) -> No
 def _klass(field: Field, css: str | None) -> Field:
     if css:
         field.input.add_class(css)
-        field._dom_classes = tuple(c for c in field._dom_classes if not c.startswith("kpa-key-")) + (f"kpa-key-{css}",)
+        identified = isinstance(field.target, ById) or getattr(field.target, "id", None)
+        if not identified:  # the page's own name for the field is its stable key (rows keep their item's id)
+            field._dom_classes = tuple(c for c in field._dom_classes if not c.startswith("kpa-key-")) + (f"kpa-key-{css}",)
     return field
 
 

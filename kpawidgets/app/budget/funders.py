@@ -6,7 +6,7 @@ import ipywidgets as widgets
 
 import kpawidgets.app.budget.html as H
 from kpawidgets.app.budget.tab import Figures, Host, Tab, help_html, layout
-from kpawidgets.app.fields import AMOUNT, PERCENT, TEXT, check_field, choice_field, date_field, month_field, text_field
+from kpawidgets.app.fields import AMOUNT, PERCENT, TEXT, ById, check_field, choice_field, date_field, month_field, text_field
 from kpawidgets.i18n import _
 from kpawidgets.model import budget as b
 
@@ -38,8 +38,7 @@ class FundersTab(Tab):
         line_id = line.id
         page = self.page
 
-        def find() -> b.BudgetLine | None:
-            return next((x for x in self.plan.lines if x.id == line_id), None)
+        find = ById(lambda: self.plan.lines, line_id)
 
         funder = text_field(page, find, "funder", _("Financeur"), TEXT, placeholder=_("Financeur"), css="kpa-funder-name",
                             width="520px")

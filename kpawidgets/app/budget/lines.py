@@ -9,7 +9,7 @@ import ipywidgets as widgets
 
 import kpawidgets.app.budget.html as H
 from kpawidgets.app.budget.tab import Figures, Host, Tab, layout
-from kpawidgets.app.fields import AMOUNT, TEXT, choice_field, month_field, text_field
+from kpawidgets.app.fields import AMOUNT, TEXT, ById, choice_field, month_field, text_field
 from kpawidgets.app.shell import esc
 from kpawidgets.i18n import _, format_money
 from kpawidgets.model import budget as b
@@ -99,8 +99,7 @@ class LinesTab(Tab):
         line_id = line.id
         page = self.page
 
-        def find() -> b.BudgetLine | None:
-            return next((x for x in self.plan.lines if x.id == line_id), None)
+        find = ById(lambda: self.plan.lines, line_id)
 
         account = choice_field(page, find, "account", "", [(f"{c} · {_(b.account_label(c))}", c) for c in self._accounts(line)],
                                css="kpa-account", width="230px")

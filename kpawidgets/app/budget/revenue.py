@@ -8,7 +8,7 @@ import ipywidgets as widgets
 
 import kpawidgets.app.budget.html as H
 from kpawidgets.app.budget.tab import Figures, Host, Tab, help_html, layout
-from kpawidgets.app.fields import AMOUNT, PERCENT, QUANTITY, TEXT, choice_field, month_field, text_field, whole_number
+from kpawidgets.app.fields import AMOUNT, PERCENT, QUANTITY, TEXT, ById, choice_field, month_field, text_field, whole_number
 from kpawidgets.app.shell import esc
 from kpawidgets.i18n import _, format_money
 from kpawidgets.model import budget as b
@@ -41,8 +41,7 @@ class RevenueTab(Tab):
         activity_id = activity.id
         page = self.page
 
-        def find() -> b.Activity | None:
-            return next((a for a in self.plan.activities if a.id == activity_id), None)
+        find = ById(lambda: self.plan.activities, activity_id)
 
         name = text_field(page, find, "name", "", TEXT, placeholder=_("Activité"), width="420px")
         units = text_field(page, find, "units_per_month", _("unités / mois"), QUANTITY, width="210px")
