@@ -225,7 +225,7 @@ class Field(widgets.VBox):
         self._message: widgets.HTML | None = None
         self._writing = False
         widget.observe(guarded(editor.report, editor.lang)(self._changed), names="value")
-        super().__init__([widget])
+        super().__init__([widget], layout=_box_layout())
         self.add_class("kpa-field")
         # A stable name for the field in the page, so that the browser can put back what was
         # typed after a reload (kpa.js, when the kernel was lost before it saved the typing).
@@ -342,8 +342,23 @@ def _default_key(target: Target, attr: str) -> str:
     return f"{getattr(target, 'id', None) or type(target).__name__}-{attr}"
 
 
+_LAYOUTS: dict[str, widgets.Layout] = {}
+
+
+def _box_layout() -> widgets.Layout:
+    if "" not in _LAYOUTS:
+        _LAYOUTS[""] = widgets.Layout()
+    return _LAYOUTS[""]
+
+
 def _layout(width: str | None) -> widgets.Layout:
-    return widgets.Layout(width=width or "auto")
+    """One Layout per width, shared by the fields (a layout is a widget model of its own: the
+    checklist's page mode has hundreds of fields). Never change a field's layout in place:
+    give it its own (``field.layout = widgets.Layout(...)``)."""
+    key = width or "auto"
+    if key not in _LAYOUTS:
+        _LAYOUTS[key] = widgets.Layout(width=key)
+    return _LAYOUTS[key]
 
 
 def _describe(widget: widgets.Widget, label: str, label_width: str | None) -> None:
@@ -449,6 +464,6 @@ def check_field(editor: Editor, target: Target, attr: str, label: str, *, css: s
     value = bool(_initial(target, attr, FROM_MODEL))
     widget: widgets.Widget = (widgets.ToggleButton(value=value, description=label) if toggle else
                               widgets.Checkbox(value=value, description=label, indent=False,
-                                               layout=widgets.Layout(width="auto")))
+                                               layout=_layout("auto")))
     return _klass(Field(editor, target, attr, widget, parse=bool, label=label, after=after), css)
 

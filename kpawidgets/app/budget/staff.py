@@ -82,7 +82,7 @@ class StaffTab(Tab):
             gross = text_field(page, find, "gross_monthly", _("Brut mensuel temps plein"), AMOUNT, width="330px",
                                value=current.gross_monthly)
             custom = text_field(page, find, "custom_rate", _("Taux (%)"), PERCENT, width="170px", value=current.custom_rate)
-            custom.layout.display = "flex" if current.rate_preset == "custom" else "none"
+            custom.layout = widgets.Layout(display="flex" if current.rate_preset == "custom" else "none")
 
             def show_custom(preset: str) -> None:
                 custom.layout.display = "flex" if preset == "custom" else "none"
