@@ -10,7 +10,9 @@ jupyter_server's kernel manager:
 * a cap on the kernels, in total and per page (``max_kernels``, ``max_kernels_per_page``):
   past it a visitor gets a short page in French and English (HTTP 503), no kernel started;
 * the kernels no browser connected to within ``unconnected_timeout`` seconds of their page
-  being drawn are shut down (checked every ``unconnected_check_interval`` seconds);
+  being drawn are shut down (checked every ``unconnected_check_interval`` seconds). A page's
+  script asking about its kernel (``GET /api/kernels/<id>``) restarts that wait: on a
+  loaded machine 20 browsers took more than 20 s to load the page's scripts and connect;
 * at most ``concurrent_starts`` pages are drawn at once; the others wait their turn, first
   come first served, so that with 20 visitors the first ones get their page early instead
   of everybody waiting for all of them;
@@ -71,8 +73,9 @@ class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
 
     max_kernels = Integer(40, config=True, help="Kernels running at once, all pages together (0: no cap).")
     max_kernels_per_page = Integer(30, config=True, help="Kernels running at once for one page (0: no cap).")
-    unconnected_timeout = Float(20.0, config=True,
-                                help="Seconds after its page was drawn before a kernel no browser connected to is shut down.")
+    unconnected_timeout = Float(60.0, config=True,
+                                help="Seconds after its page was drawn (or its page's script last asked about it) before "
+                                     "a kernel no browser connected to is shut down.")
     unconnected_check_interval = Float(2.0, config=True, help="Seconds between two looks for kernels without a browser.")
     concurrent_starts = Integer(0, config=True,
                                 help="Pages drawn at once, the others wait their turn (0: the number of processors).")
@@ -148,6 +151,13 @@ class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         super().notify_connect(kernel_id)
         self._kpa_connected.add(kernel_id)
         self._release_slot(kernel_id)
+
+    def kernel_model(self, kernel_id: str) -> dict[str, Any]:
+        """A page's script asked about its kernel: a browser is there, give it time to connect."""
+        if kernel_id in self._kpa_started and kernel_id not in self._kpa_pooled:
+            self._kpa_started[kernel_id] = time.monotonic()
+        model: dict[str, Any] = super().kernel_model(kernel_id)
+        return model
 
     def _release_slot(self, kernel_id: str) -> None:
         if self._kpa_holders.pop(kernel_id, None) is not None and self._kpa_slots is not None:
