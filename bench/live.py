@@ -171,10 +171,11 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=10)
     parser.add_argument("--pages", type=int, action="append", default=None, help="open pages (repeatable; 2 and 20)")
     parser.add_argument("--voila-arg", action="append", default=[])
-    parser.add_argument("--output", default=str(ROOT / "bench" / "live-results.json"))
+    parser.add_argument("--output", default=str(ROOT / "out" / "bench-live.json"))  # out/ is not committed
     args = parser.parse_args()
     args.pages = args.pages or [2, 20]
     results = asyncio.run(_standalone(args))
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(results, indent=2, ensure_ascii=False))
     for row in table_rows(results):
         print(" | ".join(row))

@@ -143,3 +143,30 @@ def test_watcher_calls_back_on_the_loop_when_another_device_saves(workspace_dir:
         b.session.stop_following()
     assert b.session.workbook.checklist.ingredients.venue.owner == "Karim"
     assert str(b.path.absolute()) not in watcher().files
+
+
+def test_a_value_replaced_by_another_device_is_said_and_can_be_put_back(workspace_dir: Path, example_path: Path) -> None:
+    a = open_page(build_checklist, workspace_dir, example_path)
+    b = open_page(build_checklist, workspace_dir)
+    a.session._followed_base = a.session.opened.base  # what follow_file() does in a kernel
+    owner_a = field_of(a.body.screen(0), "kpa-f-venue-owner")
+    owner_a.value = "Samia"  # A saves first
+    assert b.session.take_external_change()  # B follows, then B types over it
+    field_of(b.body.screen(0), "kpa-f-venue-owner").value = "Karim"
+    changes = a.session.take_external_change()
+    assert changes is not None and [(r.mine, r.theirs) for r in changes.replaced] == [("Samia", "Karim")]
+    assert owner_a.value == "Karim"
+    status = flat(a.shell.status.value)
+    assert "Un autre appareil a mis « Karim » à la place de votre « Samia »" in status, status
+    put_back = next(w for w in a.shell.children if hasattr(w, "children") and any(
+        "kpa-put-back" in getattr(c, "_dom_classes", ()) for c in w.children))
+    put_back.children[0].click()
+    assert owner_a.value == "Samia" and a.on_disk().checklist.ingredients.venue.owner == "Samia"
+    assert b.session.take_external_change() and field_of(b.body.screen(0), "kpa-f-venue-owner").value == "Samia"
+    # both values are in the history
+    towns = [load(v.path).checklist.ingredients.venue.owner for v in Workspace(workspace_dir).history(EXAMPLE)]
+    assert "Karim" in towns
+
+
+def load(path: Path):  # type: ignore[no-untyped-def]
+    return load_workbook_text(path.read_bytes())

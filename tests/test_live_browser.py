@@ -60,7 +60,7 @@ def test_checklist_two_devices_follow_each_other(voila_server: Any, devices: tup
     path = _copy(voila_server, "live-checklist")
     a, b = devices
     for page in devices:
-        page.goto(voila_server.url("01_checklist.ipynb", "workbook=live-checklist"))
+        page.goto(voila_server.url("01_checklist.ipynb", "workbook=live-checklist"), timeout=120_000)
         wait_rendered(page)
     b.locator(".kpa-cl-next").click()  # B's projector is on step 2: following must not move it
     b.wait_for_selector(".kpa-cl-dot-current:text-is('2')", state="attached")
@@ -89,7 +89,7 @@ def test_budget_two_devices_follow_each_other(voila_server: Any, devices: tuple[
     path = _copy(voila_server, "live-budget")
     a, b = devices
     for page in devices:
-        page.goto(voila_server.url("02_budget.ipynb", "workbook=live-budget"))
+        page.goto(voila_server.url("02_budget.ipynb", "workbook=live-budget"), timeout=120_000)
         wait_rendered(page)
     label = ".kpa-line-rows > * >> nth=0 >> .kpa-label input"
     amount = ".kpa-line-rows > * >> nth=1 >> .kpa-amount input"
@@ -113,20 +113,20 @@ def test_budget_two_devices_follow_each_other(voila_server: Any, devices: tuple[
         assert not page.locator("button:has-text('Garder une copie')").is_visible()
 
 
-@pytest.mark.xfail(reason="the one-click « remettre le vôtre » restore after a replaced value is the merge helper's "
-                          "(issue 10); with pages following each other, the second edit of one field is a plain save "
-                          "over the first, so no page says its value was replaced yet", strict=False)
 def test_same_field_on_both_says_so_and_restores(voila_server: Any, devices: tuple[Any, Any]) -> None:
     _copy(voila_server, "live-same")
     a, b = devices
     for page in devices:
-        page.goto(voila_server.url("01_checklist.ipynb", "workbook=live-same"))
+        page.goto(voila_server.url("01_checklist.ipynb", "workbook=live-same"), timeout=120_000)
         wait_rendered(page)
     owner = ".kpa-f-venue-owner input"
     _fill(a, owner, "Samia")
     _shows(b, owner, "Samia")
     _fill(b, owner, "Karim")
     _shows(a, owner, "Karim")
-    a.wait_for_selector("text=à la place de", timeout=FOLLOW_MS)
-    a.locator("button:has-text('remettre')").click()
+    a.wait_for_selector("text=à la place de votre « Samia »", timeout=FOLLOW_MS)
+    a.locator(".kpa-put-back").click()
+    _shows(a, owner, "Samia")
     _shows(b, owner, "Samia")
+    assert json.loads((voila_server.workspace / "live-same.json").read_text(encoding="utf-8"))[
+        "checklist"]["ingredients"]["venue"]["owner"] == "Samia"

@@ -30,7 +30,9 @@ from typing import Any
 import ipywidgets as widgets
 from pydantic import BaseModel
 
-__all__ = ["Changes", "Watcher", "apply_in_place", "follow_widgets", "watcher", "MAX_FOLLOWED"]
+from kpawidgets.storage.history import item_label
+
+__all__ = ["Replaced", "replaced_values", "put_back", "leaves", "Changes", "Watcher", "apply_in_place", "follow_widgets", "watcher", "MAX_FOLLOWED"]
 
 #: At most this many files followed by one kernel (a page follows one workbook).
 MAX_FOLLOWED = 64
@@ -50,6 +52,8 @@ class Changes:
 
     fields: set[Path_] = field(default_factory=set)
     lists: set[Path_] = field(default_factory=set)
+    #: Values this page had saved that the other device's save replaced (the page offers them back).
+    replaced: list[Replaced] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.fields or self.lists)
@@ -251,3 +255,56 @@ def running_loop() -> asyncio.AbstractEventLoop | None:
     except RuntimeError:
         return None
     return loop if loop.is_running() else None
+
+
+# ------------------------------------------------------------------ values another device replaced
+@dataclass(frozen=True)
+class Replaced:
+    """A value this page saved that another device's save replaced: where, and both values (file form)."""
+
+    path: Path_
+    place: tuple[str, ...]
+    mine: Any
+    theirs: Any
+
+
+def leaves(data: Any, path: Path_ = (), place: tuple[str, ...] = ()) -> Iterator[tuple[Path_, tuple[str, ...], Any]]:
+    """Every leaf value of a workbook's JSON, by id path (items of id'd lists by their id) and in words."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key not in {"updated_at", "schema_version"}:
+                yield from leaves(value, (*path, key), (*place, key))
+    elif isinstance(data, list) and data and all(isinstance(x, dict) and "id" in x for x in data):
+        for item in data:
+            yield from leaves(item, (*path, item["id"]), (*place, f"« {item_label(item)} »"))
+    else:
+        yield path, place, data
+
+
+def replaced_values(before: dict[str, Any], saved: dict[str, Any], theirs: dict[str, Any]) -> list[Replaced]:
+    """The values this page changed from *before* to *saved* that *theirs* (the file now) holds otherwise."""
+    old = {path: value for path, _place, value in leaves(before)}
+    now = {path: value for path, _place, value in leaves(theirs)}
+    found = []
+    for path, place, value in leaves(saved):
+        if path in old and old[path] != value and path in now and now[path] != value:
+            found.append(Replaced(path, place, value, now[path]))
+    return found
+
+
+def put_back(workbook: BaseModel, replaced: Replaced) -> bool:
+    """Set the value at *replaced*'s path back to this page's (validated); False if the item is gone."""
+    target: Any = workbook
+    for step in replaced.path[:-1]:
+        if isinstance(target, list):
+            target = next((item for item in target if _item_id(item) == step), None)
+        elif isinstance(target, dict):
+            target = target.get(step)
+        else:
+            target = getattr(target, str(step), None)
+        if target is None:
+            return False
+    if not isinstance(target, BaseModel):
+        return False
+    setattr(target, str(replaced.path[-1]), replaced.mine)
+    return True

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpawidgets.app.live import Changes, apply_in_place, running_loop, watcher
+from kpawidgets.app.live import Changes, Replaced, apply_in_place, put_back, replaced_values, running_loop, watcher
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, normalize_language, set_language, use_language
 from kpawidgets.model.merge import MergeEvent, describe
@@ -57,6 +58,7 @@ class WorkbookSession:
         self._workbook_listeners: list[Callable[[Workbook], None]] = []
         self._external_listeners: list[Callable[[Changes], None]] = []  # following others (app/live.py)
         self._stop_following: Callable[[], None] | None = None
+        self._followed_base = b""  # the file as this page last took it from others
 
     # ------------------------------------------------------------- opening
     @classmethod
@@ -174,6 +176,7 @@ class WorkbookSession:
             return False
         if self._stop_following is not None:
             self._stop_following()
+        self._followed_base = self.opened.base
         self._stop_following = watcher().add(self.opened.path, self.take_external_change, loop)
         return True
 
@@ -191,6 +194,22 @@ class WorkbookSession:
         with use_language(self.lang):
             for callback in self._external_listeners:
                 callback(changes)
+
+    def _replaced_since_followed(self, current: bytes) -> list[Replaced]:
+        """The values this page saved since it last took others' changes that *current* replaced."""
+        opened = self.opened
+        if opened is None or not self._followed_base or opened.base == self._followed_base:
+            return []
+        try:
+            return replaced_values(json.loads(self._followed_base), json.loads(opened.base), json.loads(current))
+        except ValueError:
+            return []
+
+    def put_back(self, replaced: Replaced) -> bool:
+        """Put this page's value back where another device replaced it, and save."""
+        if self.workbook is None or not put_back(self.workbook, replaced):
+            return False
+        return self.changed()
 
     def take_external_change(self) -> Changes | None:
         """Bring what others saved in the file into the open workbook; None when nothing came.
@@ -216,8 +235,11 @@ class WorkbookSession:
         except KpaError as exc:
             self._status(SaveStatus("error", exc.message(self.lang)))
             return None
+        replaced = self._replaced_since_followed(current)
         changes = apply_in_place(opened.workbook, theirs)
+        changes.replaced.extend(replaced)
         opened.revision, opened.base = revision_of(current), current
+        self._followed_base = current
         with use_language(self.lang):
             for callback in self._external_listeners:
                 callback(changes)

@@ -13,10 +13,12 @@ from urllib.parse import urlencode
 
 import ipywidgets as widgets
 
-from kpawidgets.app.live import Changes, follow_widgets
+from kpawidgets.app.live import Changes, Replaced, follow_widgets
 from kpawidgets.app.session import SaveStatus, WorkbookSession
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, translate, use_language
+from kpawidgets.model.merge import value_text
+from kpawidgets.storage.history import place_text
 
 __all__ = ["PAGES", "page_url", "PageShell", "guarded", "message_html", "esc"]
 
@@ -158,16 +160,43 @@ class PageShell(widgets.VBox):
         what is computed from it, then the bound fields show their new values.
         """
 
-        def followed(changes: Changes) -> None:
+        put_back = widgets.Button(description=_("Remettre le vôtre"), button_style="warning")
+        put_back.add_class("kpa-put-back")
+        actions = widgets.HBox([put_back], layout=widgets.Layout(display="none"))
+        kids: tuple[Any, ...] = tuple(self.children)  # type: ignore[has-type]
+        self.children = (*kids[:2], actions, *kids[2:])
+        offered: list[Replaced] = []
+
+        def show(changes: Changes) -> None:
             page = self.body.children[0] if self.body.children else None
             follow = getattr(page, "follow_external", None)
             if callable(follow):
                 follow(changes)
             follow_widgets(self.body)
             self.render_header()
-            if changes:
+
+        def followed(changes: Changes) -> None:
+            show(changes)
+            if changes.replaced:  # the same field, changed here then there: say it, offer ours back
+                offered[:] = changes.replaced
+                lines = [_("Un autre appareil a mis {theirs} à la place de votre {mine} : {place}.").format(
+                    theirs=value_text(r.theirs), mine=value_text(r.mine), place=place_text(r.place))
+                    for r in changes.replaced[:3]]
+                self.status.value = message_html(" ".join(lines), "warning")
+                actions.layout.display = "flex"
+            elif changes:
                 text = esc(_("Changements d'un autre appareil affichés"))
                 self.status.value = f'<div class="kpa-saved kpa-followed" role="status">↻ {text}</div>'
+                actions.layout.display = "none"
+
+        def give_back(_button: object) -> None:
+            actions.layout.display = "none"
+            for replaced in offered:
+                self.session.put_back(replaced)
+            offered.clear()
+            show(Changes())
+
+        put_back.on_click(self.guard(give_back))
 
         self.session.on_external_change(self.guard(followed))
         self.session.follow_file()

@@ -31,7 +31,7 @@ from kpawidgets.storage.files import WorkspaceError, load_workbook_file, read_wo
 
 __all__ = [
     "HISTORY_DIR", "SNAPSHOT_DIR", "STAMP", "Snapshot", "SnapshotError", "versions_to_drop", "thin", "stamp_of",
-    "take_snapshot", "snapshots", "snapshot_workbook", "differences", "Difference", "MAX_LABEL",
+    "take_snapshot", "snapshots", "place_text", "item_label", "snapshot_workbook", "differences", "Difference", "MAX_LABEL",
 ]
 
 HISTORY_DIR = ".historique"
@@ -176,7 +176,7 @@ _NAMES = {
 _LABEL_KEYS = ("label", "title", "name", "alias", "territory", "funder", "account")
 
 
-def _label(item: Mapping[str, Any]) -> str:
+def item_label(item: Mapping[str, Any]) -> str:
     return next((str(item[k]) for k in _LABEL_KEYS if isinstance(item.get(k), str) and item[k]), str(item.get("id")))
 
 
@@ -184,7 +184,7 @@ def _is_items(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(x, dict) and "id" in x for x in value)
 
 
-def _place(where: tuple[str, ...]) -> str:
+def place_text(where: tuple[str, ...]) -> str:
     """« Budget › lignes › « Matières » (montant) »: the last field in brackets after an item."""
     words = [_(_NAMES[step]) if step in _NAMES else step for step in where]
     if len(words) > 1 and where[-2].startswith("«"):
@@ -201,16 +201,16 @@ def _walk(now: Any, after: Any, where: tuple[str, ...]) -> Iterator[Difference]:
     elif _is_items(now) and _is_items(after):
         before_items, after_items = {x["id"]: x for x in now}, {x["id"]: x for x in after}
         for item_id, item in before_items.items():
-            label = f"« {_label(item)} »"
+            label = f"« {item_label(item)} »"
             if item_id not in after_items:
-                yield Difference(_place((*where, label)), _("présent"), _("retiré"))
+                yield Difference(place_text((*where, label)), _("présent"), _("retiré"))
             else:
                 yield from _walk(item, after_items[item_id], (*where, label))
         for item_id, item in after_items.items():
             if item_id not in before_items:
-                yield Difference(_place((*where, f"« {_label(item)} »")), _("absent"), _("remis"))
+                yield Difference(place_text((*where, f"« {item_label(item)} »")), _("absent"), _("remis"))
     elif now != after:
-        yield Difference(_place(where), value_text(now), value_text(after))
+        yield Difference(place_text(where), value_text(now), value_text(after))
 
 
 def differences(now: Workbook, after: Workbook, limit: int = 200) -> list[Difference]:
