@@ -151,3 +151,39 @@ def test_the_budget_page_summary_adds_up_as_shown() -> None:
         html = summary_html(totals, b.coverage(wb), b.monthly_cash(wb))
         assert "303\u00a0€" in html and "202\u00a0€" in html
         assert balance_sentence(totals)[1] == "Il manque 101\u00a0€ de ressources pour équilibrer le budget."
+
+
+def test_cash_curves_count_secured_then_requested_funding() -> None:
+    wb = Workbook.new("Trésorerie", launch_date=dt.date(2027, 1, 1))
+    wb.budget.starting_cash = D("0")
+    wb.budget.lines = [
+        b.BudgetLine(account="623", label="Affiches", amount=D("1200")),  # 100 a month
+        b.BudgetLine(account="74", label="Ville", funder="Ville", status="vote", amount=D("600"), advance_pct=D("100"),
+                     advance_month=1),
+        b.BudgetLine(account="74", label="État", funder="État", status="demande", amount=D("300"), advance_pct=D("100"),
+                     advance_month=2),
+        b.BudgetLine(account="74", label="CAF", funder="CAF", status="envisage", amount=D("300"), advance_pct=D("100"),
+                     advance_month=3),
+    ]
+    cash = b.monthly_cash(wb)
+    curves = {c.key: c for c in cash.curves}
+    assert list(curves) == ["secured", "requested"]
+    assert cash.months[-1].balance == D("0")  # everything counted: 1 200 in, 1 200 out
+    assert curves["requested"].balances[12] == D("-300") and curves["secured"].balances[12] == D("-600")
+    assert curves["secured"].lowest == D("-600") and curves["secured"].need == D("600")
+    with use_language("en"):
+        from kpawidgets.app.budget.html import cash_html
+        page = cash_html(cash)
+        assert "With secured funding only (voted, paid)" in page and "With secured and requested funding" in page
+        document = render_html(wb, "en")
+    assert "With secured funding only (voted, paid)" in document  # the PDF chart's legend and note
+    assert "low point of -€600 in" in document or "low point of −€600 in" in document
+
+
+def test_every_rate_preset_names_its_source() -> None:
+    assert set(b.RATE_PRESET_SOURCES) == {"smic", "standard", "custom"}
+    assert "URSSAF" in b.RATE_PRESET_SOURCES["smic"] and "1 823,03 €" in b.RATE_PRESET_SOURCES["smic"]
+    assert "réduction générale" in b.RATE_PRESET_SOURCES["smic"]
+    with use_language("en"):
+        from kpawidgets.app.budget.staff import _source_html
+        assert "general reduction" in _source_html("smic") and "URSSAF" in _source_html("standard")

@@ -16,7 +16,7 @@ from kpawidgets.charts.figure import drawing, new_figure, svg_of
 from kpawidgets.charts.palette import PALETTE
 from kpawidgets.i18n import get_language
 
-__all__ = ["BarItem", "Segment", "CashMonth", "hbars", "stacked_bar", "cash_columns", "short_month", "clip_text"]
+__all__ = ["BarItem", "Segment", "CashMonth", "CashLine", "hbars", "stacked_bar", "cash_columns", "short_month", "clip_text"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,15 @@ class CashMonth:
     month: dt.date
     flow: float
     balance: float
+
+
+@dataclass(frozen=True)
+class CashLine:
+    """Another balance curve of the cash chart: its name, its end-of-month balances, its colour."""
+
+    label: str
+    balances: Sequence[float]
+    colour: str
 
 
 def short_month(day: dt.date) -> str:
@@ -108,11 +117,13 @@ def stacked_bar(segments: Sequence[Segment], label: str, *, width: float = 620, 
 
 
 def cash_columns(months: Sequence[CashMonth], label: str, *, bar_label: str, line_label: str,
-                 money: Callable[[float], str], width: float = 620, height: float = 250) -> str:
+                 money: Callable[[float], str], width: float = 620, height: float = 250,
+                 curves: Sequence[CashLine] = ()) -> str:
     """The cash forecast: a column per month for the net flow, a line for the balance at the month's end.
 
     Negative flows are in the warm colour, negative balances in the alarm colour; *money*
     formats the axis' amounts. The year is written under January and under the first month.
+    *curves* are more balances drawn as dashed lines (the cash with less funding counted).
     """
     count = max(1, len(months))
     with drawing():
@@ -125,6 +136,10 @@ def cash_columns(months: Sequence[CashMonth], label: str, *, bar_label: str, lin
         balances = [m.balance for m in months]
         axes.plot(positions, balances, color=PALETTE["ink"], linewidth=2, zorder=3,
                   marker="o", markersize=5.5, markerfacecolor=PALETTE["ink"], markeredgewidth=0)
+        extra = []
+        for curve, style in zip(curves, ((0, (5, 2)), (0, (1.5, 1.5)))):
+            extra.append(axes.plot(positions[:len(curve.balances)], list(curve.balances), color=curve.colour,
+                                   linewidth=2, linestyle=style, zorder=3)[0])
         below = [(p, b) for p, b in zip(positions, balances) if b < 0]
         if below:
             axes.scatter([p for p, _b in below], [b for _p, b in below], s=30, color=PALETTE["bad"], zorder=4,
@@ -149,7 +164,8 @@ def cash_columns(months: Sequence[CashMonth], label: str, *, bar_label: str, lin
         # the bars' legend shows both colours (in, out), whatever the first month's sign
         bars = (Patch(color=PALETTE["accent"]), Patch(color=PALETTE["warm"]))
         line = Line2D([], [], color=PALETTE["ink"], linewidth=2, marker="o", markersize=5.5, markeredgewidth=0)
-        axes.legend([bars, line], [bar_label, line_label], handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
-                    loc="upper left", bbox_to_anchor=(0, -0.17), ncols=2, frameon=False, fontsize=11,
+        axes.legend([bars, line, *extra], [bar_label, line_label, *(c.label for c in curves)],
+                    handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
+                    loc="upper left", bbox_to_anchor=(0, -0.17), ncols=1 if curves else 2, frameon=False, fontsize=11,
                     handlelength=2.2, labelcolor=PALETTE["ink"])
         return svg_of(figure, label, "kpa-columns")

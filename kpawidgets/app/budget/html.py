@@ -208,15 +208,28 @@ def cash_html(cash: b.Cash) -> str:
         rows.append(f'<tr{low}><td>{esc(format_month(m.date))}</td><td class="num">{esc(format_money(m.grants_in))}</td>'
                     f'<td class="num">{esc(format_money(m.revenue_in))}</td><td class="num">{esc(format_money(m.staff_out))}</td>'
                     f'<td class="num">{esc(format_money(m.other_out))}</td>'
-                    f'<td class="num{" kpa-neg" if m.balance < 0 else ""}">{esc(format_money(m.balance))}</td></tr>')
+                    f'<td class="num{" kpa-neg" if m.balance < 0 else ""}">{esc(format_money(m.balance))}</td>'
+                    + "".join(f'<td class="num kpa-cash-curve{" kpa-neg" if c.balances[m.month] < 0 else ""}">'
+                              f'{esc(format_money(c.balances[m.month]))}</td>' for c in cash.curves) + '</tr>')
     head = "".join(f'<th class="num">{esc(t)}</th>' for t in (
-        _("Subventions reçues"), _("Ventes et recettes"), _("Salaires et charges"), _("Autres dépenses"), _("Solde fin de mois")))
+        _("Subventions reçues"), _("Ventes et recettes"), _("Salaires et charges"), _("Autres dépenses"),
+        _("Solde fin de mois"), *(_(c.label) for c in cash.curves)))
     return (f'<div class="kpa-banner kpa-banner-{kind}">{esc(sentence)}</div>'
             f'{cash_bars_html(cash)}'
             f'<details class="kpa-details"><summary>{esc(_("Le détail mois par mois"))}</summary>'
             f'<div class="kpa-table-wrap"><table class="kpa-table kpa-cash-table"><thead><tr><th>{esc(_("Mois"))}</th>{head}</tr></thead>'
             f'<tbody><tr><td>{esc(_("Départ"))}</td><td></td><td></td><td></td><td></td>'
-            f'<td class="num">{esc(format_money(cash.starting_cash))}</td></tr>{"".join(rows)}</tbody></table></div></details>')
+            f'<td class="num">{esc(format_money(cash.starting_cash))}</td>'
+            + "".join(f'<td class="num">{esc(format_money(cash.starting_cash))}</td>' for _c in cash.curves)
+            + f'</tr>{"".join(rows)}</tbody></table></div></details>{cash_curves_html(cash)}')
+
+
+def cash_curves_html(cash: b.Cash) -> str:
+    """The low point with only the money secured, and with what is requested: money not yet there."""
+    items = [f'<li class="kpa-cash-curve-{c.key}">{esc(_(c.label))} : <b>{esc(format_money_rounded(c.lowest))}</b> '
+             f'({esc(format_month(b.month_date(cash.start, c.lowest_month)))})</li>' for c in cash.curves]
+    title = _("Point bas si l'argent pas encore là ne vient pas")
+    return f'<h3 class="kpa-h3">{esc(title)}</h3><ul class="kpa-cash-curves">{"".join(items)}</ul>' if items else ""
 
 
 def missing_html(cover: b.Coverage) -> str:

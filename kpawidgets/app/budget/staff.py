@@ -84,8 +84,12 @@ class StaffTab(Tab):
             custom = text_field(page, find, "custom_rate", _("Taux (%)"), PERCENT, width="170px", value=current.custom_rate)
             custom.layout = widgets.Layout(display="flex" if current.rate_preset == "custom" else "none")
 
+            source = widgets.HTML(_source_html(current.rate_preset))
+            source.add_class("kpa-rate-source")
+
             def show_custom(preset: str) -> None:
                 custom.layout.display = "flex" if preset == "custom" else "none"
+                source.value = _source_html(preset)
 
             preset = choice_field(page, find, "rate_preset", _("Charges patronales"),
                                   [(_(label), code) for code, label in RATE_PRESETS.items()], value=current.rate_preset,
@@ -95,7 +99,8 @@ class StaffTab(Tab):
             value = text_field(page, find, "in_kind_value", _("Valeur retenue pour l'année"), OPTIONAL_AMOUNT,
                                width="360px", placeholder=_("brut × ETP × mois"), value=current.in_kind_value)
             controls = [value, months, start]
-        box = widgets.VBox([head, widgets.HBox(controls), result], layout=layout(width="100%"))
+        parts = [head, widgets.HBox(controls), *([source] if member.paid_by == "project" else []), result]
+        box = widgets.VBox(parts, layout=layout(width="100%"))
         box.add_class("kpa-staff-card")
         return box
 
@@ -130,3 +135,8 @@ class StaffTab(Tab):
             + (f'<div class="kpa-big-label">{esc(small)}</div>' if small else "") + '</div>'
             for title, big, small in cards) + '</div>'
 
+
+def _source_html(preset: str) -> str:
+    """The source of an employer-contribution preset, beside it (issue 12)."""
+    text = b.RATE_PRESET_SOURCES.get(preset, "")
+    return f'<p class="kpa-muted kpa-rate-source-text">{esc(_(text))}</p>' if text else ""

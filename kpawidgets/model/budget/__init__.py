@@ -54,6 +54,7 @@ from kpawidgets.model.records.budget import (
     STATUS_BUCKET,
     STATUS_LIKELIHOOD,
     RATE_PRESETS,
+    RATE_PRESET_SOURCES,
     SMIC_GROSS_MONTHLY,
     MAX_MONTH,
     HUNDRED,
@@ -106,7 +107,9 @@ from kpawidgets.model.budget.coverage import (
     coverage,
 )
 from kpawidgets.model.budget.cash import (
+    CASH_CURVES,
     CashMonth,
+    CashCurve,
     Cash,
     monthly_cash,
 )
@@ -138,13 +141,13 @@ from kpawidgets.model.budget.fields import (
 
 __all__ = [
     "ACCOUNTS", "CHARGE_GROUPS", "PRODUIT_GROUPS", "INKIND_USES", "INKIND_RESOURCES", "INKIND_MIRROR",
-    "SUBLINES", "STATUSES", "STATUS_BUCKET", "STATUS_LIKELIHOOD", "RATE_PRESETS", "SMIC_GROSS_MONTHLY",
+    "SUBLINES", "STATUSES", "STATUS_BUCKET", "STATUS_LIKELIHOOD", "RATE_PRESETS", "RATE_PRESET_SOURCES", "SMIC_GROSS_MONTHLY",
     "MAX_MONTH", "HUNDRED", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan",
     "Scenario", "Budget", "account_label", "account_block", "account_group", "is_known_account", "new_id", "BudgetError",
     "parse_money_field", "parse_percent", "to_cent", "split_evenly", "copy_plan", "plan_of", "plan_start",
     "month_date", "iter_funders", "Origin", "Entry", "StaffRow", "ActivityRow", "staff_settings_for",
     "staff_rows", "activity_monthly", "activity_rows", "entries", "Totals", "budget_totals", "MissingItem",
-    "Coverage", "coverage", "CashMonth", "Cash", "monthly_cash", "CerfaRow", "CerfaTable", "cerfa_table",
+    "Coverage", "coverage", "CashMonth", "CashCurve", "CASH_CURVES", "Cash", "monthly_cash", "CerfaRow", "CerfaTable", "cerfa_table",
     "ShareRow", "SharingResult", "revenue_sharing", "NetworkRow", "network_comparison", "ScenarioFigures",
     "figures", "scenario_comparison", "FundingEvent", "funding_calendar", "BudgetCheckFields", "check_fields",
 ]

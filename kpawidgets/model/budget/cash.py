@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kpawidgets.i18n import N_
 from kpawidgets.model.budget.entries import Entry, entries
 from kpawidgets.model.budget.plans import month_date, plan_of, plan_start
 from kpawidgets.model.money import ZERO
 from kpawidgets.model.records.budget import BudgetPlan
 from kpawidgets.model.records.workbook import Workbook
 
-__all__ = ["CashMonth", "Cash", "monthly_cash"]
+__all__ = ["CashMonth", "CashCurve", "Cash", "CASH_CURVES", "monthly_cash"]
 
 @dataclass(frozen=True)
 class CashMonth:
@@ -30,6 +31,31 @@ class CashMonth:
     other_out: Decimal
 
 
+#: The curves of money not yet there: which funding buckets each counts, and its name (a French message id).
+CASH_CURVES: dict[str, tuple[frozenset[str], str]] = {
+    "secured": (frozenset({"secured"}), N_("Avec les financements acquis seulement (votés, versés)")),
+    "requested": (frozenset({"secured", "requested"}), N_("Avec les financements acquis et demandés")),
+}
+
+
+@dataclass(frozen=True)
+class CashCurve:
+    """End-of-month balances counting only some funders (secured; secured + requested) and all sales.
+
+    ``label`` is a French message id: translate it with ``_()``.
+    """
+
+    key: str
+    label: str
+    balances: dict[int, Decimal]
+    lowest: Decimal
+    lowest_month: int
+
+    @property
+    def need(self) -> Decimal:
+        return max(ZERO, -self.lowest)
+
+
 @dataclass(frozen=True)
 class Cash:
     """Month-by-month cash over year 1 and the months until the last grant balance arrives."""
@@ -40,6 +66,8 @@ class Cash:
     lowest: Decimal
     lowest_month: int
     lowest_date: dt.date
+    #: ``months`` counts every funder not refused (« envisagé » included); these count less.
+    curves: tuple[CashCurve, ...] = field(default=())
 
     @property
     def need(self) -> Decimal:
@@ -92,4 +120,25 @@ def monthly_cash(workbook: Workbook, plan: BudgetPlan | None = None, *,
         months.append(CashMonth(month, month_date(start, month), cash_in, cash_out, balance, grants[month],
                                 revenue[month], staff[month], other[month]))
     lowest = min(months, key=lambda m: (m.balance, m.month))
-    return Cash(start, chosen.starting_cash, months, lowest.balance, lowest.month, lowest.date)
+    curves = tuple(_curve(key, buckets, label, items, chosen.starting_cash, last)
+                   for key, (buckets, label) in CASH_CURVES.items())
+    return Cash(start, chosen.starting_cash, months, lowest.balance, lowest.month, lowest.date, curves)
+
+
+def _curve(key: str, buckets: frozenset[str], label: str, items: Sequence[Entry], starting: Decimal,
+           last: int) -> CashCurve:
+    flows = {m: ZERO for m in range(1, last + 1)}
+    for item in items:
+        if item.side == "produit" and item.status and item.bucket not in buckets:
+            continue  # a funder's money not counted in this curve
+        sign = -1 if item.side == "charge" else 1
+        if item.side in ("charge", "produit"):
+            for month, amount in item.cash.items():
+                flows[month] += sign * amount
+    balances: dict[int, Decimal] = {}
+    balance = starting
+    for month in range(1, last + 1):
+        balance += flows[month]
+        balances[month] = balance
+    lowest_month = min(balances, key=lambda m: (balances[m], m))
+    return CashCurve(key, label, balances, balances[lowest_month], lowest_month)

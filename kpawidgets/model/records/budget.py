@@ -41,7 +41,7 @@ from kpawidgets.model.problems import problem
 
 __all__ = [
     "ACCOUNTS", "CHARGE_GROUPS", "PRODUIT_GROUPS", "INKIND_USES", "INKIND_RESOURCES", "INKIND_MIRROR",
-    "SUBLINES", "STATUSES", "STATUS_BUCKET", "STATUS_LIKELIHOOD", "RATE_PRESETS", "SMIC_GROSS_MONTHLY", "MAX_MONTH",
+    "SUBLINES", "STATUSES", "STATUS_BUCKET", "STATUS_LIKELIHOOD", "RATE_PRESETS", "RATE_PRESET_SOURCES", "SMIC_GROSS_MONTHLY", "MAX_MONTH",
     "HUNDRED", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan", "Scenario", "Budget",
     "account_label", "account_group", "account_block", "is_known_account", "new_id",
 ]
@@ -135,6 +135,14 @@ RatePreset = Literal["smic", "standard", "custom"]
 #: Employer contribution presets (percent of gross): near the SMIC the general reduction
 #: leaves about 15 %; a standard non-executive wage costs about 30 %.
 RATE_PRESETS: dict[str, Decimal] = {"smic": Decimal("15"), "standard": Decimal("30")}
+#: Where each preset comes from, for a treasurer to check (French message ids, shown beside the preset).
+RATE_PRESET_SOURCES: dict[str, str] = {
+    "smic": N_("Source : URSSAF, réduction générale des cotisations patronales près du SMIC "
+               "(SMIC 2026 : 1 823,03 € brut mensuel à temps plein) ; environ 15 % restent dus."),
+    "standard": N_("Source : URSSAF, taux de cotisations patronales d'un salaire non cadre : "
+                   "environ 25 à 35 % du brut, 30 % retenus ici."),
+    "custom": N_("Taux saisi par vous : indiquez sa source (bulletin de paie, simulateur de l'URSSAF)."),
+}
 #: Gross monthly SMIC for a full time from 1 January 2026.
 SMIC_GROSS_MONTHLY = Decimal("1823.03")
 #: Last month a payment may be scheduled in (three years after the start).

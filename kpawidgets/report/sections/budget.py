@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from kpawidgets.charts import FUNDING_COLOURS, CashMonth, Segment, cash_columns, stacked_bar
+from kpawidgets.charts import FUNDING_COLOURS, CashLine, CashMonth, Segment, cash_columns, stacked_bar
 from kpawidgets.i18n import N_, _, format_date, format_money_rounded, format_month, format_percent, translate
 from kpawidgets.model import budget as model
 from kpawidgets.model.workbook import Workbook
@@ -168,7 +168,10 @@ def funding_section(workbook: Workbook) -> FundingSection | None:
         cash_svg = cash_columns(
             [CashMonth(m.date, float(m.cash_in - m.cash_out), float(m.balance)) for m in cash.months],
             _("Trésorerie mois par mois"), bar_label=_("Entrées moins sorties du mois"),
-            line_label=_("Solde en fin de mois"), money=lambda v: format_money_rounded(Decimal(str(round(v)))))
+            line_label=_("Solde en fin de mois, financements envisagés compris"),
+            money=lambda v: format_money_rounded(Decimal(str(round(v)))),
+            curves=[CashLine(translate(curve.label), [float(curve.balances[m.month]) for m in cash.months],
+                             FUNDING_COLOURS[curve.key]) for curve in cash.curves])
         if cash.need > 0:
             cash_note = _("Point bas : {amount} en {month}. Prévoir une avance ou un découvert de {need}.").format(
                 amount=format_money_rounded(cash.lowest), month=format_month(cash.lowest_date),
@@ -177,6 +180,11 @@ def funding_section(workbook: Workbook) -> FundingSection | None:
         else:
             cash_note = _("La trésorerie reste positive toute l'année (point bas : {amount} en {month}).").format(
                 amount=format_money_rounded(cash.lowest), month=format_month(cash.lowest_date))
+    for curve in cash.curves:
+        if curve.need > cash.need:
+            cash_note += " " + _("{curve} : point bas de {amount} en {month}.").format(
+                curve=translate(curve.label), amount=format_money_rounded(curve.lowest),
+                month=format_month(model.month_date(cash.start, curve.lowest_month)))
     funders = []
     asks = []
     for line in workbook.budget.lines:
