@@ -187,3 +187,38 @@ def test_every_rate_preset_names_its_source() -> None:
     with use_language("en"):
         from kpawidgets.app.budget.staff import _source_html
         assert "general reduction" in _source_html("smic") and "URSSAF" in _source_html("standard")
+
+
+def test_an_ingredient_set_acquis_is_green_and_says_what_is_left() -> None:
+    from kpawidgets.model import checklist as c
+    from kpawidgets.report.sections.checklist import checklist_section
+
+    wb = Workbook.new("Acquis", launch_date=dt.date(2027, 3, 15))
+    wb.checklist.ingredients.venue.status = "done"
+    score = c.readiness(wb.checklist).get("venue")
+    assert (score.score, score.light) == (100, "green") and score.open_checks > 0
+    with use_language("fr"):
+        section = checklist_section(wb)
+    assert section is not None
+    venue = section.items[0]
+    assert venue.score == 100 and "à confirmer" in venue.detail
+
+
+def test_a_new_workbook_shows_five_actions_first_and_folds_the_rest() -> None:
+    from kpawidgets.app.checklist.html import actions_html, folded_actions_html
+    from kpawidgets.model import checklist as c
+
+    wb = Workbook.new("Grande-Synthe", launch_date=dt.date(2027, 3, 15))
+    every = c.next_actions(wb.checklist, wb.identity.launch_date)
+    priorities = c.prioritized_actions(wb.checklist, wb.identity.launch_date)
+    assert len(priorities.top) == 5 and len(priorities.top) + len(priorities.rest) == len(every) > 20
+    weights = [c.INGREDIENT_WEIGHTS.get(a.section, 1) for a in priorities.top]
+    assert min(weights) >= max(c.INGREDIENT_WEIGHTS.get(a.section, 1) for a in priorities.rest)
+    assert {a.key for a in priorities.top}.isdisjoint(a.key for a in priorities.rest)
+    wb.checklist.ingredients.partners.due = dt.date(2026, 12, 1)  # a weight-1 ingredient, dated: still after
+    dated = c.prioritized_actions(wb.checklist, wb.identity.launch_date)
+    assert all(a.section != "partners" for a in dated.top)
+    with use_language("en"):
+        folded = folded_actions_html(list(priorities.rest), {k: k for k in (*c.INGREDIENTS, "philosophy", "support")})
+        assert f"See the {len(priorities.rest)} other actions" in folded and folded.startswith("<details")
+        assert actions_html(list(priorities.top), {k: k for k in c.INGREDIENTS}).count("<tr>") == 6

@@ -42,7 +42,7 @@ from kpawidgets.model.checklist import (
 
 __all__ = [
     "LIGHT_LABELS", "light_html", "progress_html", "fte_gauge_html", "mix_html", "partner_counts_html",
-    "equipment_totals_html", "steps_html", "readiness_html", "actions_html", "rule_html", "score_badge_html",
+    "equipment_totals_html", "steps_html", "readiness_html", "actions_html", "folded_actions_html", "rule_html", "score_badge_html",
     "team_breakdown_html", "mix_rules_html", "commitments_count",
 ]
 
@@ -251,6 +251,16 @@ def actions_html(actions: list[Action], section_titles: dict[str, str], limit: i
     return (f'<div class="kpa-table-wrap"><table class="kpa-table kpa-cl-actions"><thead><tr>'
             f'<th>{esc(_("Action"))}</th><th>{esc(_("Pour"))}</th><th>{esc(_("Qui"))}</th><th class="num">{esc(_("Quand"))}</th>'
             f'</tr></thead><tbody>{rows}</tbody></table></div>{more}')
+
+
+def folded_actions_html(actions: list[Action], section_titles: dict[str, str]) -> str:
+    """The other next actions, folded under the five that matter most."""
+    if not actions:
+        return ""
+    summary = ngettext("Voir {count} autre action", "Voir les {count} autres actions", len(actions)).format(
+        count=len(actions))
+    return (f'<details class="kpa-details kpa-cl-more-actions"><summary>{esc(summary)}</summary>'
+            f'{actions_html(actions, section_titles)}</details>')
 
 
 def commitments_count(checklist: Checklist) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from kpawidgets.app.checklist.html import (
     actions_html,
+    folded_actions_html,
     commitments_count,
     equipment_totals_html,
     fte_gauge_html,
@@ -59,7 +60,7 @@ from kpawidgets.model.checklist import (
     TeamMember,
     check_results,
     group_mix,
-    next_actions,
+    prioritized_actions,
     readiness,
     support_dates,
     support_warnings,
@@ -510,8 +511,9 @@ class SummaryScreen(Screen):
             f'<div class="kpa-cl-stat kpa-cl-stat-wide"><div class="kpa-cl-stat-title">{esc(_("Accompagnement KPA-Cité"))}</div>'
             f'<ul class="kpa-cl-dates">{dates or "<li>" + esc(_("Aucune date fixée")) + "</li>"}</ul></div></div>'
         )
-        actions = next_actions(checklist, self.app.workbook.identity.launch_date)
-        self.actions.value = actions_html(actions, SECTION_TITLES)
+        priorities = prioritized_actions(checklist, self.app.workbook.identity.launch_date)
+        self.actions.value = actions_html(list(priorities.top), SECTION_TITLES) + folded_actions_html(
+            list(priorities.rest), SECTION_TITLES)
 
 
 #: The workshop's steps, in order.

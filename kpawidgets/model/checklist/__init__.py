@@ -33,6 +33,9 @@ ticks those it meets) and automatic checks computed from the facts (a venue name
 
     40 × status value (à faire 0, en cours 0.5, acquis 1)  +  60 × checks met / checks
 
+except that an ingredient the group sets « Acquis » scores 100 (green): its status and
+light agree, and the checks still unanswered are told beside it (``open_checks``).
+
 The overall score is the weighted mean of the six scores, weights
 venue 2, equipment 1, group 2, team 2, host 2, partners 1 (people, the place and
 the legal host cannot be missing at launch; equipment and partners grow after).
@@ -127,6 +130,9 @@ from kpawidgets.model.checklist.readiness import (
 from kpawidgets.model.checklist.actions import (
     Action,
     next_actions,
+    Priorities,
+    prioritized_actions,
+    TOP_ACTIONS,
     SupportDate,
     support_dates,
     support_warnings,
@@ -145,6 +151,6 @@ __all__ = [
     "MixWarning", "GroupMix", "group_mix", "MIN_GROUP_SIZE", "MIN_MIX_SIZE", "MAX_GENDER_SHARE",
     "MAX_SITUATION_SHARE", "INGREDIENT_WEIGHTS", "STATUS_VALUE", "STATUS_WEIGHT", "CHECKS_WEIGHT",
     "GREEN_FROM", "ORANGE_FROM", "TEAM_FTE_TARGET", "IngredientScore", "Readiness", "readiness",
-    "check_results", "team_total_fte", "partner_counts", "Action", "next_actions", "SupportDate",
+    "check_results", "team_total_fte", "partner_counts", "Action", "next_actions", "Priorities", "prioritized_actions", "TOP_ACTIONS", "SupportDate",
     "support_dates", "support_warnings", "ChecklistCheckFields", "check_fields",
 ]

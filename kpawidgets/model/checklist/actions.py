@@ -9,10 +9,10 @@ from typing import Any
 from kpawidgets.i18n import N_
 from kpawidgets.model.checklist.messages import Message
 from kpawidgets.model.checklist.mix import MIN_GROUP_SIZE, group_mix
-from kpawidgets.model.checklist.readiness import TEAM_FTE_TARGET, check_results, team_total_fte
+from kpawidgets.model.checklist.readiness import INGREDIENT_WEIGHTS, TEAM_FTE_TARGET, check_results, team_total_fte
 from kpawidgets.model.records.checklist import COMMITMENTS, INGREDIENTS, SUPPORT_STEPS, Checklist
 
-__all__ = ["Action", "next_actions", "SupportDate", "support_dates", "support_warnings"]
+__all__ = ["Action", "next_actions", "Priorities", "prioritized_actions", "TOP_ACTIONS", "SupportDate", "support_dates", "support_warnings"]
 
 @dataclass(frozen=True)
 class Action:
@@ -100,6 +100,32 @@ def next_actions(checklist: Checklist, launch_date: dt.date | None = None) -> li
             key="support:micro_after_launch"))
     order = {name: index for index, name in enumerate((*INGREDIENTS, "philosophy", "support"))}
     return sorted(actions, key=lambda a: (a.due is None, a.due or dt.date.max, order[a.section]))
+
+
+#: How many actions a page or the PDF shows first; the rest is folded.
+TOP_ACTIONS = 5
+
+
+@dataclass(frozen=True)
+class Priorities:
+    """The next actions split: ``top`` (those that matter most, in order) and ``rest`` (folded)."""
+
+    top: tuple[Action, ...]
+    rest: tuple[Action, ...]
+
+
+def prioritized_actions(checklist: Checklist, launch_date: dt.date | None = None, count: int = TOP_ACTIONS) -> Priorities:
+    """The *count* actions that matter most first: by their ingredient's weight, then by due date.
+
+    The philosophy and the support path weigh 1, like equipment; among equals the earlier due
+    date comes first, then undated ones in the workshop's order. The rest keeps the date order.
+    """
+    actions = next_actions(checklist, launch_date)
+    ranked = sorted(range(len(actions)), key=lambda i: (-INGREDIENT_WEIGHTS.get(actions[i].section, 1),
+                                                         actions[i].due is None, actions[i].due or dt.date.max, i))
+    chosen = set(ranked[:count])
+    return Priorities(tuple(actions[i] for i in ranked[:count]),
+                      tuple(a for i, a in enumerate(actions) if i not in chosen))
 
 
 # ------------------------------------------------------------------------------ support dates

@@ -83,6 +83,11 @@ class IngredientScore:
     light: str  #: ``green`` / ``orange`` / ``red``
 
     @property
+    def open_checks(self) -> int:
+        """Checks not met yet (for an ingredient « Acquis »: what is left to confirm)."""
+        return self.checks_total - self.checks_met
+
+    @property
     def title(self) -> str:
         """French message id of the ingredient's title."""
         return INGREDIENT_TITLES[self.name]
@@ -112,7 +117,9 @@ def readiness(checklist: Checklist) -> Readiness:
         results = check_results(checklist, name)
         met = sum(1 for _check, ok in results if ok)
         value = STATUS_WEIGHT * STATUS_VALUE[state.status] + CHECKS_WEIGHT * Decimal(met) / Decimal(len(results))
-        score = _round(value)
+        # « Acquis » is the group's word: the light and the score follow it (issue 12); the checks
+        # still unanswered are told beside it (``open_checks``), not hidden in a lower score.
+        score = 100 if state.status == "done" else _round(value)
         scores.append(IngredientScore(name, state.status, met, len(results), score, _light(score)))
     total_weight = sum(INGREDIENT_WEIGHTS.values())
     overall = _round(sum((Decimal(INGREDIENT_WEIGHTS[s.name] * s.score) for s in scores), Decimal(0)) / total_weight)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kpawidgets.charts import PALETTE, BarItem, hbars, light
-from kpawidgets.i18n import _, format_date, format_percent, translate
+from kpawidgets.i18n import _, format_date, format_percent, ngettext, translate
 from kpawidgets.model import checklist as model
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.report.sections.base import Chart, Number, untouched
@@ -85,6 +85,10 @@ def checklist_section(workbook: Workbook) -> ChecklistSection | None:
             shown.append(Action(_("… et {count} autre(s) action(s)").format(count=len(mine) - 2)))
         title = translate(model.INGREDIENT_TITLES[score.name])
         detail = _("{met} critère(s) sur {total}").format(met=score.checks_met, total=score.checks_total)
+        if score.status == "done" and score.open_checks:
+            detail = ngettext("Acquis selon le groupe ; {count} question reste à confirmer",
+                              "Acquis selon le groupe ; {count} questions restent à confirmer",
+                              score.open_checks).format(count=score.open_checks)
         items.append(Ingredient(title, status, detail, light(level, 14), tuple(shown), level, score.score, state.owner,
                                 format_date(state.due) if state.due and score.status != "done" else ""))
         lights.append(Light(title, status, light(level, 14), level))
