@@ -166,6 +166,6 @@ def cash_columns(months: Sequence[CashMonth], label: str, *, bar_label: str, lin
         line = Line2D([], [], color=PALETTE["ink"], linewidth=2, marker="o", markersize=5.5, markeredgewidth=0)
         axes.legend([bars, line, *extra], [bar_label, line_label, *(c.label for c in curves)],
                     handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
-                    loc="upper left", bbox_to_anchor=(0, -0.17), ncols=1 if curves else 2, frameon=False, fontsize=11,
+                    loc="upper left", bbox_to_anchor=(0, -0.17), ncols=2, frameon=False, fontsize=10 if curves else 11,
                     handlelength=2.2, labelcolor=PALETTE["ink"])
         return svg_of(figure, label, "kpa-columns")

@@ -180,11 +180,6 @@ def funding_section(workbook: Workbook) -> FundingSection | None:
         else:
             cash_note = _("La trésorerie reste positive toute l'année (point bas : {amount} en {month}).").format(
                 amount=format_money_rounded(cash.lowest), month=format_month(cash.lowest_date))
-    for curve in cash.curves:
-        if curve.need > cash.need:
-            cash_note += " " + _("{curve} : point bas de {amount} en {month}.").format(
-                curve=translate(curve.label), amount=format_money_rounded(curve.lowest),
-                month=format_month(model.month_date(cash.start, curve.lowest_month)))
     funders = []
     asks = []
     for line in workbook.budget.lines:
