@@ -93,3 +93,4 @@ def test_preheated_pools_skip_the_room_pages_outside_workshop_mode() -> None:
     workshop = json.loads(kernel_pools_args(2, True)[-1].split("=", 1)[1])
     assert plain["default"]["pool_size"] == 2 and plain["04_participer.ipynb"]["pool_size"] == 0
     assert workshop["04_participer.ipynb"]["pool_size"] == 2 and workshop["05_groupe.ipynb"]["pool_size"] == 0
+    assert workshop["default"]["pool_size"] == 0  # the facilitator opens the other pages once

@@ -100,9 +100,9 @@ def prepare_atelier(workspace: Workspace, workbook: str | None, ip: str | None, 
 
 
 def kernel_pools_args(preheat: int, atelier: bool) -> list[str]:
-    """Voilà's preheated pools for ``--preheat N``: N kernels per page, none for the room's pages
-    (one projector, and phones only in workshop mode, where the participant page gets them)."""
-    pools = {"default": {"pool_size": preheat}, PROJECTOR_PAGE: {"pool_size": 0},
+    """Voilà's preheated pools for ``--preheat N``: N kernels per page, none for the room's pages;
+    in workshop mode N for the participant page only (the phones), none for the facilitator's pages."""
+    pools = {"default": {"pool_size": 0 if atelier else preheat}, PROJECTOR_PAGE: {"pool_size": 0},
              PARTICIPANT_PAGE: {"pool_size": preheat if atelier else 0}}
     return ["--preheat_kernel=True", f"--pool_size={preheat}", f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}"]
 

@@ -20,8 +20,9 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from kpawidgets.app.request import query_params
-from kpawidgets.app.room.store import ATELIER_WORKBOOK_ENV, FileFollower, contribute, open_room_session, room_of
+from kpawidgets.app.room.store import ATELIER_WORKBOOK_ENV, contribute, open_room_session, room_of
 from kpawidgets.app.room.views import counts_html
+from kpawidgets.app.live import Changes
 from kpawidgets.app.session import SaveStatus, WorkbookSession
 from kpawidgets.app.shell import esc, guarded, message_html, page_url
 from kpawidgets.errors import KpaError
@@ -156,7 +157,6 @@ class ParticipantPage(widgets.VBox):
         self.key.observe(self._guard(lambda change: self._on_key(change["new"])), names="value")
         session.on_status(self._on_status)
         self._last_status: widgets.HTML = self.me_status
-        self.follower: FileFollower | None = None
         super().__init__([self.key, self.header, self.notice, self.forms], layout=layout)
         self.add_class("kpa-page")
         self.add_class("kpa-room-phone")
@@ -207,8 +207,6 @@ class ParticipantPage(widgets.VBox):
             status.value = message_html(exc.message(self.session.lang), "error")
             return None
         status.value = f'<div class="kpa-saved" role="status">✓ {esc(done)}</div>'
-        if self.follower is not None:
-            self.follower.mark_seen()
         self.refresh()
         return result
 
@@ -376,16 +374,14 @@ class ParticipantPage(widgets.VBox):
             self.group.value = f'<div class="kpa-room-card"><h2>{esc(_("Le groupe en direct"))}</h2>{counts_html(summary)}</div>'
 
     def follow(self) -> bool:
-        """Follow the file: others' contributions appear without a reload."""
-        if self.session.path is None:
-            return False
+        """Follow the file (the session's watcher, app/live.py): others' contributions show without a reload."""
 
-        def reread() -> None:
-            if self.session.name and self.session.open(self.session.name):
+        def came(changes: Changes) -> None:
+            if changes.touches("room"):
                 self.refresh()
 
-        self.follower = FileFollower(self.session.path, reread)
-        return self.follower.start()
+        self.session.on_external_change(came)
+        return self.session.follow_file()
 
 
 def build_participant(session: WorkbookSession) -> ParticipantPage:

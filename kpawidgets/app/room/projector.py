@@ -18,9 +18,10 @@ from IPython.display import display
 
 from kpawidgets.app.request import query_params
 from kpawidgets.app.room.participant import PAGE as PARTICIPANT_PAGE
-from kpawidgets.app.room.store import JOIN_CODE_ENV, JOIN_URL_ENV, FileFollower, contribute, open_room_session, room_of
+from kpawidgets.app.room.store import JOIN_CODE_ENV, JOIN_URL_ENV, contribute, open_room_session, room_of
 from kpawidgets.app.checklist.html import mix_html
 from kpawidgets.app.room.views import counts_html, join_html, phrases_html, votes_html, wall_html
+from kpawidgets.app.live import Changes
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell, esc, guarded, message_html, page_url
 from kpawidgets.errors import KpaError
@@ -115,7 +116,6 @@ class ProjectorPage(widgets.VBox):
                               layout=layout)
         people.add_class("kpa-room-tools")
 
-        self.follower: FileFollower | None = None
         body = widgets.VBox([live, moderation, people], layout=layout)
         self.shell.set_body(body)
         super().__init__([self.shell], layout=layout)
@@ -150,8 +150,6 @@ class ProjectorPage(widgets.VBox):
             self.moderation_status.value = message_html(exc.message(self.session.lang), "error")
             return None
         self.moderation_status.value = f'<div class="kpa-saved" role="status">✓ {esc(done)}</div>'
-        if self.follower is not None:
-            self.follower.mark_seen()
         self.refresh()
         return result
 
@@ -190,16 +188,14 @@ class ProjectorPage(widgets.VBox):
                     dropdown.value = current
 
     def follow(self) -> bool:
-        """Follow the file: phones' contributions show without a reload."""
-        if self.session.path is None:
-            return False
+        """Follow the file (the session's watcher, app/live.py): others' contributions show without a reload."""
 
-        def reread() -> None:
-            if self.session.name and self.session.open(self.session.name):
+        def came(changes: Changes) -> None:
+            if changes.touches("room"):
                 self.refresh()
 
-        self.follower = FileFollower(self.session.path, reread)
-        return self.follower.start()
+        self.session.on_external_change(came)
+        return self.session.follow_file()
 
     # ------------------------------------------------------------ moderation
     def _chosen(self, dropdown: widgets.Dropdown) -> str:
@@ -251,8 +247,6 @@ class ProjectorPage(widgets.VBox):
         self.row_alias.value = self.row_wishes.value = ""
         self.row_age.value = self.row_gender.value = self.row_situation.value = ""
         self.row_status.value = f'<div class="kpa-saved" role="status">✓ {esc(_("Personne ajoutée au groupe."))}</div>'
-        if self.follower is not None:
-            self.follower.mark_seen()
         self.refresh()
 
 
