@@ -150,8 +150,7 @@ def test_group_members_and_mix_indicators(opened: tuple[WorkbookSession, Checkli
     _find(row, "kpa-f-gr-alias").value = "T."
     _find(row, "kpa-f-gr-age").value = "36_50"
     _find(row, "kpa-f-gr-gender").value = "man"
-    _find(row, "kpa-f-gr-situation").value = "jobseeker"
-    _find(row, "kpa-f-gr-situation2").value = "freelancer"
+    _find(row, "kpa-f-gr-situations").value = ["demandeur·euse d'emploi", "indépendant·e en démarrage"]
     _find(row, "kpa-f-gr-interests").value = "menuiserie"
     saved = _saved(path)["group"]
     assert len(saved) == 11
@@ -161,9 +160,49 @@ def test_group_members_and_mix_indicators(opened: tuple[WorkbookSession, Checkli
     # « not said » goes back to None in the model
     _find(row, "kpa-f-gr-gender").value = ""
     assert _saved(path)["group"][-1]["gender"] is None
-    _find(row, "kpa-f-gr-situation2").value = ""
+    _find(row, "kpa-f-gr-situations").value = ["demandeur·euse d'emploi"]
     assert _saved(path)["group"][-1]["situations"] == ["jobseeker"]
     assert session.workbook is not None and len(session.workbook.checklist.group) == 11
+
+
+def test_adding_a_person_keeps_the_other_rows(opened: tuple[WorkbookSession, ChecklistApp, Path]) -> None:
+    """Issue 11: adding the tenth person redrew the whole list (1.9 s); now only a row is added."""
+    _session, app, path = opened
+    editor = _screen(app, "group").facts.editor
+    before = list(editor.rows.children)
+    fields_before = [_find(row, "kpa-f-gr-alias") for row in before]
+    editor.add_button.click()
+    after = editor.rows.children
+    assert len(after) == len(before) + 1
+    assert all(new is old for new, old in zip(after, before, strict=False))  # the same widget objects
+    assert [_find(row, "kpa-f-gr-alias") for row in after[:-1]] == fields_before
+    assert all(field.comm is not None for field in fields_before)  # not closed
+    assert len(_saved(path)["group"]) == 11
+
+
+def test_removing_a_person_or_a_partner_can_be_undone(opened: tuple[WorkbookSession, ChecklistApp, Path]) -> None:
+    _session, app, path = opened
+    editor = _screen(app, "group").facts.editor
+    ids = [member["id"] for member in _saved(path)["group"]]
+    third, fourth = editor.rows.children[2], editor.rows.children[3]
+    alias = _find(third, "kpa-f-gr-alias").value
+    _find(third, "kpa-cl-remove").click()
+    assert [m["id"] for m in _saved(path)["group"]] == ids[:2] + ids[3:]
+    assert editor.rows.children[2] is fourth  # the rows after it are kept, renumbered
+    assert '>3<' in editor.rows.children[2].children[0].value
+    assert app.notice.layout.display == "flex" and alias in app.notice.text.value
+    app.notice.undo_button.click()
+    assert [m["id"] for m in _saved(path)["group"]] == ids
+    assert _find(editor.rows.children[2], "kpa-f-gr-alias").value == alias
+    assert editor.rows.children[3] is fourth
+    assert app.notice.undo_button.layout.display == "none"
+    # a partner, from its own step: same mechanism
+    partners = _screen(app, "partners").facts.editor
+    names = [p["name"] for p in _saved(path)["partners"]]
+    _find(partners.rows.children[0], "kpa-cl-remove").click()
+    assert [p["name"] for p in _saved(path)["partners"]] == names[1:]
+    app.notice.undo_button.click()
+    assert [p["name"] for p in _saved(path)["partners"]] == names
 
 
 def test_team_fte_gauge_and_refused_fte(opened: tuple[WorkbookSession, ChecklistApp, Path]) -> None:

@@ -26,6 +26,7 @@ from kpawidgets.app.budget.tab import Figures, Tab, layout
 from kpawidgets.app.live import Changes
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell, esc, message_html, page_url
+from kpawidgets.app.undo import remove_undoably
 from kpawidgets.i18n import N_, _
 from kpawidgets.model import budget as b
 from kpawidgets.model.workbook import Workbook
@@ -166,20 +167,7 @@ class BudgetPage(widgets.VBox):
     def remove_undoably(self, field: str, index: int | None,
                         redraw: Callable[[], None]) -> tuple[Any, Callable[[], None]]:
         """Remove item *index* of ``plan.<field>``, redraw; return it and an undo that puts it back."""
-        items = list(getattr(self.plan, field))
-        if index is None or not 0 <= index < len(items):
-            return None, lambda: None  # nothing removed, nothing to undo
-        removed = items.pop(index)
-        setattr(self.plan, field, items)
-
-        def undo() -> None:
-            restored = list(getattr(self.plan, field))
-            restored.insert(min(index, len(restored)), removed)
-            setattr(self.plan, field, restored)
-            redraw()
-
-        redraw()
-        return removed, undo
+        return remove_undoably(getattr(self.plan, field), index, redraw)
 
     def remove_line(self, line_id: str) -> None:
         """Remove a budget or funder line (undoable from the notice)."""

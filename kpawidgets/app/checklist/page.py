@@ -12,6 +12,7 @@ Steps: 1–6 the ingredients, 7 the philosophy, 8 the KPA-Cité support path,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
@@ -24,6 +25,7 @@ from kpawidgets.app.live import follow_widgets
 from kpawidgets.app.request import query_params
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell, esc, guarded, message_html, page_url
+from kpawidgets.app.undo import UndoNotice
 from kpawidgets.i18n import _, translate, use_language
 from kpawidgets.model.checklist import Checklist, readiness
 from kpawidgets.model.workbook import Workbook
@@ -47,6 +49,8 @@ class ChecklistApp(widgets.VBox):
         self.current = 0
         self.error = widgets.HTML()
         self.error.add_class("kpa-cl-error")
+        self.notice = UndoNotice(shell.guard)
+        self.notice.add_class("kpa-cl-notice")
         self.mode = widgets.ToggleButtons(
             options=[(_("Mode projecteur"), "projector"), (_("Tout sur une page"), "page")],
             value=mode if mode in MODES else "projector", tooltips=[
@@ -73,7 +77,7 @@ class ChecklistApp(widgets.VBox):
         self.navbar.add_class("kpa-cl-nav")
         toolbar = widgets.Box([self.mode, self.jump])
         toolbar.add_class("kpa-cl-toolbar")
-        super().__init__([toolbar, self.stage, self.error, self.navbar])
+        super().__init__([toolbar, self.stage, self.error, self.notice, self.navbar])
         self.add_class("kpa-cl")
         self.set_mode(self.mode.value)
 
@@ -83,6 +87,10 @@ class ChecklistApp(widgets.VBox):
         (a refused value is shown beside its field)."""
         self.error.value = message_html(text, "error")
         self.shell.show_error(text)
+
+    def say(self, text: str, kind: str = "ok", undo: Callable[[], None] | None = None) -> None:
+        """A notice above the navigation, with « Annuler » when *undo* is given."""
+        self.notice.say(text, kind, undo)
 
     def changed(self) -> bool:
         """Save the workbook and redraw what is computed from it; True when saved."""
