@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpawidgets.app.live import Changes, Replaced, apply_in_place, put_back, replaced_values, running_loop, watcher
+from kpawidgets.app.live import Changes, Path_, Replaced, apply_in_place, leaves, put_back, running_loop, watcher
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, normalize_language, set_language, use_language
 from kpawidgets.model.merge import MergeEvent, describe
@@ -58,7 +58,9 @@ class WorkbookSession:
         self._workbook_listeners: list[Callable[[Workbook], None]] = []
         self._external_listeners: list[Callable[[Changes], None]] = []  # following others (app/live.py)
         self._stop_following: Callable[[], None] | None = None
-        self._followed_base = b""  # the file as this page last took it from others
+        # The values this page saved (by id path, with their place in words), kept until another
+        # device's save replaces them: then the page says so and offers them back.
+        self._saved_values: dict[Path_, tuple[tuple[str, ...], object]] = {}
 
     # ------------------------------------------------------------- opening
     @classmethod
@@ -76,6 +78,7 @@ class WorkbookSession:
         try:
             self.opened = self.workspace.open(name)
             self.error = None
+            self._saved_values = {}
         except KpaError as exc:
             self.opened, self.error = None, exc
             return False
@@ -86,6 +89,7 @@ class WorkbookSession:
         """Copy the example workbook into the workspace and open the copy; return its name."""
         opened = copy_into(self.workspace, example_workbook_path())
         self.opened, self.error = opened, None
+        self._saved_values = {}
         self._notify_workbook()
         return opened.name
 
@@ -107,6 +111,7 @@ class WorkbookSession:
         if self.opened is None:
             return False
         held = self.opened.workbook
+        before, saving = self.opened.base, held.model_dump(mode="json")
         try:
             opened = self.workspace.save(self.opened)
         except ConflictError as exc:
@@ -115,6 +120,7 @@ class WorkbookSession:
         except KpaError as exc:
             self._status(SaveStatus("error", exc.message(self.lang)))
             return False
+        self._remember_saved(before, saving)
         if opened.merged:  # others' changes came in: into the page's own objects (app/live.py)
             self._merged_in_place(held)
         if opened.events:
@@ -176,7 +182,6 @@ class WorkbookSession:
             return False
         if self._stop_following is not None:
             self._stop_following()
-        self._followed_base = self.opened.base
         self._stop_following = watcher().add(self.opened.path, self.take_external_change, loop)
         return True
 
@@ -195,15 +200,29 @@ class WorkbookSession:
             for callback in self._external_listeners:
                 callback(changes)
 
+    def _remember_saved(self, before: bytes, saved: dict[str, object]) -> None:
+        """Keep the values this save changed from *before* (told later if another device replaces them)."""
+        try:
+            old = {path: value for path, _place, value in leaves(json.loads(before))} if before else {}
+        except ValueError:
+            return
+        for path, place, value in leaves(saved):
+            if path in old and old[path] != value:
+                self._saved_values[path] = (place, value)
+
     def _replaced_since_followed(self, current: bytes) -> list[Replaced]:
-        """The values this page saved since it last took others' changes that *current* replaced."""
-        opened = self.opened
-        if opened is None or not self._followed_base or opened.base == self._followed_base:
+        """The values this page saved that *current* (another device's save) holds otherwise; each told once."""
+        if not self._saved_values:
             return []
         try:
-            return replaced_values(json.loads(self._followed_base), json.loads(opened.base), json.loads(current))
+            now = {path: value for path, _place, value in leaves(json.loads(current))}
         except ValueError:
             return []
+        found = [Replaced(path, place, mine, now[path]) for path, (place, mine) in self._saved_values.items()
+                 if path in now and now[path] != mine]
+        for replaced in found:
+            del self._saved_values[replaced.path]
+        return found
 
     def put_back(self, replaced: Replaced) -> bool:
         """Put this page's value back where another device replaced it, and save."""
@@ -239,7 +258,6 @@ class WorkbookSession:
         changes = apply_in_place(opened.workbook, theirs)
         changes.replaced.extend(replaced)
         opened.revision, opened.base = revision_of(current), current
-        self._followed_base = current
         with use_language(self.lang):
             for callback in self._external_listeners:
                 callback(changes)
