@@ -174,10 +174,10 @@ def test_cash_curves_count_secured_then_requested_funding() -> None:
     with use_language("en"):
         from kpawidgets.app.budget.html import cash_html
         page = cash_html(cash)
-        assert "With secured funding only (voted, paid)" in page and "With secured and requested funding" in page
+        assert "Balance with secured funding only" in page and "Balance with secured and requested" in page
         document = render_html(wb, "en")
-    assert "With secured funding only (voted, paid)" in document  # the PDF chart's legend
-    assert "With secured and requested funding" in document
+    assert "Balance with secured funding only" in document  # the PDF chart's legend
+    assert "Balance with secured and requested" in document
 
 
 def test_every_rate_preset_names_its_source() -> None:

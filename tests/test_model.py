@@ -429,7 +429,13 @@ def test_the_shipped_example_is_of_the_current_format_with_ids(example_path: Pat
     assert data["schema_version"] == SCHEMA_VERSION
     _assert_every_item_has_a_unique_id(data)
     workbook = load_workbook_text(json.dumps(data))
-    assert load_workbook_text(FORMAT_1_EXAMPLE.read_text(encoding="utf-8")) == workbook  # the same ids
+    older = load_workbook_text(FORMAT_1_EXAMPLE.read_text(encoding="utf-8"))
+    # The example changed since format 1 on purpose (issue 12): the venue's hand-typed 861 line
+    # l12 is now counted from the venue, and the cover has a summary and a contact.
+    for plan in (older.budget, *(scenario.plan for scenario in older.budget.scenarios)):
+        plan.lines = [line for line in plan.lines if line.id != "l12"]
+    older.identity.summary, older.identity.contact = workbook.identity.summary, workbook.identity.contact
+    assert older == workbook  # the same ids
 
 
 def test_new_items_get_an_id_by_default_and_it_survives_a_round_trip() -> None:

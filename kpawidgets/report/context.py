@@ -11,6 +11,8 @@ printed as a one-line notice — figures are never made up and no section vanish
 
 from __future__ import annotations
 
+import base64
+
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -77,6 +79,10 @@ class ReportContext:
     footer: str
     #: the cover's version mark: the workbook's revision and when it was last saved
     version: str
+    #: the lead's short summary for partners, the contact lines (role, e-mail, phone), the logo as a data URL
+    summary: str
+    contact: tuple[str, ...]
+    logo_src: str
     #: section numbers, in the order printed; a section with no data has none
     number: Mapping[str, int]
     #: titles of the sections with nothing in the workbook yet (one line on the summary page)
@@ -115,6 +121,8 @@ def labels() -> dict[str, str]:
         "missing": _("Pas encore renseigné dans le carnet :"),
         "launch": _("Lancement"),
         "document_date": _("Document du"),
+        "contact": _("Contact"),
+        "logo": _("Logo du territoire"),
         "qpv": _("Quartier prioritaire de la politique de la ville"),
         "audience": _("À l'attention de la ville, des financeurs et de la coopérative d'activité et d'emploi."),
         "summary": _("L'essentiel"),
@@ -168,11 +176,25 @@ def _countdown(launch: dt.date, today: dt.date) -> str:
     return _("il y a {n} jours").format(n=-days)
 
 
-def build_context(workbook: Workbook, lang: str | None = None, today: dt.date | None = None) -> ReportContext:
-    """Everything the report template prints, in *lang* (default: the workbook's language)."""
+def build_context(workbook: Workbook, lang: str | None = None, today: dt.date | None = None, *,
+                  logo: bytes | None = None) -> ReportContext:
+    """Everything the report template prints, in *lang* (default: the workbook's language).
+
+    *logo* is the territory's PNG logo (read beside the workbook by ``storage.logo.read_logo``).
+    """
     code = lang or workbook.identity.language
     with use_language(code) as code:
-        return _build(workbook, code, today or dt.date.today())
+        return _build(workbook, code, today or dt.date.today(), logo)
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _logo_src(logo: bytes | None) -> str:
+    """A PNG logo as a ``data:`` URL (WeasyPrint fetches nothing else); "" for anything else."""
+    if not logo or not logo.startswith(_PNG_SIGNATURE):
+        return ""
+    return "data:image/png;base64," + base64.b64encode(logo).decode("ascii")
 
 
 def _tiles(checklist: ChecklistSection | None, budget: BudgetSection | None, funding: FundingSection | None,
@@ -222,7 +244,7 @@ def version_mark(workbook: Workbook) -> str:
 _ORDER = ("summary", "checklist", "group", "team", "partners", "budget", "funding", "timeline", "governance")
 
 
-def _build(workbook: Workbook, lang: str, today: dt.date) -> ReportContext:
+def _build(workbook: Workbook, lang: str, today: dt.date, logo: bytes | None = None) -> ReportContext:
     identity = workbook.identity
     launch = identity.launch_date
     document_date = workbook.plan.document_date or today
@@ -268,6 +290,9 @@ def _build(workbook: Workbook, lang: str, today: dt.date) -> ReportContext:
         footer=_("Plan de lancement du {date} · version {code}").format(date=format_date(document_date),
                                                                      code=version_code(workbook)),
         version=version_mark(workbook),
+        summary=identity.summary.strip(),
+        contact=tuple(text for text in (identity.contact.role, identity.contact.email, identity.contact.phone) if text),
+        logo_src=_logo_src(logo),
         number=number,
         missing=tuple(missing),
         tiles=_tiles(drawn_checklist, _ok(budget), _ok(funding), launch, today),

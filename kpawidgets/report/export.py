@@ -15,6 +15,7 @@ from kpawidgets.errors import KpaError
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.report.render import html_to_pdf, render_html
 from kpawidgets.storage.atomic import write_atomic
+from kpawidgets.storage.logo import read_logo
 from kpawidgets.storage.references import open_reference
 from kpawidgets.storage.workspace import Workspace
 
@@ -35,7 +36,8 @@ def pdf_path_for(workbook_path: Path) -> Path:
 def export_workbook(workbook: Workbook, workbook_path: Path | None, lang: str | None = None,
                     today: dt.date | None = None) -> tuple[bytes, Path | None]:
     """The plan's PDF bytes; also saved beside *workbook_path* when given (returns that path)."""
-    pdf = html_to_pdf(render_html(workbook, lang, today))
+    logo = read_logo(workbook_path, workbook.identity.logo) if workbook_path is not None else None
+    pdf = html_to_pdf(render_html(workbook, lang, today, logo=logo))
     saved: Path | None = None
     if workbook_path is not None:
         saved = pdf_path_for(workbook_path)
@@ -50,8 +52,9 @@ def export_plan(reference: str, *, html: str | os.PathLike[str] | None = None, p
     *lang* is the document's language (default: the workbook's); *workspace* is where a
     name is looked up (see :func:`open_reference`). Missing folders of the targets are created.
     """
-    workbook = open_reference(reference, workspace).workbook
-    document = render_html(workbook, lang or workbook.identity.language)
+    opened = open_reference(reference, workspace)
+    workbook = opened.workbook
+    document = render_html(workbook, lang or workbook.identity.language, logo=read_logo(opened.path, workbook.identity.logo))
     written: dict[str, Path] = {}
     if html is not None:
         written["html"] = Path(html).expanduser()

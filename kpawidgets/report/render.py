@@ -86,9 +86,10 @@ def document_title(context: ReportContext) -> str:
     return context.title
 
 
-def render_html(workbook: Workbook, lang: str | None = None, today: dt.date | None = None) -> str:
-    """Workbook → the complete HTML document of the launch plan."""
-    context = build_context(workbook, lang, today)
+def render_html(workbook: Workbook, lang: str | None = None, today: dt.date | None = None, *,
+                logo: bytes | None = None) -> str:
+    """Workbook → the complete HTML document of the launch plan (*logo*: the territory's PNG, for the cover)."""
+    context = build_context(workbook, lang, today, logo=logo)
     return render_document(render_body(context), lang=context.lang, title=context.title)
 
 
@@ -110,6 +111,7 @@ def html_to_pdf(html: str) -> bytes:
     return out.getvalue()
 
 
-def render_pdf(workbook: Workbook, lang: str | None = None, today: dt.date | None = None) -> bytes:
+def render_pdf(workbook: Workbook, lang: str | None = None, today: dt.date | None = None, *,
+               logo: bytes | None = None) -> bytes:
     """Workbook → PDF bytes of the launch plan."""
-    return html_to_pdf(render_html(workbook, lang, today))
+    return html_to_pdf(render_html(workbook, lang, today, logo=logo))

@@ -33,8 +33,8 @@ class CashMonth:
 
 #: The curves of money not yet there: which funding buckets each counts, and its name (a French message id).
 CASH_CURVES: dict[str, tuple[frozenset[str], str]] = {
-    "secured": (frozenset({"secured"}), N_("Avec les financements acquis seulement (votés, versés)")),
-    "requested": (frozenset({"secured", "requested"}), N_("Avec les financements acquis et demandés")),
+    "secured": (frozenset({"secured"}), N_("Solde avec les seuls financements acquis")),
+    "requested": (frozenset({"secured", "requested"}), N_("Solde avec acquis et demandés")),
 }
 
 

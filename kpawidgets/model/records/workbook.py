@@ -3,24 +3,59 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
-from kpawidgets.model.base import KpaModel, PlausibleDate, PlausibleMoment, SingleLine
+from kpawidgets.model.base import KpaModel, MultiLine, PlausibleDate, PlausibleMoment, ShortText, SingleLine
 from kpawidgets.model.records.budget import Budget
 from kpawidgets.model.records.checklist import Checklist
 from kpawidgets.model.records.plan import Plan
+from kpawidgets.model.problems import problem
 from kpawidgets.model.room.records import Room
 
-__all__ = ["SCHEMA_VERSION", "Identity", "Workbook"]
+__all__ = ["SCHEMA_VERSION", "SUMMARY_MAX", "Contact", "Identity", "Workbook"]
 
 #: Version of the file format written by this code; files say which one wrote them.
 SCHEMA_VERSION = 2
 
 
+#: Longest summary the lead may write for the partners' PDF cover (characters).
+SUMMARY_MAX = 800
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_PHONE = re.compile(r"\+?[0-9 .()\-]{6,30}")
+_LOGO = re.compile(r"[\w][\w.\-]{0,150}\.png")
+
+
+def _email(value: str) -> str:
+    if value and not _EMAIL.fullmatch(value):
+        raise problem("kpa_email", value=value[:80])
+    return value
+
+
+def _phone(value: str) -> str:
+    if value and not (_PHONE.fullmatch(value) and sum(ch.isdigit() for ch in value) >= 6):
+        raise problem("kpa_phone", value=value[:80])
+    return value
+
+
+def _logo(value: str) -> str:
+    if value and not _LOGO.fullmatch(value):
+        raise problem("kpa_logo_name", value=value[:80])
+    return value
+
+
+class Contact(KpaModel):
+    """Whom a partner writes to: typed by the lead for the PDF's cover (all optional, checked lightly)."""
+
+    role: ShortText = Field(default="", description="Fonction (ex. : cheffe de projet KPA)")
+    email: Annotated[ShortText, AfterValidator(_email)] = Field(default="", description="Adresse e-mail")
+    phone: Annotated[ShortText, AfterValidator(_phone)] = Field(default="", description="Téléphone")
+
+
 class Identity(KpaModel):
-    """Who the workbook is about."""
+    """Who the workbook is about, and what its PDF's cover says to partners."""
 
     territory: SingleLine = Field(min_length=1, max_length=200, description="Nom du territoire / du projet de KPA")
     town: SingleLine = Field(default="", max_length=200, description="Commune")
@@ -28,6 +63,11 @@ class Identity(KpaModel):
     qpv: bool = Field(default=False, description="Quartier prioritaire de la politique de la ville")
     launch_date: PlausibleDate = Field(default=None, description="Date de lancement prévue")
     language: Literal["fr", "en"] = Field(default="fr", description="Langue du carnet et du plan")
+    summary: MultiLine = Field(default="", max_length=SUMMARY_MAX,
+                               description="Résumé court écrit par la ou le chef de projet (couverture du plan)")
+    contact: Contact = Field(default_factory=Contact)
+    logo: Annotated[SingleLine, AfterValidator(_logo)] = Field(
+        default="", description="Logo du territoire : nom d'un fichier PNG à côté du carnet (<nom>.logo.png)")
 
 
 class Workbook(KpaModel):

@@ -152,6 +152,7 @@ def funding_section(workbook: Workbook) -> FundingSection | None:
     if not cover.charges:
         return None
     ratio = cover.secured / cover.charges
+    shown_charges = model.budget_totals(workbook, computed=items).shown.charges  # as the Cerfa table prints it
     parts = [(key, value) for key, value in cover.parts() if value > 0]
     segments = [Segment(translate(FUNDING_PART_LABELS[k]), float(v), format_percent(v / cover.charges), FUNDING_COLOURS[k])
                 for k, v in parts]
@@ -197,11 +198,11 @@ def funding_section(workbook: Workbook) -> FundingSection | None:
     return FundingSection(
         secured_ratio=ratio,
         secured_note=_("{amount} sur {total}").format(amount=format_money_rounded(cover.secured),
-                                                       total=format_money_rounded(cover.charges)),
+                                                       total=format_money_rounded(shown_charges)),
         numbers=tuple(numbers),
         coverage_svg=stacked_bar(segments, _("Couverture du budget par les financements")),
         coverage_legend=legend,
-        coverage_total=_("Total des charges de l'année 1 : {amount}").format(amount=format_money_rounded(cover.charges)),
+        coverage_total=_("Total des charges de l'année 1 : {amount}").format(amount=format_money_rounded(shown_charges)),
         cash_svg=cash_svg, cash_note=cash_note, funders=tuple(funders),
         funders_head=(_("Financeur"), _("Statut"), _("Montant"), _("Réponse attendue")),
         asks=tuple(text for _amount, text in asks[:3]),
