@@ -207,10 +207,17 @@ class Watcher:
             if not folders:
                 self._stop.wait(WAKE_MS / 1000)
                 continue
+            caught_up = False
             try:
                 for batch in watch(*folders, watch_filter=lambda _c, p: p in files, debounce=DEBOUNCE_MS,
-                                   step=STEP_MS, rust_timeout=WAKE_MS,
+                                   step=STEP_MS, rust_timeout=WAKE_MS, yield_on_timeout=True,
                                    stop_event=self._restart, recursive=False, raise_interrupt=False):
+                    if not batch and not caught_up:
+                        # The first quiet tick comes once the watch is in place: a save that
+                        # landed while it was being set up is caught here (a cheap revision check).
+                        caught_up = True
+                        for path in files:
+                            self._dispatch(path)
                     for path in {p for _change, p in batch}:
                         self._dispatch(path)
             except Exception:  # noqa: BLE001 - a watcher failure must not reach a page
