@@ -6,7 +6,9 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Coroutine, Iterator
+from typing import Any, TypeVar
 from pathlib import Path
 
 import pytest
@@ -134,6 +136,36 @@ def page(browser: object) -> Iterator[object]:
     tab.outside_requests = outside  # type: ignore[attr-defined]
     yield tab
     context.close()
+
+
+T = TypeVar("T")
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, T], timeout: float = 120) -> T:
+    """``asyncio.run(coroutine)`` in a thread of its own.
+
+    Once the session's Playwright browser has started, the main thread already runs
+    Playwright's event loop, so ``asyncio.run`` there raises « cannot be called from a
+    running event loop »; a test's own loop goes in its own thread.
+    """
+    import asyncio
+
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="test-event-loop", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise TimeoutError(f"coroutine still running after {timeout} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def wait_rendered(tab: object, timeout: float = 60_000) -> None:

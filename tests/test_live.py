@@ -18,6 +18,7 @@ from kpawidgets.app.live import Changes, apply_in_place, watcher
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.model.workbook import load_workbook_text
 from kpawidgets.storage.workspace import Workspace
+from tests.conftest import run_coroutine
 from tests.pagekit import EXAMPLE, field_of, flat, open_page
 
 
@@ -138,7 +139,7 @@ def test_watcher_calls_back_on_the_loop_when_another_device_saves(workspace_dir:
         return bool(seen)
 
     try:
-        assert asyncio.run(scenario())
+        assert run_coroutine(scenario())
     finally:
         b.session.stop_following()
     assert b.session.workbook.checklist.ingredients.venue.owner == "Karim"

@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLE, ROOT, free_port, kernel_pids, wait_rendered, wait_until_serving
+from tests.conftest import EXAMPLE, ROOT, free_port, kernel_pids, run_coroutine, wait_rendered, wait_until_serving
 
 pytestmark = pytest.mark.slow
 
@@ -199,7 +199,7 @@ def test_a_crafted_comm_open_sends_no_traceback_to_the_visitor(server: Server) -
     assert status == 200
     kernel_id = _kernel_of(page)
     try:
-        received = asyncio.run(_send_crafted_comms(server.port, kernel_id))
+        received = run_coroutine(_send_crafted_comms(server.port, kernel_id))
     finally:
         _shut_down(server, kernel_id)
     sent_back = json.dumps([m["content"] for m in received])
