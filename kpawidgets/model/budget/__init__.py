@@ -1,30 +1,7 @@
 """The first-year budget in the Cerfa n°12156 layout: lines, staff, revenue, funders, scenarios.
 
-Stored data (the ``budget`` key of a workbook, records in :mod:`kpawidgets.model.records.budget`):
-
-- :class:`BudgetLine` — one line of the budget on a Cerfa account (charges 60–68,
-  produits 70–78, in-kind 86x whose mirror 87x is derived, so 86 = 87 always).
-  A line on an account 74x (or any line with a ``status``) is a **funder line**:
-
-  ``funder``        the funder's name (« Ville de Lys », « CAF du Nord »…)
-  ``subline``       the Cerfa 74 sub-line (:data:`SUBLINES`: etat, region, departement,
-                    interco, commune, social, europe, asp, public_other, private)
-  ``status``        envisage → demande → vote (voté / notifié) → verse, or refuse
-  ``advance_pct``   share paid as an advance (0–100 %), in month ``advance_month``
-  ``balance_month`` month of the balance (may be > 12: after the end of year 1)
-  ``deadline``      application deadline (date limite de dépôt)   — for the timeline
-  ``answer_date``   expected answer date (date de réponse attendue) — for the timeline
-  ``assume_no``     the « et s'il dit non ? » toggle: the line counts as refused
-
-  Months are numbered from 1 (the first month of year 1, :attr:`BudgetPlan.start_month`).
-
-- :class:`StaffCost` — salary settings for one member of the support team
-  (``workbook.checklist.team``, matched by label): gross monthly salary for a full time
-  (default the SMIC), employer contribution rate (presets), months worked → 641/645;
-  members paid by a partner or volunteers → 86/87 at a value the user sets.
-- :class:`Activity` — activity revenue (account 70): units × price per month with a ramp-up.
-- :class:`Sharing` — how the activity revenue is shared among the coopérant·es.
-- :class:`Scenario` — a named copy of the whole budget (:class:`BudgetPlan`).
+Stored data: the ``budget`` key of a workbook, described with its records in
+:mod:`kpawidgets.model.records.budget` (lines, funder fields, staff, activities, sharing, scenarios).
 
 Computations (pure functions of a workbook, used by the page, the CLI, the spreadsheet
 export and the PDF; their names are stable): :func:`budget_totals`, :func:`coverage`,
