@@ -12,7 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from kpawidgets.charts.figure import drawing, new_figure, svg_of
+from kpawidgets.charts.figure import canvas_axes, drawing, new_figure, svg_of
 from kpawidgets.charts.palette import PALETTE
 from kpawidgets.i18n import get_language
 
@@ -76,10 +76,7 @@ def hbars(items: Sequence[BarItem], label: str, *, width: float = 320, colour: s
     bar_width = width - label_width - 64
     with drawing():
         figure = new_figure(width, height)
-        axes = figure.add_axes((0, 0, 1, 1))
-        axes.set_xlim(0, width)
-        axes.set_ylim(height, 0)
-        axes.set_axis_off()
+        axes = canvas_axes(figure, (0, width), (height, 0))
         for index, item in enumerate(items):
             y = index * row
             axes.text(label_width - 8, y + row / 2, clip_text(item.label, int(label_width / 6.2)), ha="right",
@@ -99,10 +96,7 @@ def stacked_bar(segments: Sequence[Segment], label: str, *, width: float = 620, 
     total = sum(max(0.0, s.value) for s in segments) or 1.0
     with drawing():
         figure = new_figure(width, height)
-        axes = figure.add_axes((0, 0, 1, 1))
-        axes.set_xlim(0, width)
-        axes.set_ylim(0, height)
-        axes.set_axis_off()
+        axes = canvas_axes(figure, (0, width), (0, height))
         left = 0.0
         for segment in segments:
             size = width * max(0.0, segment.value) / total

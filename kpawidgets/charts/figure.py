@@ -16,10 +16,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["FONT_FAMILY", "RC", "new_figure", "svg_of", "drawing"]
+__all__ = ["FONT_FAMILY", "RC", "new_figure", "canvas_axes", "svg_of", "drawing"]
 
 #: The report's and the pages' font family (the fonts are inlined by the report's CSS).
 FONT_FAMILY = ["Atkinson Hyperlegible", "DejaVu Sans"]
@@ -67,6 +68,15 @@ def new_figure(width: float, height: float) -> Figure:
     figure = Figure(figsize=(width / 72, height / 72), dpi=72)
     FigureCanvasAgg(figure)
     return figure
+
+
+def canvas_axes(figure: Figure, xlim: tuple[float, float], ylim: tuple[float, float]) -> Axes:
+    """Axes covering the whole *figure*, in drawing units, with no axis drawn."""
+    axes = figure.add_axes((0, 0, 1, 1))
+    axes.set_xlim(*xlim)
+    axes.set_ylim(*ylim)
+    axes.set_axis_off()
+    return axes
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Circle, FancyBboxPatch, Polygon, Rectangle
 
 from kpawidgets.charts.bars import clip_text, short_month
-from kpawidgets.charts.figure import drawing, new_figure, svg_of
+from kpawidgets.charts.figure import canvas_axes, drawing, new_figure, svg_of
 from kpawidgets.charts.palette import FUNDING_COLOURS, KIND_COLOURS, PALETTE
 from kpawidgets.i18n import _
 from kpawidgets.model.plan import Step, Timeline
@@ -94,10 +94,7 @@ def gantt(rows: Sequence[GanttRow], label: str, *, month_label: Callable[[dt.dat
 
     with drawing():
         figure = new_figure(width, height)
-        axes = figure.add_axes((0, 0, 1, 1))
-        axes.set_xlim(0, width)
-        axes.set_ylim(height, 0)
-        axes.set_axis_off()
+        axes = canvas_axes(figure, (0, width), (height, 0))
         names = [month_label(m) for m in months]
         narrowest = min(x_of(_next_month(m)) - x_of(m) for m in months)
         whole = narrowest > 5.4 * max(len(n) for n in names)
@@ -156,10 +153,7 @@ def mark_icon(mark: str, size: float = 11) -> str:
     """The Gantt chart's symbol for a funder's ``deadline``, ``answer`` or payment, for legends."""
     with drawing():
         figure = new_figure(size, size)
-        axes = figure.add_axes((0, 0, 1, 1))
-        axes.set_xlim(-size / 2, size / 2)
-        axes.set_ylim(-size / 2, size / 2)
-        axes.set_axis_off()
+        axes = canvas_axes(figure, (-size / 2, size / 2), (-size / 2, size / 2))
         _mark(axes, mark, 0, 0, kind_colour("funding"), False)
         return svg_of(figure, "", "kpa-mark", hidden=True)
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from matplotlib.patches import Circle, Wedge
 
-from kpawidgets.charts.figure import drawing, new_figure, svg_of
+from kpawidgets.charts.figure import canvas_axes, drawing, new_figure, svg_of
 from kpawidgets.charts.palette import LIGHT_COLOURS, PALETTE
 from kpawidgets.i18n import _, format_number
 
@@ -39,10 +39,7 @@ def gauge(ratio: float | None, big: str, small: str, label: str, *, colour: str 
     colour = colour or ratio_colour(value)
     with drawing():
         figure = new_figure(size, size)
-        axes = figure.add_axes((0, 0, 1, 1))
-        axes.set_xlim(0, size)
-        axes.set_ylim(0, size)
-        axes.set_axis_off()
+        axes = canvas_axes(figure, (0, size), (0, size))
         centre, outer, stroke = (size / 2, size / 2), size / 2 - 4, 16.0
         axes.add_patch(Wedge(centre, outer, 0, 360, width=stroke, color=PALETTE["grid"], linewidth=0))
         if value > 0:
@@ -62,10 +59,7 @@ def half_gauge(ratio: float, target: float, big: str, small: str, label: str, *,
     height = width * 0.59
     with drawing():
         figure = new_figure(width, height)
-        axes = figure.add_axes((0, 0, 1, 1))
-        axes.set_xlim(0, width)
-        axes.set_ylim(0, height)
-        axes.set_axis_off()
+        axes = canvas_axes(figure, (0, width), (0, height))
         centre, outer, stroke = (width / 2, width * 0.09), width * 0.455, width * 0.11
         axes.add_patch(Wedge(centre, outer, 0, 180, width=stroke, color=PALETTE["track"], linewidth=0))
         if value > 0:
@@ -97,10 +91,7 @@ def light(level: str, size: float = 16) -> str:
     """A traffic light disc: ``ok`` (green), ``partial`` (amber), ``missing`` (red), else grey."""
     with drawing():
         figure = new_figure(size, size)
-        axes = figure.add_axes((0, 0, 1, 1))
-        axes.set_xlim(0, size)
-        axes.set_ylim(0, size)
-        axes.set_axis_off()
+        axes = canvas_axes(figure, (0, size), (0, size))
         axes.add_patch(Circle((size / 2, size / 2), size / 2 - 1, color=LEVEL_COLOURS.get(level, PALETTE["line"]),
                               linewidth=0))
         return svg_of(figure, "", "kpa-light", hidden=True)
