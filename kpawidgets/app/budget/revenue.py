@@ -7,8 +7,9 @@ from decimal import Decimal
 import ipywidgets as widgets
 
 import kpawidgets.app.budget.html as H
+from kpawidgets.app.budget.sharing import FOLLOW_GROUP, members_text
 from kpawidgets.app.budget.tab import Figures, Host, Tab, help_html, layout
-from kpawidgets.app.fields import AMOUNT, PERCENT, QUANTITY, TEXT, ById, choice_field, month_field, text_field, whole_number
+from kpawidgets.app.fields import AMOUNT, PERCENT, QUANTITY, TEXT, ById, choice_field, month_field, text_field
 from kpawidgets.app.shell import esc
 from kpawidgets.i18n import _, format_money
 from kpawidgets.model import budget as b
@@ -25,12 +26,13 @@ class RevenueTab(Tab):
         add.on_click(page.guard(lambda _b: self.add_activity()))
         cae = text_field(page, lambda: page.plan, "cae_rate", _("Contribution à la CAE (% du chiffre d'affaires)"),
                          PERCENT, width="440px")
-        members = text_field(page, lambda: page.plan, "members", _("Nombre de coopérant·es"), whole_number(0, 500),
-                             width="300px")
+        # Left empty, the number follows the checklist's group (its size is the placeholder).
+        self.members = text_field(page, lambda: page.plan, "members", _("Nombre de coopérant·es"), FOLLOW_GROUP,
+                                  width="420px")
         self.revenue_result = widgets.HTML()
         intro = _("Par activité : nombre d'unités vendues par mois (prestations, buffets, tee-shirts…) × prix moyen, "
                   "avec une montée en charge sur les premiers mois.")
-        super().__init__(page, [help_html(intro), self.activity_rows, add, widgets.HBox([cae, members]),
+        super().__init__(page, [help_html(intro), self.activity_rows, add, widgets.HBox([cae, self.members]),
                                 self.revenue_result])
         self.structure_changed()
 
@@ -68,6 +70,8 @@ class RevenueTab(Tab):
             self.page.say(_("Activité « {name} » supprimée.").format(name=removed.name or "?"), "info", undo)
 
     def refresh(self, figures: Figures) -> None:
+        group = b.Members(len(self.page.workbook.checklist.group), from_group=True)
+        self.members.input.placeholder = members_text(group)  # what an empty field counts
         rows = b.activity_rows(self.page.workbook)
         lines = "".join(f'<tr><td>{esc(r.activity.name or "?")}</td><td class="num">{esc(format_money(r.total))}</td></tr>'
                         for r in rows)

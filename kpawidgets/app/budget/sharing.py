@@ -6,11 +6,24 @@ import ipywidgets as widgets
 
 import kpawidgets.app.budget.html as H
 from kpawidgets.app.budget.tab import Figures, Host, Tab, help_html, layout
-from kpawidgets.app.fields import AMOUNT, PERCENT, QUANTITY, TEXT, text_field
-from kpawidgets.i18n import _
+from kpawidgets.app.fields import AMOUNT, PERCENT, QUANTITY, TEXT, Kind, text_field, whole_number
+from kpawidgets.app.shell import esc
+from kpawidgets.i18n import _, ngettext
 from kpawidgets.model import budget as b
 
-__all__ = ["SharingTab"]
+__all__ = ["FOLLOW_GROUP", "members_text", "SharingTab"]
+
+_MEMBERS = whole_number(0, 500)
+#: The number of coopérant·es: empty (or 0) means « the size of the checklist's group ».
+FOLLOW_GROUP: Kind[int] = Kind(lambda text: _MEMBERS.parse(text) if text.strip() else 0,
+                               lambda value: _MEMBERS.show(value) if value else "", _MEMBERS.css)
+
+
+def members_text(members: b.Members) -> str:
+    """« 12 », or « 10 (la taille du groupe) » when nothing was typed."""
+    if members.from_group:
+        return _("{count} (la taille du groupe)").format(count=members.count)
+    return str(members.count)
 
 
 class SharingTab(Tab):
@@ -20,13 +33,14 @@ class SharingTab(Tab):
         materials = text_field(page, lambda: page.plan.sharing, "materials", _("Matières et matériel"), AMOUNT,
                                width="330px")
         pot = text_field(page, lambda: page.plan.sharing, "common_pot_pct", _("Pot commun (%)"), PERCENT, width="230px")
+        self.members_line = widgets.HTML()
         self.people_rows = widgets.VBox()
         add = widgets.Button(description=_("Ajouter une personne"), icon="plus")
         add.on_click(page.guard(lambda _b: self.add_person()))
         self.sharing_view = widgets.HTML()
         intro = _("Sur le chiffre d'affaires des activités : la part de la CAE, les matières, un pot commun, "
                   "et le reste partagé selon les heures travaillées (prénoms seulement).")
-        super().__init__(page, [help_html(intro), widgets.HBox([materials, pot]), self.people_rows, add,
+        super().__init__(page, [help_html(intro), widgets.HBox([materials, pot]), self.members_line, self.people_rows, add,
                                 self.sharing_view])
         self.structure_changed()
 
@@ -56,4 +70,9 @@ class SharingTab(Tab):
             self.page.structure_changed()
 
     def refresh(self, figures: Figures) -> None:
+        sharing = len(self.plan.sharing.people)
+        line = ngettext("Nombre de coopérant·es : {members} ; {count} personne dans le partage ci-dessous.",
+                        "Nombre de coopérant·es : {members} ; {count} personnes dans le partage ci-dessous.", sharing)
+        members = line.format(members=members_text(b.planned_members(self.page.workbook)), count=sharing)
+        self.members_line.value = f'<p class="kpa-help kpa-members-line">{esc(members)}</p>'
         self.sharing_view.value = H.sharing_html(b.revenue_sharing(self.page.workbook))

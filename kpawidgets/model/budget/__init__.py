@@ -6,7 +6,7 @@ Stored data: the ``budget`` key of a workbook, described with its records in
 Computations (pure functions of a workbook, used by the page, the CLI, the spreadsheet
 export and the PDF; their names are stable): :func:`budget_totals`, :func:`coverage`,
 :func:`monthly_cash`, :func:`cerfa_table`, :func:`staff_rows`, :func:`activity_rows`,
-:func:`revenue_sharing`, :func:`network_comparison`, :func:`scenario_comparison`,
+:func:`revenue_sharing`, :func:`planned_members`, :func:`network_comparison`, :func:`scenario_comparison`,
 :func:`funding_calendar`, :func:`check_fields`. Every amount is a ``Decimal`` exact to the
 cent; every per-month amount is rounded to the cent first and sums are made of those, so
 the budget, the cash table and the spreadsheet agree to the cent.
@@ -101,6 +101,8 @@ from kpawidgets.model.budget.sharing import (
     revenue_sharing,
 )
 from kpawidgets.model.budget.comparison import (
+    Members,
+    planned_members,
     NetworkRow,
     network_comparison,
     ScenarioFigures,
@@ -125,6 +127,6 @@ __all__ = [
     "month_date", "iter_funders", "Origin", "Entry", "StaffRow", "ActivityRow", "staff_settings_for",
     "staff_rows", "activity_monthly", "activity_rows", "entries", "Totals", "budget_totals", "MissingItem",
     "Coverage", "coverage", "CashMonth", "CashCurve", "CASH_CURVES", "Cash", "monthly_cash", "CerfaRow", "CerfaTable", "cerfa_table",
-    "ShareRow", "SharingResult", "revenue_sharing", "NetworkRow", "network_comparison", "ScenarioFigures",
+    "ShareRow", "SharingResult", "revenue_sharing", "Members", "planned_members", "NetworkRow", "network_comparison", "ScenarioFigures",
     "figures", "scenario_comparison", "FundingEvent", "funding_calendar", "BudgetCheckFields", "check_fields",
 ]

@@ -16,7 +16,25 @@ from kpawidgets.model.network import load_network
 from kpawidgets.model.records.budget import BudgetPlan
 from kpawidgets.model.records.workbook import Workbook
 
-__all__ = ["NetworkRow", "network_comparison", "ScenarioFigures", "figures", "scenario_comparison"]
+__all__ = ["Members", "planned_members", "NetworkRow", "network_comparison", "ScenarioFigures", "figures",
+           "scenario_comparison"]
+
+
+@dataclass(frozen=True)
+class Members:
+    """How many coopérant·es the budget counts, and whether that is the group's size (nothing typed)."""
+
+    count: int
+    from_group: bool
+
+
+def planned_members(workbook: Workbook, plan: BudgetPlan | None = None) -> Members:
+    """The number the lead typed, else (0: « follow the group ») the number of people in the checklist's group."""
+    typed = plan_of(workbook, plan).members
+    if typed:
+        return Members(typed, False)
+    return Members(len(workbook.checklist.group), True)
+
 
 @dataclass(frozen=True)
 class NetworkRow:
@@ -33,8 +51,9 @@ def network_comparison(workbook: Workbook, plan: BudgetPlan | None = None) -> li
     """Our planned revenue per coopérant·e per month (year 1) beside the network's own figures."""
     chosen = plan_of(workbook, plan)
     revenue = sum((r.total for r in activity_rows(workbook, chosen)), ZERO)
-    ours = to_cent(revenue / chosen.members / 12) if chosen.members else None
-    rows = [NetworkRow(workbook.identity.territory, workbook.identity.town, chosen.members or None, ours, True)]
+    members = planned_members(workbook, chosen).count
+    ours = to_cent(revenue / members / 12) if members else None
+    rows = [NetworkRow(workbook.identity.territory, workbook.identity.town, members or None, ours, True)]
     for kpa in load_network():
         if kpa.revenue_per_member_month is not None:
             rows.append(NetworkRow(kpa.name, kpa.town, kpa.members, kpa.revenue_per_member_month))

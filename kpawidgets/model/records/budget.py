@@ -297,7 +297,7 @@ class BudgetPlan(KpaModel):
     activities: list[Activity] = Field(default_factory=list, max_length=200)
     cae_rate: Decimal = Field(default=Decimal("10"), ge=0, le=100, description="Contribution à la CAE (% du chiffre d'affaires)")
     equipment_month: int = Field(default=1, ge=1, le=12, description="Mois d'achat de l'équipement")
-    members: int = Field(default=0, ge=0, le=500, description="Nombre de coopérant·es prévu")
+    members: int = Field(default=0, ge=0, le=500, description="Nombre de coopérant·es prévu (0 : la taille du groupe)")
     sharing: Sharing = Field(default_factory=Sharing)
 
     @field_validator("lines")
