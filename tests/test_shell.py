@@ -85,6 +85,17 @@ def test_an_amount_field_shows_the_amount_as_understood() -> None:
     assert field.value == "€2,400.50" and item.cost == Decimal("2400.50")
 
 
+def test_the_field_is_settled_before_the_totals_move() -> None:
+    # The page's totals are redrawn in ``changed()``: the field's own echo must already be
+    # sent then, or it reaches the browser while the person types the next amount (a race
+    # seen as « 9 303,00 €9404 » in the budget's edit-to-chart test).
+    editor, _item, field = _amount_field()
+    seen: list[str] = []
+    editor.changed = lambda: bool(seen.append(flat(field.value))) or True  # type: ignore[method-assign]
+    field.value = "9303"
+    assert seen == ["9 303,00 €"]
+
+
 def test_a_refused_amount_stays_typed_with_its_reason_beside_it() -> None:
     editor, item, field = _amount_field()
     field.value = "douze"

@@ -274,7 +274,9 @@ class Field(widgets.VBox):
             return
         stored = getattr(obj, self.attr)
         self.say(self._note(raw, stored), "warning")
-        self.editor.changed()
+        # The field shows the value as understood before the totals move: the person sees
+        # « 9 303,00 € » first, and a page (or a test) that waits for the totals finds the
+        # field already settled instead of receiving its echo while typing the next amount.
         shown = self._show(stored)
         if shown != self.input.value:
             self._writing = True
@@ -282,6 +284,7 @@ class Field(widgets.VBox):
                 self.input.value = shown
             finally:
                 self._writing = False
+        self.editor.changed()
         if self._after is not None:
             self._after(stored)
 
