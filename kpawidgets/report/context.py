@@ -120,6 +120,7 @@ def labels() -> dict[str, str]:
         "subtitle": _("Coopérative d'habitant·es — document pour les partenaires"),
         "missing": _("Pas encore renseigné dans le carnet :"),
         "launch": _("Lancement"),
+        "no_launch_date": _("Date pas encore fixée"),
         "document_date": _("Document du"),
         "contact": _("Contact"),
         "logo": _("Logo du territoire"),

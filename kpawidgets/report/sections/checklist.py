@@ -6,20 +6,38 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kpawidgets.charts import PALETTE, BarItem, hbars, light
-from kpawidgets.i18n import _, format_date, format_percent, ngettext, translate
+from kpawidgets.i18n import N_, _, format_date, format_percent, ngettext, translate
 from kpawidgets.model import checklist as model
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.report.sections.base import Chart, Number, untouched
 
-__all__ = ["Action", "Ingredient", "Light", "ChecklistSection", "GroupSection", "checklist_section", "group_section"]
+__all__ = ["Action", "Ingredient", "Light", "PriorityAction", "ChecklistSection", "GroupSection", "checklist_section",
+           "group_section"]
 
 _LIGHT_LEVEL = {"green": "ok", "orange": "partial", "red": "missing"}
+#: What an action is for: an ingredient, the philosophy or the support path (the checklist page's titles).
+_SECTION_TITLES: dict[str, str] = {**model.INGREDIENT_TITLES, "philosophy": N_("La philosophie"),
+                                   "support": N_("L'accompagnement KPA-Cité")}
 
 
 @dataclass(frozen=True)
 class Action:
+    """A line of an ingredient's « next actions » cell; *number* is its rank among the priorities (0: none)."""
+
     text: str
     meta: str = ""
+    number: int = 0
+
+
+@dataclass(frozen=True)
+class PriorityAction:
+    """One of the actions that matter most, in the checklist page's order."""
+
+    number: int
+    text: str
+    section: str
+    owner: str
+    due: str
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,10 @@ class ChecklistSection:
     head_status: str
     head_next: str
     head_who: str
+    #: the actions that matter most (as on the checklist page), then the others reduced to one line
+    priorities: tuple[PriorityAction, ...] = ()
+    priorities_title: str = ""
+    rest_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,7 +92,7 @@ def checklist_section(workbook: Workbook) -> ChecklistSection | None:
     if untouched(checklist):
         return None
     ready = model.readiness(checklist)
-    actions = model.next_actions(checklist, workbook.identity.launch_date)
+    priorities = model.prioritized_actions(checklist, workbook.identity.launch_date)
     items = []
     lights = []
     counts = {"done": 0, "in_progress": 0, "todo": 0}
@@ -79,12 +101,16 @@ def checklist_section(workbook: Workbook) -> ChecklistSection | None:
         level = _LIGHT_LEVEL.get(score.light, "")
         status = translate(model.STATUS_LABELS.get(score.status, score.status))
         counts[score.status] = counts.get(score.status, 0) + 1
-        mine = [a for a in actions if a.section == score.name]
-        shown = [Action(a.text()) for a in mine[:2]]
-        if len(mine) > 2:
-            shown.append(Action(_("… et {count} autre(s) action(s)").format(count=len(mine) - 2)))
+        shown = [Action(a.text(), number=number) for number, a in enumerate(priorities.top, start=1)
+                 if a.section == score.name]
+        others = sum(1 for a in priorities.rest if a.section == score.name)
+        if others:
+            shown.append(Action(ngettext("+ {count} autre action", "+ {count} autres actions", others).format(count=others)
+                                if shown else
+                                ngettext("{count} action", "{count} actions", others).format(count=others)))
         title = translate(model.INGREDIENT_TITLES[score.name])
-        detail = _("{met} critère(s) sur {total}").format(met=score.checks_met, total=score.checks_total)
+        detail = ngettext("{met} critère sur {total}", "{met} critères sur {total}", score.checks_total).format(
+            met=score.checks_met, total=score.checks_total)
         if score.status == "done" and score.open_checks:
             detail = ngettext("Acquis selon le groupe ; {count} question reste à confirmer",
                               "Acquis selon le groupe ; {count} questions restent à confirmer",
@@ -101,6 +127,12 @@ def checklist_section(workbook: Workbook) -> ChecklistSection | None:
     if by_role.get("relay", {}).get("committed", 0) == 0:
         asks.append(_("Relayer l'appel à coopérant·es auprès des jeunes et des habitant·es du quartier."))
     return ChecklistSection(
+        priorities=tuple(PriorityAction(number, a.text(), translate(_SECTION_TITLES[a.section]), a.owner,
+                                        format_date(a.due) if a.due else "")
+                         for number, a in enumerate(priorities.top, start=1)),
+        priorities_title=ngettext("L'action qui compte le plus", "Les {count} actions qui comptent le plus",
+                                  len(priorities.top)).format(count=len(priorities.top)),
+        rest_note=_rest_note(priorities.rest),
         ratio=Decimal(ready.pct) / Decimal(100),
         ratio_note=_("Ingrédients : {done} acquis · {progress} en cours · {todo} à faire").format(
             done=counts["done"], progress=counts["in_progress"], todo=counts["todo"]),
@@ -108,6 +140,19 @@ def checklist_section(workbook: Workbook) -> ChecklistSection | None:
         head_item=_("Ingrédient"), head_status=_("Où en est-on"), head_next=_("Prochaines actions"),
         head_who=_("Qui, pour quand"),
     )
+
+
+def _rest_note(rest: tuple[model.Action, ...]) -> str:
+    """« Et 13 autres actions dans le carnet : Équipement 3 · Partenaires 3 · … » (sections in the workshop's order)."""
+    if not rest:
+        return ""
+    counts: dict[str, int] = {}
+    for action in rest:
+        counts[action.section] = counts.get(action.section, 0) + 1
+    parts = " · ".join(f"{translate(_SECTION_TITLES[section])} {count}" for section, count in
+                       sorted(counts.items(), key=lambda item: list(_SECTION_TITLES).index(item[0])))
+    return ngettext("Et {count} autre action dans le carnet : {parts}.",
+                    "Et {count} autres actions dans le carnet : {parts}.", len(rest)).format(count=len(rest), parts=parts)
 
 
 def group_section(workbook: Workbook) -> GroupSection | None:
