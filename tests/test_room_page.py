@@ -1,4 +1,8 @@
-"""The room's pages without a browser: set widget values, read the file and the HTML."""
+"""The room's pages without a browser: set widget values, read the file and the HTML.
+
+A phone's card is a member of the checklist's group: the facilitator's checklist page (another
+session on the same folder, another kernel) follows it, and the projector counts the rows the
+facilitator types in the group step."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kpawidgets.app.checklist import build_checklist
 from kpawidgets.app.room.participant import build_participant
 from kpawidgets.app.room.projector import build_projector
 from kpawidgets.app.room.store import contribute
@@ -16,6 +21,7 @@ from kpawidgets.app.session import WorkbookSession
 from kpawidgets.model.room import contributions as rc
 from kpawidgets.model.room.records import owner_of
 from kpawidgets.storage.workspace import Workspace
+from tests.pagekit import find, open_page
 
 
 @pytest.fixture
@@ -56,10 +62,15 @@ def test_a_phone_joins_adds_an_idea_votes_and_dots(served: tuple[Workspace, str]
     assert "ajoutée" in page.idea_status.value
     page.votes["reciprocity"].value = "adopt"
     page.dot_buttons[next(iter(page.dot_buttons))].value = True
-    room = _file(served)["room"]
-    assert isinstance(room, dict)
-    assert room["participants"][0]["alias"] == "Awa" and room["participants"][0]["owner"] == owner_of(key)
-    assert key not in json.dumps(room)
+    data = _file(served)
+    room, group = data["room"], data["checklist"]["group"]  # type: ignore[index]
+    assert isinstance(room, dict) and isinstance(group, list)
+    [entry] = room["participants"]
+    member = group[-1]  # after the ten people of the example
+    assert member["id"] == entry["id"] and entry["owner"] == owner_of(key) and entry["alias"] == ""
+    assert (member["alias"], member["age_band"], member["gender"], member["situations"], member["interests"]) == (
+        "Awa", "18_25", None, ["student"], "cuisiner\ncoudre")
+    assert key not in json.dumps(data)
     assert room["ideas"][0]["text"] == "Buffets <b>du</b> quartier"
     assert room["votes"][0]["choice"] == "adopt" and len(room["dots"]) == 1
 
@@ -149,5 +160,76 @@ def test_facilitator_adds_people_without_a_phone(served: tuple[Workspace, str]) 
     for alias in ("Jo", "Lina"):
         projector.row_alias.value, projector.row_age.value = alias, "51_plus"
         projector.row_add.click()
-    people = _file(served)["room"]["participants"]  # type: ignore[index]
-    assert [p["alias"] for p in people] == ["Jo", "Lina"] and projector.row_alias.value == ""
+    people = _file(served)["checklist"]["group"]  # type: ignore[index]
+    assert [p["alias"] for p in people[-2:]] == ["Jo", "Lina"] and projector.row_alias.value == ""
+    assert _file(served).get("room") in (None, {"participants": [], "ideas": [], "votes": [], "dots": []})
+    assert "<b>12</b>" in projector.counts.value  # the ten of the example and the two typed in
+
+
+def _group_step(served: tuple[Workspace, str], workspace_dir: Path):  # type: ignore[no-untyped-def]
+    laptop = open_page(build_checklist, workspace_dir)
+    app = laptop.body
+    step = next(screen for screen in app.screens if screen.key == "group")
+    return laptop, app, step
+
+
+def test_a_phone_joins_and_the_group_step_follows_without_a_reload(served: tuple[Workspace, str],
+                                                                   workspace_dir: Path) -> None:
+    laptop, app, step = _group_step(served, workspace_dir)
+    editor = step.facts.editor
+    rows_before = list(editor.rows.children)
+    assert "Awa" not in step.facts.phones.value
+    phone, _key = _phone(served)
+    phone.alias.value, phone.gender.value = "<b>Awa</b> 🌱", "man"
+    phone.save_me.click()
+    assert laptop.session.take_external_change()  # what the live watcher does when the file changes
+    member_id = _file(served)["checklist"]["group"][-1]["id"]  # type: ignore[index]
+    row = editor.row_of(member_id)
+    assert row is not None and list(editor.rows.children[:-1]) == rows_before  # one row added, the others kept
+    assert find(row, "kpa-f-gr-alias").value == "<b>Awa</b> 🌱"
+    assert "&lt;b&gt;Awa&lt;/b&gt; 🌱" in step.facts.phones.value and "<b>Awa" not in step.facts.phones.value
+    assert ">11<" in step.facts.mix.value  # the checklist's own mix counts them
+    # the facilitator corrects the gender: the phone shows it when it loads its card
+    find(row, "kpa-f-gr-gender").value = "woman"
+    again = build_participant(_session(served))
+    again.key.value = _key
+    assert again.gender.value == "woman" and again.alias.value == "<b>Awa</b> 🌱"
+
+
+def test_the_facilitator_removes_a_phones_card_undoably(served: tuple[Workspace, str], workspace_dir: Path) -> None:
+    laptop, app, step = _group_step(served, workspace_dir)
+    phone, _key = _phone(served)
+    phone.alias.value, phone.wishes.value = "Awa", "cuisiner"
+    phone.save_me.click()
+    assert laptop.session.take_external_change()
+    member_id = _file(served)["checklist"]["group"][-1]["id"]  # type: ignore[index]
+    step.facts.editor.remove(member_id)
+    assert member_id not in [m["id"] for m in _file(served)["checklist"]["group"]]  # type: ignore[index]
+    assert phone.session.take_external_change()
+    assert phone.card_notice.layout.display == "flex" and "retirée du groupe" in phone.card_notice.value
+    assert phone.save_me.description == "Remettre ma fiche dans le groupe" and phone.wishes.value == "cuisiner"
+    app.notice.undo_button.click()  # « Annuler »: the card is back, and the phone says nothing more
+    assert member_id in [m["id"] for m in _file(served)["checklist"]["group"]]  # type: ignore[index]
+    assert phone.session.take_external_change()
+    assert phone.card_notice.layout.display == "none" and phone.save_me.description == "Mettre à jour ma fiche"
+    # removed again; the phone puts its card back itself; a late « Annuler » adds no second copy
+    step.facts.editor.remove(member_id)
+    phone.session.take_external_change()
+    phone.save_me.click()
+    assert "Fiche enregistrée" in phone.me_status.value
+    assert laptop.session.take_external_change()
+    app.notice.undo_button.click()
+    ids = [m["id"] for m in _file(served)["checklist"]["group"]]  # type: ignore[index]
+    assert ids.count(member_id) == 1
+    assert [m.id for m in app.checklist.group].count(member_id) == 1 and "refusé" not in laptop.shell.status.value
+
+
+def test_a_person_typed_in_the_group_step_is_counted_on_the_projector(served: tuple[Workspace, str],
+                                                                       workspace_dir: Path) -> None:
+    projector = build_projector(_session(served))
+    assert "<b>10</b>" in projector.counts.value
+    laptop, app, step = _group_step(served, workspace_dir)
+    step.facts.editor.add_button.click()
+    assert projector.session.take_external_change()
+    assert "<b>11</b>" in projector.counts.value
+    assert projector.mix.value.count("11") >= 1

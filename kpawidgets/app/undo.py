@@ -28,8 +28,9 @@ def remove_undoably(items: list[Any], index: int | None,
     removed = items.pop(index)
 
     def undo() -> None:
-        if any(item is removed for item in items):
-            return  # undone already
+        same_id = getattr(removed, "id", None)
+        if any(item is removed or (same_id is not None and getattr(item, "id", None) == same_id) for item in items):
+            return  # undone already, or another device put the same item back meanwhile
         items.insert(min(index, len(items)), removed)
         redraw()
 

@@ -1,4 +1,10 @@
-"""The group's facts: one compact row per person."""
+"""The group's facts: one compact row per person.
+
+The people who added themselves on a phone in the workshop are members of this same list
+(:mod:`kpawidgets.model.room.group`): their rows appear here as their phones save (the page
+follows the file), the facilitator may correct or remove them like any row, and a line above
+the rows says who joined from a phone.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from kpawidgets.app.fields import (
     text_field,
 )
 from kpawidgets.app.shell import esc
-from kpawidgets.i18n import _, translate
+from kpawidgets.i18n import _, ngettext, translate
 from kpawidgets.model.checklist import (
     AGE_BANDS,
     GENDERS,
@@ -23,6 +29,7 @@ from kpawidgets.model.checklist import (
     GroupMember,
     group_mix,
 )
+from kpawidgets.model.room.group import phone_members
 
 
 def _situations_field(app: App, member: GroupMember) -> widgets.Widget:
@@ -63,11 +70,21 @@ class GroupFacts(widgets.VBox):
                       "tapez les premières lettres et choisissez. Envies et savoir-faire : ce que la personne a envie "
                       "de faire, ce qu'elle sait faire.")
         hint = widgets.HTML(f'<p class="kpa-cl-hint">{esc(hint_text)}</p>')
+        self.phones = widgets.HTML()
+        self.phones.add_class("kpa-cl-gr-phones")
         self.top = widgets.VBox([self.mix, widgets.HTML(mix_rules_html())])
-        super().__init__([hint, self.editor])
+        super().__init__([hint, self.phones, self.editor])
         self.refresh()
 
     def refresh(self) -> None:
         self.mix.value = mix_html(group_mix(self.app.checklist))
+        phones = phone_members(self.app.workbook)
+        names = [m.alias or _("sans prénom") for m in self.app.checklist.group if m.id in phones]
+        text = ngettext("Inscrite depuis son téléphone en atelier : {count} personne ({names}).",
+                        "Inscrites depuis leur téléphone en atelier : {count} personnes ({names}).",
+                        len(names)).format(count=len(names), names=", ".join(names)) if names else ""
+        html = f'<p class="kpa-cl-hint">📱 {esc(text)}</p>' if text else ""
+        if self.phones.value != html:
+            self.phones.value = html
 
 

@@ -29,6 +29,7 @@ from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _, translate, use_language
 from kpawidgets.model.records.checklist import AGE_BANDS, COMMITMENTS, SITUATIONS
 from kpawidgets.model.room import contributions as rc
+from kpawidgets.model.room import group as rg
 from kpawidgets.model.room.records import (
     DOTS_PER_PERSON,
     GENDER_CHOICES,
@@ -39,7 +40,7 @@ from kpawidgets.model.room.records import (
     owner_of,
     valid_key,
 )
-from kpawidgets.model.room.summary import room_summary, visible_ideas
+from kpawidgets.model.room.summary import room_summary, visible_ideas, wall
 from kpawidgets.model.workbook import Workbook
 
 __all__ = ["PAGE", "ParticipantPage", "build_participant", "participant_page", "RATE_PER_MINUTE"]
@@ -102,9 +103,11 @@ class ParticipantPage(widgets.VBox):
         self.skills = widgets.Textarea(placeholder=_("ex. je parle arabe, je sais coudre, je conduis"), layout=layout)
         self.save_me = _button(_("Enregistrer ma fiche"), "primary")
         self.me_status = widgets.HTML(layout=layout)
+        self.card_notice = widgets.HTML(layout=widgets.Layout(width="100%", display="none"))
+        self.card_notice.add_class("kpa-room-card-gone")
         situations = widgets.VBox(list(self.situations.values()), layout=layout)
         situations.add_class("kpa-room-checks")
-        me = _card(_("Qui je suis"),
+        me = _card(_("Qui je suis"), self.card_notice,
                    _labelled(_("Prénom ou pseudonyme"), self.alias, _("facultatif")),
                    _labelled(_("Âge"), self.age), _labelled(_("Genre"), self.gender, _("facultatif")),
                    _labelled(_("Ma situation"), situations, _("jusqu'à 3")),
@@ -156,6 +159,7 @@ class ParticipantPage(widgets.VBox):
         self.cancel_edit.on_click(self._guard(lambda _b: self._stop_editing(), self.idea_status))
         self.key.observe(self._guard(lambda change: self._on_key(change["new"])), names="value")
         session.on_status(self._on_status)
+        session.on_external_change(self._came)
         self._last_status: widgets.HTML = self.me_status
         super().__init__([self.key, self.header, self.notice, self.forms], layout=layout)
         self.add_class("kpa-page")
@@ -225,17 +229,19 @@ class ParticipantPage(widgets.VBox):
         self.refresh()
 
     def load_mine(self) -> None:
-        """Fill the forms with this phone's own entries (after joining again)."""
+        """Fill the forms with this phone's own entries (after joining again): the card is the
+        group's member, so a correction the facilitator made in the group step shows here."""
         room = room_of(self.session.workbook)
-        me = rc.participant_of(room, self.owner or "")
+        card = rg.card_of(self.session.workbook, self.owner or "") if self.session.workbook is not None else None
         self._syncing = True
         try:
-            if me is not None:
-                self.alias.value, self.age.value, self.gender.value = me.alias, me.age_band or "", me.gender or ""
-                for code, box in self.situations.items():
-                    box.value = code in me.situations
-                self.wishes.value, self.skills.value = me.wishes, me.skills
-                self.save_me.description = _("Mettre à jour ma fiche")
+            if card is not None:
+                if not card.removed:
+                    self.alias.value, self.age.value, self.gender.value = card.alias, card.age_band or "", card.gender or ""
+                    for code, box in self.situations.items():
+                        box.value = code in card.situations
+                self.wishes.value, self.skills.value = card.wishes, card.skills
+            self._show_card_state(card)
             mine = rc.votes_of(room, self.owner or "")
             for commitment, toggle in self.votes.items():
                 toggle.value = mine.get(commitment)
@@ -250,9 +256,23 @@ class ParticipantPage(widgets.VBox):
             "wishes": self.wishes.value, "skills": self.skills.value,
         }
         owner = self.owner or ""
-        if self._contribute(self.me_status, lambda wb: rc.save_participant(wb.room, owner, **fields),
-                      _("Fiche enregistrée : merci !")) is not None:
-            self.save_me.description = _("Mettre à jour ma fiche")
+        self._contribute(self.me_status, lambda wb: rg.save_card(wb, owner, **fields), _("Fiche enregistrée : merci !"))
+
+    def _show_card_state(self, card: rg.Card | None) -> None:
+        """The card's button, and a notice when the facilitator removed the card from the group."""
+        removed = card is not None and card.removed
+        description = (_("Remettre ma fiche dans le groupe") if removed else
+                       _("Mettre à jour ma fiche") if card is not None else _("Enregistrer ma fiche"))
+        if self.save_me.description != description:
+            self.save_me.description = description
+        if removed:
+            text = _("Votre fiche a été retirée du groupe par l'animation. Ce que vous aviez écrit est encore là : "
+                     "« Remettre ma fiche dans le groupe » l'y ajoute à nouveau.")
+            self.card_notice.value = message_html(text, "info")
+            self.card_notice.layout.display = "flex"
+        elif self.card_notice.value:
+            self.card_notice.value = ""
+            self.card_notice.layout.display = "none"
 
     # ------------------------------------------------------------ ideas
     def _send_idea(self) -> None:
@@ -329,8 +349,7 @@ class ParticipantPage(widgets.VBox):
 
     def _refresh_dots(self) -> None:
         room = room_of(self.session.workbook)
-        summary = room_summary(room)
-        counts = {idea.id: idea.dots for column in summary.wall for idea in column.ideas}
+        counts = {idea.id: idea.dots for column in wall(room) for idea in column.ideas}
         mine = set(rc.dots_of(room, self.owner or ""))
         ideas = visible_ideas(room)
         left = DOTS_PER_PERSON - len(mine)
@@ -370,18 +389,19 @@ class ParticipantPage(widgets.VBox):
                 self._refresh_dots()
             finally:
                 self._syncing = False
-            summary = room_summary(room_of(self.session.workbook))
+            self._show_card_state(rg.card_of(self.session.workbook, self.owner))
+            summary = room_summary(self.session.workbook)
             self.group.value = f'<div class="kpa-room-card"><h2>{esc(_("Le groupe en direct"))}</h2>{counts_html(summary)}</div>'
 
     def follow(self) -> bool:
         """Follow the file (the session's watcher, app/live.py): others' contributions show without a reload."""
 
-        def came(changes: Changes) -> None:
-            if changes.touches("room"):
-                self.refresh()
-
-        self.session.on_external_change(came)
         return self.session.follow_file()
+
+    def _came(self, changes: Changes) -> None:
+        """Another device saved: redraw when the room or the group changed (the people are the group's)."""
+        if changes.touches("room") or changes.touches("checklist", "group"):
+            self.refresh()
 
 
 def build_participant(session: WorkbookSession) -> ParticipantPage:

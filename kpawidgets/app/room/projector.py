@@ -4,7 +4,9 @@ The QR code and short address to join, how many joined, the group mix and its wa
 wishes and skills, the ideas wall by kind with dot counts, the commitment votes — totals
 only. It follows the workbook file and redraws only the panels whose content changed.
 Below, the facilitator's tools: hide or merge ideas, turn one into a budget activity or a
-next action of the plan, and add people without a phone, one compact row each.
+next action of the plan, and add people without a phone, one compact row each. The people
+are the checklist's group (phones and rows typed in alike), so what the projector counts is
+what the group step lists.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from kpawidgets.i18n import _, translate, use_language
 from kpawidgets.model.records.checklist import AGE_BANDS, SITUATIONS
 from kpawidgets.model.room import contributions as rc
 from kpawidgets.model.room import moderation as mod
-from kpawidgets.model.room.records import FACILITATOR, GENDER_CHOICES, IDEA_KINDS
+from kpawidgets.model.room.group import add_member, needs_adoption
+from kpawidgets.model.room.records import GENDER_CHOICES, IDEA_KINDS
 from kpawidgets.model.room.summary import RoomSummary, room_summary
 from kpawidgets.model.workbook import Workbook
 
@@ -126,6 +129,9 @@ class ProjectorPage(widgets.VBox):
                 "error")))
             return
         self.join.value = self._join_html()
+        session.on_external_change(self._came)
+        if needs_adoption(session.workbook):  # a file from before the group was one record
+            self._apply(lambda _wb: None, _("Les personnes inscrites en atelier ont rejoint le groupe de la check-list."))
         self.refresh()
 
     # ------------------------------------------------------------ plumbing
@@ -165,7 +171,7 @@ class ProjectorPage(widgets.VBox):
         if self.session.workbook is None:
             return
         with use_language(self.session.lang):
-            summary = room_summary(room_of(self.session.workbook))
+            summary = room_summary(self.session.workbook)
             self._draw("counts", counts_html(summary))
             self._draw("mix", mix_panel_html(summary))
             self._draw("phrases", phrases_html(_("Ce que nous avons envie de faire"), summary.wishes)
@@ -190,12 +196,12 @@ class ProjectorPage(widgets.VBox):
     def follow(self) -> bool:
         """Follow the file (the session's watcher, app/live.py): others' contributions show without a reload."""
 
-        def came(changes: Changes) -> None:
-            if changes.touches("room"):
-                self.refresh()
-
-        self.session.on_external_change(came)
         return self.session.follow_file()
+
+    def _came(self, changes: Changes) -> None:
+        """Another device saved: redraw when the room or the group changed (the people are the group's)."""
+        if changes.touches("room") or changes.touches("checklist", "group"):
+            self.refresh()
 
     # ------------------------------------------------------------ moderation
     def _chosen(self, dropdown: widgets.Dropdown) -> str:
@@ -240,7 +246,7 @@ class ProjectorPage(widgets.VBox):
                   "situations": [self.row_situation.value] if self.row_situation.value else [],
                   "wishes": self.row_wishes.value}
         try:
-            contribute(self.session, lambda wb: rc.add_participant(wb.room, FACILITATOR, **fields))
+            contribute(self.session, lambda wb: add_member(wb, **fields))
         except KpaError as exc:
             self.row_status.value = message_html(exc.message(self.session.lang), "error")
             return

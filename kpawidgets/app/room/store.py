@@ -5,7 +5,9 @@ the file *as it is now* (re-read, apply, save through :meth:`WorkbookSession.cha
 merges three ways if yet another kernel saved in between). Applying the change to the
 current file rather than merging a stale copy keeps the room's rules that span items true —
 a dot points at an idea that still exists, a phone's counts include what it did in another
-tab — because they are checked against what is really there.
+tab — because they are checked against what is really there. Room entries from before the
+group was one record join the group on the way (:func:`~kpawidgets.model.room.group.adopt`,
+the same on every device).
 Following others' saves is the session's own (:meth:`WorkbookSession.follow_file`).
 """
 
@@ -17,6 +19,7 @@ from typing import TypeVar
 
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.errors import KpaError
+from kpawidgets.model.room.group import adopt
 from kpawidgets.model.room.records import Room
 from kpawidgets.model.workbook import Workbook
 
@@ -62,6 +65,7 @@ def contribute(session: WorkbookSession, change: Callable[[Workbook], T]) -> T:
     name = session.opened.name
     for _attempt in range(ATTEMPTS):
         fresh = session.workspace.open(name)
+        adopt(fresh.workbook)
         result = change(fresh.workbook)
         session.opened = fresh
         if session.changed():

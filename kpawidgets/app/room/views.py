@@ -36,9 +36,9 @@ def join_html(url: str, join_code: str, address: str) -> str:
 
 
 def counts_html(summary: RoomSummary) -> str:
-    """Big numbers: joined, ideas, dots, voters."""
+    """Big numbers: the group (the checklist's, phones included), ideas, dots, voters."""
     cards = [
-        (summary.joined, _("inscrit·es")),
+        (summary.joined, _("dans le groupe, dont {count} par téléphone").format(count=summary.by_phone)),
         (summary.idea_count, _("idées au mur")),
         (summary.dots_cast, _("gommettes posées")),
         (summary.voters, _("votant·es")),

@@ -2,7 +2,9 @@
 
 ``records``       what the workbook stores (``workbook.room``): participants, ideas, commitment
                   votes and dots, each with a stable id and the hash of its owner's key.
-``contributions`` what a phone may do (add itself, propose, vote, spend dots), owner-checked.
+``group``         a phone's card is a member of the checklist's group (same id); the room keeps
+                  only its owner's key hash and what the group step has no place for.
+``contributions`` what a phone may do (propose, vote, spend dots), owner-checked.
 ``summary``       pure aggregation for the projector and the PDF: the group mix, wishes and
                   skills, the ideas wall with dot counts, vote totals — anonymous.
 ``moderation``    what the facilitator may do: hide, merge, turn an idea into a budget activity

@@ -1,4 +1,5 @@
-"""What a phone may do in the room: describe itself, propose ideas, vote, spend dots.
+"""What a phone may do in the room: propose ideas, vote, spend dots (its card is a member of the
+group: :mod:`kpawidgets.model.room.group`).
 
 Each function takes the :class:`Room`, the ``owner`` (:func:`owner_of` of the phone's key,
 or :data:`FACILITATOR`) and the person's input; it validates everything first and changes
@@ -22,7 +23,6 @@ from kpawidgets.model.room.records import (
     FACILITATOR,
     MAX_IDEAS,
     MAX_IDEAS_PER_PERSON,
-    MAX_PARTICIPANTS,
     Dot,
     Idea,
     Participant,
@@ -31,7 +31,7 @@ from kpawidgets.model.room.records import (
 )
 
 __all__ = [
-    "RoomError", "participant_of", "save_participant", "add_participant", "update_participant", "remove_participant",
+    "RoomError", "participant_of",
     "add_idea", "edit_idea", "remove_idea", "ideas_of", "set_vote", "votes_of", "toggle_dot", "set_dots", "dots_of",
 ]
 
@@ -103,49 +103,10 @@ def _find(items: Iterable[Any], item_id: str) -> Any:
 
 # ------------------------------------------------------------------ participants
 def participant_of(room: Room, owner: str) -> Participant | None:
-    """The entry a phone made about itself, if any."""
+    """The room entry of a phone's card (its id is the card's member id), if it saved one."""
     if owner == FACILITATOR:
         return None
     return next((p for p in room.participants if p.owner == owner), None)
-
-
-def save_participant(room: Room, owner: str, **fields: Any) -> Participant:
-    """Create or update the phone's own entry (``alias``, ``age_band``, ``gender``, ``situations``,
-    ``wishes``, ``skills``)."""
-    existing = participant_of(room, owner)
-    if existing is None:
-        return add_participant(room, owner, **fields)
-    updated = _build(Participant, **{**existing.model_dump(), **fields})
-    room.participants = [updated if p.id == existing.id else p for p in room.participants]
-    return updated
-
-
-def add_participant(room: Room, owner: str, **fields: Any) -> Participant:
-    """A new entry (a phone's first, or one the facilitator types for someone without a phone)."""
-    if participant_of(room, owner) is not None:
-        raise RoomError("Ce téléphone vous a déjà inscrit·e : modifiez votre fiche.")
-    if len(room.participants) >= MAX_PARTICIPANTS:
-        raise RoomError("L'atelier est complet ({max} personnes).", max=MAX_PARTICIPANTS)
-    person = _build(Participant, owner=owner, joined_at=_now(), **fields)
-    room.participants = [*room.participants, person]
-    return person
-
-
-def update_participant(room: Room, owner: str, participant_id: str, **fields: Any) -> Participant:
-    """Change an entry by id (its phone, or the facilitator)."""
-    existing = _find(room.participants, participant_id)
-    _check_owner(existing, owner)
-    updated = _build(Participant, **{**existing.model_dump(), **fields})
-    room.participants = [updated if p.id == participant_id else p for p in room.participants]
-    return updated
-
-
-def remove_participant(room: Room, owner: str, participant_id: str) -> Participant:
-    """Remove an entry (its phone or the facilitator); the phone's ideas and votes stay."""
-    existing = _find(room.participants, participant_id)
-    _check_owner(existing, owner)
-    room.participants = [p for p in room.participants if p.id != participant_id]
-    return existing
 
 
 # ------------------------------------------------------------------------ ideas

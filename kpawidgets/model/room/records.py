@@ -110,7 +110,13 @@ ManyLines = Annotated[str, AfterValidator(_many_lines)]
 
 
 class Participant(KpaModel):
-    """A person of the group, as they describe themselves (everything optional)."""
+    """A phone's entry for its person: the card itself is the group member with the same ``id``.
+
+    Kept here: the owner (key hash), when they joined, their wishes and skills as two texts
+    and « prefer not to say » (``gender="undisclosed"``). ``alias``, ``age_band``,
+    ``situations`` and the other genders are the member's; entries written before the group
+    was one record still hold them, until :func:`kpawidgets.model.room.group.adopt`.
+    """
 
     id: str = Field(default_factory=new_item_id, pattern=_ID)
     owner: str = Field(pattern=_OWNER)

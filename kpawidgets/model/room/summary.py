@@ -3,8 +3,10 @@
 :func:`room_summary` is the one computation behind the projector screen, the participant
 page's « le groupe » box and the PDF's « Le groupe » section:
 
-* the group mix of the participants (the checklist's own :func:`group_mix`, same
-  thresholds and warnings), plus how many preferred not to say their gender;
+* the group: the checklist's group, which the people who joined from a phone are part of
+  (:mod:`kpawidgets.model.room.group`) — its size and mix are the checklist's own
+  :func:`group_mix` of it, so the projector, the checklist and the PDF say the same; plus
+  how many preferred not to say their gender, and how many joined from a phone;
 * wishes and skills aggregated: each entry is split at commas, semicolons and line
   breaks, the pieces are compared without case or final punctuation, and each piece
   is counted once per person; most frequent first;
@@ -13,6 +15,7 @@ page's « le groupe » box and the PDF's « Le groupe » section:
 * vote totals per commitment (adopt / discuss).
 
 Pseudonyms appear only in the list of who joined; ideas, votes and dots carry none.
+The wishes and skills are the group's (a member the facilitator typed counts under wishes).
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from kpawidgets.model.checklist import COMMITMENTS, Checklist, GroupMember, GroupMix, group_mix
+from kpawidgets.model.checklist import COMMITMENTS, GroupMix, group_mix
+from kpawidgets.model.records.workbook import Workbook
+from kpawidgets.model.room.group import phone_members, wishes_and_skills
 from kpawidgets.model.room.records import DOTS_PER_PERSON, IDEA_KINDS, Idea, Room
 
 __all__ = ["Phrase", "WallIdea", "KindColumn", "VoteTotal", "RoomSummary", "room_summary", "visible_ideas", "merged_root",
-           "phrases"]
+           "phrases", "wall"]
 
 _SPLIT = re.compile(r"[,;\n•]+")
 _TRIM = ".!?…-–— "
@@ -83,7 +88,8 @@ class VoteTotal:
 class RoomSummary:
     """Everything the projector shows, computed once."""
 
-    joined: int
+    joined: int  #: the group's size (the checklist's), phones and people typed in alike
+    by_phone: int  #: of them, how many added themselves on a phone
     aliases: tuple[str, ...]  #: pseudonyms of those who gave one, in the order they joined
     mix: GroupMix
     gender_undisclosed: int
@@ -136,7 +142,8 @@ def merged_root(room: Room, idea_id: str) -> str:
     return idea_id
 
 
-def _wall(room: Room) -> tuple[KindColumn, ...]:
+def wall(room: Room) -> tuple[KindColumn, ...]:
+    """The ideas wall: visible ideas by kind, with their dots."""
     dots = Counter(merged_root(room, dot.idea) for dot in room.dots)
     merged: dict[str, list[str]] = {}
     for idea in room.ideas:
@@ -152,27 +159,29 @@ def _wall(room: Room) -> tuple[KindColumn, ...]:
     return tuple(columns)
 
 
-def room_summary(room: Room) -> RoomSummary:
-    """The projector's figures for *room* (see the module docstring)."""
-    people = room.participants
-    members = [GroupMember.model_validate({"age_band": p.age_band, "situations": p.situations,
-                                           "gender": None if p.gender == "undisclosed" else p.gender}) for p in people]
+def room_summary(workbook: Workbook) -> RoomSummary:
+    """The projector's figures for *workbook*'s group and room (see the module docstring)."""
+    room, people = workbook.room, workbook.checklist.group
+    phones = phone_members(workbook)
+    texts = [wishes_and_skills(member, phones.get(member.id)) for member in people]
     totals = []
     for commitment, label in COMMITMENTS.items():
         choices = Counter(v.choice for v in room.votes if v.commitment == commitment)
         totals.append(VoteTotal(commitment, label, choices.get("adopt", 0), choices.get("discuss", 0)))
-    owners = {p.owner for p in people} | {v.owner for v in room.votes} | {d.owner for d in room.dots}
+    owners = {p.owner for p in phones.values()} | {v.owner for v in room.votes} | {d.owner for d in room.dots}
     return RoomSummary(
         joined=len(people),
-        aliases=tuple(p.alias for p in people if p.alias),
-        mix=group_mix(Checklist(group=members)),
-        gender_undisclosed=sum(1 for p in people if p.gender == "undisclosed"),
-        wishes=phrases([p.wishes for p in people]),
-        skills=phrases([p.skills for p in people]),
-        wall=_wall(room),
+        by_phone=len(phones),
+        aliases=tuple(member.alias for member in people if member.alias),
+        mix=group_mix(workbook.checklist),
+        gender_undisclosed=sum(1 for member in people
+                               if member.gender is None and member.id in phones and phones[member.id].gender == "undisclosed"),
+        wishes=phrases([wishes for wishes, _skills in texts]),
+        skills=phrases([skills for _wishes, skills in texts]),
+        wall=wall(room),
         hidden=sum(1 for idea in room.ideas if idea.hidden),
         votes=tuple(totals),
         voters=len({v.owner for v in room.votes}),
         dots_cast=len(room.dots),
-        dots_available=DOTS_PER_PERSON * max(len(people), len(owners)),
+        dots_available=DOTS_PER_PERSON * len(owners),
     )

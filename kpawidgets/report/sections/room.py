@@ -1,10 +1,16 @@
-"""« Le groupe » in workshop: what the group said from their phones — totals and summaries, never who said what."""
+"""« Le groupe » in workshop: what the group said from their phones — totals and summaries, never who said what.
+
+It comes right after the group's own section (:func:`~kpawidgets.report.sections.checklist.group_section`),
+which already counts everyone and gives the mix and its warnings: the people who joined from a
+phone are part of that group, so this section says how many of them did, and neither counts
+them again nor repeats the warnings.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kpawidgets.i18n import _, translate
+from kpawidgets.i18n import _, ngettext, translate
 from kpawidgets.model.records.checklist import COMMITMENTS
 from kpawidgets.model.room.summary import Phrase, room_summary
 from kpawidgets.model.workbook import Workbook
@@ -44,7 +50,7 @@ class RoomSection:
 
     title: str
     numbers: tuple[Number, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[str, ...]  #: always empty: the group's section gives the mix's warnings (kept for the template)
     wishes_title: str
     wishes: tuple[str, ...]
     skills_title: str
@@ -67,9 +73,10 @@ def room_section(workbook: Workbook) -> RoomSection | None:
     room = workbook.room
     if not (room.participants or room.ideas or room.votes):
         return None
-    summary = room_summary(room)
+    summary = room_summary(workbook)
     numbers = (
-        Number(str(summary.joined), _("personnes inscrites en atelier")),
+        Number(str(summary.by_phone), ngettext("personne du groupe inscrite depuis son téléphone",
+                                               "personnes du groupe inscrites depuis leur téléphone", summary.by_phone)),
         Number(str(summary.idea_count), _("idées d'activités")),
         Number(str(summary.dots_cast), _("gommettes sur les priorités")),
         Number(str(summary.voters), _("votant·es sur les engagements")),
@@ -84,7 +91,7 @@ def room_section(workbook: Workbook) -> RoomSection | None:
     return RoomSection(
         title=_("En atelier : ce que dit le groupe"),
         numbers=numbers,
-        warnings=tuple(w.message.text() for w in summary.mix.warnings if w.level == "warning") if summary.joined else (),
+        warnings=(),
         wishes_title=_("Ce que nous avons envie de faire"),
         wishes=_phrases(summary.wishes),
         skills_title=_("Ce que nous savons faire"),
