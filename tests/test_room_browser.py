@@ -2,7 +2,9 @@
 
 A real ``kpa serve --atelier`` bound to 127.0.0.1 (the tests reach it there only). Phones are
 separate browser contexts at 390×844 with touch; the projector is a 1280×720 context.
-Screenshots: ``out/screenshots/room-phone.png`` and ``room-projector.png``.
+Screenshots: ``out/screenshots/room-phone.png`` and ``room-projector.png``; with the people who
+joined by phone in the checklist's group: ``room-group-phone.png`` (390×844),
+``room-group-projector.png``, ``room-group-step.png`` and ``room-group-step-rows.png`` (1280×720).
 """
 
 from __future__ import annotations
@@ -175,7 +177,8 @@ def test_three_phones_join_and_the_projector_follows(atelier: AtelierServer, bro
         _join(phones[0], "Awa", "Buffets pour les associations", "Cuisine, traiteur", {0: "On l'adopte", 1: "À discuter"})
         _join(phones[1], "Karim", "Jardin partagé", "Jardin, espaces verts", {0: "On l'adopte"})
         _join(phones[2], "Lou", "Fête des voisins", "Événements", {0: "À discuter"})
-        projector.wait_for_selector(".kpa-room-count b:text-is('3')", timeout=30_000)
+        # the ten people of the example's group and the three phones: one group
+        projector.wait_for_selector(".kpa-room-count:has-text('dont 3 par téléphone') b:text-is('13')", timeout=30_000)
         for text in ("Buffets pour les associations", "Jardin partagé", "Fête des voisins"):
             projector.wait_for_selector(f".kpa-room-note:has-text('{text}')", timeout=30_000)
         projector.wait_for_selector(".kpa-room-vote-figures:text-is('✓ 2 · ? 1')", timeout=30_000)
@@ -258,3 +261,85 @@ def test_guessing_the_join_code_is_limited(atelier: AtelierServer) -> None:
     assert _post(f"{atelier.base}/login", atelier.join_code)[0] == 429  # even the right one, for a minute
     status, _location, _body = _get(atelier.participant_url)  # the QR code's URL still works
     assert status == 200
+
+
+def _checklist_group_step(context: Any, atelier: AtelierServer) -> Any:
+    """The facilitator's checklist, at the group step (the facilitator's cookie comes with the projector's URL)."""
+    tab = context.new_page()
+    tab.goto(atelier.facilitator_url)
+    tab.wait_for_selector(".kpa-room-counts", timeout=120_000)
+    tab.goto(f"{atelier.base}/voila/render/01_checklist.ipynb?workbook={EXAMPLE.stem}")
+    tab.wait_for_selector(".kpa-cl-dot-current:text-is('1')", state="attached", timeout=120_000)
+    for number in (2, 3):
+        tab.locator(".kpa-cl-next").click()
+        tab.wait_for_selector(f".kpa-cl-dot-current:text-is('{number}')", state="attached", timeout=30_000)
+    tab.wait_for_selector(".kpa-cl-stage .kpa-cl-gr .kpa-f-gr-alias input", timeout=30_000)
+    return tab
+
+
+def _alias_row(tab: Any, alias: str) -> Any:
+    return tab.locator(".kpa-cl-stage .kpa-cl-gr").filter(has=tab.locator(f".kpa-f-gr-alias input[value='{alias}']"))
+
+
+def test_a_phone_joins_and_the_facilitators_group_step_follows(atelier: AtelierServer, browser: Any) -> None:
+    laptop_context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
+    step = _checklist_group_step(laptop_context, atelier)
+    step.evaluate("window.__kpaNoReload = true")
+    before = step.locator(".kpa-cl-stage .kpa-cl-gr").count()
+    projector = laptop_context.new_page()
+    projector.goto(atelier.facilitator_url)
+    projector.wait_for_selector(".kpa-room-counts", timeout=120_000)
+    tab = _phone(browser, atelier.participant_url)
+    try:
+        me = _card(tab, 0)
+        # hostile text: 10 000 characters are refused beside the card and stay typed
+        me.locator("input[type=text]").first.fill("z" * 10_000)
+        me.get_by_role("button", name="Enregistrer ma fiche").tap()
+        tab.wait_for_selector(".kpa-room-card .kpa-banner-error:has-text('trop long')", timeout=60_000)
+        assert len(me.locator("input[type=text]").first.input_value()) == 10_000
+        hostile = '<img src=x onerror="window.__pwned=1">Maïmouna 🌱'
+        me.locator("input[type=text]").first.fill(hostile)
+        me.locator("select").nth(0).select_option(label="51 ans et plus")
+        me.locator("select").nth(1).select_option(label="Homme")
+        me.locator(".kpa-room-checks input[type=checkbox]").nth(2).tap()
+        me.locator("textarea").nth(0).fill("jardiner, cuisiner")
+        me.locator("textarea").nth(1).fill("je parle wolof")
+        me.get_by_role("button", name="Enregistrer ma fiche").tap()
+        tab.wait_for_selector("text=Fiche enregistrée", timeout=60_000)
+        # the facilitator's group step shows the person, without a reload
+        step.wait_for_function(f"""() => [...document.querySelectorAll('.kpa-cl-stage .kpa-cl-gr .kpa-f-gr-alias input')]
+            .some(e => e.value === {json.dumps(hostile)})""", timeout=30_000)
+        assert step.evaluate("window.__kpaNoReload") is True
+        assert step.locator(".kpa-cl-stage .kpa-cl-gr").count() == before + 1
+        step.wait_for_selector(".kpa-cl-gr-phones:has-text('Maïmouna')", timeout=30_000)
+        assert step.locator(".kpa-cl-stage img").count() == 0 and step.evaluate("window.__pwned") is None
+        row = step.locator(".kpa-cl-stage .kpa-cl-gr").nth(before)
+        assert row.locator(".kpa-f-gr-interests input").input_value() == "jardiner, cuisiner; je parle wolof"
+        member = json.loads(atelier.file.read_text(encoding="utf-8"))["checklist"]["group"][-1]
+        assert (member["alias"], member["age_band"], member["gender"]) == (hostile, "51_plus", "man")
+        # the projector counts them with the group and escapes the alias
+        projector.wait_for_selector(f".kpa-room-count b:text-is('{before + 1}')", timeout=30_000)
+        assert projector.locator(".kpa-room-aliases li", has_text="Maïmouna 🌱").inner_text() == hostile
+        assert projector.locator(".kpa-room-aliases img").count() == 0 and projector.evaluate("window.__pwned") is None
+        step.locator(".kpa-cl-gr-phones").scroll_into_view_if_needed()
+        step.screenshot(path=str(screenshot_dir() / "room-group-step.png"))
+        row.scroll_into_view_if_needed()
+        step.screenshot(path=str(screenshot_dir() / "room-group-step-rows.png"))
+        projector.screenshot(path=str(screenshot_dir() / "room-group-projector.png"))
+        # the facilitator removes the row: the phone says its card is gone, and can put it back
+        row.locator(".kpa-cl-remove").click()
+        step.wait_for_selector(".kpa-cl-notice .kpa-undo", state="visible", timeout=30_000)
+        tab.wait_for_selector(".kpa-room-card-gone:has-text('retirée du groupe')", timeout=30_000)
+        tab.locator(".kpa-room-card-gone").scroll_into_view_if_needed()
+        tab.screenshot(path=str(screenshot_dir() / "room-group-phone.png"))
+        me.get_by_role("button", name="Remettre ma fiche dans le groupe").tap()
+        tab.wait_for_selector("text=Fiche enregistrée", timeout=60_000)
+        tab.wait_for_selector(".kpa-room-card-gone", state="hidden", timeout=30_000)
+        step.wait_for_function(f"""() => [...document.querySelectorAll('.kpa-cl-stage .kpa-cl-gr .kpa-f-gr-alias input')]
+            .some(e => e.value === {json.dumps(hostile)})""", timeout=30_000)
+        group = json.loads(atelier.file.read_text(encoding="utf-8"))["checklist"]["group"]
+        assert [m["id"] for m in group].count(member["id"]) == 1
+        assert step.evaluate("window.__kpaNoReload") is True
+    finally:
+        tab.context.close()
+        laptop_context.close()

@@ -70,7 +70,7 @@ def test_a_phones_card_is_a_member_of_the_group_under_one_id() -> None:
     [entry] = workbook.room.participants
     assert member.id == entry.id and entry.owner == me
     assert (member.alias, member.age_band, member.gender, member.situations) == ("Awa B.", "18_25", None, ["student"])
-    assert member.interests == "cuisiner\ncoudre, conduire"
+    assert member.interests == "cuisiner; coudre, conduire"
     # the room keeps no second copy of what the member holds
     assert (entry.alias, entry.age_band, entry.situations, entry.gender) == ("", None, [], "undisclosed")
     card = card_of(workbook, me)
@@ -164,7 +164,7 @@ def test_older_room_entries_join_the_group_the_same_way_on_every_device() -> Non
     assert adopt(one) == 2 and adopt(two) == 2 and adopt(one) == 0
     assert one.model_dump() == two.model_dump()
     assert [(m.id, m.alias, m.gender, m.interests) for m in one.checklist.group] == [
-        ("0123456789ab", "Awa", "woman", "cuisiner\ncoudre"), ("ba9876543210", "Jo", None, "jardiner")]
+        ("0123456789ab", "Awa", "woman", "cuisiner; coudre"), ("ba9876543210", "Jo", None, "jardiner")]
     assert [(p.id, p.alias, p.gender) for p in one.room.participants] == [("0123456789ab", "", None)]
     card = card_of(one, me)
     assert card is not None and (card.alias, card.wishes, card.skills) == ("Awa", "cuisiner", "coudre")
@@ -308,7 +308,7 @@ def test_summary_counts_the_people_typed_in_and_the_phones_once() -> None:
     assert (summary.joined, summary.by_phone, summary.aliases) == (2, 1, ("Awa", "Jo"))
     assert summary.mix == group_mix(workbook.checklist) and summary.mix.genders["man"] == 1
     assert [p.text for p in summary.wishes] == ["cuisiner", "jardiner"] and [p.text for p in summary.skills] == ["coudre"]
-    assert combined("", "coudre") == "coudre"
+    assert combined("", "coudre") == "coudre" and combined("cuisiner\njardiner", "coudre") == "cuisiner, jardiner; coudre"
 
 
 def test_phrases_count_people_not_repetitions() -> None:

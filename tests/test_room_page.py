@@ -69,7 +69,7 @@ def test_a_phone_joins_adds_an_idea_votes_and_dots(served: tuple[Workspace, str]
     member = group[-1]  # after the ten people of the example
     assert member["id"] == entry["id"] and entry["owner"] == owner_of(key) and entry["alias"] == ""
     assert (member["alias"], member["age_band"], member["gender"], member["situations"], member["interests"]) == (
-        "Awa", "18_25", None, ["student"], "cuisiner\ncoudre")
+        "Awa", "18_25", None, ["student"], "cuisiner; coudre")
     assert key not in json.dumps(data)
     assert room["ideas"][0]["text"] == "Buffets <b>du</b> quartier"
     assert room["votes"][0]["choice"] == "adopt" and len(room["dots"]) == 1

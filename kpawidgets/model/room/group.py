@@ -13,7 +13,7 @@ correct them in the group step, and the phone then shows the correction.
 * The facilitator removing the member leaves the room entry: the phone says its card is
   gone, and saving it again puts the member back under the same id (an undo that comes
   after finds the person already there and adds nothing).
-* ``interests`` is the phone's wishes, then its skills, one per line (:func:`combined`);
+* ``interests`` is the phone's wishes, then its skills, on one line (:func:`combined`);
   while it still reads so, the two texts are the person's wishes and skills, otherwise
   (the facilitator rewrote it) the whole text counts as wishes (:func:`wishes_and_skills`).
 * Room entries written before this rule kept the whole card in the room; :func:`adopt`
@@ -61,9 +61,14 @@ class Card:
     removed: bool  #: the facilitator took the person out of the group (the room entry stays)
 
 
+def _one_line(text: str) -> str:
+    return ", ".join(line.strip() for line in text.split("\n") if line.strip())
+
+
 def combined(wishes: str, skills: str) -> str:
-    """The member's ``interests`` for a phone's two texts: wishes, then skills, one per line."""
-    return "\n".join(text for text in (wishes, skills) if text)
+    """The member's ``interests`` for a phone's two texts: wishes, then skills, on one line (the group
+    step shows it in a one-line field, which would drop line breaks)."""
+    return "; ".join(text for text in (_one_line(wishes), _one_line(skills)) if text)
 
 
 def member_of(workbook: Workbook, member_id: str) -> GroupMember | None:
