@@ -94,6 +94,11 @@ def test_the_facilitators_corrections_show_on_the_phone() -> None:
     card = card_of(workbook, me)
     assert card is not None
     assert (card.alias, card.gender, card.wishes, card.skills) == ("Awa D.", "woman", "cuisine, couture, vélo", "")
+    # the phone then changes its age only: the corrections stay
+    save_card(workbook, me, age_band="26_35", skills="réparer des vélos")
+    now = workbook.checklist.group[0]
+    assert (now.alias, now.gender, now.age_band) == ("Awa D.", "woman", "26_35")
+    assert workbook.checklist.group[0].interests == "cuisine, couture, vélo; réparer des vélos"
 
 
 def test_a_phone_cannot_change_another_phones_entries() -> None:

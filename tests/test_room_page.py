@@ -189,8 +189,18 @@ def test_a_phone_joins_and_the_group_step_follows_without_a_reload(served: tuple
     assert find(row, "kpa-f-gr-alias").value == "<b>Awa</b> 🌱"
     assert "&lt;b&gt;Awa&lt;/b&gt; 🌱" in step.facts.phones.value and "<b>Awa" not in step.facts.phones.value
     assert ">11<" in step.facts.mix.value  # the checklist's own mix counts them
-    # the facilitator corrects the gender: the phone shows it when it loads its card
+    # the facilitator corrects the gender while the phone's person types their wishes: the open
+    # phone shows the correction, keeps the typing, and its save changes only what it changed
+    phone.wishes.value = "cuisiner pour le quartier"
     find(row, "kpa-f-gr-gender").value = "woman"
+    phone.save_me.click()  # before its page followed the correction
+    member = _file(served)["checklist"]["group"][-1]  # type: ignore[index]
+    assert (member["gender"], member["interests"]) == ("woman", "cuisiner pour le quartier")
+    assert phone.gender.value == "woman"
+    phone.skills.value = "coudre"  # typing, not saved yet
+    find(row, "kpa-f-gr-age").value = "36_50"
+    assert phone.session.take_external_change()
+    assert phone.age.value == "36_50" and phone.skills.value == "coudre"
     again = build_participant(_session(served))
     again.key.value = _key
     assert again.gender.value == "woman" and again.alias.value == "<b>Awa</b> 🌱"

@@ -84,6 +84,7 @@ class ParticipantPage(widgets.VBox):
         self._sent: deque[float] = deque()
         self._syncing = False
         self.editing: str | None = None  #: id of the idea being edited
+        self._shown: dict[str, Any] = {}  #: the card as the file held it when last shown in the form
         layout = widgets.Layout(width="100%")
 
         self.key = widgets.Text(layout=widgets.Layout(display="none"), continuous_update=True)
@@ -232,16 +233,9 @@ class ParticipantPage(widgets.VBox):
         """Fill the forms with this phone's own entries (after joining again): the card is the
         group's member, so a correction the facilitator made in the group step shows here."""
         room = room_of(self.session.workbook)
-        card = rg.card_of(self.session.workbook, self.owner or "") if self.session.workbook is not None else None
         self._syncing = True
         try:
-            if card is not None:
-                if not card.removed:
-                    self.alias.value, self.age.value, self.gender.value = card.alias, card.age_band or "", card.gender or ""
-                    for code, box in self.situations.items():
-                        box.value = code in card.situations
-                self.wishes.value, self.skills.value = card.wishes, card.skills
-            self._show_card_state(card)
+            self._fill_card(untouched_only=False)
             mine = rc.votes_of(room, self.owner or "")
             for commitment, toggle in self.votes.items():
                 toggle.value = mine.get(commitment)
@@ -249,14 +243,47 @@ class ParticipantPage(widgets.VBox):
             self._syncing = False
 
     # ------------------------------------------------------------ me
+    def _card_form(self) -> dict[str, Any]:
+        """The card as the form shows it now (empty choices as "")."""
+        return {"alias": self.alias.value, "age_band": self.age.value, "gender": self.gender.value,
+                "situations": [code for code, box in self.situations.items() if box.value],
+                "wishes": self.wishes.value, "skills": self.skills.value}
+
+    def _set_form(self, name: str, value: Any) -> None:
+        if name == "situations":
+            for code, box in self.situations.items():
+                box.value = code in value
+            return
+        widget = {"alias": self.alias, "age_band": self.age, "gender": self.gender,
+                  "wishes": self.wishes, "skills": self.skills}[name]
+        if widget.value != value:
+            widget.value = value
+
+    def _fill_card(self, untouched_only: bool) -> None:
+        """Show the card as the file holds it; with *untouched_only*, leave the fields the person
+        changed since (their typing wins until they save)."""
+        card = rg.card_of(self.session.workbook, self.owner or "") if self.session.workbook is not None else None
+        self._show_card_state(card)
+        if card is None or card.removed:
+            return
+        held = {"alias": card.alias, "age_band": card.age_band or "", "gender": card.gender or "",
+                "situations": list(card.situations), "wishes": card.wishes, "skills": card.skills}
+        form = self._card_form()
+        for name, value in held.items():
+            if not untouched_only or form[name] == self._shown.get(name, form[name]):
+                self._set_form(name, value)
+        self._shown = held
+
     def _save_me(self) -> None:
-        fields = {
-            "alias": self.alias.value, "age_band": self.age.value or None, "gender": self.gender.value or None,
-            "situations": [code for code, box in self.situations.items() if box.value],
-            "wishes": self.wishes.value, "skills": self.skills.value,
-        }
+        form = self._card_form()
+        card = rg.card_of(self.session.workbook, self.owner or "") if self.session.workbook is not None else None
+        if card is not None and not card.removed:  # only what the person changed: others' corrections stay
+            form = {name: value for name, value in form.items() if value != self._shown.get(name)}
+        fields = {name: (value or None) if name in ("age_band", "gender") else value for name, value in form.items()}
         owner = self.owner or ""
-        self._contribute(self.me_status, lambda wb: rg.save_card(wb, owner, **fields), _("Fiche enregistrée : merci !"))
+        if self._contribute(self.me_status, lambda wb: rg.save_card(wb, owner, **fields),
+                            _("Fiche enregistrée : merci !")) is not None:
+            self._fill_card(untouched_only=False)
 
     def _show_card_state(self, card: rg.Card | None) -> None:
         """The card's button, and a notice when the facilitator removed the card from the group."""
@@ -389,7 +416,7 @@ class ParticipantPage(widgets.VBox):
                 self._refresh_dots()
             finally:
                 self._syncing = False
-            self._show_card_state(rg.card_of(self.session.workbook, self.owner))
+            self._fill_card(untouched_only=True)
             summary = room_summary(self.session.workbook)
             self.group.value = f'<div class="kpa-room-card"><h2>{esc(_("Le groupe en direct"))}</h2>{counts_html(summary)}</div>'
 

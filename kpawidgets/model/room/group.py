@@ -137,6 +137,9 @@ def save_card(workbook: Workbook, owner: str, **fields: Any) -> GroupMember:
     """Create or update the phone *owner*'s card (``alias``, ``age_band``, ``gender``, ``situations``,
     ``wishes``, ``skills``): the group member and the room entry under one id.
 
+    An update changes only the fields given: the phone sends what its person changed, so a
+    correction the facilitator made meanwhile in another field stays.
+
     Everything is checked before anything changes: a refused card leaves the workbook as it was.
     """
     room, group = workbook.room, workbook.checklist.group
@@ -157,6 +160,10 @@ def save_card(workbook: Workbook, owner: str, **fields: Any) -> GroupMember:
     current = member_of(workbook, entry.id)
     if current is None and len(group) >= GROUP_MAX:
         raise RoomError("Le groupe est complet ({max} personnes).", max=GROUP_MAX)
+    card = card_of(workbook, owner)
+    if current is not None and card is not None:  # fields not given keep what the card holds now
+        fields = {"alias": card.alias, "age_band": card.age_band, "gender": card.gender,
+                  "situations": list(card.situations), "wishes": card.wishes, "skills": card.skills, **fields}
     member = _member(entry.id, fields)
     new_entry = _entry(owner, entry.id, fields, entry.joined_at)
     if current is None:  # the facilitator had removed the card: it comes back under the same id
