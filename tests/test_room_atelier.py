@@ -10,13 +10,16 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from kpawidgets.cli.atelier import kernel_pools_args, prepare_atelier
+from kpawidgets.cli.atelier import preheat_config, prepare_atelier
 from kpawidgets.cli.commands import CliError
 from kpawidgets.config.atelier import (
     FACILITATOR,
     JOIN_ALPHABET,
+    KERNEL as KERNEL_ROLE,
+    KERNEL_USER,
     PARTICIPANT,
     AtelierAccess,
+    kernel_of,
     new_codes,
     normalize_join_code,
 )
@@ -54,6 +57,21 @@ def test_who_opens_what() -> None:
         assert not access.allowed(PARTICIPANT, path), path
         assert access.allowed(FACILITATOR, path)
         assert not access.allowed(None, path)
+    # the kernels' key opens the preheated kernels' request, nothing else
+    assert access.is_kernel_key(codes.kernel) and not access.is_kernel_key(codes.participant)  # type: ignore[attr-defined]
+    assert not access.is_kernel_key("") and access.role_of(codes.kernel) is None  # type: ignore[attr-defined]
+    assert access.allowed(KERNEL_ROLE, f"/voila/query/{KERNEL}")
+    for path in ("/voila/render/04_participer.ipynb", f"/api/kernels/{KERNEL}/channels", f"/voila/api/shutdown/{KERNEL}", "/"):
+        assert not access.allowed(KERNEL_ROLE, path), path
+
+
+def test_the_kernel_a_path_acts_on() -> None:
+    for path in (f"/api/kernels/{KERNEL}", f"/api/kernels/{KERNEL}/channels", f"/api/kernels/{KERNEL}/restart",
+                 f"/voila/api/shutdown/{KERNEL}", f"/voila/query/{KERNEL}", f"/voila/execution/{KERNEL}"):
+        assert kernel_of(path) == KERNEL, path
+    for path in ("/api/kernels", "/voila/render/04_participer.ipynb", f"/voila/render/{KERNEL}", f"/x/api/kernels/{KERNEL}",
+                 f"/api/kernels/{KERNEL}x"):
+        assert kernel_of(path) is None, path
 
 
 def test_the_rule_travels_as_hashes_and_unreadable_means_nobody() -> None:
@@ -76,7 +94,13 @@ def test_prepare_a_run(workspace_dir: Path, example_path: Path) -> None:
     assert parse_qs(facilitator.query)["workbook"] == [example_path.stem]
     assert run.codes.facilitator not in json.dumps(run.env)  # the kernels never learn it
     assert run.env["KPA_ATELIER_JOIN_URL"] == run.participant_url
-    assert any("AtelierIdentityProvider" in arg for arg in run.voila_args)
+    assert run.voila_config["Voila"]["identity_provider_class"].endswith("AtelierIdentityProvider")
+    assert run.voila_config["Voila"]["tornado_settings"] == {"disable_check_xsrf": True}  # (not loopback)
+    # the preheated kernels read their visitor's request with the kernels' key, on an address the server listens on
+    assert run.env["VOILA_APP_IP"] == f"{KERNEL_USER}:{run.codes.kernel}@127.0.0.1"
+    assert run.codes.kernel not in run.participant_url + run.facilitator_url + run.env["KPA_ATELIER_ACCESS"]
+    assert prepare_atelier(Workspace(workspace_dir), None, "192.168.1.20", 8866, "fr").env["VOILA_APP_IP"].endswith("@192.168.1.20")
+    assert "tornado_settings" not in prepare_atelier(Workspace(workspace_dir), None, "127.0.0.1", 8866, "fr").voila_config["Voila"]
 
 
 def test_a_run_needs_its_workbook(workspace_dir: Path, example_path: Path) -> None:
@@ -89,8 +113,9 @@ def test_a_run_needs_its_workbook(workspace_dir: Path, example_path: Path) -> No
 
 
 def test_preheated_pools_skip_the_room_pages_outside_workshop_mode() -> None:
-    plain = json.loads(kernel_pools_args(2, False)[-1].split("=", 1)[1])
-    workshop = json.loads(kernel_pools_args(2, True)[-1].split("=", 1)[1])
+    plain = preheat_config(2, False)["VoilaKernelManager"]["kernel_pools_config"]
+    workshop = preheat_config(2, True)["VoilaKernelManager"]["kernel_pools_config"]
+    assert preheat_config(2, True)["VoilaConfiguration"] == {"preheat_kernel": True, "default_pool_size": 2}
     assert plain["default"]["pool_size"] == 2 and plain["04_participer.ipynb"]["pool_size"] == 0
     assert workshop["04_participer.ipynb"]["pool_size"] == 2 and workshop["05_groupe.ipynb"]["pool_size"] == 0
     assert workshop["default"]["pool_size"] == 0  # the facilitator opens the other pages once

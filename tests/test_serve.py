@@ -183,3 +183,38 @@ def test_hub_and_binder_read_the_same_voila_json() -> None:
     start = (ROOT / "binder" / "start").read_text()
     assert "config_dir()" in start and "JUPYTER_CONFIG_PATH" in start
     assert "VoilaConfiguration" not in (ROOT / "binder" / "postBuild").read_text()  # no second copy
+
+
+def test_workshop_mode_with_a_pool_starts_with_no_warning(workspace_dir: Path, example_path: Path) -> None:
+    """``kpa serve --atelier --preheat 1`` (on every address: the settings not only a loopback server has)
+    passes its Voilà settings in a ``voila.json`` of its own, not as ``={...}`` on Voilà's command line."""
+    import shutil
+
+    shutil.copy(example_path, workspace_dir)
+    port = free_port()
+    log = workspace_dir.parent / "atelier.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kpawidgets.cli", "serve", "--atelier", "--ip", "0.0.0.0", "--no-browser", "--port", str(port),
+             "--workspace", str(workspace_dir), "--workbook", example_path.stem, "--preheat", "1"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    try:
+        assert wait_until_serving(port, process, timeout=120), log.read_text(errors="replace")[-3000:]
+        children = descendants(process.pid)
+        voila = next(pid for pid in children if b"voila" in Path(f"/proc/{pid}/cmdline").read_bytes())
+        arguments = Path(f"/proc/{voila}/cmdline").read_bytes().decode().split("\0")
+        assert not [a for a in arguments if "={" in a or "=[" in a or "identity_provider" in a], arguments
+        run_dir = Path(next(line for line in Path(f"/proc/{voila}/environ").read_bytes().decode().split("\0")
+                            if line.startswith("JUPYTER_CONFIG_PATH=")).split("=", 1)[1].split(os.pathsep)[0])
+        assert run_dir.name.startswith("kpa-serve-") and (run_dir / "voila.json").is_file()
+        deadline = time.monotonic() + 120  # the settings took effect: the participant page's pool fills
+        while "Kernel pool of 04_participer.ipynb is filled with 1 kernel" not in log.read_text(errors="replace"):
+            assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+            time.sleep(0.5)
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=60).status == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    text = log.read_text(errors="replace")
+    assert "DeprecationWarning" not in text and "deprecated" not in text.lower(), text[-3000:]
+    assert not run_dir.exists()  # the run's settings go with the run

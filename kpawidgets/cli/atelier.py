@@ -4,25 +4,36 @@ The server listens on the laptop's network address (the venue's Wi-Fi or the lap
 hotspot; ``--ip`` chooses another, ``0.0.0.0`` every one), with fresh codes for the run
 (:mod:`kpawidgets.config.atelier`) checked by
 :class:`kpawidgets.config.atelier_auth.AtelierIdentityProvider`. The kernels learn the
-workshop's workbook, the participants' URL and the join code (never the facilitator's code).
+workshop's workbook, the participants' URL and the join code (never the facilitator's code),
+and the address where they read their visitor's request, with the kernels' key.
+
+The Voilà settings of a run (:attr:`AtelierRun.voila_config`, :func:`preheat_config`) are
+traitlets sections that ``kpa serve`` writes to a ``voila.json`` of the run's own, first on
+``JUPYTER_CONFIG_PATH`` after a person's own (values on Voilà's command line as ``={...}``
+are deprecated by traitlets).
 """
 
 from __future__ import annotations
 
-import json
 import socket
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from kpawidgets.app.room.participant import PAGE as PARTICIPANT_PAGE
 from kpawidgets.app.room.projector import PAGE as PROJECTOR_PAGE
 from kpawidgets.app.room.store import ATELIER_WORKBOOK_ENV, JOIN_CODE_ENV, JOIN_URL_ENV
 from kpawidgets.cli.commands import CliError
-from kpawidgets.config.atelier import ACCESS_ENV, AtelierAccess, AtelierCodes, new_codes
+from kpawidgets.config.atelier import ACCESS_ENV, KERNEL_USER, AtelierAccess, AtelierCodes, new_codes
 from kpawidgets.i18n import _
 from kpawidgets.storage.workspace import Workspace
 
-__all__ = ["AtelierRun", "lan_address", "prepare_atelier", "print_atelier", "kernel_pools_args"]
+__all__ = ["AtelierRun", "LOOPBACK", "lan_address", "prepare_atelier", "print_atelier", "preheat_config"]
+
+#: Addresses that only this computer reaches.
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+#: Voilà's variable for the address its preheated kernels read their visitor's request at.
+KERNELS_ADDRESS_ENV = "VOILA_APP_IP"
 
 _IDENTITY = "kpawidgets.config.atelier_auth.AtelierIdentityProvider"
 #: In workshop mode, a disconnected phone's kernel is shut down after this many idle seconds.
@@ -55,7 +66,7 @@ class AtelierRun:
     facilitator_url: str
     join_address: str
     env: dict[str, str] = field(default_factory=dict)
-    voila_args: tuple[str, ...] = ()
+    voila_config: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _workshop_workbook(workspace: Workspace, reference: str | None) -> str:
@@ -82,29 +93,36 @@ def prepare_atelier(workspace: Workspace, workbook: str | None, ip: str | None, 
     facilitator_query = {"code": codes.facilitator, "workbook": name, **({"lang": lang} if lang != "fr" else {})}
     participant_url = base + PARTICIPANT_PAGE + "?" + urlencode(participant_query)
     access = AtelierAccess.for_codes(codes, [PARTICIPANT_PAGE])
+    # A kernel started ahead reads its visitor's request from the server (voila.utils.
+    # wait_for_request: ws://VOILA_APP_IP:port/voila/query/<kernel>), giving the kernels' key
+    # as the URL's user and password; the address is one the server listens on.
+    kernels_host = "127.0.0.1" if ip == "0.0.0.0" else "[::1]" if ip == "::" else f"[{ip}]" if ":" in ip else ip
     env = {ACCESS_ENV: access.to_json(), ATELIER_WORKBOOK_ENV: name, JOIN_URL_ENV: participant_url,
-           JOIN_CODE_ENV: codes.join}
-    voila_args = (
-        f"--Voila.identity_provider_class={_IDENTITY}",
+           JOIN_CODE_ENV: codes.join, KERNELS_ADDRESS_ENV: f"{KERNEL_USER}:{codes.kernel}@{kernels_host}"}
+    voila: dict[str, Any] = {"identity_provider_class": _IDENTITY}
+    if ip not in LOOPBACK:  # (loopback/voila.json already has it, with its Host check)
         # The tab's shutdown beacon carries no _xsrf token (voila#1458): without this every
         # closed tab leaves a kernel behind. The workshop's cookie is SameSite=Strict, so no
         # other site can make a phone send a request that carries it.
-        "--Voila.tornado_settings={'disable_check_xsrf': True}",
+        voila["tornado_settings"] = {"disable_check_xsrf": True}
+    config = {
+        "Voila": voila,
         # A phone put away without closing its tab sends no beacon: its kernel goes once it has
         # been disconnected and idle for 5 minutes (coming back, the page says to reload, and
         # the phone's key brings its entries back).
-        f"--MappingKernelManager.cull_idle_timeout={PHONE_IDLE_SECONDS}",
-    )
+        "MappingKernelManager": {"cull_idle_timeout": PHONE_IDLE_SECONDS},
+    }
     return AtelierRun(ip, codes, name, participant_url, base + PROJECTOR_PAGE + "?" + urlencode(facilitator_query),
-                      f"{host}:{port}", env, voila_args)
+                      f"{host}:{port}", env, config)
 
 
-def kernel_pools_args(preheat: int, atelier: bool) -> list[str]:
+def preheat_config(preheat: int, atelier: bool) -> dict[str, dict[str, Any]]:
     """Voilà's preheated pools for ``--preheat N``: N kernels per page, none for the room's pages;
     in workshop mode N for the participant page only (the phones), none for the facilitator's pages."""
     pools = {"default": {"pool_size": 0 if atelier else preheat}, PROJECTOR_PAGE: {"pool_size": 0},
              PARTICIPANT_PAGE: {"pool_size": preheat if atelier else 0}}
-    return ["--preheat_kernel=True", f"--pool_size={preheat}", f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}"]
+    return {"VoilaConfiguration": {"preheat_kernel": True, "default_pool_size": preheat},
+            "VoilaKernelManager": {"kernel_pools_config": pools}}
 
 
 def print_atelier(run: AtelierRun) -> None:

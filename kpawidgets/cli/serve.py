@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from kpawidgets.cli.atelier import kernel_pools_args, prepare_atelier, print_atelier
+from kpawidgets.cli.atelier import LOOPBACK, AtelierRun, preheat_config, prepare_atelier, print_atelier
 from kpawidgets.cli.commands import CliError, _workspace
 from kpawidgets.config import jupyter_config_path
 from kpawidgets.i18n import _, normalize_language
 from kpawidgets.resources import notebooks_dir, templates_dir
+from kpawidgets.storage.atomic import write_atomic
 
-__all__ = ["DEFAULT_PORT", "LOOPBACK", "voila_command", "serve_environment", "cmd_serve"]
+__all__ = ["DEFAULT_PORT", "LOOPBACK", "voila_command", "serve_environment", "write_run_config", "cmd_serve"]
 
 DEFAULT_PORT = 8866
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def voila_command(notebooks: Path, port: int, ip: str = "127.0.0.1", *, extra: Sequence[str] = ()) -> list[str]:
@@ -44,10 +47,11 @@ def _port_free(ip: str, port: int) -> bool:
     return True
 
 
-def serve_environment(workspace: Path, lang: str, *, loopback: bool = True) -> dict[str, str]:
+def serve_environment(workspace: Path, lang: str, *, loopback: bool = True, run_config: Path | None = None) -> dict[str, str]:
     """Environment for Voilà and its kernels: where the workspace, the templates and the settings are.
 
     *loopback*: the server listens on 127.0.0.1 only, so the loopback-only settings apply.
+    *run_config*: a config dir with this run's own ``voila.json`` (:func:`write_run_config`).
     """
     env = dict(os.environ)
     env["KPA_WORKSPACE"] = str(workspace)
@@ -57,9 +61,20 @@ def serve_environment(workspace: Path, lang: str, *, loopback: bool = True) -> d
         jupyter_path.append(env["JUPYTER_PATH"])
     env["JUPYTER_PATH"] = os.pathsep.join(jupyter_path)
     # The project's voila.json (and, bound to loopback, loopback/voila.json) come first.
-    env["JUPYTER_CONFIG_PATH"] = jupyter_config_path(loopback=loopback, existing=env.get("JUPYTER_CONFIG_PATH"))
+    env["JUPYTER_CONFIG_PATH"] = jupyter_config_path(loopback=loopback, existing=env.get("JUPYTER_CONFIG_PATH"),
+                                                     run=str(run_config) if run_config else None)
     env.setdefault("MPLBACKEND", "Agg")
     return env
+
+
+def write_run_config(folder: Path, *sections: dict[str, dict[str, Any]]) -> Path:
+    """Write *sections* (traitlets sections, merged in order) as *folder*/``voila.json``; return *folder*."""
+    merged: dict[str, dict[str, Any]] = {}
+    for part in sections:
+        for section, values in part.items():
+            merged.setdefault(section, {}).update(values)
+    write_atomic(folder / "voila.json", json.dumps(merged, indent=2).encode("utf-8"))
+    return folder
 
 
 def _die_with_parent(parent: int) -> Callable[[], None]:
@@ -98,14 +113,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
         params.append(f"lang={lang}")
     if params:
         home += "?" + "&".join(params)
-    extra = []
+    sections = []
     if args.preheat:
         # A started kernel per page waits for its visitor (Voilà's preheated pools); the
         # page reads the visitor's ?workbook= once the request arrives (app/request.py).
-        extra = kernel_pools_args(args.preheat, atelier is not None)
+        sections.append(preheat_config(args.preheat, atelier is not None))
     if atelier:
-        extra = [*extra, *atelier.voila_args]
-    command = voila_command(notebooks_dir(), args.port, ip, extra=extra)
+        sections.append(atelier.voila_config)
+    command = voila_command(notebooks_dir(), args.port, ip)
+    with tempfile.TemporaryDirectory(prefix="kpa-serve-") as run_folder:
+        run_config = write_run_config(Path(run_folder), *sections) if sections else None
+        env = {**serve_environment(workspace.root, lang, loopback=ip in LOOPBACK, run_config=run_config),
+               **(atelier.env if atelier else {})}
+        return _run(command, env, atelier, home, no_browser=args.no_browser, workspace_root=workspace.root)
+
+
+def _run(command: list[str], env: dict[str, str], atelier: AtelierRun | None, home: str, *, no_browser: bool,
+         workspace_root: Path) -> int:
+    """Run Voilà until it ends or ``kpa serve`` is stopped; print where to go."""
 
     # Stopping `kpa serve` (Ctrl+C, SIGTERM from a test or a service manager) must stop
     # Voilà and its kernels too, never leave them running without a parent — also when the
@@ -116,16 +141,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     process: subprocess.Popen[bytes] | None = None
     try:
-        process = subprocess.Popen(command, env={**serve_environment(workspace.root, lang, loopback=ip in LOOPBACK),
-                                                **(atelier.env if atelier else {})},
-                                   preexec_fn=_die_with_parent(os.getpid()) if sys.platform.startswith("linux") else None)
+        process = subprocess.Popen(command, env=env, preexec_fn=_die_with_parent(os.getpid()) if sys.platform.startswith("linux") else None)
         if atelier:
             print_atelier(atelier)
             home = atelier.facilitator_url
         else:
             print(_("Carnet KPA : {url}").format(url=home), flush=True)
-        print(_("Dossier de travail : {root}").format(root=workspace.root), flush=True)
-        if not args.no_browser:
+        print(_("Dossier de travail : {root}").format(root=workspace_root), flush=True)
+        if not no_browser:
             try:
                 webbrowser.open(home)
             except Exception:  # noqa: BLE001 - no browser is not an error

@@ -54,10 +54,13 @@ def voila_settings() -> dict[str, Any]:
     return settings
 
 
-def jupyter_config_path(*, loopback: bool, existing: str | None = None) -> str:
+def jupyter_config_path(*, loopback: bool, existing: str | None = None, run: str | None = None) -> str:
     """A ``JUPYTER_CONFIG_PATH`` value: *existing* first (a person's own ``voila.json`` there
-    overrides the project's), then the loopback settings, then the project's."""
+    overrides the project's), then *run* (the config dir ``kpa serve`` writes for one run:
+    workshop mode, preheated pools), then the loopback settings, then the project's."""
     dirs = [existing] if existing else []
+    if run:
+        dirs.append(run)
     if loopback:
         dirs.append(str(loopback_config_dir()))
     dirs.append(str(config_dir()))

@@ -9,11 +9,18 @@ Three codes are drawn for every run, none of them ever written to disk:
   access only, and failed attempts are limited (:data:`JOIN_ATTEMPTS_PER_MINUTE` for the
   whole server), so guessing it would take years.
 
+A fourth secret, the kernels' key (128 bits), is shown to nobody: the server's own kernels
+present it (as :data:`KERNEL_USER`'s password) to read their visitor's request on
+``/voila/query/<kernel>`` when they were started ahead in a preheated pool.
+
 The access rule (:meth:`AtelierAccess.allowed`): the facilitator's code opens everything;
 the participants' code opens the participant pages and what such a page needs (its kernel's
-API and channels), nothing else — no editing page, no file listing. Voilà receives the
-rule through :data:`ACCESS_ENV` with the codes' SHA-256 only, so neither Voilà's settings
-nor its kernels hold a code. The check itself is :mod:`kpawidgets.config.atelier_auth`.
+API, channels, shutdown and request), nothing else — no editing page, no file listing; the
+kernels' key opens only ``/voila/query/<kernel>``. On top of this path rule a participant
+reaches only the kernels started for their own visits (:func:`kernel_of` names the kernel a
+path is about; the owner is checked in :mod:`kpawidgets.config.atelier_auth`). Voilà
+receives the rule through :data:`ACCESS_ENV` with the secrets' SHA-256 only, so Voilà's
+settings hold no code. The check itself is :mod:`kpawidgets.config.atelier_auth`.
 """
 
 from __future__ import annotations
@@ -26,12 +33,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
-    "PARTICIPANT", "FACILITATOR", "ACCESS_ENV", "JOIN_ALPHABET", "JOIN_ATTEMPTS_PER_MINUTE",
-    "AtelierCodes", "AtelierAccess", "new_codes", "code_hash", "normalize_join_code",
+    "PARTICIPANT", "FACILITATOR", "KERNEL", "KERNEL_USER", "ACCESS_ENV", "JOIN_ALPHABET", "JOIN_ATTEMPTS_PER_MINUTE",
+    "AtelierCodes", "AtelierAccess", "new_codes", "code_hash", "normalize_join_code", "kernel_of",
 ]
 
 PARTICIPANT = "participant"
 FACILITATOR = "facilitator"
+#: The role of the server's own kernels (the kernels' key), for ``/voila/query/<kernel>`` only.
+KERNEL = "kernel"
+#: The user name a kernel gives with the kernels' key (HTTP basic authorization).
+KERNEL_USER = "kpa-kernel"
 #: Environment of Voilà: the access rule as JSON (code hashes → role, participant pages).
 ACCESS_ENV = "KPA_ATELIER_ACCESS"
 #: Letters and digits nobody confuses on a projector (no 0/O, 1/I/L).
@@ -41,6 +52,9 @@ JOIN_ATTEMPTS_PER_MINUTE = 20
 
 _KERNEL_ID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _PAGE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,80}\.ipynb$")
+#: The paths that act on one kernel: its REST model, its channels, Voilà's shutdown beacon,
+#: the preheated kernel's request and progressive rendering.
+_KERNEL_PATH = re.compile(rf"/(?:api/kernels/({_KERNEL_ID})(?:/.*)?|voila/(?:api/shutdown|query|execution)/({_KERNEL_ID}))")
 
 
 @dataclass(frozen=True)
@@ -50,12 +64,14 @@ class AtelierCodes:
     participant: str
     facilitator: str
     join: str  #: as shown: ``ABC-DEF``
+    kernel: str = ""  #: the kernels' key, shown to nobody
 
 
 def new_codes() -> AtelierCodes:
     """Fresh random codes for a run."""
     join = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_LENGTH))
-    return AtelierCodes(secrets.token_urlsafe(12), secrets.token_urlsafe(16), f"{join[:3]}-{join[3:]}")
+    return AtelierCodes(secrets.token_urlsafe(12), secrets.token_urlsafe(16), f"{join[:3]}-{join[3:]}",
+                        secrets.token_urlsafe(16))
 
 
 def code_hash(code: str) -> str:
@@ -67,21 +83,30 @@ def normalize_join_code(text: str) -> str:
     return re.sub(r"[\s\-_.]", "", text[:40]).upper()
 
 
+def kernel_of(path: str) -> str | None:
+    """The kernel a request's *path* acts on, or None for a path about no single kernel."""
+    match = _KERNEL_PATH.fullmatch(path)
+    return (match.group(1) or match.group(2)) if match else None
+
+
 @dataclass(frozen=True)
 class AtelierAccess:
-    """Who may open what during one run: code hashes → role, and the participants' pages."""
+    """Who may open what during one run: code hashes → role, the participants' pages, the kernels' key hash."""
 
     roles: dict[str, str]
     participant_pages: tuple[str, ...]
+    kernel_hash: str = ""
 
     @classmethod
     def for_codes(cls, codes: AtelierCodes, participant_pages: Sequence[str]) -> AtelierAccess:
         return cls({code_hash(codes.participant): PARTICIPANT,
                     code_hash(normalize_join_code(codes.join)): PARTICIPANT,
-                    code_hash(codes.facilitator): FACILITATOR}, tuple(participant_pages))
+                    code_hash(codes.facilitator): FACILITATOR}, tuple(participant_pages),
+                   code_hash(codes.kernel) if codes.kernel else "")
 
     def to_json(self) -> str:
-        return json.dumps({"roles": self.roles, "participant_pages": list(self.participant_pages)})
+        return json.dumps({"roles": self.roles, "participant_pages": list(self.participant_pages),
+                           "kernel": self.kernel_hash})
 
     @classmethod
     def from_json(cls, text: str | None) -> AtelierAccess:
@@ -96,8 +121,10 @@ class AtelierAccess:
         roles = roles if isinstance(roles, dict) else {}
         pages = data.get("participant_pages")
         pages = pages if isinstance(pages, list) else []
+        kernel = data.get("kernel")
         return cls({str(k): str(v) for k, v in roles.items() if v in (PARTICIPANT, FACILITATOR)},
-                   tuple(str(p) for p in pages if isinstance(p, str) and _PAGE_NAME.fullmatch(p)))
+                   tuple(str(p) for p in pages if isinstance(p, str) and _PAGE_NAME.fullmatch(p)),
+                   kernel if isinstance(kernel, str) and re.fullmatch(r"[0-9a-f]{64}", kernel) else "")
 
     def role_of(self, code: str) -> str | None:
         """The role a code gives (the URL codes as they are, the join code as typed)."""
@@ -105,10 +132,17 @@ class AtelierAccess:
             return None
         return self.roles.get(code_hash(code)) or self.roles.get(code_hash(normalize_join_code(code)))
 
+    def is_kernel_key(self, key: str) -> bool:
+        """Whether *key* is the kernels' key of this run."""
+        return bool(self.kernel_hash and key and len(key) <= 200
+                    and secrets.compare_digest(code_hash(key), self.kernel_hash))
+
     def allowed(self, role: str | None, path: str) -> bool:
         """Whether a visitor holding *role* may request *path* (see the module docstring)."""
         if role == FACILITATOR:
             return True
+        if role == KERNEL:
+            return re.fullmatch(rf"/voila/query/{_KERNEL_ID}", path) is not None
         if role != PARTICIPANT:
             return False
         pages = "|".join(re.escape(page) for page in self.participant_pages) or "(?!)"

@@ -11,6 +11,19 @@ Voilà's cookie secret, random for each run; ``SameSite=Strict``, ``HttpOnly``),
 Anything else is not authenticated: a GET is redirected to ``/login``, this module's join
 page (French and English, a field for the short join code), anything else gets a 403.
 
+The cookie also names the visit (a random id given with the first cookie of a browser).
+While a page is drawn the visit is :data:`~kpawidgets.config.kernels.VISITOR`, so the kernel
+the drawing starts (or takes from a pool) is that visit's; a participant's request about a
+kernel (its API, channels, shutdown, request) is refused unless the kernel is theirs, so
+knowing another phone's kernel id is not enough. The facilitator reaches every kernel.
+
+Voilà's ``/voila/query/<kernel>`` (the visitor's request, read by a kernel started ahead in a
+preheated pool) is not authenticated in Voilà: :class:`QueryHandler` takes its place and asks
+this provider too. Its client is the kernel itself (``voila.utils.wait_for_request``), which
+shows the kernels' key as HTTP basic authorization: ``kpa serve --atelier`` gives the kernels
+the server's address as ``kpa-kernel:<key>@host`` (``VOILA_APP_IP``), and the ``websockets``
+client sends a URL's user and password that way.
+
 What a person on the same Wi-Fi without a code still reaches: the join page, and Voilà's
 and the template's static files (scripts, stylesheets, fonts; no workbook data) — those
 handlers are not authenticated in Voilà.
@@ -18,20 +31,35 @@ handlers are not authenticated in Voilà.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import os
+import secrets
 import time
 from collections import deque
 from typing import Any
 
 from jupyter_server.auth.identity import IdentityProvider, User
+from jupyter_server.services.kernels.handlers import _kernel_id_regex
 from tornado import web
+from voila.request_info_handler import RequestInfoSocketHandler
 
 from kpawidgets.charts.palette import PALETTE
-from kpawidgets.config.atelier import ACCESS_ENV, FACILITATOR, JOIN_ATTEMPTS_PER_MINUTE, PARTICIPANT, AtelierAccess
+from kpawidgets.config.atelier import (
+    ACCESS_ENV,
+    FACILITATOR,
+    JOIN_ATTEMPTS_PER_MINUTE,
+    KERNEL,
+    KERNEL_USER,
+    PARTICIPANT,
+    AtelierAccess,
+    kernel_of,
+)
+from kpawidgets.config.kernels import VISITOR
 from kpawidgets.i18n import N_, translate
 
-__all__ = ["AtelierIdentityProvider", "JoinHandler", "COOKIE"]
+__all__ = ["AtelierIdentityProvider", "JoinHandler", "QueryHandler", "COOKIE"]
 
 COOKIE = "kpa-atelier"
 _failures: deque[float] = deque()
@@ -51,14 +79,42 @@ def _access() -> AtelierAccess:
     return AtelierAccess.from_json(os.environ.get(ACCESS_ENV))
 
 
-def _role_cookie(handler: web.RequestHandler) -> str | None:
+def _cookie(handler: web.RequestHandler) -> tuple[str | None, str | None]:
+    """The role and the visit of the request's signed cookie (None, None without a valid one)."""
     raw = handler.get_secure_cookie(COOKIE, max_age_days=2)
-    role = raw.decode("ascii", "replace") if raw else None
-    return role if role in (PARTICIPANT, FACILITATOR) else None
+    role, _space, visit = (raw.decode("ascii", "replace") if raw else "").partition(" ")
+    if role not in (PARTICIPANT, FACILITATOR) or len(visit) < 16:
+        return None, None
+    return role, visit
 
 
-def _set_role(handler: web.RequestHandler, role: str) -> None:
-    handler.set_secure_cookie(COOKIE, role, expires_days=None, httponly=True, samesite="Strict", path="/")
+def _role_cookie(handler: web.RequestHandler) -> str | None:
+    return _cookie(handler)[0]
+
+
+def _set_role(handler: web.RequestHandler, role: str) -> str:
+    """Give the browser the cookie of *role*, keeping its visit if it has one; return the visit."""
+    visit = _cookie(handler)[1] or secrets.token_urlsafe(16)
+    handler.set_secure_cookie(COOKIE, f"{role} {visit}", expires_days=None, httponly=True, samesite="Strict", path="/")
+    return visit
+
+
+def _kernel_key(handler: web.RequestHandler) -> str:
+    """The password of an ``Authorization: Basic`` header given as the kernels' user, or ""."""
+    scheme, _space, encoded = handler.request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic" or len(encoded) > 400:
+        return ""
+    try:
+        user, _colon, password = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return ""
+    return password if user == KERNEL_USER else ""
+
+
+def _owner_of(handler: web.RequestHandler, kernel_id: str) -> str | None:
+    manager = handler.settings.get("kernel_manager")
+    owner = getattr(manager, "kpa_owner", None)
+    return owner(kernel_id) if callable(owner) else None
 
 
 class AtelierIdentityProvider(IdentityProvider):  # type: ignore[misc]
@@ -74,20 +130,47 @@ class AtelierIdentityProvider(IdentityProvider):  # type: ignore[misc]
 
     def get_user(self, handler: web.RequestHandler) -> User | None:
         access = _access()
-        role = None
-        code = handler.get_query_argument("code", None)
-        if code:
-            role = access.role_of(code)
-            if role is not None:
-                _set_role(handler, role)
-        if role is None:
-            role = _role_cookie(handler)
-        if not access.allowed(role, handler.request.path):
+        role, visit = self._visitor(handler, access)
+        path = handler.request.path
+        if role is None and access.is_kernel_key(_kernel_key(handler)):
+            role = KERNEL
+        if not access.allowed(role, path):
             return None
+        kernel_id = kernel_of(path)
+        if role == PARTICIPANT and kernel_id is not None and (not visit or _owner_of(handler, kernel_id) != visit):
+            self.log.warning("Workshop: a participant asked for a kernel started for another visit (%s)", kernel_id)
+            return None
+        VISITOR.set(visit)
         return User(username=str(role), name=str(role), display_name=str(role))
 
+    @staticmethod
+    def _visitor(handler: web.RequestHandler, access: AtelierAccess) -> tuple[str | None, str | None]:
+        """The role and visit of the request (from its ``?code=``, else its cookie), once per request."""
+        known: tuple[str | None, str | None] | None = getattr(handler, "_kpa_visitor", None)
+        if known is None:
+            code = handler.get_query_argument("code", None)
+            role = access.role_of(code) if code else None
+            known = (role, _set_role(handler, role)) if role is not None else _cookie(handler)
+            handler._kpa_visitor = known  # type: ignore[attr-defined]
+        return known
+
     def get_handlers(self) -> list[tuple[str, object]]:
-        return [(r"/login", JoinHandler)]
+        handlers: list[tuple[str, object]] = [(r"/login", JoinHandler)]
+        if getattr(getattr(self.parent, "voila_configuration", None), "preheat_kernel", False):
+            # Served before Voilà's own handlers: this query handler replaces Voilà's.
+            handlers.append((rf"/voila/query/{_kernel_id_regex}", QueryHandler))
+        return handlers
+
+
+class QueryHandler(RequestInfoSocketHandler):  # type: ignore[misc]
+    """Voilà's ``/voila/query/<kernel>`` (a visitor's request, for a kernel started ahead), asking
+    the identity provider first: the kernels' key, the facilitator, or the kernel's own visit."""
+
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        provider = self.settings.get("identity_provider")
+        if provider is None or provider.get_user(self) is None:
+            raise web.HTTPError(403)
+        await super().get(*args, **kwargs)
 
 
 def _both(message: str, **values: Any) -> str:
