@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from kpawidgets.model.checklist import funder_partner
 from kpawidgets.i18n import use_language
 from kpawidgets.model import budget as b
 from kpawidgets.model.workbook import Workbook, load_workbook_text
@@ -98,7 +99,7 @@ def cents_workbook() -> Workbook:
     wb = Workbook.new("Centimes", launch_date=dt.date(2027, 3, 15))
     wb.budget.lines = [b.BudgetLine(account=account, label=f"Ligne {account}", amount=D("100.50"))
                        for account in ("606", "623", "625")]
-    wb.budget.lines += [b.BudgetLine(account="74", label=name, funder=name, subline="commune", status="vote",
+    wb.budget.lines += [b.BudgetLine(account="74", label=name, partner=funder_partner(wb, name).id, subline="commune", status="vote",
                                      amount=D("100.50")) for name in ("Ville", "Métropole")]
     return wb
 
@@ -158,11 +159,11 @@ def test_cash_curves_count_secured_then_requested_funding() -> None:
     wb.budget.starting_cash = D("0")
     wb.budget.lines = [
         b.BudgetLine(account="623", label="Affiches", amount=D("1200")),  # 100 a month
-        b.BudgetLine(account="74", label="Ville", funder="Ville", status="vote", amount=D("600"), advance_pct=D("100"),
+        b.BudgetLine(account="74", label="Ville", partner=funder_partner(wb, "Ville").id, status="vote", amount=D("600"), advance_pct=D("100"),
                      advance_month=1),
-        b.BudgetLine(account="74", label="État", funder="État", status="demande", amount=D("300"), advance_pct=D("100"),
+        b.BudgetLine(account="74", label="État", partner=funder_partner(wb, "État").id, status="demande", amount=D("300"), advance_pct=D("100"),
                      advance_month=2),
-        b.BudgetLine(account="74", label="CAF", funder="CAF", status="envisage", amount=D("300"), advance_pct=D("100"),
+        b.BudgetLine(account="74", label="CAF", partner=funder_partner(wb, "CAF").id, status="envisage", amount=D("300"), advance_pct=D("100"),
                      advance_month=3),
     ]
     cash = b.monthly_cash(wb)
@@ -195,7 +196,7 @@ def test_an_ingredient_set_acquis_is_green_and_says_what_is_left() -> None:
 
     wb = Workbook.new("Acquis", launch_date=dt.date(2027, 3, 15))
     wb.checklist.ingredients.venue.status = "done"
-    score = c.readiness(wb.checklist).get("venue")
+    score = c.readiness(wb).get("venue")
     assert (score.score, score.light) == (100, "green") and score.open_checks > 0
     with use_language("fr"):
         section = checklist_section(wb)
@@ -209,14 +210,14 @@ def test_a_new_workbook_shows_five_actions_first_and_folds_the_rest() -> None:
     from kpawidgets.model import checklist as c
 
     wb = Workbook.new("Grande-Synthe", launch_date=dt.date(2027, 3, 15))
-    every = c.next_actions(wb.checklist, wb.identity.launch_date)
-    priorities = c.prioritized_actions(wb.checklist, wb.identity.launch_date)
+    every = c.next_actions(wb, wb.identity.launch_date)
+    priorities = c.prioritized_actions(wb, wb.identity.launch_date)
     assert len(priorities.top) == 5 and len(priorities.top) + len(priorities.rest) == len(every) > 20
     weights = [c.INGREDIENT_WEIGHTS.get(a.section, 1) for a in priorities.top]
     assert min(weights) >= max(c.INGREDIENT_WEIGHTS.get(a.section, 1) for a in priorities.rest)
     assert {a.key for a in priorities.top}.isdisjoint(a.key for a in priorities.rest)
     wb.checklist.ingredients.partners.due = dt.date(2026, 12, 1)  # a weight-1 ingredient, dated: still after
-    dated = c.prioritized_actions(wb.checklist, wb.identity.launch_date)
+    dated = c.prioritized_actions(wb, wb.identity.launch_date)
     assert all(a.section != "partners" for a in dated.top)
     with use_language("en"):
         folded = folded_actions_html(list(priorities.rest), {k: k for k in (*c.INGREDIENTS, "philosophy", "support")})

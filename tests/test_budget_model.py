@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from kpawidgets.model.checklist import funder_partner
 from kpawidgets.model import budget as b
 from kpawidgets.model.checklist import EquipmentItem, TeamMember
 from kpawidgets.model.money import AmountError, parse_amount
@@ -43,17 +44,17 @@ def hand_workbook() -> Workbook:
         b.BudgetLine(account="616", label="Assurance", amount=D("650"), month=1),
         b.BudgetLine(account="623", label="Communication", amount=D("1000.01")),
         b.BudgetLine(account="861", label="Salle prêtée", amount=D("5400")),
-        b.BudgetLine(account="74", label="Ville", funder="Ville", subline="commune", status="vote", amount=D("5000"),
+        b.BudgetLine(account="74", label="Ville", partner=funder_partner(wb, "Ville").id, subline="commune", status="vote", amount=D("5000"),
                      advance_pct=D("50"), advance_month=2, balance_month=10),
-        b.BudgetLine(account="74", label="Département", funder="Département", subline="departement", status="demande",
+        b.BudgetLine(account="74", label="Département", partner=funder_partner(wb, "Département").id, subline="departement", status="demande",
                      amount=D("3000"), advance_pct=D("60"), advance_month=5, balance_month=14),
-        b.BudgetLine(account="74", label="CAF", funder="CAF", subline="social", status="envisage", amount=D("1500"),
+        b.BudgetLine(account="74", label="CAF", partner=funder_partner(wb, "CAF").id, subline="social", status="envisage", amount=D("1500"),
                      advance_month=6),
-        b.BudgetLine(account="74", label="FSE+", funder="FSE+", subline="europe", status="demande", amount=D("2000"),
+        b.BudgetLine(account="74", label="FSE+", partner=funder_partner(wb, "FSE+").id, subline="europe", status="demande", amount=D("2000"),
                      advance_pct=D("30"), advance_month=6, balance_month=18),
-        b.BudgetLine(account="74", label="Fondation", funder="Fondation", subline="private", status="verse",
+        b.BudgetLine(account="74", label="Fondation", partner=funder_partner(wb, "Fondation").id, subline="private", status="verse",
                      amount=D("1000"), advance_month=1),
-        b.BudgetLine(account="74", label="Région", funder="Région", subline="region", status="refuse", amount=D("5000")),
+        b.BudgetLine(account="74", label="Région", partner=funder_partner(wb, "Région").id, subline="region", status="refuse", amount=D("5000")),
     ]
     budget.sharing = b.Sharing(materials=D("500"), common_pot_pct=D("10"), people=[
         b.Sharer(name="Awa", hours=D("100")), b.Sharer(name="Bilal", hours=D("60")), b.Sharer(name="Chloé", hours=D("40"))])
@@ -135,8 +136,8 @@ def test_probability_view() -> None:
     wb = Workbook.new("P", launch_date=dt.date(2027, 1, 1))
     wb.budget.lines = [
         b.BudgetLine(account="613", label="Loyer", amount=D("1000")),
-        b.BudgetLine(account="74", funder="X", status="demande", amount=D("1000")),
-        b.BudgetLine(account="74", funder="Y", status="envisage", amount=D("1000")),
+        b.BudgetLine(account="74", partner=funder_partner(wb, "X").id, status="demande", amount=D("1000")),
+        b.BudgetLine(account="74", partner=funder_partner(wb, "Y").id, status="envisage", amount=D("1000")),
     ]
     # Either one suffices: 1 − 0,4 × 0,7 = 0,72.
     assert b.coverage(wb).full_funding_chance == pytest.approx(0.72)
@@ -260,4 +261,4 @@ def test_line_validation() -> None:
         b.BudgetLine(account="871", label="x")
     with pytest.raises(ValueError):
         b.BudgetLine(account="606", label="x", amount=D("-1"))
-    assert b.BudgetLine(account="74", funder="x").is_funder
+    assert b.BudgetLine(account="74", partner="x").is_funder

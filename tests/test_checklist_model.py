@@ -26,7 +26,15 @@ from kpawidgets.model.checklist import (
     support_warnings,
     team_total_fte,
 )
-from kpawidgets.model.workbook import WorkbookError, dump_workbook, load_workbook_text
+from kpawidgets.model.budget import BudgetLine
+from kpawidgets.model.workbook import Identity, Workbook, WorkbookError, dump_workbook, load_workbook_text
+
+
+def _wb(checklist: Checklist, *lines: BudgetLine) -> Workbook:
+    """A workbook holding *checklist* (readiness reads the budget's funder lines too)."""
+    workbook = Workbook(identity=Identity(territory="Test"), checklist=checklist)
+    workbook.budget.lines = list(lines)
+    return workbook
 
 NBSP = "\u00a0"
 
@@ -128,7 +136,8 @@ def test_a_mixed_group_has_no_warning() -> None:
 
 
 # ------------------------------------------------------------------ readiness
-def _complete() -> Checklist:
+def _complete() -> Workbook:
+    """Everything done; the partner Ville is a funder engaged by a voted line."""
     checklist = Checklist.model_validate({
         "venue": {"name": "Salle", "address": "1 rue"},
         "equipment": [{"label": "Four", "status": "buy", "cost": "300"}],
@@ -143,11 +152,12 @@ def _complete() -> Checklist:
         state = checklist.ingredients.get(name)
         state.status = "done"
         state.criteria = [c.id for c in CHECKS[name] if not c.auto]
-    return checklist
+    ville = checklist.partners[0].id
+    return _wb(checklist, BudgetLine(account="74", label="Subvention", partner=ville, status="vote", amount=Decimal("5000")))
 
 
 def test_readiness_of_an_empty_checklist_is_red() -> None:
-    ready = readiness(Checklist())
+    ready = readiness(_wb(Checklist()))
     assert ready.pct == 0 and ready.light == "red"
     assert all(score.light == "red" for score in ready.ingredients)
 
@@ -159,17 +169,22 @@ def test_readiness_all_done_is_green_and_100() -> None:
 
 
 def test_readiness_rule_status_40_checks_60_and_weights() -> None:
-    checklist = _complete()
+    workbook = _complete()
+    checklist = workbook.checklist
     checklist.ingredients.venue.status = "in_progress"  # venue: 20 + 60 = 80
     checklist.ingredients.partners.status = "todo"
     checklist.ingredients.partners.criteria = []  # partners: 0 + 60 × 3/4 = 45
-    ready = readiness(checklist)
+    ready = readiness(workbook)
     assert ready.get("venue").score == 80 and ready.get("venue").light == "green"
     assert ready.get("partners").score == 45 and ready.get("partners").light == "orange"
     # weights venue 2, equipment 1, group 2, team 2, host 2, partners 1 → (160 + 100 + 200 + 200 + 200 + 45) / 10
     assert ready.pct == 91 and ready.light == "green"
-    checklist.partners[0].status = "met"  # partners: 0 checks met → 0, red → overall light cannot be green
-    ready = readiness(checklist)
+    # A voted line makes its funder engaged (status shown « Engagé »), whatever the status typed.
+    checklist.partners[0].status = "met"
+    assert readiness(workbook).get("partners").score == 45
+    # Only requested: not an engaged funder, and « Rencontré » for the other roles too.
+    workbook.budget.lines[0].status = "demande"  # partners: 0 checks met → 0, red → overall light cannot be green
+    ready = readiness(workbook)
     assert ready.get("partners").score == 0 and ready.light == "orange"
 
 
@@ -177,7 +192,7 @@ def test_team_fte_is_exact() -> None:
     checklist = Checklist(team=[TeamMember(label="a", fte=Decimal("0.6")), TeamMember(label="b", fte=Decimal("0.5")),
                                 TeamMember(label="c", fte=Decimal("0.2"))])
     assert team_total_fte(checklist) == Decimal("1.3")
-    results = {c.id: ok for c, ok in check_results(checklist, "team")}
+    results = {c.id: ok for c, ok in check_results(_wb(checklist), "team")}
     assert results["fte"] is False and results["shared"] is True
 
 
@@ -187,7 +202,7 @@ def test_next_actions_carry_owner_and_due_date_and_are_sorted() -> None:
     checklist.ingredients.host.owner = "Coordinatrice"
     checklist.ingredients.host.due = dt.date(2027, 1, 10)
     checklist.ingredients.venue.due = dt.date(2027, 2, 1)
-    actions = next_actions(checklist)
+    actions = next_actions(_wb(checklist))
     assert actions[0].section == "host" and actions[0].owner == "Coordinatrice" and actions[0].due == dt.date(2027, 1, 10)
     dues = [a.due for a in actions if a.due]
     assert dues == sorted(dues) and actions[-1].due is None
@@ -198,14 +213,15 @@ def test_next_actions_carry_owner_and_due_date_and_are_sorted() -> None:
 
 
 def test_fewer_actions_when_things_are_done() -> None:
-    assert len(next_actions(_complete())) < len(next_actions(Checklist()))
-    complete = _complete()
+    assert len(next_actions(_complete())) < len(next_actions(_wb(Checklist())))
+    workbook = _complete()
+    complete = workbook.checklist
     for key in ("reciprocity", "wishes_skills", "open_coop", "horizontality", "belongs_to_all", "territory_needs",
                 "charters", "open_budgets"):
         complete.philosophy.get(key).adopted = True
     for step in ("micro", "training_1", "training_2"):
         complete.support.get(step).start = dt.date(2027, 1, 4)
-    assert next_actions(complete) == []
+    assert next_actions(workbook) == []
 
 
 def test_support_dates_and_warnings() -> None:
@@ -218,7 +234,7 @@ def test_support_dates_and_warnings() -> None:
     problems = [p.text("en") for p in support_warnings(checklist, launch)]
     assert "The micro-accompagnement must take place before the launch on 15 March 2027." in problems
     assert "Training session no. 2 is dated before no. 1." in problems
-    assert any(a.key == "support:micro_after_launch" for a in next_actions(checklist, launch))
+    assert any(a.key == "support:micro_after_launch" for a in next_actions(_wb(checklist), launch))
 
 
 # ------------------------------------------------------------------ files, kpa check
@@ -239,30 +255,32 @@ def test_example_round_trips_and_exposes_budget_fields(example_path: Path) -> No
     assert [item.status for item in checklist.equipment].count("buy") == 3
     assert team_total_fte(checklist) == Decimal("1.3") and len(checklist.team) == 3
     assert 9 <= len(checklist.group) <= 12 and all(len(p.alias) <= 5 for p in checklist.group)
-    assert 6 <= len(checklist.partners) <= 8
+    assert len(checklist.partners) == 13  # seven of the checklist, six funders of the budget (format 2 → 3)
     launch = workbook.identity.launch_date
     assert launch is not None and checklist.support.micro.start is not None and checklist.support.micro.start < launch
     # the plan's order: micro-accompagnement, first training, launch, second training
     assert checklist.support.training_1.start is not None and checklist.support.training_2.start is not None
     assert checklist.support.micro.start < checklist.support.training_1.start < launch < checklist.support.training_2.start
-    assert 40 <= readiness(checklist).pct <= 70  # half-way ready
+    assert 40 <= readiness(workbook).pct <= 70  # half-way ready
 
 
 def test_check_fields_of_the_example(example_path: Path) -> None:
     workbook = load_workbook_text(example_path.read_text(encoding="utf-8"))
     fields = check_fields(workbook)
-    assert set(fields) == {"readiness_pct", "ingredients", "group_size", "team_fte", "next_actions"}
+    assert set(fields) == {"readiness_pct", "ingredients", "group_size", "team_fte", "next_actions", "funders_total",
+                           "funders_engaged", "unknown_funder_lines"}
+    assert (fields["funders_total"], fields["funders_engaged"], fields["unknown_funder_lines"]) == (9, 2, 0)
     assert isinstance(fields["readiness_pct"], int) and 0 <= fields["readiness_pct"] <= 100
     assert set(fields["ingredients"]) == set(INGREDIENTS)
     assert set(fields["ingredients"].values()) <= {"todo", "in_progress", "done"}
     assert fields["group_size"] == 10 and fields["team_fte"] == "1.3"
-    assert fields["next_actions"] == len(next_actions(workbook.checklist, workbook.identity.launch_date))
+    assert fields["next_actions"] == len(next_actions(workbook, workbook.identity.launch_date))
 
 
 def test_kpa_check_json_prints_the_checklist_keys(example_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(example_path), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["readiness_pct"] == readiness(load_workbook_text(example_path.read_text(encoding="utf-8")).checklist).pct
+    assert report["readiness_pct"] == readiness(load_workbook_text(example_path.read_text(encoding="utf-8"))).pct
     assert report["group_size"] == 10 and report["team_fte"] == "1.3" and report["next_actions"] > 0
     assert report["ingredients"]["venue"] == "in_progress"
 
@@ -270,4 +288,5 @@ def test_kpa_check_json_prints_the_checklist_keys(example_path: Path, capsys: py
 def test_check_fields_of_an_empty_workbook() -> None:
     workbook = load_workbook_text('{"schema_version": 1, "identity": {"territory": "X"}}')
     assert check_fields(workbook) == {"readiness_pct": 0, "ingredients": {n: "todo" for n in INGREDIENTS},
-                                      "group_size": 0, "team_fte": "0", "next_actions": len(next_actions(Checklist()))}
+                                      "group_size": 0, "team_fte": "0", "next_actions": len(next_actions(_wb(Checklist()))),
+                                      "funders_total": 0, "funders_engaged": 0, "unknown_funder_lines": 0}

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from kpawidgets.model.checklist import funder_partner
 from kpawidgets.model.budget import BudgetLine
 from kpawidgets.model.plan import (
     add_custom_step,
@@ -81,7 +82,7 @@ def test_training_after_the_launch_it_prepares() -> None:
 
 def test_grant_answer_after_the_money_is_needed() -> None:
     wb = workbook()
-    line = BudgetLine(account="74", label="Subvention de fonctionnement", funder="Ville", subline="commune",
+    line = BudgetLine(account="74", label="Subvention de fonctionnement", partner=funder_partner(wb, "Ville").id, subline="commune",
                       amount=Decimal("8000"), status="demande", advance_pct=Decimal("50"), advance_month=1,
                       balance_month=12, deadline=dt.date(2026, 11, 15), answer_date=dt.date(2027, 4, 20))
     wb.budget.lines = [line]
@@ -102,7 +103,7 @@ def test_grant_answer_after_the_money_is_needed() -> None:
 
 def test_missed_application_deadline() -> None:
     wb = workbook()
-    wb.budget.lines = [BudgetLine(account="74", funder="Région", subline="region", amount=Decimal("3000"),
+    wb.budget.lines = [BudgetLine(account="74", partner=funder_partner(wb, "Région").id, subline="region", amount=Decimal("3000"),
                                   status="envisage", deadline=dt.date(2026, 9, 1))]
     assert "deadline_passed" in codes(wb, today=dt.date(2026, 9, 2))
     assert "deadline_passed" not in codes(wb, today=dt.date(2026, 8, 31))

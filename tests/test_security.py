@@ -286,13 +286,14 @@ def test_spreadsheet_exports_neutralise_formulas() -> None:
     from openpyxl import load_workbook
 
     from kpawidgets.model import budget as b
+    from kpawidgets.model.checklist import funder_partner
     from kpawidgets.storage.spreadsheets import budget_csv, budget_xlsx
 
     workbook = load_workbook_text(EXAMPLE.read_bytes())
     workbook.identity.territory = "=cmd|' /C calc'!A0"
     workbook.budget.lines = [*workbook.budget.lines,
-                             *[b.BudgetLine(account="606", label=f, amount="10", funder="") for f in FORMULAS],
-                             *[b.BudgetLine(account="74", label="Ville", amount="10", funder=f) for f in FORMULAS]]
+                             *[b.BudgetLine(account="606", label=f, amount="10") for f in FORMULAS],
+                             *[b.BudgetLine(account="74", label="Ville", amount="10", partner=funder_partner(workbook, f).id) for f in FORMULAS]]
     rows = list(csv.reader(io.StringIO(budget_csv(workbook)), delimiter=";"))
     cells = [cell for row in rows for cell in row]
     for formula in FORMULAS:

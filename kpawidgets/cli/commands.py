@@ -86,6 +86,8 @@ def check_report(workbook: Workbook | None, errors: list[str], source: str) -> d
     if workbook is not None:
         for section in (checklist, budget, plan):
             report.update(section.check_fields(workbook))
+        # Lines whose funder is no longer among the partners: they count, under « financeur inconnu ».
+        report["warnings"] = checklist.unknown_funder_warnings(workbook)
     return report
 
 
@@ -113,8 +115,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         else:
             print(_("Carnet valide : {territory} (format {version}).").format(
                 territory=report["territory"], version=report["schema_version"]))
+            for warning in report.get("warnings", []):
+                print(_("Attention : {message}").format(message=warning))
             for key, value in report.items():
-                if key not in ("file", "territory", "schema_version", "errors"):
+                if key not in ("file", "territory", "schema_version", "errors", "warnings"):
                     print(f"  {key}: {value}")
     return 1 if errors else 0
 

@@ -239,7 +239,7 @@ def _merge(base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str
 _AMOUNT = re.compile(r"^-?\d{1,12}\.\d{2}$")  # how a Money is written in a file
 #: The file's keys as people name them (the others are shown as they are).
 FIELD_WORDS = {
-    "account": N_("compte"), "amount": N_("montant"), "label": N_("libellé"), "funder": N_("financeur"),
+    "account": N_("compte"), "amount": N_("montant"), "label": N_("libellé"), "partner": N_("financeur"),
     "status": N_("état"), "notes": N_("notes"), "owner": N_("responsable"), "due": N_("échéance"),
     "title": N_("intitulé"), "start": N_("début"), "end": N_("fin"), "done": N_("fait"), "cost": N_("coût"),
     "category": N_("catégorie"), "name": N_("nom"), "alias": N_("prénom ou pseudo"), "gender": N_("genre"),

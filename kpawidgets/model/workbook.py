@@ -16,6 +16,7 @@ from pydantic_core import ErrorDetails
 
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, translate
+from kpawidgets.model.checklist.partners import normalised_name
 from kpawidgets.model.problems import problem_text
 from kpawidgets.model.records.workbook import SCHEMA_VERSION, Identity, Workbook
 
@@ -144,8 +145,85 @@ def _give_ids(items: list[Any], where: str) -> None:
             taken.add(candidate)
 
 
+_SECURED = ("vote", "verse")
+
+
+def _from_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 named a line's funder in free text (``funder``), apart from the checklist's partners:
+    every funder name becomes a partner, and the line refers to it by id (``partner``).
+
+    A name is matched to a partner already in the checklist, or to one made earlier in this
+    migration, by :func:`~kpawidgets.model.checklist.partners.normalised_name` (case, accents,
+    apostrophes, spaces); else a partner is made with the funder role, its id derived from the
+    name (two devices migrating the same file agree), its status from the budget's lines
+    (voté or versé: engagé; demandé: rencontré; else à contacter). A partner matched gets the
+    funder role. Lines of the budget come first, then each scenario's, so names are met in the
+    file's order. A line without a funder name keeps no partner; nothing else changes.
+    """
+    checklist = data.get("checklist")
+    if checklist is not None and not isinstance(checklist, dict):
+        return data  # the loader will say what is wrong
+    checklist = dict(checklist or {})
+    partners_path = ("checklist", "partners")
+    data["checklist"] = checklist
+    if not isinstance(checklist.get("partners", []), list):
+        return data
+    checklist.setdefault("partners", [])
+    partners = _copied_list(data, partners_path)
+    assert partners is not None
+    taken = {item.get("id") for item in partners if isinstance(item, dict)}
+    by_name: dict[str, dict[str, Any]] = {}
+    for item in partners:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            by_name.setdefault(normalised_name(item["name"]), item)
+    paths: list[tuple[str | int, ...]] = [("budget", "lines")]
+    scenarios = data.get("budget", {}).get("scenarios") if isinstance(data.get("budget"), dict) else None
+    paths += [("budget", "scenarios", index, "plan", "lines") for index in range(len(scenarios) if isinstance(scenarios, list) else 0)]
+    made: set[str] = set()
+    for depth, path in enumerate(paths):
+        for line in _copied_list(data, path) or []:
+            if not isinstance(line, dict) or not isinstance(line.get("funder"), str):
+                continue  # a funder that is not a text stays: the loader will refuse it by name
+            name = line.pop("funder").strip()
+            key = normalised_name(name)
+            if not key:
+                continue
+            partner = by_name.get(key)
+            if partner is None:
+                partner = {"id": _partner_id(key, taken), "name": name, "roles": ["funder"], "status": "to_contact",
+                           "brings": ""}
+                taken.add(partner["id"])
+                made.add(partner["id"])
+                by_name[key] = partner
+                partners.append(partner)
+            elif isinstance(partner.get("roles"), list) and "funder" not in partner["roles"]:
+                partner["roles"] = [*partner["roles"], "funder"]
+            line["partner"] = partner.get("id")
+            if depth == 0 and partner["id"] in made:
+                _raise_status(partner, line.get("status"))
+    return data
+
+
+def _partner_id(key: str, taken: set[Any]) -> str:
+    """The id of the partner made for funder name *key*: from the name, never one already taken."""
+    salt = 0
+    while True:
+        candidate = hashlib.sha256(f"partner:{key}:{salt}".encode()).hexdigest()[:12]
+        if candidate not in taken:
+            return candidate
+        salt += 1
+
+
+def _raise_status(partner: dict[str, Any], line_status: Any) -> None:
+    """A partner made from a funder name: engagé for a voted or paid line, rencontré for a request."""
+    rank = {"to_contact": 0, "met": 1, "committed": 2}
+    wanted = "committed" if line_status in _SECURED else "met" if line_status == "demande" else "to_contact"
+    if rank[wanted] > rank.get(partner["status"], 0):
+        partner["status"] = wanted
+
+
 #: version N → function that turns a version-N dict into version N+1.
-MIGRATIONS = {0: _from_v0, 1: _from_v1}
+MIGRATIONS = {0: _from_v0, 1: _from_v1, 2: _from_v2}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

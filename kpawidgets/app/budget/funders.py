@@ -1,4 +1,9 @@
-"""The « Financeurs » tab: one card per funder line (74, 756, 758) and the coverage bar."""
+"""The « Financeurs » tab: one card per funder line (74, 756, 758) and the coverage bar.
+
+A line's funder is one of the checklist's partners (``BudgetLine.partner``, an id): the field
+offers the partners' names, and a new name typed there adds the partner, with the funder
+role, to the checklist's list. Renamed in the checklist, the name changes here too.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,24 @@ import ipywidgets as widgets
 
 import kpawidgets.app.budget.html as H
 from kpawidgets.app.budget.tab import Figures, Host, Tab, help_html, layout
-from kpawidgets.app.fields import AMOUNT, PERCENT, TEXT, ById, check_field, choice_field, date_field, month_field, text_field
+from kpawidgets.app.fields import (
+    AMOUNT,
+    PERCENT,
+    TEXT,
+    ById,
+    Field,
+    bind,
+    check_field,
+    choice_field,
+    clean_text,
+    date_field,
+    month_field,
+    text_field,
+)
+from kpawidgets.app.shell import esc
 from kpawidgets.i18n import _
 from kpawidgets.model import budget as b
+from kpawidgets.model.checklist import UNKNOWN_FUNDER, funder_partner, normalised_name, partners_by_id
 
 __all__ = ["FundersTab"]
 
@@ -29,10 +49,49 @@ class FundersTab(Tab):
         self.structure_changed()
 
     def structure_changed(self) -> None:
+        self.funder_fields: list[tuple[Field, widgets.HTML, ById]] = []
         self.funder_rows.children = tuple(self._card(line) for line in self.plan.lines if line.is_funder)
 
     def refresh(self, figures: Figures) -> None:
         self.coverage.value = H.coverage_bar_html(figures.coverage) + H.missing_html(figures.coverage)
+        self.follow_partners()
+
+    def follow_partners(self) -> None:
+        """Offer the partners' names as they are now, and show each line's funder by its partner's
+        current name (renamed in the checklist, or on another device)."""
+        names = self._partner_names()
+        for field, warning, find in self.funder_fields:
+            if tuple(field.input.options) != names:
+                field.input.options = names
+            field.follow_model()
+            warning.value = self._unknown_html(find)
+
+    def _partner_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.page.workbook.checklist.partners if p.name)
+
+    def _show_partner(self, partner_id: str | None) -> str:
+        if partner_id is None:
+            return ""
+        partner = partners_by_id(self.page.workbook).get(partner_id)
+        return _(UNKNOWN_FUNDER) if partner is None else partner.name
+
+    def _choose_partner(self, find: ById, text: str) -> str | None:
+        """The partner id for the name typed: a partner of that name, or a new one (funder role)."""
+        name = clean_text(text)
+        line = find()
+        if not name:
+            return None
+        if line is not None and normalised_name(name) == normalised_name(self._show_partner(line.partner)):
+            return line.partner  # unchanged (« financeur inconnu » included: kept, never dropped)
+        return funder_partner(self.page.workbook, name).id
+
+    def _unknown_html(self, find: ById) -> str:
+        line = find()
+        if line is None or line.partner is None or line.partner in partners_by_id(self.page.workbook):
+            return ""
+        return ('<p class="kpa-warning" role="status">' + esc(_(
+            "Ce financeur n'est plus dans la liste des partenaires (retiré sur un autre appareil ?) : la ligne compte "
+            "toujours. Choisissez son financeur dans la liste ou tapez son nom.")) + "</p>")
 
     def _card(self, line: b.BudgetLine) -> widgets.Widget:
         line_id = line.id
@@ -40,8 +99,16 @@ class FundersTab(Tab):
 
         find = ById(lambda: self.plan.lines, line_id)
 
-        funder = text_field(page, find, "funder", _("Financeur"), TEXT, placeholder=_("Financeur"), css="kpa-funder-name",
-                            width="520px")
+        chooser = widgets.Combobox(options=self._partner_names(), value=self._show_partner(line.partner),
+                                   placeholder=_("Choisir un partenaire ou taper un nom"), ensure_option=False,
+                                   continuous_update=False, description=_("Financeur"), layout=layout(width="520px"))
+        chooser.style.description_width = "initial"
+        chooser.add_class("kpa-funder-name")
+        funder = bind(page, find, "partner", chooser, parse=lambda text: self._choose_partner(find, str(text or "")),
+                      show=self._show_partner, label=_("Financeur"), after=lambda _id: self._partner_chosen())
+        unknown = widgets.HTML()
+        self.funder_fields.append((funder, unknown, find))
+        unknown.value = self._unknown_html(find)
         label = text_field(page, find, "label", _("Objet"), TEXT, placeholder=_("Objet de la demande"), width="600px")
         subline = choice_field(page, find, "subline", _("Sous-ligne Cerfa"),
                                [(_(t), k) for k, t in b.SUBLINES.items()], value=line.effective_subline, width="480px")
@@ -67,6 +134,7 @@ class FundersTab(Tab):
         remove.on_click(page.guard(lambda _b: page.remove_line(line_id)))
         card.children = [
             widgets.HBox([funder, label]),
+            unknown,
             widgets.HBox([subline, status, amount]),
             widgets.HBox([advance, advance_month, balance_month]),
             widgets.HBox([deadline, answer, what_if, remove]),
@@ -75,7 +143,11 @@ class FundersTab(Tab):
         mark(line.assume_no)
         return card
 
+    def _partner_chosen(self) -> None:
+        """A name typed may have added a partner: every card offers it (the save already happened)."""
+        self.follow_partners()
+
     def add_funder(self) -> None:
-        line = b.BudgetLine(account="74", label="", funder="", status="envisage", subline="commune")
+        line = b.BudgetLine(account="74", label="", status="envisage", subline="commune")
         self.plan.lines = [*self.plan.lines, line]
         self.page.structure_changed()

@@ -178,7 +178,7 @@ class BudgetPage(widgets.VBox):
                 undo()
                 self.say(_("Ligne rétablie."))
 
-            self.say(_("Ligne « {label} » supprimée.").format(label=removed.label or removed.funder or removed.account),
+            self.say(_("Ligne « {label} » supprimée.").format(label=removed.label or removed.account),
                      "info", undo_and_say)
 
     # ----------------------------------------------------------------- drawing

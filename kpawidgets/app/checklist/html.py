@@ -39,6 +39,7 @@ from kpawidgets.model.checklist import (
     Readiness,
     partner_counts,
 )
+from kpawidgets.model.workbook import Workbook
 
 __all__ = [
     "LIGHT_LABELS", "light_html", "progress_html", "fte_gauge_html", "mix_html", "partner_counts_html",
@@ -166,9 +167,9 @@ def mix_rules_html() -> str:
             f'<ul>{items}</ul></details>')
 
 
-def partner_counts_html(checklist: Checklist) -> str:
-    """Big numbers: partners per role, and how many are committed."""
-    counts = partner_counts(checklist)
+def partner_counts_html(workbook: Workbook) -> str:
+    """Big numbers: partners per role, and how many are committed (funders: by their budget lines)."""
+    counts = partner_counts(workbook)
     cards = "".join(
         f'<div class="kpa-cl-stat"><div class="kpa-big">{counts[role]["total"]}</div>'
         f'<div class="kpa-big-label">{esc(translate(label))}</div>'

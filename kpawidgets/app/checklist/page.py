@@ -157,7 +157,7 @@ class ChecklistApp(widgets.VBox):
             self.go(self.current)
 
     def _draw_steps(self) -> None:
-        ready = readiness(self.checklist)
+        ready = readiness(self.workbook)
         lights = {index: ready.get(key).light for index, key in enumerate(SCREEN_KEYS)
                   if key in {s.name for s in ready.ingredients}}
         self.steps.value = steps_html(self.titles, self.current, lights)

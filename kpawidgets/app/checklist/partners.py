@@ -56,6 +56,6 @@ class PartnerFacts(widgets.VBox):
         self.refresh()
 
     def refresh(self) -> None:
-        self.counts.value = partner_counts_html(self.app.checklist)
+        self.counts.value = partner_counts_html(self.app.workbook)
 
 

@@ -120,8 +120,8 @@ class IngredientScreen(Screen):
                 box.value = check_id in self.state.criteria
         finally:
             self._following = False
-        self.badge.value = score_badge_html(readiness(self.app.checklist).get(self.key))
-        autos = [(check, ok) for check, ok in check_results(self.app.checklist, self.key) if check.auto]
+        self.badge.value = score_badge_html(readiness(self.app.workbook).get(self.key))
+        autos = [(check, ok) for check, ok in check_results(self.app.workbook, self.key) if check.auto]
         items = "".join(f'<li class="{"kpa-cl-ok" if ok else "kpa-cl-ko"}">{"✓" if ok else "✗"} {esc(translate(check.question))}</li>'
                         for check, ok in autos)
         self.auto.value = (f'<div class="kpa-cl-auto"><p>{esc(_("Vérifié à partir des faits :"))}</p><ul>{items}</ul></div>'
@@ -216,7 +216,7 @@ class SummaryScreen(Screen):
 
     def refresh(self) -> None:
         checklist = self.app.checklist
-        self.board.value = readiness_html(readiness(checklist))
+        self.board.value = readiness_html(readiness(self.app.workbook))
         adopted, total = commitments_count(checklist)
         dates = "".join(f'<li><strong>{esc(format_date(d.start, style="medium"))}</strong> — {esc(translate(d.label))}</li>'
                         for d in support_dates(checklist))
@@ -226,7 +226,7 @@ class SummaryScreen(Screen):
             f'<div class="kpa-cl-stat kpa-cl-stat-wide"><div class="kpa-cl-stat-title">{esc(_("Accompagnement KPA-Cité"))}</div>'
             f'<ul class="kpa-cl-dates">{dates or "<li>" + esc(_("Aucune date fixée")) + "</li>"}</ul></div></div>'
         )
-        priorities = prioritized_actions(checklist, self.app.workbook.identity.launch_date)
+        priorities = prioritized_actions(self.app.workbook, self.app.workbook.identity.launch_date)
         self.actions.value = actions_html(list(priorities.top), SECTION_TITLES) + folded_actions_html(
             list(priorities.rest), SECTION_TITLES)
 

@@ -9,6 +9,7 @@ from typing import Literal
 from kpawidgets.i18n import N_
 from kpawidgets.model.budget.amounts import split_evenly, to_cent
 from kpawidgets.model.budget.plans import plan_of
+from kpawidgets.model.checklist.partners import funder_name, partners_by_id
 from kpawidgets.model.money import ZERO
 from kpawidgets.model.records.budget import (
     HUNDRED,
@@ -35,6 +36,8 @@ class Entry:
     ``side`` is ``charge``, ``produit`` or ``inkind`` (86x, mirrored to ``mirror`` 87x).
     ``cash`` maps month → amount paid (charges) or received (produits); in-kind moves no cash.
     ``bucket`` is the coverage bucket of a produit (secured, requested, considered, revenue).
+    ``funder`` is the funder's name read from its partner (« financeur inconnu » for a partner
+    no longer in the list), ``partner`` the partner's id.
     """
 
     side: str
@@ -46,6 +49,7 @@ class Entry:
     cash: dict[int, Decimal] = field(default_factory=dict)
     bucket: str | None = None
     funder: str = ""
+    partner: str | None = None
     subline: str | None = None
     status: str | None = None
     mirror: str | None = None
@@ -201,6 +205,7 @@ def entries(workbook: Workbook, plan: BudgetPlan | None = None) -> list[Entry]:
         result.append(Entry("charge", "622", N_("Contribution à la CAE"), cae_total, "cae",
                             cash={m: a for m, a in cae_monthly.items() if a}))
     # Entered lines.
+    known = partners_by_id(workbook)
     for line in chosen.lines:
         if line.is_in_kind:
             result.append(Entry("inkind", line.account, line.label, line.amount, "line", line.id,
@@ -210,8 +215,10 @@ def entries(workbook: Workbook, plan: BudgetPlan | None = None) -> list[Entry]:
             status = line.effective_status
             if status == "refuse":
                 continue
-            result.append(Entry("produit", line.account, line.label or line.funder, line.amount, "line", line.id,
-                                cash=_funder_cash(line), bucket=STATUS_BUCKET[status], funder=line.funder,
+            funder = funder_name(workbook, line, known)
+            result.append(Entry("produit", line.account, line.label or funder, line.amount, "line", line.id,
+                                cash=_funder_cash(line), bucket=STATUS_BUCKET[status], funder=funder,
+                                partner=line.partner,
                                 subline=line.effective_subline if line.account.startswith("74") else None,
                                 status=status))
             continue

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from kpawidgets.model.budget.amounts import to_cent
 from kpawidgets.model.budget.plans import month_date, plan_of, plan_start
+from kpawidgets.model.checklist.partners import line_funder_text, partners_by_id
 from kpawidgets.model.records.budget import HUNDRED, BudgetPlan
 from kpawidgets.model.records.workbook import Workbook
 
@@ -19,6 +20,7 @@ class FundingEvent:
 
     ``kind``: ``deadline`` (application deadline), ``answer`` (expected answer),
     ``advance`` or ``balance`` (payments; ``date`` is the first day of the month).
+    ``funder`` is the partner's name (« financeur inconnu » if it was removed), else the line's label.
     """
 
     date: dt.date
@@ -35,10 +37,11 @@ def funding_calendar(workbook: Workbook, plan: BudgetPlan | None = None) -> list
     chosen = plan_of(workbook, plan)
     start = plan_start(workbook, chosen)
     events = []
+    known = partners_by_id(workbook)
     for line in chosen.lines:
         if not line.is_funder or line.effective_status == "refuse":
             continue
-        name = line.funder or line.label
+        name = line_funder_text(workbook, line, known)
         if line.deadline:
             events.append(FundingEvent(line.deadline, "deadline", name, line.label, line.effective_status, line.amount, line.id))
         if line.answer_date:

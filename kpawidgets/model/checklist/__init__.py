@@ -18,7 +18,10 @@ What is stored (``workbook.checklist``)
                  ``partner`` = seconded, an in-kind contribution, ``volunteer``):
                  **the budget builds staff costs from them**.
 ``host``         the legal and financial host (:class:`Host`, usually a CAE).
-``partners``     :class:`Partner` lines: roles (client, funder, relay) and status.
+``partners``     :class:`Partner` lines: roles (client, funder, relay) and status. **The one
+                 list of partners and funders**: a budget line names its funder by the
+                 partner's id; roles, status and « engagé » follow the lines
+                 (rules in :mod:`kpawidgets.model.checklist.partners`).
 ``philosophy``   one :class:`Commitment` per commitment of the deck (adopted + the
                  group's own words).
 ``support``      the KPA-Cité support path (:class:`SupportPath`): dates of the 3-day
@@ -125,7 +128,25 @@ from kpawidgets.model.checklist.readiness import (
     readiness,
     check_results,
     team_total_fte,
+)
+from kpawidgets.model.checklist.partners import (
+    UNKNOWN_FUNDER,
+    SECURED_STATUSES,
+    PartnerFunding,
+    normalised_name,
+    find_partner,
+    partners_by_id,
+    funder_name,
+    line_funder_text,
+    partner_roles,
+    shown_status,
+    partner_funding,
     partner_counts,
+    unknown_partner_lines,
+    unknown_funder_warnings,
+    all_plans,
+    funder_partner,
+    tick_funder_roles,
 )
 from kpawidgets.model.checklist.actions import (
     Action,
@@ -151,6 +172,9 @@ __all__ = [
     "MixWarning", "GroupMix", "group_mix", "MIN_GROUP_SIZE", "MIN_MIX_SIZE", "MAX_GENDER_SHARE",
     "MAX_SITUATION_SHARE", "INGREDIENT_WEIGHTS", "STATUS_VALUE", "STATUS_WEIGHT", "CHECKS_WEIGHT",
     "GREEN_FROM", "ORANGE_FROM", "TEAM_FTE_TARGET", "IngredientScore", "Readiness", "readiness",
-    "check_results", "team_total_fte", "partner_counts", "Action", "next_actions", "Priorities", "prioritized_actions", "TOP_ACTIONS", "SupportDate",
+    "check_results", "team_total_fte", "partner_counts", "UNKNOWN_FUNDER", "SECURED_STATUSES", "PartnerFunding",
+    "normalised_name", "find_partner", "partners_by_id", "funder_name", "line_funder_text", "partner_roles",
+    "shown_status", "partner_funding", "unknown_partner_lines", "unknown_funder_warnings", "all_plans",
+    "funder_partner", "tick_funder_roles", "Action", "next_actions", "Priorities", "prioritized_actions", "TOP_ACTIONS", "SupportDate",
     "support_dates", "support_warnings", "ChecklistCheckFields", "check_fields",
 ]

@@ -9,8 +9,10 @@ from typing import Any
 from kpawidgets.i18n import N_
 from kpawidgets.model.checklist.messages import Message
 from kpawidgets.model.checklist.mix import MIN_GROUP_SIZE, group_mix
+from kpawidgets.model.checklist.partners import partner_funding
 from kpawidgets.model.checklist.readiness import INGREDIENT_WEIGHTS, TEAM_FTE_TARGET, check_results, team_total_fte
 from kpawidgets.model.records.checklist import COMMITMENTS, INGREDIENTS, SUPPORT_STEPS, Checklist
+from kpawidgets.model.records.workbook import Workbook
 
 __all__ = ["Action", "next_actions", "Priorities", "prioritized_actions", "TOP_ACTIONS", "SupportDate", "support_dates", "support_warnings"]
 
@@ -38,17 +40,18 @@ class Action:
         return self.section
 
 
-def next_actions(checklist: Checklist, launch_date: dt.date | None = None) -> list[Action]:
+def next_actions(workbook: Workbook, launch_date: dt.date | None = None) -> list[Action]:
     """What to do next, from the unmet checks, partners to contact, commitments and support dates.
 
     Each action carries the owner and due date of its ingredient when they are known.
     Sorted by due date (undated last), then in the workshop's order.
     """
+    checklist = workbook.checklist
     actions: list[Action] = []
     for name in INGREDIENTS:
         state = checklist.ingredients.get(name)
         owner, due = state.owner, state.due
-        for check, ok in check_results(checklist, name):
+        for check, ok in check_results(workbook, name):
             if ok:
                 continue
             params: dict[str, Any] = {}
@@ -81,10 +84,10 @@ def next_actions(checklist: Checklist, launch_date: dt.date | None = None) -> li
                 continue
             actions.append(Action(name, Message(check.action, params), owner, due, f"{name}:{check.id}"))
         if name == "partners":
-            for partner in checklist.partners:
-                if partner.status == "to_contact" and partner.name:
-                    actions.append(Action(name, Message(N_("Contacter {partner}"), {"partner": partner.name}),
-                                          owner, due, f"{name}:contact:{partner.id}"))
+            for view in partner_funding(workbook):  # the status shown: a request made means « met »
+                if view.status == "to_contact" and view.partner.name:
+                    actions.append(Action(name, Message(N_("Contacter {partner}"), {"partner": view.partner.name}),
+                                          owner, due, f"{name}:contact:{view.partner.id}"))
     for commitment_id, msgid in COMMITMENTS.items():
         if not checklist.philosophy.get(commitment_id).adopted:
             actions.append(Action("philosophy", Message(N_("Discuter en groupe : {commitment_label}"),
@@ -114,13 +117,13 @@ class Priorities:
     rest: tuple[Action, ...]
 
 
-def prioritized_actions(checklist: Checklist, launch_date: dt.date | None = None, count: int = TOP_ACTIONS) -> Priorities:
+def prioritized_actions(workbook: Workbook, launch_date: dt.date | None = None, count: int = TOP_ACTIONS) -> Priorities:
     """The *count* actions that matter most first: by their ingredient's weight, then by due date.
 
     The philosophy and the support path weigh 1, like equipment; among equals the earlier due
     date comes first, then undated ones in the workshop's order. The rest keeps the date order.
     """
-    actions = next_actions(checklist, launch_date)
+    actions = next_actions(workbook, launch_date)
     ranked = sorted(range(len(actions)), key=lambda i: (-INGREDIENT_WEIGHTS.get(actions[i].section, 1),
                                                          actions[i].due is None, actions[i].due or dt.date.max, i))
     chosen = set(ranked[:count])

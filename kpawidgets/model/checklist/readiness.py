@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from kpawidgets.model.checklist.mix import MIN_GROUP_SIZE, group_mix
+from kpawidgets.model.checklist.partners import partner_counts
 from kpawidgets.model.records.checklist import CHECKS, INGREDIENT_TITLES, INGREDIENTS, PARTNER_ROLES, Check, Checklist
+from kpawidgets.model.records.workbook import Workbook
 
 __all__ = ["INGREDIENT_WEIGHTS", "STATUS_VALUE", "STATUS_WEIGHT", "CHECKS_WEIGHT", "GREEN_FROM", "ORANGE_FROM",
            "TEAM_FTE_TARGET", "IngredientScore", "Readiness", "readiness", "check_results", "team_total_fte",
@@ -28,18 +30,8 @@ def team_total_fte(checklist: Checklist) -> Decimal:
     return sum((member.fte for member in checklist.team), Decimal(0))
 
 
-def partner_counts(checklist: Checklist) -> dict[str, dict[str, int]]:
-    """Per role (client, funder, relay): how many partners in total and how many committed."""
-    counts = {role: {"total": 0, "committed": 0} for role in PARTNER_ROLES}
-    for partner in checklist.partners:
-        for role in set(partner.roles):
-            counts[role]["total"] += 1
-            if partner.status == "committed":
-                counts[role]["committed"] += 1
-    return counts
-
-
-def _auto_checks(checklist: Checklist, ingredient: str) -> dict[str, bool]:
+def _auto_checks(workbook: Workbook, ingredient: str) -> dict[str, bool]:
+    checklist = workbook.checklist
     if ingredient == "venue":
         return {"named": bool(checklist.venue.name and checklist.venue.address)}
     if ingredient == "equipment":
@@ -54,15 +46,15 @@ def _auto_checks(checklist: Checklist, ingredient: str) -> dict[str, bool]:
     if ingredient == "host":
         return {"named": bool(checklist.host.name)}
     if ingredient == "partners":
-        counts = partner_counts(checklist)
+        counts = partner_counts(workbook)  # a funder is engaged by its budget lines
         return {role: counts[role]["committed"] > 0 for role in PARTNER_ROLES}
     raise KeyError(ingredient)
 
 
-def check_results(checklist: Checklist, ingredient: str) -> list[tuple[Check, bool]]:
-    """Every check of *ingredient* with whether it is met."""
-    state = checklist.ingredients.get(ingredient)
-    auto = _auto_checks(checklist, ingredient)
+def check_results(workbook: Workbook, ingredient: str) -> list[tuple[Check, bool]]:
+    """Every check of *ingredient* with whether it is met (the partners' read the budget's funder lines)."""
+    state = workbook.checklist.ingredients.get(ingredient)
+    auto = _auto_checks(workbook, ingredient)
     return [(check, auto[check.id] if check.auto else check.id in state.criteria) for check in CHECKS[ingredient]]
 
 
@@ -109,12 +101,12 @@ def _round(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def readiness(checklist: Checklist) -> Readiness:
+def readiness(workbook: Workbook) -> Readiness:
     """Scores per ingredient and overall, with traffic lights (rule in the module docstring)."""
     scores = []
     for name in INGREDIENTS:
-        state = checklist.ingredients.get(name)
-        results = check_results(checklist, name)
+        state = workbook.checklist.ingredients.get(name)
+        results = check_results(workbook, name)
         met = sum(1 for _check, ok in results if ok)
         value = STATUS_WEIGHT * STATUS_VALUE[state.status] + CHECKS_WEIGHT * Decimal(met) / Decimal(len(results))
         # « Acquis » is the group's word: the light and the score follow it (issue 12); the checks

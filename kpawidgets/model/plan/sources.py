@@ -47,7 +47,7 @@ def apply_checklist(steps: list[Step], workbook: Workbook, launch: dt.date | Non
     by_key = {step.key: step for step in steps}
     extra: list[Step] = []
     actions_by_section: dict[str, list[Action]] = {}
-    for action in next_actions(checklist, launch):
+    for action in next_actions(workbook, launch):
         actions_by_section.setdefault(action.section, []).append(action)
     for name, key in INGREDIENT_STEPS.items():
         state = checklist.ingredients.get(name)

@@ -6,7 +6,9 @@ The computations (entries, totals, coverage, cash…) are in :mod:`kpawidgets.mo
   produits 70–78, in-kind 86x whose mirror 87x is derived, so 86 = 87 always).
   A line on an account 74x (or any line with a ``status``) is a **funder line**:
 
-  ``funder``        the funder's name (« Ville de Lys », « CAF du Nord »…)
+  ``partner``       the id of the funder in ``checklist.partners`` (one record per partner or
+                    funder, whose ``name`` is the one truth; see :mod:`kpawidgets.model.checklist.partners`);
+                    an id no partner has any more (removed on another device) reads « financeur inconnu »
   ``subline``       the Cerfa 74 sub-line (:data:`SUBLINES`: etat, region, departement,
                     interco, commune, social, europe, asp, public_other, private)
   ``status``        envisage → demande → vote (voté / notifié) → verse, or refuse
@@ -30,12 +32,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
 from kpawidgets.i18n import N_
-from kpawidgets.model.base import KpaModel, PlausibleDate, SingleLine, id_field, new_id, unique_ids
+from kpawidgets.model.base import ID_PATTERN, KpaModel, PlausibleDate, SingleLine, id_field, new_id, unique_ids
 from kpawidgets.model.money import ZERO, Money
 from kpawidgets.model.problems import problem
 
@@ -118,6 +120,9 @@ SUBLINES: dict[str, str] = {
 Subline = Literal["etat", "region", "departement", "interco", "commune", "social", "europe", "asp",
                   "public_other", "private"]
 
+#: The id of a partner (``checklist.partners``) a line refers to.
+PartnerId = Annotated[str, Field(pattern=ID_PATTERN)]
+
 FunderStatus = Literal["envisage", "demande", "vote", "verse", "refuse"]
 STATUSES: dict[str, str] = {
     "envisage": N_("envisagé"),
@@ -188,7 +193,7 @@ class BudgetLine(KpaModel):
     amount: Money = Field(default=ZERO, description="Montant de l'année 1")
     month: int | None = Field(default=None, ge=1, le=MAX_MONTH,
                               description="Mois du paiement ; vide : réparti sur les 12 mois")
-    funder: SingleLine = Field(default="", max_length=200, description="Financeur (lignes 74/75)")
+    partner: PartnerId | None = Field(default=None, description="Identifiant du financeur dans les partenaires (lignes 74/75)")
     subline: Subline | None = Field(default=None, description="Sous-ligne Cerfa du compte 74")
     status: FunderStatus | None = Field(default=None, description="Statut de la demande")
     advance_pct: Decimal = Field(default=HUNDRED, ge=0, le=100, description="Avance (% du montant)")

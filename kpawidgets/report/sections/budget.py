@@ -10,6 +10,7 @@ from typing import Any
 from kpawidgets.charts import FUNDING_COLOURS, CashLine, CashMonth, Segment, cash_columns, stacked_bar
 from kpawidgets.i18n import N_, _, format_date, format_money_rounded, format_month, format_percent, translate
 from kpawidgets.model import budget as model
+from kpawidgets.model.checklist import line_funder_text, partner_funding, partners_by_id
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.report.sections.base import Number
 
@@ -183,17 +184,23 @@ def funding_section(workbook: Workbook) -> FundingSection | None:
                 amount=format_money_rounded(cash.lowest), month=format_month(cash.lowest_date))
     funders = []
     asks = []
+    known = partners_by_id(workbook)
     for line in workbook.budget.lines:
         if not line.is_funder:
             continue
         status = line.effective_status
-        funders.append(Funder(line.funder or line.label or _("—"), translate(model.STATUSES.get(status, status)),
+        name = line_funder_text(workbook, line, known)
+        funders.append(Funder(name or _("—"), translate(model.STATUSES.get(status, status)),
                               status, format_money_rounded(line.amount),
                               format_date(line.answer_date, style="medium") if line.answer_date else ""))
         if status in ("envisage", "demande") and line.amount > 0:
             when = _(" d'ici le {date}").format(date=format_date(line.answer_date)) if line.answer_date else ""
             asks.append((line.amount, _("{funder} : décider de la demande de {amount}{when}.").format(
-                funder=line.funder or line.label, amount=format_money_rounded(line.amount), when=when)))
+                funder=name, amount=format_money_rounded(line.amount), when=when)))
+    # The funders of the partners' list without a line in the budget: the same funders as the partners section counts.
+    for view in partner_funding(workbook):
+        if view.is_funder and not view.lines:
+            funders.append(Funder(view.partner.name or _("—"), _("sans ligne au budget"), "none", "—", ""))
     asks.sort(key=lambda item: -item[0])
     return FundingSection(
         secured_ratio=ratio,

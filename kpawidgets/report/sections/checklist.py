@@ -91,8 +91,8 @@ def checklist_section(workbook: Workbook) -> ChecklistSection | None:
     checklist = workbook.checklist
     if untouched(checklist):
         return None
-    ready = model.readiness(checklist)
-    priorities = model.prioritized_actions(checklist, workbook.identity.launch_date)
+    ready = model.readiness(workbook)
+    priorities = model.prioritized_actions(workbook, workbook.identity.launch_date)
     items = []
     lights = []
     counts = {"done": 0, "in_progress": 0, "todo": 0}
@@ -121,7 +121,7 @@ def checklist_section(workbook: Workbook) -> ChecklistSection | None:
     asks: list[str] = []
     if checklist.ingredients.get("venue").status != "done":
         asks.append(_("Nous aider à disposer d'un lieu ouvert, partagé et convivial, aux heures où le groupe peut venir."))
-    by_role = model.partner_counts(checklist)
+    by_role = model.partner_counts(workbook)
     if by_role.get("client", {}).get("committed", 0) == 0:
         asks.append(_("Confier au KPA une première commande : buffet, jardinage, sérigraphie, événement."))
     if by_role.get("relay", {}).get("committed", 0) == 0:

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kpawidgets.charts import fte_gauge
-from kpawidgets.i18n import _, format_date, format_number, translate
+from kpawidgets.i18n import _, format_date, format_money_rounded, format_number, translate
 from kpawidgets.model import checklist as model
+from kpawidgets.model.budget import STATUSES
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.report.sections.base import Number, Tick, untouched
 
@@ -78,24 +79,35 @@ def team_section(workbook: Workbook) -> TeamSection | None:
 
 
 def partners_section(workbook: Workbook) -> PartnersSection | None:
-    """The host (CAE) and partners with their role and status; None when there are none."""
+    """The host (CAE) and partners with their role, status and what they fund; None when there are none.
+
+    Roles, status and « engagés » come from :func:`~kpawidgets.model.checklist.partner_funding`:
+    a funder is engaged by a voted or paid line, as the funding section shows it.
+    """
     checklist = workbook.checklist
     host = checklist.host
     if not checklist.partners and not host.name:
         return None
     plural = {"client": _("clients engagés"), "funder": _("financeurs engagés"), "relay": _("relais engagés")}
     numbers = tuple(Number(_("{committed} sur {total}").format(**count), plural.get(role, role))
-                    for role, count in model.partner_counts(checklist).items())
+                    for role, count in model.partner_counts(workbook).items())
     rows: list[tuple[str, str, str, str]] = []
     if host.name:
         rows.append((host.name, _("Structure de portage (CAE)"), "",
                      _("Plateforme : {platform}").format(platform=host.platform) if host.platform else ""))
-    for partner in checklist.partners:
+    for view in model.partner_funding(workbook):
+        brings = view.partner.brings
+        if view.lines:
+            funds = _("Finance {amount} ({statuses})").format(
+                amount=format_money_rounded(view.amount), statuses=", ".join(
+                    f"{translate(STATUSES.get(status, status))} {format_money_rounded(amount)}"
+                    for status, amount in view.statuses().items()))
+            brings = f"{brings} — {funds}" if brings else funds
         rows.append((
-            partner.name or _("—"),
-            ", ".join(translate(model.PARTNER_ROLES.get(r, r)) for r in partner.roles),
-            translate(model.PARTNER_STATUS_LABELS.get(partner.status, partner.status)),
-            partner.brings,
+            view.partner.name or _("—"),
+            ", ".join(translate(model.PARTNER_ROLES.get(r, r)) for r in view.roles),
+            translate(model.PARTNER_STATUS_LABELS.get(view.status, view.status)),
+            brings,
         ))
     return PartnersSection(numbers, tuple(rows), (_("Partenaire"), _("Rôle"), _("Statut"), _("Ce qu'il apporte")))
 

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpawidgets.i18n import N_, _, format_month
 from kpawidgets.model import budget as b
+from kpawidgets.model.checklist import funder_name, line_funder_text, partners_by_id
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.storage.atomic import write_atomic
 from kpawidgets.storage.spreadsheets.cells import FORMULA_START, safe_text, xlsx_text
@@ -43,10 +44,13 @@ def _amount_text(value: Decimal) -> str:
 def lines_frame(workbook: Workbook) -> pd.DataFrame:
     """The budget in the import format: entered lines first (with their ``id``), then the calculated ones (``origine`` set)."""
     rows: list[list[str]] = []
+    known = partners_by_id(workbook)
     for line in workbook.budget.lines:
         funder = line.is_funder
-        rows.append([line.account, line.label, _amount_text(line.amount),
-                     line.funder if funder else "", line.status or ("envisage" if funder else ""),
+        # The funder's name (matched back to its partner on import); "" for a partner no longer listed.
+        partner = known.get(line.partner or "") if funder else None
+        name = partner.name if partner is not None else ""
+        rows.append([line.account, line.label, _amount_text(line.amount), name, line.status or ("envisage" if funder else ""),
                      (f"{line.advance_pct.normalize():f}".replace(".", ",") if funder else ""),
                      str(line.advance_month) if funder else "", str(line.balance_month or "") if funder else "",
                      (line.subline or "") if funder else "", str(line.month or "") if not funder else "", "", line.id])
@@ -119,7 +123,8 @@ def _cerfa_sheet(sheet: Worksheet, workbook: Workbook, table: b.CerfaTable, cash
     last_month = b.month_date(cash.start, 12)
     _text_cell(sheet, 2, 1, _("Période : {start} à {end} (présentation du Cerfa n°12156)").format(
         start=format_month(cash.start), end=format_month(last_month)))
-    funders = {line.id: line.funder for line in workbook.budget.lines if line.is_funder}
+    known = partners_by_id(workbook)
+    funders = {line.id: funder_name(workbook, line, known) for line in workbook.budget.lines if line.is_funder}
     sheet.column_dimensions["A"].width = 10
     sheet.column_dimensions["B"].width = 70
     sheet.column_dimensions["C"].width = 16
@@ -201,12 +206,13 @@ def _funders_frame(workbook: Workbook) -> pd.DataFrame:
               _("Mois de l'avance"), _("Mois du solde"), _("Date limite de dépôt"), _("Réponse attendue"),
               _("Et s'il dit non ?")]
     rows = []
+    known = partners_by_id(workbook)
     for line in workbook.budget.lines:
         if not line.is_funder:
             continue
         subline = _(b.SUBLINES[line.effective_subline]) if line.account.startswith("74") else _(b.account_label(line.account))
         balance = line.balance_month or (line.advance_month if line.advance_pct == 100 else max(line.advance_month, 12))
-        rows.append([line.funder or line.label, subline, line.label, _(b.STATUSES[line.status or "envisage"]), line.amount,
+        rows.append([line_funder_text(workbook, line, known), subline, line.label, _(b.STATUSES[line.status or "envisage"]), line.amount,
                      Decimal(f"{line.advance_pct:f}"), line.advance_month, balance, line.deadline, line.answer_date,
                      _("oui") if line.assume_no else ""])
     return pd.DataFrame(rows, columns=titles, dtype=object)

@@ -8,7 +8,8 @@ Import format (one row per line; column names are case- and accent-insensitive):
 funder lines use ``avance_mois`` / ``solde_mois``. Rows whose ``origine`` is filled were
 calculated by the carnet (staff, activities…) and are not imported. ``id`` is the line's own
 identifier, written by the export, so that a file exported, edited and imported back updates
-the lines it came from (see :mod:`.apply`). Every bad row is reported
+the lines it came from (see :mod:`.apply`). ``financeur`` is a name: the import finds the
+partner of that name (case, accents and spaces aside) or adds one to the checklist's partners. Every bad row is reported
 with its line number and the reason; nothing is imported until the file is clean, unless the
 person accepts to skip the bad rows.
 """
@@ -22,12 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from annotated_types import Ge, Le
-from pydantic import ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, translate
 from kpawidgets.model import budget as b
+from kpawidgets.model.base import SingleLine
 from kpawidgets.model.problems import PROBLEMS
 from kpawidgets.storage.spreadsheets.cells import SpreadsheetError, column_key, fold
 from kpawidgets.storage.spreadsheets.limits import MAX_FILE_ROWS, MAX_ROWS
@@ -69,14 +71,16 @@ class RowProblem:
 class ImportResult:
     """What a file holds: the good lines, the bad rows, the calculated rows left aside.
 
-    ``numbers`` gives each good line's line number in the file, ``given_ids`` the ids the file
-    itself carried (the others are new), ``fields`` the budget line's fields the file's columns fill.
+    ``numbers`` gives each good line's line number in the file, ``funders`` its funder's name
+    as typed ("" for none), ``given_ids`` the ids the file itself carried (the others are new),
+    ``fields`` the budget line's fields the file's columns fill (``funder`` for the name).
     """
 
     lines: list[b.BudgetLine]
     problems: list[RowProblem]
     calculated: int = 0
     numbers: list[int] = field(default_factory=list)
+    funders: list[str] = field(default_factory=list)
     given_ids: set[str] = field(default_factory=set)
     fields: set[str] = field(default_factory=set)
 
@@ -139,8 +143,11 @@ class ImportRow(b.BudgetLine):
     """A budget line read from text cells: the line's own fields and rules, plus the file's.
 
     Text is turned into values by the budget's own parsers (``parse_money_field``, ``parse_percent``)
-    before :class:`BudgetLine`'s validators run, so the rules exist once.
+    before :class:`BudgetLine`'s validators run, so the rules exist once. ``funder`` is the
+    funder's name as typed; the line refers to a partner by id once imported (:mod:`.apply`).
     """
+
+    funder: SingleLine = Field(default="", max_length=200)
 
     @field_validator("account", mode="before")
     @classmethod
@@ -190,7 +197,7 @@ class ImportRow(b.BudgetLine):
         return self
 
     def line(self) -> b.BudgetLine:
-        return b.BudgetLine.model_validate(self.model_dump())
+        return b.BudgetLine.model_validate(self.model_dump(exclude={"funder"}))
 
 
 def _bounds(name: str) -> tuple[Any, Any]:
@@ -259,7 +266,7 @@ def _line_data(line: int, cells: dict[str, str]) -> tuple[dict[str, Any], list[R
     funder = _no_control_characters(given.get("financeur", ""))
     data["label"] = label or funder
     if b.account_group(account) == "74" or (b.account_group(account) == "75" and ("financeur" in given or "statut" in given)):
-        data["funder"] = funder or label
+        data["funder"] = funder
         data.setdefault("status", "envisage")
         if b.account_group(account) == "74":
             data.setdefault("subline", guess_subline(str(funder), str(label)))
@@ -269,7 +276,7 @@ def _line_data(line: int, cells: dict[str, str]) -> tuple[dict[str, Any], list[R
     return data, problems
 
 
-def _parse_row(line: int, cells: dict[str, str]) -> tuple[b.BudgetLine | None, list[RowProblem]]:
+def _parse_row(line: int, cells: dict[str, str]) -> tuple[ImportRow | None, list[RowProblem]]:
     data, problems = _line_data(line, cells)
     try:
         row = ImportRow.model_validate(data)
@@ -279,7 +286,7 @@ def _parse_row(line: int, cells: dict[str, str]) -> tuple[b.BudgetLine | None, l
                 continue  # already said: the account is empty
             problems.append(_problem(line, error, cells))
         return None, problems
-    return (None, problems) if problems else (row.line(), [])
+    return (None, problems) if problems else (row, [])
 
 
 # ----------------------------------------------------------------------------- a file
@@ -310,13 +317,15 @@ def parse_import(filename: str, data: bytes) -> ImportResult:
         if cells.get("origine", "").strip():
             result.calculated += 1
             continue
-        parsed, problems = _parse_row(int(line), cells)
+        row, problems = _parse_row(int(line), cells)
         given_id = cells.get("id", "").strip()
-        if parsed is not None and given_id in first_line_of:
-            parsed, problems = None, [RowProblem(int(line), N_("identifiant « {value} » déjà donné à la ligne {other}."),
-                                                 {"value": given_id[:50], "other": first_line_of[given_id]})]
-        if parsed is not None:
+        if row is not None and given_id in first_line_of:
+            row, problems = None, [RowProblem(int(line), N_("identifiant « {value} » déjà donné à la ligne {other}."),
+                                              {"value": given_id[:50], "other": first_line_of[given_id]})]
+        if row is not None:
+            parsed = row.line()
             result.lines.append(parsed)
+            result.funders.append(row.funder)
             result.numbers.append(int(line))
             if given_id:
                 result.given_ids.add(parsed.id)
