@@ -81,8 +81,8 @@ def test_a_phones_card_is_a_member_of_the_group_under_one_id() -> None:
     for number, (age, gender) in enumerate([("26_35", "man"), ("36_50", "woman"), ("51_plus", "man"),
                                             ("18_25", "other"), ("26_35", "man")]):
         save_card(workbook, _phone(), alias=f"P{number}", age_band=age, gender=gender, situations=["rsa"])
-    group_score = {s.name: s for s in readiness(workbook.checklist).ingredients}["group"]
-    assert group_score.checks_met > {s.name: s for s in readiness(_workbook().checklist).ingredients}["group"].checks_met
+    group_score = {s.name: s for s in readiness(workbook).ingredients}["group"]
+    assert group_score.checks_met > {s.name: s for s in readiness(_workbook()).ingredients}["group"].checks_met
     Workbook.model_validate(workbook.model_dump(mode="json"))
 
 
