@@ -21,7 +21,7 @@ from kpawidgets.app.session import WorkbookSession
 from kpawidgets.model.room import contributions as rc
 from kpawidgets.model.room.records import owner_of
 from kpawidgets.storage.workspace import Workspace
-from tests.pagekit import find, open_page
+from tests.pagekit import field_of, find, open_page
 
 
 @pytest.fixture
@@ -243,3 +243,37 @@ def test_a_person_typed_in_the_group_step_is_counted_on_the_projector(served: tu
     assert projector.session.take_external_change()
     assert "<b>11</b>" in projector.counts.value
     assert projector.mix.value.count("11") >= 1
+
+
+def test_a_file_from_before_brings_its_room_people_into_the_group(served: tuple[Workspace, str]) -> None:
+    workspace, name = served
+    path = workspace.path_for(name)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    phone_key = secrets.token_urlsafe(16)
+    data["room"] = {"participants": [
+        {"id": "0123456789ab", "owner": owner_of(phone_key), "alias": "Awa", "age_band": "18_25", "gender": "woman",
+         "situations": ["rsa"], "wishes": "cuisiner", "skills": "coudre"},
+        {"id": "ba9876543210", "owner": "facilitator", "alias": "Jo", "wishes": "jardiner"}]}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    projector = build_projector(_session(served))
+    group = _file(served)["checklist"]["group"]  # type: ignore[index]
+    assert [(m["id"], m["alias"]) for m in group[-2:]] == [("0123456789ab", "Awa"), ("ba9876543210", "Jo")]
+    assert "<b>12</b>" in projector.counts.value and "rejoint le groupe" in projector.moderation_status.value
+    entries = _file(served)["room"]["participants"]  # type: ignore[index]
+    assert [(p["id"], p["alias"]) for p in entries] == [("0123456789ab", "")]  # the card is the member's now
+    phone = build_participant(_session(served))
+    phone.key.value = phone_key
+    assert (phone.alias.value, phone.wishes.value, phone.skills.value) == ("Awa", "cuisiner", "coudre")
+
+
+def test_a_phone_and_the_group_step_saving_at_once_lose_nothing(served: tuple[Workspace, str],
+                                                                 workspace_dir: Path) -> None:
+    laptop, app, step = _group_step(served, workspace_dir)
+    phone, _key = _phone(served)
+    phone.alias.value = "Awa"
+    phone.save_me.click()  # the laptop has not followed yet: its copy is stale
+    step.facts.editor.add_button.click()  # saved through the merge with the file
+    field_of(step.facts.editor.rows.children[-1], "kpa-f-gr-alias").value = "Jo"
+    group = _file(served)["checklist"]["group"]  # type: ignore[index]
+    assert sorted(m["alias"] for m in group[-2:]) == ["Awa", "Jo"] and len(group) == 12
+    assert len(_file(served)["room"]["participants"]) == 1  # type: ignore[index]

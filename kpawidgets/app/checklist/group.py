@@ -83,7 +83,7 @@ class GroupFacts(widgets.VBox):
         text = ngettext("Inscrite depuis son téléphone en atelier : {count} personne ({names}).",
                         "Inscrites depuis leur téléphone en atelier : {count} personnes ({names}).",
                         len(names)).format(count=len(names), names=", ".join(names)) if names else ""
-        html = f'<p class="kpa-cl-hint">📱 {esc(text)}</p>' if text else ""
+        html = f'<p class="kpa-cl-hint">{esc(text)}</p>' if text else ""
         if self.phones.value != html:
             self.phones.value = html
 
