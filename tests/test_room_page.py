@@ -187,7 +187,7 @@ def test_a_phone_joins_and_the_group_step_follows_without_a_reload(served: tuple
     row = editor.row_of(member_id)
     assert row is not None and list(editor.rows.children[:-1]) == rows_before  # one row added, the others kept
     assert find(row, "kpa-f-gr-alias").value == "<b>Awa</b> 🌱"
-    assert "&lt;b&gt;Awa&lt;/b&gt; 🌱" in step.facts.phones.value and "<b>Awa" not in step.facts.phones.value
+    assert "<bdi>&lt;b&gt;Awa&lt;/b&gt; 🌱</bdi>" in step.facts.phones.value and "<b>Awa" not in step.facts.phones.value
     assert ">11<" in step.facts.mix.value  # the checklist's own mix counts them
     # the facilitator corrects the gender while the phone's person types their wishes: the open
     # phone shows the correction, keeps the typing, and its save changes only what it changed
@@ -243,6 +243,10 @@ def test_a_person_typed_in_the_group_step_is_counted_on_the_projector(served: tu
     assert projector.session.take_external_change()
     assert "<b>11</b>" in projector.counts.value
     assert projector.mix.value.count("11") >= 1
+    # a direction override typed in a row (the phones refuse them) stays inside its name on the projector
+    field_of(step.facts.editor.rows.children[-1], "kpa-f-gr-alias").value = "Zoé\u202e<i>x</i>"
+    assert projector.session.take_external_change()
+    assert "<li><bdi>Zoé\u202e&lt;i&gt;x&lt;/i&gt;</bdi></li>" in projector.mix.value
 
 
 def test_a_file_from_before_brings_its_room_people_into_the_group(served: tuple[Workspace, str]) -> None:

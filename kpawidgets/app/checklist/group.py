@@ -80,10 +80,12 @@ class GroupFacts(widgets.VBox):
         self.mix.value = mix_html(group_mix(self.app.checklist))
         phones = phone_members(self.app.workbook)
         names = [m.alias or _("sans prénom") for m in self.app.checklist.group if m.id in phones]
-        text = ngettext("Inscrite depuis son téléphone en atelier : {count} personne ({names}).",
-                        "Inscrites depuis leur téléphone en atelier : {count} personnes ({names}).",
-                        len(names)).format(count=len(names), names=", ".join(names)) if names else ""
-        html = f'<p class="kpa-cl-hint">{esc(text)}</p>' if text else ""
+        # each name isolated (<bdi>): a direction override typed in a row cannot turn the line around
+        listed = ", ".join(f"<bdi>{esc(name)}</bdi>" for name in names)
+        text = esc(ngettext("Inscrite depuis son téléphone en atelier : {count} personne ({names}).",
+                            "Inscrites depuis leur téléphone en atelier : {count} personnes ({names}).",
+                            len(names))).replace("{names}", listed).replace("{count}", str(len(names)))
+        html = f'<p class="kpa-cl-hint">{text}</p>' if names else ""
         if self.phones.value != html:
             self.phones.value = html
 

@@ -49,7 +49,9 @@ def join_address(url: str) -> str:
 
 def mix_panel_html(summary: RoomSummary) -> str:
     """The group mix (the checklist's infographic and warnings) and the pseudonyms of who joined."""
-    names = "".join(f'<li>{esc(alias)}</li>' for alias in summary.aliases[-40:])
+    # <bdi>: a name typed in the group step may hold a direction override (the phones refuse them);
+    # isolated, it cannot turn the rest of the list around
+    names = "".join(f'<li><bdi>{esc(alias)}</bdi></li>' for alias in summary.aliases[-40:])
     undisclosed = (f'<p class="kpa-muted">{esc(_("Préfèrent ne pas dire leur genre : {count}").format(count=summary.gender_undisclosed))}</p>'
                    if summary.gender_undisclosed else "")
     aliases = f'<ul class="kpa-room-aliases" aria-label="{esc(_("Prénoms et pseudonymes"))}">{names}</ul>' if names else ""

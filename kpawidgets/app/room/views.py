@@ -52,7 +52,7 @@ def phrases_html(title: str, phrases: tuple[Phrase, ...], limit: int = 12) -> st
     if not phrases:
         items = f'<li class="kpa-muted">{esc(_("Rien pour l’instant"))}</li>'
     else:
-        items = "".join(f'<li><span class="kpa-room-phrase">{esc(p.text)}</span>'
+        items = "".join(f'<li><bdi class="kpa-room-phrase">{esc(p.text)}</bdi>'
                         f'{f" <b>×{p.count}</b>" if p.count > 1 else ""}</li>' for p in phrases[:limit])
     return f'<div class="kpa-room-phrases"><h3>{esc(title)}</h3><ul>{items}</ul></div>'
 
