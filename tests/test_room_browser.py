@@ -4,7 +4,9 @@ A real ``kpa serve --atelier`` bound to 127.0.0.1 (the tests reach it there only
 separate browser contexts at 390×844 with touch; the projector is a 1280×720 context.
 Screenshots: ``out/screenshots/room-phone.png`` and ``room-projector.png``; with the people who
 joined by phone in the checklist's group: ``room-group-phone.png`` (390×844),
-``room-group-projector.png``, ``room-group-step.png`` and ``room-group-step-rows.png`` (1280×720).
+``room-group-projector.png``, ``room-group-step.png`` and ``room-group-step-rows.png`` (1280×720);
+the time from the phone's tap to the row in the group step (and back) goes to
+``room-group-timings.json`` (measured, never asserted).
 """
 
 from __future__ import annotations
@@ -304,11 +306,13 @@ def test_a_phone_joins_and_the_facilitators_group_step_follows(atelier: AtelierS
         me.locator(".kpa-room-checks input[type=checkbox]").nth(2).tap()
         me.locator("textarea").nth(0).fill("jardiner, cuisiner")
         me.locator("textarea").nth(1).fill("je parle wolof")
+        started = time.monotonic()
         me.get_by_role("button", name="Enregistrer ma fiche").tap()
-        tab.wait_for_selector("text=Fiche enregistrée", timeout=60_000)
         # the facilitator's group step shows the person, without a reload
         step.wait_for_function(f"""() => [...document.querySelectorAll('.kpa-cl-stage .kpa-cl-gr .kpa-f-gr-alias input')]
             .some(e => e.value === {json.dumps(hostile)})""", timeout=30_000)
+        timings = {"phone_tap_to_group_step_row_s": round(time.monotonic() - started, 3)}
+        tab.wait_for_selector("text=Fiche enregistrée", timeout=60_000)
         assert step.evaluate("window.__kpaNoReload") is True
         assert step.locator(".kpa-cl-stage .kpa-cl-gr").count() == before + 1
         step.wait_for_selector(".kpa-cl-gr-phones:has-text('Maïmouna')", timeout=30_000)
@@ -327,16 +331,21 @@ def test_a_phone_joins_and_the_facilitators_group_step_follows(atelier: AtelierS
         step.screenshot(path=str(screenshot_dir() / "room-group-step-rows.png"))
         projector.screenshot(path=str(screenshot_dir() / "room-group-projector.png"))
         # the facilitator removes the row: the phone says its card is gone, and can put it back
+        started = time.monotonic()
         row.locator(".kpa-cl-remove").click()
-        step.wait_for_selector(".kpa-cl-notice .kpa-undo", state="visible", timeout=30_000)
         tab.wait_for_selector(".kpa-room-card-gone:has-text('retirée du groupe')", timeout=30_000)
+        timings["group_step_remove_to_phone_notice_s"] = round(time.monotonic() - started, 3)
+        step.wait_for_selector(".kpa-cl-notice .kpa-undo", state="visible", timeout=30_000)
         tab.locator(".kpa-room-card-gone").scroll_into_view_if_needed()
         tab.screenshot(path=str(screenshot_dir() / "room-group-phone.png"))
+        started = time.monotonic()
         me.get_by_role("button", name="Remettre ma fiche dans le groupe").tap()
-        tab.wait_for_selector("text=Fiche enregistrée", timeout=60_000)
-        tab.wait_for_selector(".kpa-room-card-gone", state="hidden", timeout=30_000)
         step.wait_for_function(f"""() => [...document.querySelectorAll('.kpa-cl-stage .kpa-cl-gr .kpa-f-gr-alias input')]
             .some(e => e.value === {json.dumps(hostile)})""", timeout=30_000)
+        timings["phone_put_back_to_group_step_row_s"] = round(time.monotonic() - started, 3)
+        (screenshot_dir() / "room-group-timings.json").write_text(json.dumps(timings), encoding="utf-8")  # measured, never asserted
+        tab.wait_for_selector("text=Fiche enregistrée", timeout=60_000)
+        tab.wait_for_selector(".kpa-room-card-gone", state="hidden", timeout=30_000)
         group = json.loads(atelier.file.read_text(encoding="utf-8"))["checklist"]["group"]
         assert [m["id"] for m in group].count(member["id"]) == 1
         assert step.evaluate("window.__kpaNoReload") is True
