@@ -96,6 +96,7 @@ def test_prepare_a_run(workspace_dir: Path, example_path: Path) -> None:
     assert run.env["KPA_ATELIER_JOIN_URL"] == run.participant_url
     assert run.voila_config["Voila"]["identity_provider_class"].endswith("AtelierIdentityProvider")
     assert run.voila_config["Voila"]["tornado_settings"] == {"disable_check_xsrf": True}  # (not loopback)
+    assert run.voila_config["KpaKernelManager"]["disconnected_timeout"] == 90  # a phone gone without its beacon
     # the preheated kernels read their visitor's request with the kernels' key, on an address the server listens on
     assert run.env["VOILA_APP_IP"] == f"{KERNEL_USER}:{run.codes.kernel}@127.0.0.1"
     assert run.codes.kernel not in run.participant_url + run.facilitator_url + run.env["KPA_ATELIER_ACCESS"]

@@ -4,13 +4,16 @@ A real server on 127.0.0.1 (the tests reach it there only), once with kernels st
 page and once with a preheated pool for the participant page. Each visitor is its own cookie,
 as separate phones are. Knowing another phone's kernel id opens neither its REST model, its
 channels, its shutdown nor its request (``/voila/query/<kernel>``); the facilitator reaches
-every kernel; without a code a kernel path opens nothing.
+every kernel; without a code a kernel path opens nothing. A kernel whose browser went away
+without the tab's beacon is shut down once ``disconnected_timeout`` has passed, and not while a
+browser stays connected.
 """
 
 from __future__ import annotations
 
 import base64
 import http.client
+import json
 import os
 import re
 import shutil
@@ -34,7 +37,7 @@ PAGE = "/voila/render/04_participer.ipynb"
 class Atelier:
     """``kpa serve --atelier`` on 127.0.0.1 (with ``--preheat`` when *preheat*), and its codes."""
 
-    def __init__(self, folder: Path, preheat: int) -> None:
+    def __init__(self, folder: Path, preheat: int, settings: dict[str, Any] | None = None) -> None:
         workspace = folder / "workspace"
         workspace.mkdir()
         shutil.copy(EXAMPLE, workspace / EXAMPLE.name)
@@ -44,8 +47,13 @@ class Atelier:
         self._log = open(self.log_path, "wb")
         command = [sys.executable, "-m", "kpawidgets.cli", "serve", "--atelier", "--ip", "127.0.0.1", "--no-browser",
                    "--port", str(self.port), "--workspace", str(workspace), "--workbook", EXAMPLE.stem]
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        if settings:  # a voila.json of the test's own, first on JUPYTER_CONFIG_PATH
+            (folder / "config").mkdir()
+            (folder / "config" / "voila.json").write_text(json.dumps(settings))
+            env["JUPYTER_CONFIG_PATH"] = str(folder / "config")
         self.process = subprocess.Popen(command + (["--preheat", str(preheat)] if preheat else []), stdout=self._log,
-                                        stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"), cwd=ROOT)
+                                        stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         if not wait_until_serving(self.port, self.process, timeout=120):
             raise RuntimeError(f"kpa serve --atelier did not start: {self.log()}")
         codes = re.findall(r"code=([^&\s]+)", self.log())
@@ -180,3 +188,34 @@ def test_the_request_of_a_preheated_kernel_is_for_that_kernel_only(atelier: Atel
         assert "Exception in thread" not in atelier.log()
     finally:
         phone.close()
+
+
+AWAY = 6  # seconds (workshop mode: 90)
+
+
+@pytest.fixture(scope="module")
+def quick_to_free(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Atelier]:
+    server = Atelier(tmp_path_factory.mktemp("atelier-away"), 0, {"KpaKernelManager": {"disconnected_timeout": AWAY}})
+    yield server
+    server.stop()
+
+
+def test_a_kernel_whose_phone_went_away_is_freed(quick_to_free: Atelier) -> None:
+    from websockets.sync.client import connect
+
+    server = quick_to_free
+    phone, facilitator = Visitor(server), Visitor(server)
+    kernel_id = phone.open_page(server.participant_code)
+    facilitator.join(server.facilitator_code)
+    channels = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels"
+    for _visit in range(2):  # a browser is there (a locked phone keeps its socket, or comes back at once): it stays
+        with connect(channels, origin=f"http://127.0.0.1:{server.port}", additional_headers={"Cookie": phone.cookie}):  # type: ignore[arg-type]
+            time.sleep(2 * AWAY)
+            assert facilitator.kernel_answers(kernel_id) == 200
+    # gone without the tab's beacon: freed once AWAY has passed (bounded wait)
+    deadline = time.monotonic() + 90
+    while facilitator.kernel_answers(kernel_id) == 200 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert facilitator.kernel_answers(kernel_id) == 404
+    assert f"Kernel {kernel_id}: its browsers left" in server.log()
+    assert kernel_pids(server.process.pid) == []

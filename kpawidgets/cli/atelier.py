@@ -36,8 +36,11 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 KERNELS_ADDRESS_ENV = "VOILA_APP_IP"
 
 _IDENTITY = "kpawidgets.config.atelier_auth.AtelierIdentityProvider"
-#: In workshop mode, a disconnected phone's kernel is shut down after this many idle seconds.
-PHONE_IDLE_SECONDS = 300
+#: In workshop mode, a kernel whose phone disconnected is shut down after this many seconds.
+#: A locked phone keeps its websocket, or (Wi-Fi asleep) loses it after the server's 90 s ping
+#: timeout and reconnects on its own when unlocked: a minute or two away keeps the kernel;
+#: a closed tab or a phone put away frees it within two minutes of going.
+PHONE_AWAY_SECONDS = 90
 
 
 def lan_address() -> str | None:
@@ -107,10 +110,12 @@ def prepare_atelier(workspace: Workspace, workbook: str | None, ip: str | None, 
         voila["tornado_settings"] = {"disable_check_xsrf": True}
     config = {
         "Voila": voila,
-        # A phone put away without closing its tab sends no beacon: its kernel goes once it has
-        # been disconnected and idle for 5 minutes (coming back, the page says to reload, and
-        # the phone's key brings its entries back).
-        "MappingKernelManager": {"cull_idle_timeout": PHONE_IDLE_SECONDS},
+        # A tab closed before its beacon went out, a phone put away: no browser is connected any
+        # more. The idle culling waits for 30 minutes of silence (and a phone's live page talks
+        # each time another phone changes the workbook); such a kernel goes PHONE_AWAY_SECONDS
+        # after its last browser left (coming back later, the page says to reload, and the
+        # phone's key brings its entries back).
+        "KpaKernelManager": {"disconnected_timeout": PHONE_AWAY_SECONDS},
     }
     return AtelierRun(ip, codes, name, participant_url, base + PROJECTOR_PAGE + "?" + urlencode(facilitator_query),
                       f"{host}:{port}", env, config)

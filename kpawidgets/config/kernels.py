@@ -13,6 +13,11 @@ jupyter_server's kernel manager:
   being drawn are shut down (checked every ``unconnected_check_interval`` seconds). A page's
   script asking about its kernel (``GET /api/kernels/<id>``) restarts that wait: on a
   loaded machine 20 browsers took more than 20 s to load the page's scripts and connect;
+* with ``disconnected_timeout`` (workshop mode), a kernel all of whose browsers went away
+  (the websocket closed: a tab closed without its beacon, a phone put away) is shut down
+  that many seconds later, unless a browser came back — Voilà itself only shuts a kernel
+  down on the tab's beacon, and the idle culling never sees a kernel idle while the live
+  page follows a workbook the others keep changing;
 * at most ``concurrent_starts`` pages are drawn at once; the others wait their turn, first
   come first served, so that with 20 visitors the first ones get their page early instead
   of everybody waiting for all of them;
@@ -87,6 +92,9 @@ class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
     unconnected_timeout = Float(60.0, config=True,
                                 help="Seconds after its page was drawn (or its page's script last asked about it) before "
                                      "a kernel no browser connected to is shut down.")
+    disconnected_timeout = Float(0.0, config=True,
+                                 help="Seconds a kernel whose browsers all disconnected is kept, in case one comes back, "
+                                      "before it is shut down (0: until the idle culling).")
     unconnected_check_interval = Float(2.0, config=True, help="Seconds between two looks for kernels without a browser.")
     concurrent_starts = Integer(0, config=True,
                                 help="Pages drawn at once, the others wait their turn (0: the number of processors).")
@@ -103,6 +111,7 @@ class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         self._kpa_holders: dict[str, float] = {}  # kernel id → when it got its slot (monotonic)
         self._kpa_checker: PeriodicCallback | None = None
         self._kpa_owners: dict[str, str] = {}  # kernel id → the visit its page was drawn for
+        self._kpa_left: dict[str, float] = {}  # kernel id → when its last browser disconnected (monotonic)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Voilà's preheated pools are a subclass of this class (``voila_kernel_manager_factory``),
@@ -181,7 +190,13 @@ class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
     def notify_connect(self, kernel_id: str) -> None:
         super().notify_connect(kernel_id)
         self._kpa_connected.add(kernel_id)
+        self._kpa_left.pop(kernel_id, None)
         self._release_slot(kernel_id)
+
+    def notify_disconnect(self, kernel_id: str) -> None:
+        super().notify_disconnect(kernel_id)
+        if kernel_id in self._kpa_started and not self._kernel_connections.get(kernel_id, 0):
+            self._kpa_left[kernel_id] = time.monotonic()
 
     def kernel_model(self, kernel_id: str) -> dict[str, Any]:
         """A page's script asked about its kernel: a browser is there, give it time to connect."""
@@ -242,15 +257,23 @@ class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
             if waited >= self.unconnected_timeout:
                 self.log.info("Kernel %s: no browser connected %.0f s after its page was drawn, shutting it down",
                               kernel_id, waited)
-                self._forget(kernel_id)
-                try:
-                    await self.shutdown_kernel(kernel_id)
-                except Exception:  # noqa: BLE001 - already gone
-                    self.log.debug("Kernel %s was already gone", kernel_id, exc_info=True)
+                await self._shut_down(kernel_id)
+        for kernel_id, left in list(self._kpa_left.items()):
+            if self.disconnected_timeout and now - left >= self.disconnected_timeout \
+                    and not self._kernel_connections.get(kernel_id, 0):
+                self.log.info("Kernel %s: its browsers left %.0f s ago, shutting it down", kernel_id, now - left)
+                await self._shut_down(kernel_id)
+
+    async def _shut_down(self, kernel_id: str) -> None:
+        self._forget(kernel_id)
+        try:
+            await self.shutdown_kernel(kernel_id)
+        except Exception:  # noqa: BLE001 - already gone
+            self.log.debug("Kernel %s was already gone", kernel_id, exc_info=True)
 
     def _forget(self, kernel_id: str) -> None:
         self._release_slot(kernel_id)
-        for table in (self._kpa_pages, self._kpa_started, self._kpa_owners):
+        for table in (self._kpa_pages, self._kpa_started, self._kpa_owners, self._kpa_left):
             table.pop(kernel_id, None)
         self._kpa_connected.discard(kernel_id)
         self._kpa_pooled.discard(kernel_id)
