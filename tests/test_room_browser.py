@@ -348,6 +348,10 @@ def test_a_phone_joins_and_the_facilitators_group_step_follows(atelier: AtelierS
         tab.wait_for_selector(".kpa-room-card-gone", state="hidden", timeout=30_000)
         group = json.loads(atelier.file.read_text(encoding="utf-8"))["checklist"]["group"]
         assert [m["id"] for m in group].count(member["id"]) == 1
+        # a person the facilitator adds in the group step is counted on the projector
+        projector.wait_for_selector(f".kpa-room-count b:text-is('{before + 1}')", timeout=30_000)
+        step.locator(".kpa-cl-stage .kpa-cl-gr-add").click()
+        projector.wait_for_selector(f".kpa-room-count b:text-is('{before + 2}')", timeout=30_000)
         assert step.evaluate("window.__kpaNoReload") is True
     finally:
         tab.context.close()
