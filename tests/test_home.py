@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -128,3 +129,77 @@ def test_a_new_workbook_becomes_the_page_address(workspace_dir: Path, example_pa
     app.create_button.click()
     assert session.name == "kpa-du-marche"
     assert 'data-kpa-workbook="kpa-du-marche"' in app.shell.address.value
+
+
+# ---------------------------------------------------------------- the PDF cover's fields (issue 12)
+def _upload(app: HomeApp, name: str, data: bytes, kind: str = "image/png") -> None:
+    """What the browser sends when a file is chosen in the upload button."""
+    app.cover.upload.value = ({"name": name, "type": kind, "size": len(data), "content": memoryview(data),
+                               "last_modified": dt.datetime(2026, 12, 2, tzinfo=dt.timezone.utc)},)
+
+
+def test_summary_and_contact_are_typed_on_the_home_page(workspace_dir: Path, example_path: Path) -> None:
+    shutil.copy(example_path, workspace_dir)
+    _session, app = _home(workspace_dir, {"workbook": example_path.stem})
+    cover = app.cover
+    assert cover in app.current.children
+    on_disk = lambda: Workspace(workspace_dir).open(example_path.stem).workbook.identity  # noqa: E731
+    cover.summary.value = "Dix habitant·es lancent leur coopérative.\nPremier marché en mars."
+    assert on_disk().summary == "Dix habitant·es lancent leur coopérative.\nPremier marché en mars."
+    assert "65 caractères sur 800" in cover.summary_count.value
+    before = on_disk()
+    cover.summary.value = "x" * 801
+    assert "800 caractères au plus" in cover.summary.message.value  # beside the field, in French
+    assert cover.summary.value == "x" * 801 and "kpa-field-error" in cover.summary_count.value
+    assert on_disk().summary == before.summary  # nothing lost, nothing half-written
+    cover.role.value = "Cheffe de projet KPA"
+    cover.email.value = "kpa.tisserands"
+    assert "n&#x27;est pas une adresse e-mail" in cover.email.message.value
+    cover.email.value = "kpa@tisserands.example.org"
+    cover.phone.value = "03 20 00 00 00"
+    assert not cover.email.message.value
+    contact = on_disk().contact
+    assert (contact.role, contact.email, contact.phone) == ("Cheffe de projet KPA", "kpa@tisserands.example.org",
+                                                           "03 20 00 00 00")
+
+
+def test_a_logo_is_uploaded_shown_refused_and_removed(workspace_dir: Path, example_path: Path) -> None:
+    from tests.test_cover import HOSTILE_SVGS, PLAIN_SVG, png
+
+    shutil.copy(example_path, workspace_dir)
+    _session, app = _home(workspace_dir, {"workbook": example_path.stem})
+    cover = app.cover
+    on_disk = lambda: Workspace(workspace_dir).open(example_path.stem).workbook.identity  # noqa: E731
+    assert "Pas de logo" in cover.preview.value and cover.remove_button.layout.display == "none"
+    _upload(app, "logo.png", png())
+    name = f"{example_path.stem}.logo.png"
+    assert on_disk().logo == name and (workspace_dir / name).read_bytes() == png()
+    assert '<img src="data:image/png;base64,' in cover.preview.value and cover.remove_button.layout.display != "none"
+    assert cover.upload.value == ()  # the bytes do not stay in the page
+    # A wrong file: its reason beside the field, in French; the previous logo stays, on disk and in the page.
+    _upload(app, "logo.svg", HOSTILE_SVGS["script"], "image/svg+xml")
+    assert "« script »" in cover.logo.message.value and cover.logo.invalid
+    assert on_disk().logo == name and (workspace_dir / name).read_bytes() == png()
+    assert '<img src="data:image/png;base64,' in cover.preview.value
+    _upload(app, "photo.gif", b"GIF89a" + b"\0" * 20, "image/gif")
+    assert "PNG ou SVG" in cover.logo.message.value and on_disk().logo == name
+    _upload(app, "big.png", png() + b"\0" * (1024 * 1024), "image/png")
+    assert "1 024 Ko au plus" in cover.logo.message.value.replace("\u202f", " ") and on_disk().logo == name
+    # A plain SVG replaces it and is shown as drawn.
+    _upload(app, "logo.svg", PLAIN_SVG, "image/svg+xml")
+    assert on_disk().logo == f"{example_path.stem}.logo.svg" and not cover.logo.invalid
+    assert '<img src="data:image/svg+xml;base64,' in cover.preview.value and "SVG" in cover.preview.value
+    cover.remove_button.click()
+    assert on_disk().logo == "" and "Pas de logo" in cover.preview.value
+    assert cover.remove_button.layout.display == "none"
+
+
+def test_the_logo_refusal_is_said_in_english(workspace_dir: Path, example_path: Path) -> None:
+    from tests.test_cover import HOSTILE_SVGS
+
+    shutil.copy(example_path, workspace_dir)
+    _session, app = _home(workspace_dir, {"workbook": example_path.stem, "lang": "en"})
+    assert "For the plan&#x27;s cover" in app.cover.children[0].value and "1,024 KB at most" in app.cover.children[0].value
+    _upload(app, "logo.svg", HOSTILE_SVGS["onload"], "image/svg+xml")
+    assert "“onload” attribute" in app.cover.logo.message.value
+    assert Workspace(workspace_dir).open(example_path.stem).workbook.identity.logo == ""

@@ -26,7 +26,7 @@ PROBLEMS: dict[str, str] = {
     "kpa_control_character": N_("caractère de contrôle interdit (position {position})"),
     "kpa_email": N_("« {value} » n'est pas une adresse e-mail (nom@exemple.fr)"),
     "kpa_phone": N_("« {value} » n'est pas un numéro de téléphone (chiffres, espaces, +, points, tirets)"),
-    "kpa_logo_name": N_("« {value} » n'est pas un nom de logo (un fichier .png à côté du carnet)"),
+    "kpa_logo_name": N_("« {value} » n'est pas un nom de logo (un fichier .png ou .svg à côté du carnet)"),
     "kpa_duplicate_id": N_("identifiant « {id} » en double dans {list_label}"),
     "kpa_unknown_account": N_("compte « {account} » inconnu du plan Cerfa (ou 87, déduit des lignes 86)"),
     "kpa_negative_amount": N_("le montant ne peut pas être négatif"),

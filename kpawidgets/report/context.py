@@ -46,6 +46,7 @@ from kpawidgets.report.sections import (
 from kpawidgets.report.sections.checklist import Light
 from kpawidgets.report.sections.room import RoomSection, room_section
 from kpawidgets.storage.files import revision_of
+from kpawidgets.storage.logo import logo_media_type
 
 __all__ = ["ReportContext", "Tile", "build_context", "labels"]
 
@@ -181,21 +182,22 @@ def build_context(workbook: Workbook, lang: str | None = None, today: dt.date | 
                   logo: bytes | None = None) -> ReportContext:
     """Everything the report template prints, in *lang* (default: the workbook's language).
 
-    *logo* is the territory's PNG logo (read beside the workbook by ``storage.logo.read_logo``).
+    *logo* is the territory's PNG or SVG logo (read beside the workbook by ``storage.logo.read_logo``).
     """
     code = lang or workbook.identity.language
     with use_language(code) as code:
         return _build(workbook, code, today or dt.date.today(), logo)
 
 
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
 def _logo_src(logo: bytes | None) -> str:
-    """A PNG logo as a ``data:`` URL (WeasyPrint fetches nothing else); "" for anything else."""
-    if not logo or not logo.startswith(_PNG_SIGNATURE):
+    """A PNG or plain SVG logo (checked again by ``storage.logo``) as a ``data:`` URL; "" for anything else.
+
+    WeasyPrint fetches nothing but ``data:`` URLs and runs no script (``report.render``).
+    """
+    media_type = logo_media_type(logo)
+    if logo is None or media_type is None:
         return ""
-    return "data:image/png;base64," + base64.b64encode(logo).decode("ascii")
+    return f"data:{media_type};base64," + base64.b64encode(logo).decode("ascii")
 
 
 def _tiles(checklist: ChecklistSection | None, budget: BudgetSection | None, funding: FundingSection | None,

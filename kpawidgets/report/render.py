@@ -88,7 +88,7 @@ def document_title(context: ReportContext) -> str:
 
 def render_html(workbook: Workbook, lang: str | None = None, today: dt.date | None = None, *,
                 logo: bytes | None = None) -> str:
-    """Workbook → the complete HTML document of the launch plan (*logo*: the territory's PNG, for the cover)."""
+    """Workbook → the complete HTML document of the launch plan (*logo*: the territory's PNG or SVG, for the cover)."""
     context = build_context(workbook, lang, today, logo=logo)
     return render_document(render_body(context), lang=context.lang, title=context.title)
 

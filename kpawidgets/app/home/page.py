@@ -3,7 +3,8 @@
 The picker opens a workbook of the workspace, creates a new one, or starts from
 the example; the chosen workbook then travels to the other pages in the links
 (``?workbook=<name>``). When a workbook is open, its identity (town, neighbourhood,
-QPV, launch date, language) is edited here, and it can be duplicated, deleted (to
+QPV, launch date, language) and what the PDF's cover says (summary, contact, logo:
+:mod:`kpawidgets.app.home.cover`) are edited here, and it can be duplicated, deleted (to
 the trash) or brought back to an earlier version.
 """
 
@@ -13,6 +14,7 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from kpawidgets.app.fields import TEXT, Field, Kind, check_field, choice_field, date_field, text_field
+from kpawidgets.app.home.cover import CoverFields
 from kpawidgets.app.request import query_params
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PAGES, PageShell, esc, message_html, page_url
@@ -174,6 +176,7 @@ class HomeApp(widgets.VBox):
                                      css="kpa-f-identity-language")
         self.identity_fields: list[Field] = [self.territory, self.town, self.neighbourhood, self.qpv,
                                              self.launch_date, self.language]
+        self.cover = CoverFields(self, session)
         self.duplicate_button = widgets.Button(description=_("Dupliquer"))
         self.delete_button = widgets.Button(description=_("Mettre à la corbeille"), button_style="danger")
         self.confirm_delete = widgets.Button(description=_("Oui, mettre à la corbeille"), button_style="danger",
@@ -214,6 +217,7 @@ class HomeApp(widgets.VBox):
         identity = workbook.identity
         for field in self.identity_fields:
             field.show(getattr(identity, field.attr))
+        self.cover.refresh()
         self._refresh_history()
         name, lang = self.session.name, self.session.lang
         steps = "".join(
@@ -224,6 +228,7 @@ class HomeApp(widgets.VBox):
             widgets.HTML(f'<h2 class="kpa-section-title">{esc(_("Carnet ouvert"))} : {esc(identity.territory)}</h2>'
                          f'<div class="kpa-step-links">{steps}</div>'),
             *self.identity_fields,
+            self.cover,
             widgets.HBox([self.duplicate_button, self.delete_button, self.confirm_delete]),
             widgets.HBox([self.history, self.restore_button, self.confirm_restore],
                          layout=widgets.Layout(align_items="center")),

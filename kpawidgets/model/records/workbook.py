@@ -25,7 +25,7 @@ SCHEMA_VERSION = 3
 SUMMARY_MAX = 800
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _PHONE = re.compile(r"\+?[0-9 .()\-]{6,30}")
-_LOGO = re.compile(r"[\w][\w.\-]{0,150}\.png")
+_LOGO = re.compile(r"[\w][\w.\-]{0,150}\.(png|svg)")
 
 
 def _email(value: str) -> str:
@@ -67,7 +67,7 @@ class Identity(KpaModel):
                                description="Résumé court écrit par la ou le chef de projet (couverture du plan)")
     contact: Contact = Field(default_factory=Contact)
     logo: Annotated[SingleLine, AfterValidator(_logo)] = Field(
-        default="", description="Logo du territoire : nom d'un fichier PNG à côté du carnet (<nom>.logo.png)")
+        default="", description="Logo du territoire : un fichier PNG ou SVG à côté du carnet (<nom>.logo.png ou .svg)")
 
 
 class Workbook(KpaModel):

@@ -1,0 +1,55 @@
+"""The home page's fields for the PDF's cover in a real browser: summary, contact, logo upload (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpawidgets.model.workbook import load_workbook_text
+from tests.conftest import screenshot_dir, wait_rendered
+from tests.test_cover import HOSTILE_SVGS, PLAIN_SVG
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+HOME = "00_accueil.ipynb"
+NAME = "exemple-quartier-des-tisserands"
+
+
+def choose(page, cover, file: dict) -> None:
+    """Click the upload button and pick *file* in the browser's file chooser."""
+    with page.expect_file_chooser(timeout=30_000) as chooser:
+        cover.locator(".kpa-f-identity-logo button").click()
+    chooser.value.set_files(files=[file])
+
+
+def test_cover_fields_summary_contact_and_logo(voila_server, page) -> None:
+    page.goto(voila_server.url(HOME, f"workbook={NAME}"))
+    wait_rendered(page)
+    cover = page.locator(".kpa-cover-fields")
+    cover.scroll_into_view_if_needed()
+    assert "Pour la couverture du plan" in cover.inner_text() and "Pas de logo" in cover.inner_text()
+    summary = cover.locator(".kpa-f-identity-summary textarea")
+    text = "Quatorze habitant·es du quartier des Tisserands lancent leur coopérative de services."
+    summary.fill(text)
+    cover.locator(".kpa-f-contact-role input").click()  # leaving the field saves it
+    page.wait_for_selector(f"text={len(text)} caractères sur 800", timeout=30_000)
+
+    # A plain SVG logo: accepted, written beside the workbook, shown as the cover will print it.
+    choose(page, cover, {"name": "logo.svg", "mimeType": "image/svg+xml", "buffer": PLAIN_SVG})
+    page.wait_for_selector(".kpa-logo-preview img[src^='data:image/svg+xml;base64,']", timeout=30_000)
+    assert (voila_server.workspace / f"{NAME}.logo.svg").read_bytes() == PLAIN_SVG
+    saved = load_workbook_text((voila_server.workspace / f"{NAME}.json").read_bytes()).identity
+    assert saved.logo == f"{NAME}.logo.svg" and saved.summary.startswith("Quatorze habitant·es")
+    cover.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir() / "home-cover-fields-1280x720.png"))
+
+    # A wrong file: its reason beside the field, in French; the previous logo stays.
+    choose(page, cover, {"name": "logo.svg", "mimeType": "image/svg+xml", "buffer": HOSTILE_SVGS["script"]})
+    page.wait_for_selector(".kpa-f-identity-logo .kpa-field-error", timeout=30_000)
+    message = cover.locator(".kpa-f-identity-logo .kpa-field-error").inner_text()
+    assert "« script »" in message and "PNG" in message
+    assert page.locator(".kpa-logo-preview img[src^='data:image/svg+xml;base64,']").count() == 1
+    assert (voila_server.workspace / f"{NAME}.logo.svg").read_bytes() == PLAIN_SVG
+    cover.locator(".kpa-f-identity-logo").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir() / "home-cover-logo-refused-1280x720.png"))
+    assert "Traceback" not in page.content()
+    assert page.outside_requests == [], page.outside_requests
