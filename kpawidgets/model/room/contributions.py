@@ -31,7 +31,7 @@ from kpawidgets.model.room.records import (
 )
 
 __all__ = [
-    "RoomError", "participant_of",
+    "RoomError", "participant_of", "refusal", "validated", "now_utc",
     "add_idea", "edit_idea", "remove_idea", "ideas_of", "set_vote", "votes_of", "toggle_dot", "set_dots", "dots_of",
 ]
 
@@ -57,7 +57,7 @@ _FIELD_NAMES = {
 }
 
 
-def _refused(error: ValidationError) -> RoomError:
+def refusal(error: ValidationError) -> RoomError:
     """The first problem of *error* in plain words (field name, limit)."""
     problem = error.errors(include_url=False)[0]
     field = str(problem["loc"][0]) if problem["loc"] else ""
@@ -78,14 +78,16 @@ def _refused(error: ValidationError) -> RoomError:
     return RoomError("« {field_label} » : valeur non reconnue.", field_label=label, field=field)
 
 
-def _build(model: type[Any], **values: Any) -> Any:
+def validated(model: type[Any], **values: Any) -> Any:
+    """``model(**values)``, or the :class:`RoomError` saying in plain words what is wrong."""
     try:
         return model(**values)
     except ValidationError as exc:
-        raise _refused(exc) from None
+        raise refusal(exc) from None
 
 
-def _now() -> dt.datetime:
+def now_utc() -> dt.datetime:
+    """Now, to the second, in UTC (when a contribution was made)."""
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
@@ -121,7 +123,7 @@ def add_idea(room: Room, owner: str, text: str, kind: str = "autre") -> Idea:
         raise RoomError("Vous avez déjà proposé {max} idées : modifiez-en une plutôt.", max=MAX_IDEAS_PER_PERSON)
     if len(room.ideas) >= MAX_IDEAS:
         raise RoomError("Le mur est plein ({max} idées).", max=MAX_IDEAS)
-    idea = _build(Idea, owner=owner, text=text, kind=kind, created_at=_now())
+    idea = validated(Idea, owner=owner, text=text, kind=kind, created_at=now_utc())
     room.ideas = [*room.ideas, idea]
     return idea
 
@@ -130,7 +132,7 @@ def edit_idea(room: Room, owner: str, idea_id: str, text: str, kind: str) -> Ide
     """Change the text or kind of one's own idea."""
     existing = _find(room.ideas, idea_id)
     _check_owner(existing, owner)
-    updated = _build(Idea, **{**existing.model_dump(), "text": text, "kind": kind})
+    updated = validated(Idea, **{**existing.model_dump(), "text": text, "kind": kind})
     room.ideas = [updated if i.id == idea_id else i for i in room.ideas]
     return updated
 

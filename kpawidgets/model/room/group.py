@@ -33,7 +33,7 @@ from kpawidgets.i18n import N_
 from kpawidgets.model.base import new_id
 from kpawidgets.model.checklist import GroupMember
 from kpawidgets.model.records.workbook import Workbook
-from kpawidgets.model.room.contributions import RoomError, _build, _now, _refused, participant_of
+from kpawidgets.model.room.contributions import RoomError, validated, now_utc, refusal, participant_of
 from kpawidgets.model.room.records import FACILITATOR, MAX_PARTICIPANTS, Participant, clean_text
 
 __all__ = ["GROUP_MAX", "INTERESTS_MAX", "Card", "card_of", "save_card", "add_member", "member_of", "phone_members",
@@ -106,7 +106,7 @@ def _member(member_id: str | None, fields: dict[str, Any]) -> GroupMember:
     """A member from a card's fields (validated by the room's rules first: lengths, control characters)."""
     # the room's rules for the texts (control and bidirectional characters, lengths); the alias
     # is bounded by the group's own limit, which the facilitator's rows share
-    checked: Participant = _build(Participant, owner=FACILITATOR, **{k: v for k, v in fields.items() if k != "alias"})
+    checked: Participant = validated(Participant, owner=FACILITATOR, **{k: v for k, v in fields.items() if k != "alias"})
     try:
         alias = clean_text(str(fields.get("alias") or ""))
     except PydanticCustomError:
@@ -124,12 +124,12 @@ def _member(member_id: str | None, fields: dict[str, Any]) -> GroupMember:
     try:
         return GroupMember(**values)
     except ValidationError as exc:
-        raise _refused(exc) from None
+        raise refusal(exc) from None
 
 
 def _entry(owner: str, member_id: str | None, fields: dict[str, Any], joined: Any) -> Participant:
     extra = {} if member_id is None else {"id": member_id}
-    return _build(Participant, owner=owner, joined_at=joined, gender="undisclosed" if fields.get("gender") == "undisclosed" else None,
+    return validated(Participant, owner=owner, joined_at=joined, gender="undisclosed" if fields.get("gender") == "undisclosed" else None,
                   wishes=fields.get("wishes", ""), skills=fields.get("skills", ""), **extra)
 
 
@@ -153,7 +153,7 @@ def save_card(workbook: Workbook, owner: str, **fields: Any) -> GroupMember:
         member = _member(None, fields)
         while member.id in taken:  # a fresh random id is almost never taken; never reuse someone's
             member = member.model_copy(update={"id": new_id()})
-        new_entry = _entry(owner, member.id, fields, _now())
+        new_entry = _entry(owner, member.id, fields, now_utc())
         workbook.checklist.group = [*group, member]
         room.participants = [*room.participants, new_entry]
         return member
