@@ -127,10 +127,11 @@ def _member(member_id: str | None, fields: dict[str, Any]) -> GroupMember:
         raise refusal(exc) from None
 
 
-def _entry(owner: str, member_id: str | None, fields: dict[str, Any], joined: Any) -> Participant:
-    extra = {} if member_id is None else {"id": member_id}
-    return validated(Participant, owner=owner, joined_at=joined, gender="undisclosed" if fields.get("gender") == "undisclosed" else None,
-                  wishes=fields.get("wishes", ""), skills=fields.get("skills", ""), **extra)
+def _entry(owner: str, member_id: str, fields: dict[str, Any], joined: Any) -> Participant:
+    """The room entry of a card: ownership, when they joined, the two texts, « prefer not to say »."""
+    undisclosed = "undisclosed" if fields.get("gender") == "undisclosed" else None
+    return validated(Participant, id=member_id, owner=owner, joined_at=joined, gender=undisclosed,
+                     wishes=fields.get("wishes", ""), skills=fields.get("skills", ""))
 
 
 def save_card(workbook: Workbook, owner: str, **fields: Any) -> GroupMember:
