@@ -184,7 +184,8 @@ def test_a_logo_is_uploaded_shown_refused_and_removed(workspace_dir: Path, examp
     _upload(app, "photo.gif", b"GIF89a" + b"\0" * 20, "image/gif")
     assert "PNG ou SVG" in cover.logo.message.value and on_disk().logo == name
     _upload(app, "big.png", png() + b"\0" * (1024 * 1024), "image/png")
-    assert "1 024 Ko au plus" in cover.logo.message.value.replace("\u202f", " ") and on_disk().logo == name
+    assert "Le logo pèse 1 025 Ko : 1 024 Ko au plus" in cover.logo.message.value.replace("\u202f", " ")
+    assert on_disk().logo == name
     # A plain SVG replaces it and is shown as drawn.
     _upload(app, "logo.svg", PLAIN_SVG, "image/svg+xml")
     assert on_disk().logo == f"{example_path.stem}.logo.svg" and not cover.logo.invalid

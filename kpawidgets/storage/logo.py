@@ -31,10 +31,11 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from kpawidgets.errors import KpaError
+from kpawidgets.i18n import format_number
 from kpawidgets.storage.atomic import write_atomic
 
-__all__ = ["MAX_LOGO_BYTES", "PNG_SIGNATURE", "LogoKind", "LogoError", "logo_name_for", "logo_kind", "check_logo",
-           "logo_media_type", "save_logo", "read_logo"]
+__all__ = ["MAX_LOGO_BYTES", "PNG_SIGNATURE", "LogoKind", "LogoError", "too_big", "logo_name_for", "logo_kind",
+           "check_logo", "logo_media_type", "save_logo", "read_logo"]
 
 MAX_LOGO_BYTES = 1024 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -68,6 +69,12 @@ _BOM = b"\xef\xbb\xbf"
 
 class LogoError(KpaError):
     """A logo file that cannot be used (too big, not a PNG or a plain SVG)."""
+
+
+def too_big(size: int) -> LogoError:
+    """« Le logo pèse 3 072 Ko : 1 024 Ko au plus. » (the size in the current language)."""
+    kilobytes = -(-size // 1024)  # rounded up: a file just over the limit does not read « 1 024 Ko »
+    return LogoError("Le logo pèse {size} Ko : 1 024 Ko au plus.", size=format_number(kilobytes, digits=0))
 
 
 def logo_name_for(workbook_path: Path, kind: LogoKind = "png") -> str:
@@ -150,7 +157,7 @@ def _check_svg(data: bytes) -> None:
 def logo_kind(data: bytes) -> LogoKind:
     """``png`` or ``svg`` for a usable logo of at most 1 MB; a :class:`LogoError` otherwise."""
     if len(data) > MAX_LOGO_BYTES:
-        raise LogoError("Le logo pèse {size} Ko : 1 024 Ko au plus.", size=len(data) // 1024)
+        raise too_big(len(data))
     if data.startswith(PNG_SIGNATURE):
         return "png"
     if not data.strip():

@@ -21,7 +21,7 @@ from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import esc, guarded
 from kpawidgets.i18n import _, format_number, ngettext
 from kpawidgets.model.records.workbook import SUMMARY_MAX, Contact, Identity
-from kpawidgets.storage.logo import MAX_LOGO_BYTES, LogoError, logo_media_type, read_logo, save_logo
+from kpawidgets.storage.logo import MAX_LOGO_BYTES, logo_media_type, read_logo, save_logo, too_big
 
 __all__ = ["CoverFields", "logo_preview_html", "summary_count_html"]
 
@@ -43,7 +43,7 @@ def logo_preview_html(data: bytes | None, name: str) -> str:
     if data is not None and media_type is not None:
         source = f"data:{media_type};base64," + base64.b64encode(data).decode("ascii")
         kind = "SVG" if media_type == "image/svg+xml" else "PNG"
-        size = max(1, len(data) // 1024)
+        size = format_number(max(1, len(data) // 1024), digits=0)
         return (f'<figure class="kpa-logo-preview" style="margin:4px 0">'
                 f'<img src="{esc(source)}" alt="{esc(_("Logo du territoire"))}" '
                 f'style="max-height:96px;max-width:260px;border:1px solid var(--kpa-line);padding:6px;'
@@ -137,7 +137,7 @@ class CoverFields(widgets.VBox):
             raise FieldError("Aucun fichier choisi.")
         upload = chosen[-1]
         if int(upload.get("size") or 0) > MAX_LOGO_BYTES:
-            raise LogoError("Le logo pèse {size} Ko : 1 024 Ko au plus.", size=int(upload["size"]) // 1024)
+            raise too_big(int(upload["size"]))
         # Once accepted, the field shows no file again (``show``): the bytes do not stay in the page's state.
         return save_logo(self.session.opened.path, bytes(upload["content"]))
 
