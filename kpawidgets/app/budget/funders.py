@@ -107,6 +107,7 @@ class FundersTab(Tab):
         funder = bind(page, find, "partner", chooser, parse=lambda text: self._choose_partner(find, str(text or "")),
                       show=self._show_partner, label=_("Financeur"), after=lambda _id: self._partner_chosen())
         unknown = widgets.HTML()
+        unknown.add_class("kpa-funder-unknown")
         self.funder_fields.append((funder, unknown, find))
         unknown.value = self._unknown_html(find)
         label = text_field(page, find, "label", _("Objet"), TEXT, placeholder=_("Objet de la demande"), width="600px")

@@ -94,8 +94,10 @@ class ListEditor(widgets.VBox, Generic[M]):
 
     def __init__(self, app: App, items: list[M], factory: Callable[[], M],
                  row: Callable[[M], list[widgets.Widget]], add_label: str, css: str,
-                 name: Callable[[M], str] = lambda _item: "", header: widgets.Widget | None = None) -> None:
+                 name: Callable[[M], str] = lambda _item: "", header: widgets.Widget | None = None,
+                 note: Callable[[M], str] = lambda _item: "") -> None:
         self.app, self.items, self.factory, self.row, self.css, self.name = app, items, factory, row, css, name
+        self.note = note  #: what else the removal of an item means (said in the notice, before « Annuler »)
         self.rows = widgets.VBox()
         self.rows.add_class("kpa-cl-rows")
         #: item id → (the item drawn, its row, its number)
@@ -173,6 +175,9 @@ class ListEditor(widgets.VBox, Generic[M]):
 
         text = (_("« {name} » retiré·e de la liste.").format(name=name) if name
                 else _("Ligne {number} retirée.").format(number=number))
+        note = self.note(removed)
+        if note:
+            text = f"{text} {note}"
         self.app.changed()
         self.app.say(text, "info", undo_and_say)
 
