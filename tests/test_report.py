@@ -270,3 +270,29 @@ def test_version_changes_with_the_workbook(example: Workbook) -> None:
     changed.identity.town = "Ailleurs"
     assert version_code(changed) != version_code(example)
     assert version_code(example) == version_code(example.model_copy(deep=True))
+
+
+_FUNDER_ROW = re.compile(r"^(?P<name>.+?) (?P<status>voté / notifié|versé|demandé|envisagé|refusé|sans ligne au budget|"
+                         r"dans un scénario seulement)( |$)")
+
+
+def test_the_partners_section_counts_the_funders_the_funding_section_lists(example: Workbook,
+                                                                            example_pages: list[str]) -> None:
+    """Issue 12: « N sur M financeurs engagés » beside the funding section's M funders, N voted or paid."""
+    everything = plain("\n".join(example_pages))
+    engaged, total = map(int, re.search(r"(\d+) sur (\d+)\s*financeurs engagés", everything).groups())  # type: ignore[union-attr]
+    lines = everything.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("FINANCEUR STATUT MONTANT"))
+    rows = []
+    for line in lines[start + 1:]:
+        match = _FUNDER_ROW.match(line)
+        if match is None:
+            break
+        rows.append((match["name"], match["status"]))
+    names = {name for name, _status in rows}
+    assert len(rows) >= 7 and total == len(names) == 9
+    assert engaged == len({name for name, status in rows if status in ("voté / notifié", "versé")}) == 2
+    # The same funders, by name, as the partners' list.
+    from kpawidgets.model.checklist import partner_funding
+
+    assert names == {view.partner.name for view in partner_funding(example) if view.is_funder}

@@ -649,3 +649,70 @@ def test_the_cerfa_sheet_names_each_grants_funder() -> None:
     labels = [str(sheet[f"B{r}"].value or "").strip() for r in range(1, sheet.max_row + 1)]
     assert "CAF du Nord — Atelier cuisine" in labels
     assert "Ville" in labels  # a line whose label is its funder's name is not repeated
+
+
+# ------------------------------------------------------------------ funders are partners (issue 12)
+def _example() -> object:
+    return load_workbook_text((Path(__file__).parent.parent / "sample_data" / "exemple-quartier-des-tisserands.json").read_bytes())
+
+
+def test_the_round_trip_keeps_each_lines_partner_and_makes_no_partner_twice() -> None:
+    wb = _example()
+    partners = [(p.id, p.name) for p in wb.checklist.partners]
+    funded = {line.id: line.partner for line in wb.budget.lines}
+    for name, export in (("b.xlsx", sp.budget_xlsx), ("b.csv", lambda w: sp.budget_csv(w).encode("utf-8"))):
+        for _ in range(2):
+            result = sp.parse_import(name, export(wb))
+            assert result.clean and sp.preview_import(wb, result).partners_added == 0
+            sp.apply_import(wb, result)
+    assert [(p.id, p.name) for p in wb.checklist.partners] == partners
+    assert {line.id: line.partner for line in wb.budget.lines} == funded
+
+
+def test_an_imported_funder_name_finds_its_partner_or_adds_one() -> None:
+    wb = _example()
+    rows = list(csv_rows(sp.budget_csv(wb)))
+    head = rows[0]
+    at = {name: head.index(name) for name in ("libelle", "financeur", "id")}
+    caf = next(row for row in rows if row[at["financeur"]] == "CAF")
+    caf[at["financeur"]] = "  caf "  # case and spaces aside, the same partner
+    ville = next(row for row in rows if row[at["financeur"]] == "Ville de Lys-lez-Tisserands")
+    ville[at["financeur"]] = "Ville de Lys (services jeunesse)"  # another name: another partner
+    new = [cell for cell in ville]
+    new[at["id"]], new[at["libelle"]] = "", "Fonds jeunesse"
+    rows.append(new)
+    text = "\n".join(";".join(row) for row in rows)
+    result = sp.parse_import("b.csv", text.encode("utf-8"))
+    assert result.clean and sp.preview_import(wb, result).partners_added == 1
+    count = len(wb.checklist.partners)
+    sp.apply_import(wb, result)
+    added = wb.checklist.partners[count:]
+    assert [(p.name, p.roles) for p in added] == [("Ville de Lys (services jeunesse)", ["funder"])]
+    lines = {line.id: line for line in wb.budget.lines}
+    assert funder_name(wb, lines[caf[at["id"]]]) == "CAF"
+    assert lines[ville[at["id"]]].partner == added[0].id
+    assert wb.budget.lines[-1].partner == added[0].id  # the new row: the same new partner, not a copy
+    sp.apply_import(wb, sp.parse_import("b.csv", text.encode("utf-8")))
+    assert len(wb.checklist.partners) == count + 1  # imported again: nothing made twice
+
+
+def test_an_export_names_a_funder_by_its_partners_current_name() -> None:
+    wb = _example()
+    caf = next(p for p in wb.checklist.partners if p.name == "CAF")
+    caf.name = "CAF du Nord"
+    book = load_workbook(io.BytesIO(sp.budget_xlsx(wb)))
+    assert "CAF du Nord" in [row[0].value for row in book["Financeurs"].iter_rows()]
+    assert "CAF du Nord" in [str(c.value) for row in book["Lignes"].iter_rows() for c in row]
+    gone = next(p for p in wb.checklist.partners if p.name == "Département")
+    wb.checklist.partners.remove(gone)  # removed on another device: the line stays, named « financeur inconnu »
+    book = load_workbook(io.BytesIO(sp.budget_xlsx(wb)))
+    assert "financeur inconnu" in [row[0].value for row in book["Financeurs"].iter_rows()]
+    lines = [[str(c.value or "") for c in row] for row in book["Lignes"].iter_rows()]
+    department = next(row for row in lines if row[1] == "Département : appel à projets ESS")
+    assert department[3] == ""  # not a name to match back on import
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    import csv
+
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))

@@ -64,7 +64,7 @@ class FundersTab(Tab):
             if tuple(field.input.options) != names:
                 field.input.options = names
             field.follow_model()
-            warning.value = self._unknown_html(find)
+            self._warn(warning, find)
 
     def _partner_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.page.workbook.checklist.partners if p.name)
@@ -84,6 +84,15 @@ class FundersTab(Tab):
         if line is not None and normalised_name(name) == normalised_name(self._show_partner(line.partner)):
             return line.partner  # unchanged (« financeur inconnu » included: kept, never dropped)
         return funder_partner(self.page.workbook, name).id
+
+    def _warn(self, warning: widgets.HTML, find: ById) -> None:
+        """Show the warning of a line whose partner is gone; an empty warning takes no room."""
+        html = self._unknown_html(find)
+        if warning.value != html:
+            warning.value = html
+        display = None if html else "none"
+        if warning.layout.display != display:
+            warning.layout.display = display
 
     def _unknown_html(self, find: ById) -> str:
         line = find()
@@ -106,10 +115,10 @@ class FundersTab(Tab):
         chooser.add_class("kpa-funder-name")
         funder = bind(page, find, "partner", chooser, parse=lambda text: self._choose_partner(find, str(text or "")),
                       show=self._show_partner, label=_("Financeur"), after=lambda _id: self._partner_chosen())
-        unknown = widgets.HTML()
+        unknown = widgets.HTML(layout=layout())
         unknown.add_class("kpa-funder-unknown")
         self.funder_fields.append((funder, unknown, find))
-        unknown.value = self._unknown_html(find)
+        self._warn(unknown, find)
         label = text_field(page, find, "label", _("Objet"), TEXT, placeholder=_("Objet de la demande"), width="600px")
         subline = choice_field(page, find, "subline", _("Sous-ligne Cerfa"),
                                [(_(t), k) for k, t in b.SUBLINES.items()], value=line.effective_subline, width="480px")

@@ -66,7 +66,7 @@ class PartnerFacts(widgets.VBox):
             roles = widgets.Box(list(boxes.values()))
             roles.add_class("kpa-cl-roles")
             status = choice_field(app, partner, "status", _("Où en est-on ?"), PARTNER_STATUS_LABELS, css="kpa-f-pa-status")
-            funds = widgets.HTML()
+            funds = widgets.HTML(layout=widgets.Layout(display="none"))  # a line of its own (checklist.css), when it says something
             funds.add_class("kpa-f-pa-funds")
             self._rows[partner.id] = _Row(boxes["funder"], status, funds)
             return [
@@ -111,6 +111,9 @@ class PartnerFacts(widgets.VBox):
         html = _funding_html(view, funds_lines)
         if drawn.funds.value != html:
             drawn.funds.value = html
+        display = None if html else "none"
+        if drawn.funds.layout.display != display:
+            drawn.funds.layout.display = display
 
     def _removal_note(self, partner: Partner) -> str:
         count = sum(1 for plan in all_plans(self.app.workbook) for line in plan.lines if line.partner == partner.id)

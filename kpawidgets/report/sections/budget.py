@@ -200,7 +200,8 @@ def funding_section(workbook: Workbook) -> FundingSection | None:
     # The funders of the partners' list without a line in the budget: the same funders as the partners section counts.
     for view in partner_funding(workbook):
         if view.is_funder and not view.lines:
-            funders.append(Funder(view.partner.name or _("—"), _("sans ligne au budget"), "none", "—", ""))
+            where = _("dans un scénario seulement") if view.in_scenarios else _("sans ligne au budget")
+            funders.append(Funder(view.partner.name or _("—"), where, "none", "—", ""))
     asks.sort(key=lambda item: -item[0])
     return FundingSection(
         secured_ratio=ratio,
