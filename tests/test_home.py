@@ -10,6 +10,7 @@ from kpawidgets.app.home import HomeApp, build_home, network_dashboard_html
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.i18n import use_language
 from kpawidgets.model.network import load_network
+from kpawidgets.storage.logo import save_logo
 from kpawidgets.storage.workspace import Workspace
 
 
@@ -204,3 +205,21 @@ def test_the_logo_refusal_is_said_in_english(workspace_dir: Path, example_path: 
     _upload(app, "logo.svg", HOSTILE_SVGS["onload"], "image/svg+xml")
     assert "“onload” attribute" in app.cover.logo.message.value
     assert Workspace(workspace_dir).open(example_path.stem).workbook.identity.logo == ""
+
+
+def test_the_cover_fields_follow_another_device(workspace_dir: Path, example_path: Path) -> None:
+    from tests.test_cover import png
+
+    shutil.copy(example_path, workspace_dir)
+    b_session, b_app = _home(workspace_dir, {"workbook": example_path.stem})
+    assert "Pas de logo" in b_app.cover.preview.value
+    a = WorkbookSession(Workspace(workspace_dir))  # another device, on the same file
+    assert a.open(example_path.stem) and a.opened is not None and a.workbook is not None
+    a.workbook.identity.logo = save_logo(a.opened.path, png())
+    a.workbook.identity.summary = "Un résumé écrit ailleurs."
+    assert a.changed()
+    assert b_session.take_external_change()
+    assert '<img src="data:image/png;base64,' in b_app.cover.preview.value
+    assert b_app.cover.remove_button.layout.display != "none"
+    assert b_app.cover.summary.value == "Un résumé écrit ailleurs."
+    assert "25 caractères sur 800" in b_app.cover.summary_count.value

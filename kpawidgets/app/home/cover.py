@@ -116,6 +116,14 @@ class CoverFields(widgets.VBox):
         self.logo.say(None)
         self._show_logo()
 
+    def follow_external(self) -> None:
+        """Another device saved: the counter and the logo follow (the fields follow by themselves)."""
+        workbook = self.session.workbook
+        if workbook is not None:
+            if not self.summary.invalid:  # a refused text being corrected keeps its own count
+                self._count(workbook.identity.summary)
+            self._show_logo()
+
     def _count(self, text: str) -> None:
         self.summary_count.value = summary_count_html(text)
 

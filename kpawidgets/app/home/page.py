@@ -15,6 +15,7 @@ from IPython.display import display
 
 from kpawidgets.app.fields import TEXT, Field, Kind, check_field, choice_field, date_field, text_field
 from kpawidgets.app.home.cover import CoverFields
+from kpawidgets.app.live import Changes
 from kpawidgets.app.request import query_params
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PAGES, PageShell, esc, message_html, page_url
@@ -373,11 +374,24 @@ class HomeApp(widgets.VBox):
         self._refresh_history()
 
 
+class _HomeBody(widgets.VBox):
+    """The page's body: what a KPA is and the network, then the app, which follows other devices' saves."""
+
+    def __init__(self, static: widgets.Widget, app: HomeApp) -> None:
+        super().__init__([static, app], layout=widgets.Layout(width="100%"))
+        self.app = app
+
+    def follow_external(self, changes: Changes) -> None:
+        """Another device saved: what is drawn from the identity follows (the bound fields follow by themselves)."""
+        if changes.touches("identity"):
+            self.app.cover.follow_external()
+
+
 def build_home(session: WorkbookSession) -> PageShell:
     """The home page's widget tree for *session*."""
     shell = PageShell("00_accueil.ipynb", session)
     static = widgets.HTML(presentation_html() + network_dashboard_html(), layout=widgets.Layout(width="100%"))
-    shell.set_body(widgets.VBox([static, HomeApp(session, shell)], layout=widgets.Layout(width="100%")))
+    shell.set_body(_HomeBody(static, HomeApp(session, shell)))
     shell.follow_others()  # the identity fields follow other devices' saves
     return shell
 
