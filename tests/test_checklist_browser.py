@@ -131,7 +131,8 @@ def _walk_and_change(page: Any, lang: str, path: Path) -> None:
     _shot(page, lang, 5)
     # 6. Partners
     _next(page, 6)
-    page.locator(".kpa-cl-stage .kpa-cl-pa >> nth=-1 >> .kpa-f-pa-status select").select_option(label=t["committed"])
+    # The Collège Jean-Macé, the example's 7th partner (the budget's funders follow it since file format 3).
+    page.locator(".kpa-cl-stage .kpa-cl-pa >> nth=6 >> .kpa-f-pa-status select").select_option(label=t["committed"])
     page.wait_for_function("document.querySelectorAll('.kpa-cl-stage .kpa-cl-auto .kpa-cl-ko').length === 0")
     _shot(page, lang, 6)
     # 7. Philosophy
@@ -162,7 +163,7 @@ def _walk_and_change(page: Any, lang: str, path: Path) -> None:
                 and len(data["group"]) == 11 and data["group"][-1]["gender"] == "man" and data["group"][-1]["alias"] == "T."
                 and data["team"][0]["fte"] == "0.8"
                 and "convention" in data["ingredients"]["host"]["criteria"]
-                and data["partners"][-1]["status"] == "committed"
+                and data["partners"][6]["status"] == "committed"
                 and data["philosophy"]["charters"] == {"adopted": True, "words": "Notre charte, écrite ensemble"}
                 and data["support"]["micro"]["start"] == "2027-01-12")
 
@@ -193,7 +194,7 @@ def _check_kept(page: Any, lang: str) -> None:
     jump(5)
     assert page.locator(".kpa-cl-stage .kpa-f-host-convention input[type=checkbox]").is_checked()
     jump(6)
-    assert page.locator(".kpa-cl-stage .kpa-cl-pa >> nth=-1 >> .kpa-f-pa-status select").evaluate(
+    assert page.locator(".kpa-cl-stage .kpa-cl-pa >> nth=6 >> .kpa-f-pa-status select").evaluate(
         "s => s.options[s.selectedIndex].text") == t["committed"]
     jump(7)
     assert page.locator(".kpa-cl-stage .kpa-f-ph-charters input[type=checkbox]").is_checked()
