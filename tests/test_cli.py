@@ -271,3 +271,21 @@ def test_import_counts_lines_with_plurals(capsys, loose_workbook: Path, tmp_path
     assert code == 1 and err.strip().splitlines()[-1].startswith("Error: The file has 2 invalid lines: nothing")
     code, out, _ = run(capsys, "import", str(loose_workbook), str(bad), "--add", "--skip-bad-rows")
     assert code == 0 and "2 lignes invalides ignorées." in out
+
+
+def test_import_names_the_funders_it_adds_to_the_partners(capsys, loose_workbook: Path, tmp_path: Path) -> None:
+    """Issue 12: a funder named by the file and not yet a partner is added once, and said."""
+    from kpawidgets.model.checklist import find_partner
+    from kpawidgets.model.workbook import load_workbook_text
+
+    lines = tmp_path / "financeurs.csv"
+    lines.write_text("compte;libelle;montant;financeur;statut\n74;Subvention;1000;Métropole de Lys;demandé\n"
+                     "74;Fonds jeunesse;500;MÉTROPOLE de lys;envisagé\n", encoding="utf-8")
+    code, out, _ = run(capsys, "import", str(loose_workbook), str(lines), "--add")
+    assert code == 0 and "1 financeur ajouté aux partenaires de la check-list." in out
+    workbook = load_workbook_text(loose_workbook.read_bytes())
+    partner = find_partner(workbook.checklist.partners, "Métropole de Lys")
+    assert partner is not None and partner.roles == ["funder"]
+    assert [line.partner for line in workbook.budget.lines[-2:]] == [partner.id, partner.id]
+    code, out, _ = run(capsys, "import", str(loose_workbook), str(lines), "--add")
+    assert code == 0 and "financeur ajouté" not in out  # the partner exists now: nothing added twice

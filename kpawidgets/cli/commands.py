@@ -155,6 +155,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     territory = reference.workbook.identity.territory
     print(_("« {territory} » : lignes ajoutées : {added} ; mises à jour : {updated} ; retirées : {removed}.").format(
         territory=territory, added=outcome.added, updated=outcome.updated, removed=outcome.removed))
+    if outcome.partners_added:
+        print(ngettext("{count} financeur ajouté aux partenaires de la check-list.",
+                       "{count} financeurs ajoutés aux partenaires de la check-list.", outcome.partners_added).format(
+            count=outcome.partners_added))
     if result.problems:
         print(ngettext("{count} ligne invalide ignorée.", "{count} lignes invalides ignorées.", len(result.problems)).format(
             count=len(result.problems)))
