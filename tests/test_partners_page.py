@@ -114,3 +114,22 @@ def test_a_partner_made_a_funder_in_the_checklist_is_offered_on_the_budget_page_
     card = find_all(budget.body.select("funders"), "kpa-funder-card")[-1]
     chooser = field_of(card, "kpa-funder-name")
     assert chooser.value == "Collège Jean-Macé" and find(card, "kpa-funder-unknown").value == ""
+
+
+def test_a_name_typed_over_a_funder_adds_a_partner_says_so_and_can_be_undone(workspace_dir: Path,
+                                                                               example_path: Path) -> None:
+    budget = open_page(build_budget, workspace_dir, example_path)
+    page = budget.body
+    funders = page.select("funders")
+    card = next(c for c in find_all(funders, "kpa-funder-card") if field_of(c, "kpa-funder-name").value == "CAF")
+    line_id = next(line.id for line in page.plan.lines if line.label.startswith("CAF"))
+    caf = next(line.partner for line in page.plan.lines if line.id == line_id)
+    field_of(card, "kpa-funder-name").value = "CAF du Nord"
+    notice = flat(page.notice.value)
+    assert "« CAF du Nord » est ajouté aux partenaires" in notice and "« CAF » y reste" in notice
+    saved = budget.on_disk()
+    assert len(saved.checklist.partners) == 14 and find_partner(saved.checklist.partners, "CAF") is not None
+    page.undo_button.click()
+    saved = budget.on_disk()
+    assert next(line.partner for line in saved.budget.lines if line.id == line_id) == caf
+    assert find_partner(saved.checklist.partners, "CAF du Nord") is None and len(saved.checklist.partners) == 13

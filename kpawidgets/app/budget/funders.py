@@ -28,7 +28,7 @@ from kpawidgets.app.fields import (
 from kpawidgets.app.shell import esc
 from kpawidgets.i18n import _
 from kpawidgets.model import budget as b
-from kpawidgets.model.checklist import UNKNOWN_FUNDER, funder_partner, normalised_name, partners_by_id
+from kpawidgets.model.checklist import UNKNOWN_FUNDER, all_plans, funder_partner, normalised_name, partners_by_id
 
 __all__ = ["FundersTab"]
 
@@ -40,6 +40,8 @@ class FundersTab(Tab):
 
     def __init__(self, page: Host) -> None:
         self.funder_rows = widgets.VBox(layout=layout(width="100%"))
+        #: (line id, its partner before, the partner a new name made), until the notice says it
+        self._made: tuple[str, str | None, str] | None = None
         add = widgets.Button(description=_("Ajouter un financeur"), button_style="primary", icon="plus")
         add.on_click(page.guard(lambda _b: self.add_funder()))
         self.coverage = widgets.HTML()
@@ -83,7 +85,12 @@ class FundersTab(Tab):
             return None
         if line is not None and normalised_name(name) == normalised_name(self._show_partner(line.partner)):
             return line.partner  # unchanged (« financeur inconnu » included: kept, never dropped)
-        return funder_partner(self.page.workbook, name).id
+        partners = self.page.workbook.checklist.partners
+        count = len(partners)
+        chosen = funder_partner(self.page.workbook, name)
+        if len(partners) > count and line is not None:
+            self._made = (line.id, line.partner, chosen.id)
+        return chosen.id
 
     def _warn(self, warning: widgets.HTML, find: ById) -> None:
         """Show the warning of a line whose partner is gone; an empty warning takes no room."""
@@ -154,8 +161,34 @@ class FundersTab(Tab):
         return card
 
     def _partner_chosen(self) -> None:
-        """A name typed may have added a partner: every card offers it (the save already happened)."""
+        """A name typed may have added a partner: every card offers it (the save already happened),
+        and the notice says so, with « Annuler » (a typo fixed here adds a partner, it renames none)."""
         self.follow_partners()
+        made, self._made = self._made, None
+        if made is None:
+            return
+        line_id, before, added = made
+        workbook = self.page.workbook
+        partner = partners_by_id(workbook).get(added)
+        if partner is None:
+            return
+        previous = partners_by_id(workbook).get(before or "")
+        text = _("« {name} » est ajouté aux partenaires (étape Partenaires de la check-list), avec le rôle de financeur.").format(
+            name=partner.name)
+        if previous is not None:
+            text += " " + _("« {old} » y reste : pour corriger un nom, renommez le partenaire dans la check-list.").format(
+                old=previous.name)
+
+        def undo() -> None:
+            line = next((x for x in self.plan.lines if x.id == line_id), None)
+            if line is not None:
+                line.partner = before
+            if not any(x.partner == added for plan in all_plans(workbook) for x in plan.lines):
+                workbook.checklist.partners = [p for p in workbook.checklist.partners if p.id != added]
+            self.page.structure_changed()
+            self.page.say(_("Financeur remis."))
+
+        self.page.say(text, "info", undo)
 
     def add_funder(self) -> None:
         line = b.BudgetLine(account="74", label="", status="envisage", subline="commune")
