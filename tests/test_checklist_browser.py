@@ -217,8 +217,6 @@ def test_walk_all_steps_change_reload_and_everything_is_kept(voila_server: Any, 
     assert page.outside_requests == []
 
 
-@pytest.mark.xfail(strict=False, reason="open defect: after « Tout sur une page » the nine steps never appear when this "
-                   "runs late in the full suite (passes alone and with its module; cause not found yet)")
 def test_full_page_mode_and_small_screens(voila_server: Any, page: Any) -> None:
     name = "atelier-page"
     _workbook_copy(voila_server, name)

@@ -23,7 +23,8 @@ jupyter_server's kernel manager:
   of everybody waiting for all of them;
 * every kernel loads :mod:`kpawidgets.config.kernel_log`, so that what the kernel logs (a
   crafted ``comm_open``'s traceback, with server paths) goes to the server's terminal, never
-  to the visitor's page;
+  to the visitor's page, and :mod:`kpawidgets.config.kernel_iopub`, whose output channel
+  drops nothing on a loaded laptop (the server's sockets, :meth:`_context_default`, neither);
 * every kernel a page's drawing started (or took from a preheated pool) remembers the visit
   it was drawn for (:data:`VISITOR`, set by workshop mode's identity provider while it
   answers the request): :meth:`KpaKernelManager.kpa_owner`, so that a participant reaches
@@ -48,19 +49,21 @@ from typing import Any
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
 from tornado.ioloop import PeriodicCallback
-from traitlets import Float, Integer
+import zmq
+from traitlets import Float, Integer, default
 
 from kpawidgets.i18n import N_, translate
 
-__all__ = ["KpaKernelManager", "KernelCapReached", "KERNEL_EXTENSION", "VISITOR"]
+__all__ = ["KpaKernelManager", "KernelCapReached", "KERNEL_EXTENSIONS", "VISITOR"]
 
 #: The visit a request is answered for (workshop mode's identity provider sets it for each
 #: request; a kernel started or taken from a pool while drawing that request's page is that
 #: visit's). Each request runs in its own asyncio task, so the value never leaks to another.
 VISITOR: ContextVar[str | None] = ContextVar("kpa_visitor", default=None)
 
-#: The IPython extension every kernel loads (logging to the server, not to the page).
-KERNEL_EXTENSION = "kpawidgets.config.kernel_log"
+#: The IPython extensions every kernel loads: logging to the server, not to the page; an output
+#: channel that drops nothing on a loaded laptop.
+KERNEL_EXTENSIONS = ("kpawidgets.config.kernel_log", "kpawidgets.config.kernel_iopub")
 
 _BUSY_TITLE = N_("Trop de pages ouvertes en même temps")
 _BUSY_TEXT = N_("Le Carnet KPA sert déjà autant de pages qu'il le peut sur cet ordinateur. "
@@ -113,6 +116,20 @@ class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         self._kpa_owners: dict[str, str] = {}  # kernel id → the visit its page was drawn for
         self._kpa_left: dict[str, float] = {}  # kernel id → when its last browser disconnected (monotonic)
 
+    @default("context")
+    def _context_default(self) -> Any:
+        """The ZMQ context of the server's sockets to its kernels, with no receive limit.
+
+        With ZMQ's default high-water mark (1 000 messages), a kernel whose messages the server
+        does not read for a moment (a loaded laptop) drops the ones that do not fit: showing the
+        checklist on one page sends about 5 000 (1 335 new widgets) and, at a load of 10 or more,
+        the browser got only 1 024 to 1 250 of the widgets and never showed the steps. The
+        server's sockets now take them all, so the kernel's side never fills up.
+        """
+        context = super()._context_default()
+        context.setsockopt(zmq.RCVHWM, 0)
+        return context
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Voilà's preheated pools are a subclass of this class (``voila_kernel_manager_factory``),
         whose ``get_rendered_notebook`` hands a pooled kernel to the request being answered:
@@ -147,7 +164,8 @@ class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         if kernel_id is not None and kernel_id in self:
             return str(await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs))
         env = kwargs.get("env")
-        kwargs["extra_arguments"] = [*kwargs.get("extra_arguments", []), f"--IPKernelApp.extra_extensions={KERNEL_EXTENSION}"]
+        kwargs["extra_arguments"] = [*kwargs.get("extra_arguments", []),
+                                     *(f"--IPKernelApp.extra_extensions={name}" for name in KERNEL_EXTENSIONS)]
         self._start_checker()
         if _preheated(env):
             started = str(await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs))
