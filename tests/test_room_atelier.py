@@ -120,3 +120,17 @@ def test_preheated_pools_skip_the_room_pages_outside_workshop_mode() -> None:
     assert plain["default"]["pool_size"] == 2 and plain["04_participer.ipynb"]["pool_size"] == 0
     assert workshop["04_participer.ipynb"]["pool_size"] == 2 and workshop["05_groupe.ipynb"]["pool_size"] == 0
     assert workshop["default"]["pool_size"] == 0  # the facilitator opens the other pages once
+    # a phone's kernel taken from the pool is replaced after the room has joined, not during the joins
+    assert preheat_config(2, True)["VoilaKernelManager"]["fill_delay"] == 20
+    assert "fill_delay" not in preheat_config(2, False)["VoilaKernelManager"]
+
+
+def test_workshop_mode_preheats_a_pool_for_the_room(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kpawidgets.cli.atelier import ROOM_POOL, room_pool
+
+    monkeypatch.delenv("KPA_ATELIER_POOL", raising=False)
+    assert room_pool() == ROOM_POOL == 20
+    monkeypatch.setenv("KPA_ATELIER_POOL", "5")
+    assert room_pool() == 5
+    monkeypatch.setenv("KPA_ATELIER_POOL", "beaucoup")
+    assert room_pool() == 20

@@ -52,7 +52,7 @@ class Atelier:
             (folder / "config").mkdir()
             (folder / "config" / "voila.json").write_text(json.dumps(settings))
             env["JUPYTER_CONFIG_PATH"] = str(folder / "config")
-        self.process = subprocess.Popen(command + (["--preheat", str(preheat)] if preheat else []), stdout=self._log,
+        self.process = subprocess.Popen(command + ["--preheat", str(preheat)], stdout=self._log,
                                         stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         if not wait_until_serving(self.port, self.process, timeout=120):
             raise RuntimeError(f"kpa serve --atelier did not start: {self.log()}")

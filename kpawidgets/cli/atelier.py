@@ -15,6 +15,7 @@ are deprecated by traitlets).
 
 from __future__ import annotations
 
+import os
 import socket
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,10 +29,19 @@ from kpawidgets.config.atelier import ACCESS_ENV, KERNEL_USER, AtelierAccess, At
 from kpawidgets.i18n import _
 from kpawidgets.storage.workspace import Workspace
 
-__all__ = ["AtelierRun", "LOOPBACK", "lan_address", "prepare_atelier", "print_atelier", "preheat_config"]
+__all__ = ["AtelierRun", "LOOPBACK", "ROOM_POOL", "room_pool", "lan_address", "prepare_atelier", "print_atelier", "preheat_config"]
 
 #: Addresses that only this computer reaches.
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+#: Workshop mode's preheated kernels for the participant page (``--preheat`` chooses another
+#: number): a room of 20 phones, each page drawn ahead by a kernel of its own. About 65 MB a
+#: kernel: 1.3 GB waiting, and up to twice that once the phones have joined and the pool has
+#: refilled behind them.
+ROOM_POOL = 20
+#: The environment variable that sets another default pool (the tests set 0).
+ROOM_POOL_ENV = "KPA_ATELIER_POOL"
+#: Seconds before a pooled kernel a phone took is replaced: not while the room is joining.
+ROOM_REFILL_DELAY = 20
 #: Voilà's variable for the address its preheated kernels read their visitor's request at.
 KERNELS_ADDRESS_ENV = "VOILA_APP_IP"
 
@@ -115,10 +125,18 @@ def prepare_atelier(workspace: Workspace, workbook: str | None, ip: str | None, 
         # each time another phone changes the workbook); such a kernel goes PHONE_AWAY_SECONDS
         # after its last browser left (coming back later, the page says to reload, and the
         # phone's key brings its entries back).
-        "KpaKernelManager": {"disconnected_timeout": PHONE_AWAY_SECONDS},
+        # Only code holders start kernels here, so a page may take its time: 20 phones on a
+        # slow Wi-Fi (or 20 browsers on one test machine) load the page's scripts slowly.
+        "KpaKernelManager": {"disconnected_timeout": PHONE_AWAY_SECONDS, "unconnected_timeout": 180},
     }
     return AtelierRun(ip, codes, name, participant_url, base + PROJECTOR_PAGE + "?" + urlencode(facilitator_query),
                       f"{host}:{port}", env, config)
+
+
+def room_pool() -> int:
+    """Workshop mode's default pool: :data:`ROOM_POOL`, or a whole number in :data:`ROOM_POOL_ENV`."""
+    text = os.environ.get(ROOM_POOL_ENV, "")
+    return int(text) if text.isdigit() else ROOM_POOL
 
 
 def preheat_config(preheat: int, atelier: bool) -> dict[str, dict[str, Any]]:
@@ -126,8 +144,10 @@ def preheat_config(preheat: int, atelier: bool) -> dict[str, dict[str, Any]]:
     in workshop mode N for the participant page only (the phones), none for the facilitator's pages."""
     pools = {"default": {"pool_size": 0 if atelier else preheat}, PROJECTOR_PAGE: {"pool_size": 0},
              PARTICIPANT_PAGE: {"pool_size": preheat if atelier else 0}}
-    return {"VoilaConfiguration": {"preheat_kernel": True, "default_pool_size": preheat},
-            "VoilaKernelManager": {"kernel_pools_config": pools}}
+    manager: dict[str, Any] = {"kernel_pools_config": pools}
+    if atelier:
+        manager["fill_delay"] = ROOM_REFILL_DELAY
+    return {"VoilaConfiguration": {"preheat_kernel": True, "default_pool_size": preheat}, "VoilaKernelManager": manager}
 
 
 def print_atelier(run: AtelierRun) -> None:
