@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kpawidgets.charts import fte_gauge
-from kpawidgets.i18n import _, format_date, format_money_rounded, format_number, translate
+from kpawidgets.i18n import _, format_date, format_money_rounded, format_number, ngettext, translate
 from kpawidgets.model import checklist as model
 from kpawidgets.model.budget import STATUSES
 from kpawidgets.model.workbook import Workbook
@@ -62,7 +62,8 @@ def team_section(workbook: Workbook) -> TeamSection | None:
                                                           target=format_number(target, digits=2))
     people = sum(1 for m in team if m.fte > 0)
     lines = [
-        _("{count} personne(s) se partagent {fte} ETP d'accompagnement.").format(
+        ngettext("{count} personne assure {fte} ETP d'accompagnement.",
+                 "{count} personnes se partagent {fte} ETP d'accompagnement.", people).format(
             count=people, fte=format_number(total, digits=2)),
         _("Repère KPA-Cité : environ 1,5 ETP, partagé entre plusieurs personnes."),
     ]
