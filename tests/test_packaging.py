@@ -44,10 +44,11 @@ def test_environment_yml_matches_pyproject(environment: str) -> None:
 
 
 def test_issue_dependencies_are_declared() -> None:
-    """What the live workbook (watchfiles), the room (segno) and the layer contract (import-linter) need."""
+    """What the live workbook (watchfiles), the room (segno; websockets for a preheated kernel's request) and the layer
+    contract (import-linter) need."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     names = {_split(r)[0] for r in project["dependencies"]}
-    assert {"watchfiles", "segno", "pandas", "matplotlib"} <= names
+    assert {"watchfiles", "segno", "websockets", "pandas", "matplotlib"} <= names
     assert "import-linter" in {_split(r)[0] for r in project["optional-dependencies"]["test"]}
 
 
