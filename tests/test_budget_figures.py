@@ -223,3 +223,17 @@ def test_a_new_workbook_shows_five_actions_first_and_folds_the_rest() -> None:
         folded = folded_actions_html(list(priorities.rest), {k: k for k in (*c.INGREDIENTS, "philosophy", "support")})
         assert f"See the {len(priorities.rest)} other actions" in folded and folded.startswith("<details")
         assert actions_html(list(priorities.top), {k: k for k in c.INGREDIENTS}).count("<tr>") == 6
+
+
+def test_the_coverage_parts_in_whole_percent_add_up_to_the_whole() -> None:
+    # The example's parts are 27,55 / 25,05 / 6,26 / 37,53 / 3,61 % of the charges: each
+    # rounded alone they printed 101 %.
+    from kpawidgets.model.budget import Coverage
+
+    cover = Coverage(charges=Decimal("39925"), secured=Decimal("11000"), requested=Decimal("10000"),
+                     considered=Decimal("2500"), revenue=Decimal("14985"), gap=Decimal("1440"), surplus=Decimal("0"),
+                     missing=[], expected=Decimal("0"), full_funding_chance=0.0)
+    percents = cover.whole_percents()
+    assert sum(percents.values()) == 100
+    assert percents["secured"] == 28  # as the « acquis » figure prints it
+    assert percents == {"secured": 28, "requested": 25, "considered": 6, "revenue": 37, "gap": 4}

@@ -155,12 +155,12 @@ def funding_section(workbook: Workbook) -> FundingSection | None:
     ratio = cover.secured / cover.charges
     shown_charges = model.budget_totals(workbook, computed=items).shown.charges  # as the Cerfa table prints it
     parts = [(key, value) for key, value in cover.parts() if value > 0]
-    segments = [Segment(translate(FUNDING_PART_LABELS[k]), float(v), format_percent(v / cover.charges), FUNDING_COLOURS[k])
-                for k, v in parts]
-    legend = tuple(LegendItem(translate(FUNDING_PART_LABELS[k]), FUNDING_COLOURS[k], format_money_rounded(v),
-                              format_percent(v / cover.charges)) for k, v in parts)
+    percents = {key: format_percent(Decimal(value) / 100) for key, value in cover.whole_percents().items()}
+    segments = [Segment(translate(FUNDING_PART_LABELS[k]), float(v), percents[k], FUNDING_COLOURS[k]) for k, v in parts]
+    legend = tuple(LegendItem(translate(FUNDING_PART_LABELS[k]), FUNDING_COLOURS[k], format_money_rounded(v), percents[k])
+                   for k, v in parts)
     numbers = [
-        Number(format_percent(ratio), _("des charges couvertes par des financements acquis"), "secured"),
+        Number(percents["secured"], _("des charges couvertes par des financements acquis"), "secured"),
         Number(format_money_rounded(cover.secured), _("acquis (voté ou versé)")),
         Number(format_money_rounded(cover.gap), _("reste à trouver"), "bad" if cover.gap > 0 else "ok"),
     ]
