@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kpawidgets.resources import example_workbook_path  # noqa: E402
-from kpawidgets.tools.procs import free_port, kernel_pids, wait_until_serving  # noqa: E402
+from kpawidgets.tools.procs import descendants, free_port, kernel_pids, wait_until_serving  # noqa: E402
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -188,10 +188,16 @@ async def run(phones: int, preheat: int | None, server_only: bool = False) -> di
             await projector.goto(facilitator, timeout=180_000)
             await projector.wait_for_selector(".kpa-room-counts", timeout=180_000)
 
+            served_tree = lambda: [server.pid, *descendants(server.pid)]  # noqa: E731
+            browsers = lambda: [pid for pid in descendants(os.getpid()) if pid not in set(served_tree())]  # noqa: E731
+            cpu_before = (_cpu_seconds(served_tree()), _cpu_seconds(browsers()))
             start = time.monotonic()
             delivered: list[float] = []
             opened = await asyncio.gather(*(_open_phone(browser, participant, start, delivered) for _ in range(phones)))
             times = [t for _tab, t in opened if t is not None]
+            # where the processors went during the joins (the bench's browsers share them with the server)
+            results["joins_cpu_s"] = {"server_and_kernels": round(_cpu_seconds(served_tree()) - cpu_before[0], 1),
+                                      "browsers": round(_cpu_seconds(browsers()) - cpu_before[1], 1)}
             results["html_delivered_median_s"] = round(statistics.median(delivered), 2) if delivered else None
             results["html_delivered_max_s"] = round(max(delivered), 2) if delivered else None
             results["served"] = len(times)
