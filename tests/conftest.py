@@ -186,6 +186,22 @@ def screenshot_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _own_file_watcher(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test's pages follow their files with a watcher of their own, stopped at its end.
+
+    A kernel has one watcher for its page; the test process builds hundreds of pages, and
+    once Playwright's loop runs they all register with it: past the watcher's bound (64
+    files) the later pages' live following was refused.
+    """
+    from kpawidgets.app import live
+
+    monkeypatch.setattr(live, "_WATCHER", None)
+    yield
+    if live._WATCHER is not None:
+        live._WATCHER.stop()
+
+
+@pytest.fixture(autouse=True)
 def _french_by_default() -> Iterator[None]:
     """Each test starts in French: a page built in English sets the kernel's language (by design)."""
     from kpawidgets.i18n import set_language

@@ -14,7 +14,7 @@ from pathlib import Path
 from kpawidgets.app.budget import build_budget
 from kpawidgets.app.checklist import build_checklist
 from kpawidgets.app.home.page import build_home
-from kpawidgets.app.live import Changes, apply_in_place, watcher
+from kpawidgets.app.live import MAX_FOLLOWED, Changes, FollowRefused, Watcher, apply_in_place, watcher
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.model.workbook import load_workbook_text
 from kpawidgets.storage.workspace import Workspace
@@ -171,3 +171,21 @@ def test_a_value_replaced_by_another_device_is_said_and_can_be_put_back(workspac
 
 def load(path: Path):  # type: ignore[no-untyped-def]
     return load_workbook_text(path.read_bytes())
+
+
+def test_a_kernel_follows_a_bounded_number_of_files(tmp_path: Path) -> None:
+    loop = asyncio.new_event_loop()
+    follower = Watcher()
+    try:
+        stops = [follower.add(tmp_path / f"carnet-{n}.json", lambda: None, loop) for n in range(MAX_FOLLOWED)]
+        try:
+            follower.add(tmp_path / "one-more.json", lambda: None, loop)
+        except FollowRefused as refused:
+            assert "one-more.json" in str(refused)
+        else:
+            raise AssertionError("the watcher followed more files than its bound")
+        stops[0]()  # one file given up: another may be followed
+        follower.add(tmp_path / "one-more.json", lambda: None, loop)
+    finally:
+        follower.stop()
+        loop.close()

@@ -32,7 +32,7 @@ from pydantic import BaseModel
 
 from kpawidgets.storage.history import item_label
 
-__all__ = ["Replaced", "replaced_values", "put_back", "leaves", "Changes", "Watcher", "apply_in_place", "follow_widgets", "watcher", "MAX_FOLLOWED"]
+__all__ = ["FollowRefused", "Replaced", "replaced_values", "put_back", "leaves", "Changes", "Watcher", "apply_in_place", "follow_widgets", "watcher", "MAX_FOLLOWED"]
 
 #: At most this many files followed by one kernel (a page follows one workbook).
 MAX_FOLLOWED = 64
@@ -139,6 +139,10 @@ def follow_widgets(root: widgets.Widget) -> int:
 
 
 # ------------------------------------------------------------------ watching the files
+class FollowRefused(RuntimeError):
+    """The kernel already follows :data:`MAX_FOLLOWED` files (a message for the server's log)."""
+
+
 class Watcher:
     """The kernel's one watcher of workbook files: calls back on the event loop when one changes.
 
@@ -167,7 +171,7 @@ class Watcher:
         entry = (callback, loop)
         with self._lock:
             if key not in self._followers and len(self._followers) >= MAX_FOLLOWED:
-                raise RuntimeError("too many followed files")
+                raise FollowRefused(f"not following {key}: this kernel already follows {MAX_FOLLOWED} files")
             self._followers.setdefault(key, []).append(entry)
         self._restart.set()  # the folders to watch may have changed
         self._ensure_thread()

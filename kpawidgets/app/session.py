@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpawidgets.app.live import Changes, Path_, Replaced, apply_in_place, leaves, put_back, running_loop, watcher
+from kpawidgets.app.live import (Changes, FollowRefused, Path_, Replaced, apply_in_place, leaves, put_back, running_loop,
+                                 watcher)
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, normalize_language, set_language, use_language
 from kpawidgets.model.merge import MergeEvent, describe
@@ -182,7 +184,12 @@ class WorkbookSession:
             return False
         if self._stop_following is not None:
             self._stop_following()
-        self._stop_following = watcher().add(self.opened.path, self.take_external_change, loop)
+        self._stop_following = None
+        try:
+            self._stop_following = watcher().add(self.opened.path, self.take_external_change, loop)
+        except FollowRefused as refused:  # the page still works; it shows others' saves at its next save
+            print(f"[kpa] {refused}", file=sys.__stderr__)
+            return False
         return True
 
     def stop_following(self) -> None:

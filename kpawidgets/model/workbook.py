@@ -132,7 +132,9 @@ def _give_ids(items: list[Any], where: str) -> None:
             if isinstance(item, dict) and "key" in item:
                 item.setdefault("id", item["key"])
         return
-    taken = {item.get("id") for item in items if isinstance(item, dict)}
+    # Only text ids can clash with a new one; any other (a list, a number) is left for the
+    # validation to refuse with its message.
+    taken = {item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)}
     for index, item in enumerate(items):
         if isinstance(item, dict) and "id" not in item:
             salt = 0
