@@ -167,14 +167,23 @@ def mix_rules_html() -> str:
             f'<ul>{items}</ul></details>')
 
 
+def _role_count_label(role: str, count: int) -> str:
+    """« 3 clients », « 1 financeur »: the role's word agreeing with its count."""
+    if role == "client":
+        return ngettext("client", "clients", count)
+    if role == "funder":
+        return ngettext("financeur", "financeurs", count)
+    return ngettext("relais", "relais", count)
+
+
 def partner_counts_html(workbook: Workbook) -> str:
     """Big numbers: partners per role, and how many are committed (funders: by their budget lines)."""
     counts = partner_counts(workbook)
     cards = "".join(
         f'<div class="kpa-cl-stat"><div class="kpa-big">{counts[role]["total"]}</div>'
-        f'<div class="kpa-big-label">{esc(translate(label))}</div>'
+        f'<div class="kpa-big-label">{esc(_role_count_label(role, counts[role]["total"]))}</div>'
         f'<div class="kpa-cl-sub">{esc(ngettext("dont {count} engagé", "dont {count} engagés", counts[role]["committed"]).format(count=counts[role]["committed"]))}</div></div>'
-        for role, label in PARTNER_ROLES.items()
+        for role in PARTNER_ROLES
     )
     return f'<div class="kpa-cl-mix">{cards}</div>'
 
