@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kpawidgets.resources import example_workbook_path  # noqa: E402
-from kpawidgets.tools.procs import descendants, free_port, kernel_pids, wait_until_serving  # noqa: E402
+from kpawidgets.tools.procs import descendants, free_port, kernel_pids, stop_process, wait_until_serving  # noqa: E402
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -255,11 +255,7 @@ async def run(phones: int, preheat: int | None, server_only: bool = False) -> di
             await projector_context.close()
             await browser.close()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_process(server, timeout=30)
         log.close()
         if os.environ.get("KPA_BENCH_KEEP"):
             print(f"server log kept in {folder / 'serve.log'}", file=sys.stderr)

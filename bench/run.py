@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from kpawidgets.cli import serve_environment, voila_command  # noqa: E402
 from kpawidgets.resources import example_workbook_path, notebooks_dir  # noqa: E402
-from kpawidgets.tools.procs import free_port, kernel_pids, wait_until_serving  # noqa: E402  (the tests' helpers too)
+from kpawidgets.tools.procs import free_port, kernel_pids, stop_process, wait_until_serving  # noqa: E402  (the tests' helpers too)
 
 CHROMIUM = os.environ.get("KPA_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -103,11 +103,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}/voila/render/{page}" + (f"?{query}" if query else "")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process, timeout=20)
         self.log.close()
 
 

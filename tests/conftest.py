@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kpawidgets.tools.procs import descendants, free_port, kernel_pids, wait_until_serving
+from kpawidgets.tools.procs import descendants, free_port, kernel_pids, stop_process, wait_until_serving
 
 __all__ = ["ROOT", "EXAMPLE", "CHROMIUM_FLAGS", "descendants", "free_port", "kernel_pids", "wait_until_serving",
            "VoilaServer", "chromium_path", "wait_rendered", "screenshot_dir"]
@@ -73,11 +73,7 @@ class VoilaServer:
         return self.log_path.read_text(errors="replace")[-4000:]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process, timeout=20)
         self._log.close()
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLE, ROOT, free_port, kernel_pids, screenshot_dir, wait_until_serving
+from tests.conftest import EXAMPLE, ROOT, free_port, kernel_pids, screenshot_dir, stop_process, wait_until_serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -64,11 +64,7 @@ class AtelierServer:
         return json.loads(self.file.read_text(encoding="utf-8")).get("room") or {}
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process, timeout=20)
         self._log.close()
 
 

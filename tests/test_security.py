@@ -28,7 +28,7 @@ from kpawidgets.app.shell import PageShell, message_html
 from kpawidgets.errors import KpaError
 from kpawidgets.model.workbook import load_workbook_text
 from kpawidgets.storage.workspace import NotFoundError, Workspace, copy_into
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, stop_process
 from tests.stress.faults import EXAMPLE
 
 # ------------------------------------------------------------------ hostile names
@@ -395,12 +395,7 @@ def test_public_address_prints_the_warning(tmp_path: Path, lang: str, when: str)
             while any(Path(f"/proc/{pid}").exists() and b"voila" in Path(f"/proc/{pid}/cmdline").read_bytes()
                       for pid in voila) and time.monotonic() < deadline:
                 time.sleep(0.2)
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=60)
         process.stderr.close()
         process.stdout.close()
         orphans = _voila_for_port(port)  # kpa serve has exited: any Voilà left is an orphan

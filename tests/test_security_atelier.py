@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLE, ROOT, free_port, kernel_pids, wait_until_serving
+from tests.conftest import EXAMPLE, ROOT, free_port, kernel_pids, stop_process, wait_until_serving
 
 pytestmark = pytest.mark.slow
 
@@ -67,11 +67,7 @@ class Atelier:
         return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process, timeout=30)
         self._log.close()
 
 

@@ -28,7 +28,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLE, ROOT, free_port, kernel_pids, run_coroutine, wait_rendered, wait_until_serving
+from tests.conftest import (EXAMPLE, ROOT, free_port, kernel_pids, run_coroutine, stop_process, wait_rendered,
+                            wait_until_serving)
 
 pytestmark = pytest.mark.slow
 
@@ -72,11 +73,7 @@ class Server:
         return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process, timeout=30)
         self._log.close()
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, descendants, free_port, kernel_pids, wait_until_serving
+from tests.conftest import ROOT, descendants, free_port, kernel_pids, stop_process, wait_until_serving
 
 pytestmark = pytest.mark.slow
 
@@ -125,11 +125,7 @@ def served_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[in
         assert wait_until_serving(port, process, timeout=120), log.read_text(errors="replace")[-3000:]
         yield port, process, log
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process, timeout=30)
 
 
 def _get(url: str) -> tuple[int, str]:

@@ -21,6 +21,7 @@ from kpawidgets.config import jupyter_config_path
 from kpawidgets.i18n import _, normalize_language
 from kpawidgets.resources import notebooks_dir, templates_dir
 from kpawidgets.storage.atomic import write_atomic
+from kpawidgets.tools.procs import stop_process
 
 __all__ = ["DEFAULT_PORT", "LOOPBACK", "voila_command", "serve_environment", "write_run_config", "cmd_serve"]
 
@@ -157,11 +158,7 @@ def _run(command: list[str], env: dict[str, str], atelier: AtelierRun | None, ho
         return process.wait()
     except KeyboardInterrupt:
         if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop_process(process, timeout=20)
         return 0
     finally:
         for sig, handler in previous.items():

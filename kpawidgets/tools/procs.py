@@ -8,8 +8,9 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
-__all__ = ["free_port", "descendants", "kernel_pids", "wait_until_serving"]
+__all__ = ["free_port", "descendants", "kernel_pids", "wait_until_serving", "stop_process"]
 
 
 def _cmdline(pid: int) -> bytes:
@@ -62,3 +63,13 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def stop_process(process: subprocess.Popen[Any], timeout: float = 30) -> None:
+    """Ask *process* to stop (SIGTERM), and kill it if it has not within *timeout* seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
