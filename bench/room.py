@@ -1,14 +1,22 @@
 """Workshop-mode figures: N phones join ``kpa serve --atelier`` at once, contributions reach the projector.
 
-``python bench/room.py [--phones 20] [--preheat N]`` (default: workshop mode's pool) prints a JSON object and writes
+``python bench/room.py [--phones 20] [--spread S] [--preheat N] [--server-only]`` prints a JSON object and writes
 ``bench/room-results.json``. Everything goes through 127.0.0.1. Not part of ``make test``.
 
+The participant page (``/atelier?code=...``, :mod:`kpawidgets.web.phone`) is drawn by the server
+itself, without a kernel; only the facilitator's pages are Voilà notebooks. ``--preheat N`` is
+passed to ``kpa serve`` and preheats those (default: none, as ``kpa serve``'s own default).
+
 Figures:
-- phones that got a usable participant page (forms shown, key handed) within 10 s, and the
-  slowest of all, from the start of the joins;
-- contribution on a phone (tap « Ajouter l'idée ») → the idea on the projector: median and max;
+- phones that got a usable participant page (« Qui je suis » form shown, key handed) within 10 s,
+  and the slowest of all, each from its own arrival (all at once, or over ``--spread`` seconds);
+- contribution on a phone (tap « Ajouter l'idée au mur ») → the idea on the projector: median and max;
 - the participant page alone, next to the home page (Voilà's floor here), time to interactive;
-- RSS of the phones' kernels, and how many kernels are left 2 minutes after the phones left.
+- kernels started by the phones' joins (expected: none) and their RSS, and how many kernels other
+  than the projector's are left 2 minutes after the phones left (expected: none without
+  ``--preheat``; with it, the facilitator's pools count there, and
+  ``kernels_left_not_there_before_joins`` leaves them out);
+- with ``--server-only``: the participant page fetched N times at once over HTTP, without browsers.
 """
 
 from __future__ import annotations
@@ -30,11 +38,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kpawidgets.resources import example_workbook_path  # noqa: E402
+from kpawidgets.resources import example_workbook_path, notebooks_dir  # noqa: E402
 from kpawidgets.tools.procs import descendants, free_port, kernel_pids, stop_process, wait_until_serving  # noqa: E402
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+#: The participant page is usable: its first form (« Qui je suis ») shows its button.
+PHONE_READY = "#me button.kpa-primary"
+#: The facilitator's page that Voilà draws without a preheated pool (kpawidgets.cli.atelier.preheat_config).
+PROJECTOR_NOTEBOOK = "05_groupe.ipynb"
 
 
 def _rss_mb(pids: list[int]) -> float:
@@ -63,7 +75,11 @@ def _kernels_by_id(server: int) -> dict[str, int]:
     return found
 
 
-async def _open_phone(browser: Any, url: str, start: float, delivered: list[float]) -> tuple[Any, float | None]:
+async def _open_phone(browser: Any, url: str, start: float, delivered: list[float],
+                      delay: float = 0) -> tuple[Any, float | None]:
+    """One phone arriving *delay* seconds after *start*: the time from its arrival until its page is usable."""
+    await asyncio.sleep(delay)
+    start += delay
     context = await browser.new_context(**PHONE)
     await context.route("**/*", lambda route: asyncio.ensure_future(
         route.continue_() if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
@@ -71,8 +87,8 @@ async def _open_phone(browser: Any, url: str, start: float, delivered: list[floa
     tab = await context.new_page()
     try:
         await tab.goto(url, timeout=180_000, wait_until="domcontentloaded")
-        delivered.append(time.monotonic() - start)  # the server's part: the page's HTML, drawn by its kernel
-        await tab.wait_for_selector(".kpa-room-card", state="visible", timeout=180_000)
+        delivered.append(time.monotonic() - start)  # the server's part: the page's HTML, drawn by the server
+        await tab.wait_for_selector(PHONE_READY, state="visible", timeout=180_000)
         return tab, time.monotonic() - start
     except Exception as exc:  # noqa: BLE001 - a phone that never got its page is counted as not served
         print(f"phone not served: {str(exc)[:300]}", file=sys.stderr, flush=True)
@@ -102,8 +118,8 @@ async def _until_kernels_rest(server: int, timeout: float = 300) -> None:
         before = now
 
 
-def _fetch(port: int, path: str) -> tuple[float, str, str]:
-    """GET *path* as a browser with no cookie yet: when the whole page arrived, its kernel id, the cookie given."""
+def _fetch(port: int, path: str) -> tuple[float, int, str]:
+    """GET *path* as a browser with no cookie yet: when the whole page arrived, its status, its body."""
     import http.client
 
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
@@ -112,23 +128,10 @@ def _fetch(port: int, path: str) -> tuple[float, str, str]:
         response = connection.getresponse()
         page = response.read().decode("utf-8", "replace")
         done = time.monotonic()
-        cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
+        status = response.status
     finally:
         connection.close()
-    found = re.search(r'kernelId": "([0-9a-f-]{36})"', page)
-    return done, found.group(1) if found else "", cookie
-
-
-def _beacon(port: int, kernel_id: str, cookie: str) -> None:
-    import http.client
-
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.request("POST", f"/voila/api/shutdown/{kernel_id}", body=b"",
-                           headers={"Host": f"127.0.0.1:{port}", "Cookie": cookie})
-        connection.getresponse().read()
-    finally:
-        connection.close()
+    return done, status, page
 
 
 async def _server_only(port: int, participant: str, phones: int) -> dict[str, Any]:
@@ -136,16 +139,33 @@ async def _server_only(port: int, participant: str, phones: int) -> dict[str, An
     (which, on the bench's machine, share its processors): until each whole page has arrived."""
     path = participant.split(f":{port}", 1)[1]
     start = time.monotonic()
-    fetched = await asyncio.gather(*(asyncio.to_thread(_fetch, port, path) for _ in range(phones)))
-    times = sorted(done - start for done, _kernel, _cookie in fetched)
-    for _done, kernel_id, cookie in fetched:
-        if kernel_id:
-            await asyncio.to_thread(_beacon, port, kernel_id, cookie)
-    return {"server_only_pages": len([f for f in fetched if f[1]]), "server_only_within_10s": sum(1 for t in times if t <= 10),
-            "server_only_median_s": round(statistics.median(times), 2), "server_only_max_s": round(times[-1], 2)}
+    fetched = await asyncio.gather(*(asyncio.to_thread(_fetch, port, path) for _ in range(phones)),
+                                   return_exceptions=True)
+    pages = [f for f in fetched if not isinstance(f, BaseException)]
+    for failure in fetched:
+        if isinstance(failure, BaseException):
+            print(f"page not fetched: {str(failure)[:300]}", file=sys.stderr, flush=True)
+    times = sorted(done - start for done, _status, _page in pages)
+    return {"server_only_pages": sum(1 for _done, status, page in pages if status == 200 and 'id="me"' in page),
+            "server_only_within_10s": sum(1 for t in times if t <= 10),
+            "server_only_median_s": round(statistics.median(times), 2) if times else None,
+            "server_only_max_s": round(times[-1], 2) if times else None,
+            "server_only_page_kb": round(max((len(page.encode()) for _d, _s, page in pages), default=0) / 1024, 1)}
 
 
-async def run(phones: int, preheat: int | None, server_only: bool = False) -> dict[str, Any]:
+async def _until_preheated(log: Path, server: int, pages: int, timeout: float = 600) -> None:
+    """Wait (bounded) until Voilà says each of the *pages* preheated pools is filled, and the kernels rest."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.read_text(errors="replace").count("Kernel pool of ") >= pages:  # "… is filled with N kernel(s)"
+            break
+        await asyncio.sleep(0.5)
+    else:
+        print("the preheated pools were not all filled in time", file=sys.stderr, flush=True)
+    await _until_kernels_rest(server)  # they draw their page ahead (imports) once started
+
+
+async def run(phones: int, preheat: int | None, server_only: bool = False, spread: float = 0) -> dict[str, Any]:
     from playwright.async_api import async_playwright
 
     folder = Path(tempfile.mkdtemp(prefix="kpa-room-bench-"))
@@ -159,41 +179,47 @@ async def run(phones: int, preheat: int | None, server_only: bool = False) -> di
     if preheat is not None:
         command += ["--preheat", str(preheat)]
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    from kpawidgets.cli.atelier import room_pool
-
-    pool = room_pool() if preheat is None else preheat
-    results: dict[str, Any] = {"phones": phones, "preheat": pool, "cpus": os.cpu_count()}
+    results: dict[str, Any] = {"phones": phones, "spread_s": spread, "preheat": preheat or 0, "cpus": os.cpu_count()}
     try:
-        assert wait_until_serving(port, server, timeout=120)
+        assert wait_until_serving(port, server, timeout=120), "kpa serve --atelier did not start"
         text = (folder / "serve.log").read_text()
         participant, facilitator = re.findall(r"https?://\S+", text)[:2]
+        assert "/atelier?" in participant, participant
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=os.environ.get("KPA_CHROMIUM", "/usr/bin/chromium"),
                                                        args=FLAGS)
-            if pool:  # until the pool's kernels have started
-                filled = f"Kernel pool of 04_participer.ipynb is filled with {pool} kernel"
-                t0, deadline = time.monotonic(), time.monotonic() + 600
-                while time.monotonic() < deadline and filled not in (folder / "serve.log").read_text(errors="replace"):
-                    await asyncio.sleep(0.5)
-                await _until_kernels_rest(server.pid)  # they draw the page ahead (imports) once started
-                results["pool_filled_s"] = round(time.monotonic() - t0, 1)
-                results["pool_rss_mb"] = _rss_mb(kernel_pids(server.pid))
+            if preheat:  # the facilitator's pages' pools (every notebook but the projector's)
+                pools = len([p for p in notebooks_dir().glob("*.ipynb") if p.name != PROJECTOR_NOTEBOOK])
+                t0 = time.monotonic()
+                await _until_preheated(folder / "serve.log", server.pid, pools)
+                results["preheat_filled_s"] = round(time.monotonic() - t0, 1)
+                results["preheat_kernels"] = len(kernel_pids(server.pid))
+                results["preheat_rss_mb"] = _rss_mb(kernel_pids(server.pid))
             results["load_average_at_start"] = [round(x, 2) for x in os.getloadavg()]
             if server_only:
+                before = set(_kernels_by_id(server.pid))
                 results.update(await _server_only(port, participant, phones))
+                results["server_only_kernels_started"] = len(set(_kernels_by_id(server.pid)) - before)
                 await browser.close()
                 return results
             projector_context = await browser.new_context(viewport={"width": 1280, "height": 720})
             projector = await projector_context.new_page()
             await projector.goto(facilitator, timeout=180_000)
             await projector.wait_for_selector(".kpa-room-counts", timeout=180_000)
+            found = re.search(r'kernelId": "([0-9a-f-]{36})"', await projector.content())
+            projector_ids = {found.group(1)} if found else set()
+            if not projector_ids:
+                print("the projector's kernel id was not found in its page", file=sys.stderr, flush=True)
 
             served_tree = lambda: [server.pid, *descendants(server.pid)]  # noqa: E731
             browsers = lambda: [pid for pid in descendants(os.getpid()) if pid not in set(served_tree())]  # noqa: E731
+            kernels_before = _kernels_by_id(server.pid)  # the projector's (and preheated pools, if any)
             cpu_before = (_cpu_seconds(served_tree()), _cpu_seconds(browsers()))
             start = time.monotonic()
             delivered: list[float] = []
-            opened = await asyncio.gather(*(_open_phone(browser, participant, start, delivered) for _ in range(phones)))
+            # all at once (spread 0), or one after the other over *spread* seconds, as a room scanning the QR code
+            opened = await asyncio.gather(*(_open_phone(browser, participant, start, delivered, number * spread / phones)
+                                            for number in range(phones)))
             times = [t for _tab, t in opened if t is not None]
             # where the processors went during the joins (the bench's browsers share them with the server)
             results["joins_cpu_s"] = {"server_and_kernels": round(_cpu_seconds(served_tree()) - cpu_before[0], 1),
@@ -204,46 +230,46 @@ async def run(phones: int, preheat: int | None, server_only: bool = False) -> di
             results["served_within_10s"] = sum(1 for t in times if t <= 10)
             results["slowest_s"] = round(max(times), 2) if times else None
             results["median_join_s"] = round(statistics.median(times), 2) if times else None
-            # the phones' kernels by id (with a pool they are kernels started before the joins)
-            phone_ids = set()
-            for tab, _t in opened:
-                found = re.search(r'kernelId": "([0-9a-f-]{36})"', await tab.content())
-                if found:
-                    phone_ids.add(found.group(1))
-            phone_kernels = [pid for kernel_id, pid in _kernels_by_id(server.pid).items() if kernel_id in phone_ids]
-            results["phone_kernels"] = len(phone_kernels)
-            results["phone_kernels_rss_mb"] = _rss_mb(phone_kernels)
-            await asyncio.sleep(float(os.environ.get("KPA_BENCH_WAIT_REFILL", "0")))
-            every = kernel_pids(server.pid)  # with a pool: the phones' kernels and the pool refilled behind them
+            # kernels the joins started: the phones' page has none, so this is expected to be 0
+            kernels_after = _kernels_by_id(server.pid)
+            started = [pid for kernel_id, pid in kernels_after.items() if kernel_id not in kernels_before]
+            results["phone_kernels"] = len(started)
+            results["phone_kernels_rss_mb"] = _rss_mb(started)
+            every = kernel_pids(server.pid)
             results["all_kernels_after_joins"] = len(every)
             results["all_kernels_rss_mb"] = _rss_mb(every)
+            results["server_rss_mb"] = _rss_mb([server.pid, *[p for p in descendants(server.pid) if p not in set(every)]])
             print(json.dumps(results), file=sys.stderr, flush=True)
 
             latencies = []
             tabs = [tab for tab, t in opened if t is not None]
             for number, tab in enumerate(tabs[:10]):
-                card = tab.locator(".kpa-room-card").nth(1)
-                await card.locator("textarea").fill(f"Idée de mesure {number}")
+                await tab.locator("#kpa-idea").fill(f"Idée de mesure {number}")
                 t0 = time.monotonic()
-                await card.get_by_role("button", name="Ajouter l'idée au mur").tap()
+                await tab.locator("#idea-fields button.kpa-primary").tap()
                 # the wall shows 8 ideas a kind: follow the count of ideas instead
                 await projector.wait_for_function(
                     "n => [...document.querySelectorAll('.kpa-room-count')].some(c => c.querySelector('b').textContent === String(n)"
                     " && c.textContent.includes('idées'))", arg=number + 1, timeout=60_000)
                 latencies.append(time.monotonic() - t0)
+                await tab.wait_for_selector("#idea-status .kpa-saved", timeout=60_000)  # the phone says so too
             results["contribution_to_projector_median_s"] = round(statistics.median(latencies), 2) if latencies else None
             results["contribution_to_projector_max_s"] = round(max(latencies), 2) if latencies else None
 
             print(json.dumps(results), file=sys.stderr, flush=True)
-            for tab, _t in opened:  # as a person closing the tab: the page's beforeunload beacon runs
+            for tab, _t in opened:  # as a person closing the tab
                 await tab.close(run_before_unload=True)
                 await tab.context.close()
             await asyncio.sleep(float(os.environ.get("KPA_BENCH_WAIT_LEFT", "120")))
-            results["kernels_left_2min_after_phones_left"] = len(phone_ids & set(_kernels_by_id(server.pid)))
-            results["kernels_running_then"] = len(kernel_pids(server.pid))  # the projector's, and a refilled pool
+            left = _kernels_by_id(server.pid)
+            if not projector_ids:  # then count what the joins added, at least
+                projector_ids = set(kernels_before)
+            results["kernels_left_2min_after_phones_left"] = len(set(left) - projector_ids)
+            results["kernels_running_then"] = len(left)  # the projector's, and preheated pools if any
+            results["kernels_left_not_there_before_joins"] = len(set(left) - set(kernels_before))
 
             # one page alone, next to the home page (the floor of this server)
-            for name, url, selector in (("participant_page_alone_s", participant, ".kpa-room-card"),
+            for name, url, selector in (("participant_page_alone_s", participant, PHONE_READY),
                                         ("home_page_alone_s", facilitator.replace("05_groupe", "00_accueil"), ".kpa-page")):
                 context = await browser.new_context(**PHONE)
                 tab = await context.new_page()
@@ -268,11 +294,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--phones", type=int, default=20)
     parser.add_argument("--preheat", type=int, default=None,
-                        help="kpa serve --atelier's --preheat (default: workshop mode's own, a pool of 20)")
+                        help="kpa serve --atelier's --preheat: kernels kept ready for the facilitator's pages (default: none)")
+    parser.add_argument("--spread", type=float, default=0, metavar="S",
+                        help="the phones arrive one after the other over S seconds (default 0: all at once); "
+                             "each phone's time counts from its own arrival")
     parser.add_argument("--server-only", action="store_true",
-                        help="only the server's part: the phones' pages fetched without browsers")
+                        help="only the server's part: the participant page fetched without browsers")
     args = parser.parse_args()
-    results = asyncio.run(run(args.phones, args.preheat, args.server_only))
+    results = asyncio.run(run(args.phones, args.preheat, args.server_only, args.spread))
     results["load_average"] = os.getloadavg()
     print(json.dumps(results, indent=2))
     (ROOT / "bench" / "room-results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

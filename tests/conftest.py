@@ -20,11 +20,6 @@ __all__ = ["ROOT", "EXAMPLE", "CHROMIUM_FLAGS", "descendants", "free_port", "ker
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "sample_data" / "exemple-quartier-des-tisserands.json"
-# The workshop servers the tests start (`kpa serve --atelier`) have no preheated pool unless a
-# test asks for one with --preheat: workshop mode's pool of 20 takes both processors for a
-# minute at each start (and a test counts the kernels a request started).
-os.environ.setdefault("KPA_ATELIER_POOL", "0")
-
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",

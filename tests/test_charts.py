@@ -105,8 +105,8 @@ def test_the_fte_gauge_of_page_and_pdf_shows_the_total() -> None:
 
 def test_the_voila_template_gets_the_palette_as_css_variables() -> None:
     kpa = templates_dir() / "voila" / "templates" / "kpa"
-    assert (kpa / "palette.css").read_text(encoding="utf-8") == palette_stylesheet()
-    assert '{% include "palette.css" %}' in (kpa / "index.html.j2").read_text(encoding="utf-8")
+    assert (kpa / "static" / "palette.css").read_text(encoding="utf-8") == palette_stylesheet()
+    assert '{% include "static/palette.css" %}' in (kpa / "index.html.j2").read_text(encoding="utf-8")
 
 
 def test_a_status_has_the_palettes_colour_in_the_pdf(example: Workbook) -> None:

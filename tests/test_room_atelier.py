@@ -19,7 +19,6 @@ from kpawidgets.config.atelier import (
     KERNEL_USER,
     PARTICIPANT,
     AtelierAccess,
-    kernel_of,
     new_codes,
     normalize_join_code,
 )
@@ -30,7 +29,7 @@ KERNEL = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
 def _access() -> tuple[AtelierAccess, object]:
     codes = new_codes()
-    return AtelierAccess.for_codes(codes, ["04_participer.ipynb"]), codes
+    return AtelierAccess.for_codes(codes), codes
 
 
 def test_codes_are_random_and_long_enough() -> None:
@@ -48,12 +47,12 @@ def test_who_opens_what() -> None:
     assert access.role_of(codes.facilitator) == FACILITATOR  # type: ignore[attr-defined]
     assert access.role_of(codes.join.lower().replace("-", " ")) == PARTICIPANT  # type: ignore[attr-defined]
     assert access.role_of("") is None and access.role_of("x" * 500) is None and access.role_of("nope") is None
-    for path in ("/voila/render/04_participer.ipynb", f"/api/kernels/{KERNEL}", f"/api/kernels/{KERNEL}/channels",
-                 f"/voila/api/shutdown/{KERNEL}"):
+    for path in ("/atelier", "/atelier/live"):  # the participant page, drawn by the server: no kernel
         assert access.allowed(PARTICIPANT, path), path
     for path in ("/", "/voila/tree", "/voila/render/01_checklist.ipynb", "/voila/render/05_groupe.ipynb",
-                 "/voila/render/04_participer.ipynb/../01_checklist.ipynb", "/api/kernels", "/api/sessions",
-                 "/voila/render/04_participer.ipynbx", "/api/contents/"):
+                 "/atelier/../voila/tree", "/atelierx", "/atelier/live/x", "/api/kernels", "/api/sessions",
+                 f"/api/kernels/{KERNEL}", f"/api/kernels/{KERNEL}/channels", f"/voila/api/shutdown/{KERNEL}",
+                 f"/voila/query/{KERNEL}", "/api/contents/"):
         assert not access.allowed(PARTICIPANT, path), path
         assert access.allowed(FACILITATOR, path)
         assert not access.allowed(None, path)
@@ -61,17 +60,8 @@ def test_who_opens_what() -> None:
     assert access.is_kernel_key(codes.kernel) and not access.is_kernel_key(codes.participant)  # type: ignore[attr-defined]
     assert not access.is_kernel_key("") and access.role_of(codes.kernel) is None  # type: ignore[attr-defined]
     assert access.allowed(KERNEL_ROLE, f"/voila/query/{KERNEL}")
-    for path in ("/voila/render/04_participer.ipynb", f"/api/kernels/{KERNEL}/channels", f"/voila/api/shutdown/{KERNEL}", "/"):
+    for path in ("/atelier", f"/api/kernels/{KERNEL}/channels", f"/voila/api/shutdown/{KERNEL}", "/"):
         assert not access.allowed(KERNEL_ROLE, path), path
-
-
-def test_the_kernel_a_path_acts_on() -> None:
-    for path in (f"/api/kernels/{KERNEL}", f"/api/kernels/{KERNEL}/channels", f"/api/kernels/{KERNEL}/restart",
-                 f"/voila/api/shutdown/{KERNEL}", f"/voila/query/{KERNEL}", f"/voila/execution/{KERNEL}"):
-        assert kernel_of(path) == KERNEL, path
-    for path in ("/api/kernels", "/voila/render/04_participer.ipynb", f"/voila/render/{KERNEL}", f"/x/api/kernels/{KERNEL}",
-                 f"/api/kernels/{KERNEL}x"):
-        assert kernel_of(path) is None, path
 
 
 def test_the_rule_travels_as_hashes_and_unreadable_means_nobody() -> None:
@@ -79,9 +69,9 @@ def test_the_rule_travels_as_hashes_and_unreadable_means_nobody() -> None:
     text = access.to_json()
     assert codes.participant not in text and codes.facilitator not in text  # type: ignore[attr-defined]
     assert AtelierAccess.from_json(text) == access
-    for broken in (None, "", "not json", "[]", json.dumps({"roles": {"x": "admin"}, "participant_pages": ["../x"]})):
+    for broken in (None, "", "not json", "[]", json.dumps({"roles": {"x": "admin"}})):
         rule = AtelierAccess.from_json(broken)
-        assert not rule.allowed(rule.role_of("x"), "/voila/render/04_participer.ipynb")
+        assert not rule.allowed(rule.role_of("x"), "/atelier")
 
 
 def test_prepare_a_run(workspace_dir: Path, example_path: Path) -> None:
@@ -89,7 +79,7 @@ def test_prepare_a_run(workspace_dir: Path, example_path: Path) -> None:
     run = prepare_atelier(Workspace(workspace_dir), None, "0.0.0.0", 8866, "en")
     assert run.ip == "0.0.0.0" and run.workbook == example_path.stem
     participant, facilitator = urlparse(run.participant_url), urlparse(run.facilitator_url)
-    assert participant.path == "/voila/render/04_participer.ipynb" and facilitator.path == "/voila/render/05_groupe.ipynb"
+    assert participant.path == "/atelier" and facilitator.path == "/voila/render/05_groupe.ipynb"
     assert parse_qs(participant.query)["code"] == [run.codes.participant] and parse_qs(participant.query)["lang"] == ["en"]
     assert parse_qs(facilitator.query)["workbook"] == [example_path.stem]
     assert run.codes.facilitator not in json.dumps(run.env)  # the kernels never learn it
@@ -113,24 +103,8 @@ def test_a_run_needs_its_workbook(workspace_dir: Path, example_path: Path) -> No
     assert prepare_atelier(Workspace(workspace_dir), "autre", "127.0.0.1", 8866, "fr").workbook == "autre"
 
 
-def test_preheated_pools_skip_the_room_pages_outside_workshop_mode() -> None:
-    plain = preheat_config(2, False)["VoilaKernelManager"]["kernel_pools_config"]
-    workshop = preheat_config(2, True)["VoilaKernelManager"]["kernel_pools_config"]
-    assert preheat_config(2, True)["VoilaConfiguration"] == {"preheat_kernel": True, "default_pool_size": 2}
-    assert plain["default"]["pool_size"] == 2 and plain["04_participer.ipynb"]["pool_size"] == 0
-    assert workshop["04_participer.ipynb"]["pool_size"] == 2 and workshop["05_groupe.ipynb"]["pool_size"] == 0
-    assert workshop["default"]["pool_size"] == 0  # the facilitator opens the other pages once
-    # a phone's kernel taken from the pool is replaced after the room has joined, not during the joins
-    assert preheat_config(2, True)["VoilaKernelManager"]["fill_delay"] == 20
-    assert "fill_delay" not in preheat_config(2, False)["VoilaKernelManager"]
-
-
-def test_workshop_mode_preheats_a_pool_for_the_room(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kpawidgets.cli.atelier import ROOM_POOL, room_pool
-
-    monkeypatch.delenv("KPA_ATELIER_POOL", raising=False)
-    assert room_pool() == ROOM_POOL == 20
-    monkeypatch.setenv("KPA_ATELIER_POOL", "5")
-    assert room_pool() == 5
-    monkeypatch.setenv("KPA_ATELIER_POOL", "beaucoup")
-    assert room_pool() == 20
+def test_preheated_pools_skip_the_projector() -> None:
+    config = preheat_config(2)
+    assert config["VoilaConfiguration"] == {"preheat_kernel": True, "default_pool_size": 2}
+    pools = config["VoilaKernelManager"]["kernel_pools_config"]
+    assert pools["default"]["pool_size"] == 2 and pools["05_groupe.ipynb"]["pool_size"] == 0

@@ -91,24 +91,24 @@ def _get(url: str) -> tuple[int, str, str]:
 
 
 def test_printed_urls_and_codes(atelier: AtelierServer) -> None:
-    assert atelier.participant_url.startswith(f"{atelier.base}/voila/render/04_participer.ipynb?code=")
+    assert atelier.participant_url.startswith(f"{atelier.base}/atelier?code=")
     assert atelier.facilitator_url.startswith(f"{atelier.base}/voila/render/05_groupe.ipynb?code=")
     participant = re.search(r"code=([^&]+)", atelier.participant_url).group(1)  # type: ignore[union-attr]
     facilitator = re.search(r"code=([^&]+)", atelier.facilitator_url).group(1)  # type: ignore[union-attr]
     assert len(participant) >= 16 and len(facilitator) >= 16 and participant != facilitator  # ≥ 96 bits
     assert re.fullmatch(r"[A-Z2-9]{3}-[A-Z2-9]{3}", atelier.join_code)
     log = atelier.log()
-    assert log.index("04_participer") < log.index("05_groupe")  # the participants' line first
+    assert log.index("/atelier?") < log.index("05_groupe")  # the participants' line first
 
 
 def test_without_a_valid_code_nothing_opens(atelier: AtelierServer) -> None:
     participant = re.search(r"code=([^&]+)", atelier.participant_url).group(1)  # type: ignore[union-attr]
     refused = [
         "/", "/voila/tree", "/voila/render/00_accueil.ipynb", "/voila/render/01_checklist.ipynb",
-        "/voila/render/04_participer.ipynb", "/voila/render/02_budget.ipynb?code=wrong",
+        "/atelier", "/atelier?code=wrong", "/voila/render/02_budget.ipynb?code=wrong",
         f"/voila/render/01_checklist.ipynb?code={participant}", f"/voila/render/02_budget.ipynb?code={participant}",
         f"/voila/render/05_groupe.ipynb?code={participant}", f"/voila/tree?code={participant}",
-        f"/voila/render/04_participer.ipynb?code={atelier.join_code}x",
+        f"/atelier?code={atelier.join_code}x", f"/voila/render/04_participer.ipynb?code={participant}",
     ]
     for path in refused:
         status, location, body = _get(atelier.base + path)
@@ -129,30 +129,31 @@ def _phone(browser: Any, url: str) -> Any:
                   else route.abort())
     tab = context.new_page()
     tab.goto(url)
-    tab.wait_for_selector(".kpa-room-card", state="visible", timeout=120_000)
+    tab.wait_for_selector("#me button.kpa-primary", state="visible", timeout=120_000)
     return tab
 
 
 def _card(tab: Any, number: int) -> Any:
-    return tab.locator(".kpa-room-card").nth(number)
+    return tab.locator(".kpa-card").nth(number)
 
 
 def _join(tab: Any, alias: str, idea: str, kind: str, votes: dict[int, str]) -> None:
     me = _card(tab, 0)
-    me.locator("input[type=text]").first.fill(alias)
-    me.locator("select").nth(0).select_option(label="26–35 ans")
-    me.locator("select").nth(1).select_option(label="Femme" if alias != "Karim" else "Homme")
+    me.locator("#kpa-alias").fill(alias)
+    me.locator("#kpa-age_band").select_option(label="26–35 ans")
+    me.locator("#kpa-gender").select_option(label="Femme" if alias != "Karim" else "Homme")
     me.locator("textarea").first.fill("cuisine, jardin")
     me.get_by_role("button", name="Enregistrer ma fiche").tap()
     tab.wait_for_selector("text=Fiche enregistrée", timeout=60_000)
     ideas = _card(tab, 1)
-    ideas.locator("textarea").fill(idea)
-    ideas.locator("select").select_option(label=kind)
+    ideas.locator("#kpa-idea").fill(idea)
+    ideas.locator("#kpa-kind").select_option(label=kind)
     ideas.get_by_role("button", name="Ajouter l'idée au mur").tap()
     tab.wait_for_selector("text=Idée ajoutée au mur", timeout=60_000)
-    rows = _card(tab, 2)
     for index, choice in votes.items():
-        rows.locator(".kpa-room-vote-toggle").nth(index).get_by_role("button", name=choice).tap()
+        tab.locator("#votes .kpa-toggle").nth(index).get_by_role("button", name=choice).tap()
+        tab.locator("#votes .kpa-toggle").nth(index).get_by_role("button", name=choice).and_(
+            tab.locator("[aria-pressed=true]")).wait_for(timeout=60_000)
         tab.wait_for_selector("text=Vote enregistré", timeout=60_000)
 
 
@@ -167,10 +168,10 @@ def test_three_phones_join_and_the_projector_follows(atelier: AtelierServer, bro
     phones = [_phone(browser, atelier.participant_url) for _ in range(3)]
     try:
         for tab in phones:
-            font = tab.evaluate("Math.min(...[...document.querySelectorAll('.kpa-room-phone input, .kpa-room-phone select, .kpa-room-phone textarea')]"
+            font = tab.evaluate("Math.min(...[...document.querySelectorAll('.kpa-phone input, .kpa-phone select, .kpa-phone textarea')]"
                                 ".filter(e => e.offsetParent).map(e => parseFloat(getComputedStyle(e).fontSize)))")
             assert font >= 16
-            height = tab.evaluate("document.querySelector('.kpa-room-button').getBoundingClientRect().height")
+            height = tab.evaluate("Math.min(...[...document.querySelectorAll('.kpa-phone button')].map(b => b.getBoundingClientRect().height))")
             assert height >= 44
         _join(phones[0], "Awa", "Buffets pour les associations", "Cuisine, traiteur", {0: "On l'adopte", 1: "À discuter"})
         _join(phones[1], "Karim", "Jardin partagé", "Jardin, espaces verts", {0: "On l'adopte"})
@@ -184,17 +185,17 @@ def test_three_phones_join_and_the_projector_follows(atelier: AtelierServer, bro
         room = atelier.room()
         assert len(room["participants"]) == 3 and len(room["ideas"]) == 3 and len(room["votes"]) == 4
         # a phone sees only its own idea among « mes idées », and finds its card again after a reload
-        assert phones[1].locator(".kpa-room-mine").all_inner_texts() == [phones[1].locator(".kpa-room-mine").inner_text()]
-        assert "Jardin partagé" in phones[1].locator(".kpa-room-mine").inner_text()
+        assert phones[1].locator("#my-ideas li").count() == 1
+        assert "Jardin partagé" in phones[1].locator("#my-ideas").inner_text()
         phones[1].reload()
-        phones[1].wait_for_selector(".kpa-room-card", state="visible", timeout=120_000)
-        phones[1].wait_for_function("document.querySelector('.kpa-room-card input[type=text]').value === 'Karim'", timeout=60_000)
+        phones[1].wait_for_selector("#me button.kpa-primary", state="visible", timeout=120_000)
+        assert phones[1].locator("#kpa-alias").input_value() == "Karim"
         # the dot on the phone shows on the projector
-        phones[0].locator(".kpa-room-dot").first.tap()
+        phones[0].locator(".kpa-dot").first.tap()
         phones[0].wait_for_selector("text=Gommette posée", timeout=60_000)
         projector.wait_for_selector(".kpa-room-count:has-text('gommettes') b:text-is('1')", timeout=30_000)
         phones[0].screenshot(path=str(screenshot_dir() / "room-phone.png"))
-        phones[2].evaluate("document.querySelector('.kpa-room-header').scrollIntoView({block: 'start'})")
+        phones[2].evaluate("document.querySelector('header').scrollIntoView({block: 'start'})")
         phones[2].screenshot(path=str(screenshot_dir() / "room-phone-top.png"))
         projector.screenshot(path=str(screenshot_dir() / "room-projector.png"))
     finally:
@@ -210,24 +211,25 @@ def test_hostile_text_is_refused_or_escaped(atelier: AtelierServer, browser: Any
     projector.wait_for_selector(".kpa-room-counts", timeout=120_000)
     tab = _phone(browser, atelier.participant_url + "&lang=en")  # this phone reads English
     try:
-        assert tab.locator(".kpa-room-card h2").first.inner_text() == "Who I am"
+        assert tab.locator(".kpa-card h2").first.inner_text() == "Who I am"
         ideas = _card(tab, 1)
-        ideas.locator("textarea").fill("y" * 10_000)
+        ideas.locator("#kpa-idea").fill("y" * 10_000)
         ideas.get_by_role("button", name="Add the idea to the wall").tap()
         tab.wait_for_selector(".kpa-banner-error:has-text('too long')", timeout=60_000)
-        assert len(ideas.locator("textarea").input_value()) == 10_000  # what was typed stays
-        ideas.locator("textarea").fill("a\u202eb")
+        assert len(ideas.locator("#kpa-idea").input_value()) == 10_000  # what was typed stays
+        ideas.locator("#kpa-idea").fill("a\u202eb")
         ideas.get_by_role("button", name="Add the idea to the wall").tap()
         tab.wait_for_selector(".kpa-banner-error:has-text('invisible or control characters')", timeout=60_000)
         hostile = '<img src=x onerror="window.__pwned=1"><b>gras</b> 🍲'
-        ideas.locator("textarea").fill(hostile)
+        ideas.locator("#kpa-idea").fill(hostile)
         ideas.get_by_role("button", name="Add the idea to the wall").tap()
         tab.wait_for_selector("text=Idea added to the wall", timeout=60_000)
         projector.wait_for_selector(".kpa-room-note:has-text('🍲')", timeout=30_000)
         note = projector.locator(".kpa-room-note:has-text('🍲') .kpa-room-note-text")
         assert note.inner_text() == hostile
         assert projector.locator(".kpa-room-wall img, .kpa-room-wall b:text-is('gras')").count() == 0
-        assert tab.locator(".kpa-room-mine img").count() == 0
+        assert tab.locator("#my-ideas img, #dots img").count() == 0
+        assert hostile in tab.locator("#my-ideas").inner_text() and hostile in tab.locator("#dots").inner_text()
         assert projector.evaluate("window.__pwned") is None and tab.evaluate("window.__pwned") is None
         assert any(i["text"] == hostile for i in atelier.room()["ideas"])
     finally:
@@ -248,7 +250,7 @@ def _post(url: str, code: str) -> tuple[int, str, str]:
 def test_the_join_code_typed_on_the_join_page(atelier: AtelierServer) -> None:
     typed = atelier.join_code.lower().replace("-", " ")
     status, location, cookie = _post(f"{atelier.base}/login", typed)
-    assert status == 302 and location == "/voila/render/04_participer.ipynb"
+    assert status == 302 and location == "/atelier"
     assert "kpa-atelier=" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
 
 
@@ -291,15 +293,15 @@ def test_a_phone_joins_and_the_facilitators_group_step_follows(atelier: AtelierS
     try:
         me = _card(tab, 0)
         # hostile text: 10 000 characters are refused beside the card and stay typed
-        me.locator("input[type=text]").first.fill("z" * 10_000)
+        me.locator("#kpa-alias").fill("z" * 10_000)
         me.get_by_role("button", name="Enregistrer ma fiche").tap()
-        tab.wait_for_selector(".kpa-room-card .kpa-banner-error:has-text('trop long')", timeout=60_000)
-        assert len(me.locator("input[type=text]").first.input_value()) == 10_000
+        tab.wait_for_selector("#me .kpa-banner-error:has-text('trop long')", timeout=60_000)
+        assert len(me.locator("#kpa-alias").input_value()) == 10_000
         hostile = '<img src=x onerror="window.__pwned=1">Maïmouna 🌱'
-        me.locator("input[type=text]").first.fill(hostile)
-        me.locator("select").nth(0).select_option(label="51 ans et plus")
-        me.locator("select").nth(1).select_option(label="Homme")
-        me.locator(".kpa-room-checks input[type=checkbox]").nth(2).tap()
+        me.locator("#kpa-alias").fill(hostile)
+        me.locator("#kpa-age_band").select_option(label="51 ans et plus")
+        me.locator("#kpa-gender").select_option(label="Homme")
+        me.locator(".kpa-checks input[type=checkbox]").nth(2).tap()
         me.locator("textarea").nth(0).fill("jardiner, cuisiner")
         me.locator("textarea").nth(1).fill("je parle wolof")
         started = time.monotonic()
@@ -329,10 +331,10 @@ def test_a_phone_joins_and_the_facilitators_group_step_follows(atelier: AtelierS
         # the facilitator removes the row: the phone says its card is gone, and can put it back
         started = time.monotonic()
         row.locator(".kpa-cl-remove").click()
-        tab.wait_for_selector(".kpa-room-card-gone:has-text('retirée du groupe')", timeout=30_000)
+        tab.wait_for_selector("#me-state .kpa-banner-info:has-text('retirée du groupe')", timeout=30_000)
         timings["group_step_remove_to_phone_notice_s"] = round(time.monotonic() - started, 3)
         step.wait_for_selector(".kpa-cl-notice .kpa-undo", state="visible", timeout=30_000)
-        tab.locator(".kpa-room-card-gone").scroll_into_view_if_needed()
+        tab.locator("#me-state").scroll_into_view_if_needed()
         tab.screenshot(path=str(screenshot_dir() / "room-group-phone.png"))
         started = time.monotonic()
         me.get_by_role("button", name="Remettre ma fiche dans le groupe").tap()
@@ -341,7 +343,7 @@ def test_a_phone_joins_and_the_facilitators_group_step_follows(atelier: AtelierS
         timings["phone_put_back_to_group_step_row_s"] = round(time.monotonic() - started, 3)
         (screenshot_dir() / "room-group-timings.json").write_text(json.dumps(timings), encoding="utf-8")  # measured, never asserted
         tab.wait_for_selector("text=Fiche enregistrée", timeout=60_000)
-        tab.wait_for_selector(".kpa-room-card-gone", state="hidden", timeout=30_000)
+        tab.wait_for_selector("#me-state .kpa-banner-info", state="detached", timeout=30_000)
         group = json.loads(atelier.file.read_text(encoding="utf-8"))["checklist"]["group"]
         assert [m["id"] for m in group].count(member["id"]) == 1
         # a person the facilitator adds in the group step is counted on the projector

@@ -1,12 +1,12 @@
-"""``kpa serve --atelier`` from outside: a participant reaches only the kernels of their own visits.
+"""``kpa serve --atelier`` from outside: a participant reaches no kernel, only the participant page.
 
 A real server on 127.0.0.1 (the tests reach it there only), once with kernels started for each
-page and once with a preheated pool for the participant page. Each visitor is its own cookie,
-as separate phones are. Knowing another phone's kernel id opens neither its REST model, its
-channels, its shutdown nor its request (``/voila/query/<kernel>``); the facilitator reaches
-every kernel; without a code a kernel path opens nothing. A kernel whose browser went away
-without the tab's beacon is shut down once ``disconnected_timeout`` has passed, and not while a
-browser stays connected.
+page and once with a preheated pool. Each visitor is its own cookie, as separate phones are.
+The participants' code opens the participant page (drawn by the server itself, no kernel) and
+its forms; it opens no kernel's REST model, channels, shutdown or request
+(``/voila/query/<kernel>``), even knowing its id; the facilitator reaches every kernel; without
+a code nothing opens. A kernel whose browser went away without the tab's beacon is shut down
+once ``disconnected_timeout`` has passed, and not while a browser stays connected.
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ from tests.conftest import EXAMPLE, ROOT, free_port, kernel_pids, stop_process, 
 
 pytestmark = pytest.mark.slow
 
-PAGE = "/voila/render/04_participer.ipynb"
-
+PAGE = "/voila/render/00_accueil.ipynb"  # a facilitator's page: a kernel each
 
 class Atelier:
     """``kpa serve --atelier`` on 127.0.0.1 (with ``--preheat`` when *preheat*), and its codes."""
@@ -58,6 +57,7 @@ class Atelier:
             raise RuntimeError(f"kpa serve --atelier did not start: {self.log()}")
         codes = re.findall(r"code=([^&\s]+)", self.log())
         self.participant_code, self.facilitator_code = codes[0], codes[1]
+        self.file = workspace / EXAMPLE.name
         deadline = time.monotonic() + 120
         while preheat and len(kernel_pids(self.process.pid)) < preheat and time.monotonic() < deadline:
             time.sleep(0.5)
@@ -86,16 +86,17 @@ class Visitor:
             connection.request(method, path, body=body, headers=sent)
             response = connection.getresponse()
             text = response.read().decode("utf-8", "replace") if response.status != 101 else ""
-            given = response.getheader("Set-Cookie", "")
-            if given.startswith("kpa-atelier="):
-                self.cookie = given.split(";", 1)[0]
+            for given in response.headers.get_all("Set-Cookie") or []:
+                name = given.split("=", 1)[0]
+                kept = [c for c in self.cookie.split("; ") if c and not c.startswith(name + "=")]
+                self.cookie = "; ".join([*kept, given.split(";", 1)[0]])
             return response.status, {k.lower(): v for k, v in response.getheaders()}, text
         finally:
             connection.close()
 
     def open_page(self, code: str, lang: str = "fr") -> str:
-        """Draw the participant page with *code*; the id of the kernel it was drawn with."""
-        query = urllib.parse.urlencode({"code": code, **({"lang": lang} if lang != "fr" else {})})
+        """Draw a facilitator's page with *code*; the id of the kernel it was drawn with."""
+        query = urllib.parse.urlencode({"code": code, "workbook": EXAMPLE.stem, **({"lang": lang} if lang != "fr" else {})})
         status, _headers, page = self.request("GET", f"{PAGE}?{query}")
         assert status == 200, (status, page[:300])
         self.page = page
@@ -130,60 +131,60 @@ def atelier(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     server.stop()
 
 
-def test_a_participant_reaches_only_the_kernels_of_their_own_visit(atelier: Atelier) -> None:
+def test_a_participant_reaches_the_participant_page_and_no_kernel(atelier: Atelier) -> None:
     alice, bruno, facilitator, nobody = Visitor(atelier), Visitor(atelier), Visitor(atelier), Visitor(atelier)
-    hers = alice.open_page(atelier.participant_code)
-    his = bruno.open_page(atelier.participant_code)
-    assert hers != his and alice.cookie != bruno.cookie
+    status, headers, page = alice.request("GET", f"/atelier?code={atelier.participant_code}")
+    assert status == 200 and 'id="me"' in page and "kernelId" not in page
+    assert "frame-ancestors 'none'" in headers["content-security-policy"] and headers["cache-control"] == "no-store"
+    assert "kpa-phone=" in alice.cookie and "kpa-atelier=" in alice.cookie
+    if not atelier.preheat:  # (a pool fills for the facilitator's pages meanwhile)
+        assert kernel_pids(atelier.process.pid) == []  # the page started no kernel
+    # its forms: sent by the page's script (its header) with the phone's cookies
+    form = {"action": "idea", "text": "Jardin partagé", "kind": "jardin"}
+    sent = {"Content-Type": "application/x-www-form-urlencoded", "X-KPA-Phone": "1"}
+    status, _headers, answer = alice.request("POST", "/atelier", urllib.parse.urlencode(form).encode(), sent)
+    assert status == 200 and json.loads(answer)["ok"], answer
+    assert json.loads(atelier.file.read_text(encoding="utf-8"))["room"]["ideas"][-1]["text"] == "Jardin partagé"
+    plain_form = {"Content-Type": "application/x-www-form-urlencoded"}  # what another site's form could send
+    assert alice.request("POST", "/atelier", urllib.parse.urlencode(form).encode(), plain_form)[0] == 403
+    assert nobody.request("POST", "/atelier", urllib.parse.urlencode(form).encode(), sent)[0] == 403
+    assert alice.request("POST", "/atelier", b"text=" + b"x" * 70_000 + b"&" + urllib.parse.urlencode(form).encode(),
+                         sent)[0] == 413
+    assert _refused(nobody.request("GET", "/atelier")[0]) and _refused(nobody.request("GET", "/atelier/live")[0])
+    assert alice.request("GET", "/atelier/live?revision=x")[0] == 200
+
+    # a kernel of the facilitator's: the participants' code opens nothing of it, even knowing its id
     facilitator.join(atelier.facilitator_code)
-    late = Visitor(atelier)
-    late.join(atelier.participant_code)  # a participant with no page drawn yet: no kernel is theirs
-
-    assert alice.kernel_answers(hers) == 200 and bruno.kernel_answers(his) == 200
-    assert alice.websocket(f"/api/kernels/{hers}/channels") == 101
-    for intruder in (bruno, late, nobody):
-        assert _refused(intruder.kernel_answers(hers)), intruder.cookie
-        assert intruder.websocket(f"/api/kernels/{hers}/channels") != 101
-        assert intruder.request("DELETE", f"/api/kernels/{hers}")[0] == 403
-        assert intruder.request("POST", f"/voila/api/shutdown/{hers}", b"")[0] == 403
-    assert alice.kernel_answers(hers) == 200  # still running: nobody else could shut it down
-    assert _refused(alice.kernel_answers(his))
-    # the facilitator keeps everything
-    assert facilitator.kernel_answers(hers) == 200 and facilitator.websocket(f"/api/kernels/{his}/channels") == 101
-    assert "a participant asked for a kernel started for another visit" in atelier.log()
-    # each shuts down their own (the tab's beacon)
-    assert alice.request("POST", f"/voila/api/shutdown/{hers}", b"")[0] == 204
-    assert bruno.request("POST", f"/voila/api/shutdown/{his}", b"")[0] == 204
+    kernel_id = facilitator.open_page(atelier.facilitator_code)
+    bruno.join(atelier.participant_code)
+    for intruder in (alice, bruno, nobody):
+        assert _refused(intruder.kernel_answers(kernel_id)), intruder.cookie
+        assert intruder.websocket(f"/api/kernels/{kernel_id}/channels") != 101
+        assert intruder.request("DELETE", f"/api/kernels/{kernel_id}")[0] == 403
+        assert intruder.request("POST", f"/voila/api/shutdown/{kernel_id}", b"")[0] == 403
+        assert intruder.websocket(f"/voila/query/{kernel_id}") in (403, 404)
+        assert _refused(intruder.request("GET", f"{PAGE}?workbook={EXAMPLE.stem}")[0])
+    assert facilitator.kernel_answers(kernel_id) == 200 and facilitator.websocket(f"/api/kernels/{kernel_id}/channels") == 101
+    assert facilitator.request("GET", "/atelier")[0] == 200  # the facilitator may look at the phones' page
+    assert facilitator.request("POST", f"/voila/api/shutdown/{kernel_id}", b"")[0] == 204
 
 
-def test_the_request_of_a_preheated_kernel_is_for_that_kernel_only(atelier: Atelier, browser: Any) -> None:
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, locale="fr-FR")
-    phone.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
-                else route.abort())
-    try:
-        tab = phone.new_page()
-        tab.goto(f"http://127.0.0.1:{atelier.port}{PAGE}?code={atelier.participant_code}&lang=en", timeout=180_000)
-        tab.wait_for_selector(".kpa-room-card", state="visible", timeout=180_000)
-        # in English: the page's kernel read the visitor's request (a pooled kernel: on /voila/query, with the kernels' key)
-        assert "Who I am" in tab.inner_text(".kpa-room-phone")
-        hers = re.search(r'kernelId": "([0-9a-f-]{36})"', tab.content())
-        assert hers, "no kernel id in the page"
-        query = f"/voila/query/{hers.group(1)}"
-        alice, bruno, facilitator, nobody = Visitor(atelier), Visitor(atelier), Visitor(atelier), Visitor(atelier)
-        alice.cookie = next(f"kpa-atelier={c['value']}" for c in phone.cookies() if c["name"] == "kpa-atelier")
-        bruno.join(atelier.participant_code)
-        facilitator.join(atelier.facilitator_code)
-        wrong_key = "Basic " + base64.b64encode(b"kpa-kernel:not-the-key").decode()
-        for intruder, headers in ((bruno, {}), (nobody, {}), (nobody, {"Authorization": wrong_key})):
-            assert intruder.websocket(query, headers) in (403, 404), headers
-        if atelier.preheat:
-            assert hers.group(1) in re.findall(r"Using pre-heated kernel: (\S+) for 04_participer", atelier.log())
-            assert alice.websocket(query) == 101 and facilitator.websocket(query) == 101
-        else:  # no pool, no request to read: Voilà has no such path
-            assert alice.websocket(query) == 404
-        assert "Exception in thread" not in atelier.log()
-    finally:
-        phone.close()
+def test_the_request_of_a_preheated_kernel_is_the_servers_own(atelier: Atelier) -> None:
+    facilitator, alice, nobody = Visitor(atelier), Visitor(atelier), Visitor(atelier)
+    kernel_id = facilitator.open_page(atelier.facilitator_code, "en")
+    assert "Welcome" in facilitator.page or "workbook" in facilitator.page.lower()
+    query = f"/voila/query/{kernel_id}"
+    alice.join(atelier.participant_code)
+    wrong_key = "Basic " + base64.b64encode(b"kpa-kernel:not-the-key").decode()
+    for intruder, headers in ((alice, {}), (nobody, {}), (nobody, {"Authorization": wrong_key})):
+        assert intruder.websocket(query, headers) in (403, 404), headers
+    if atelier.preheat:
+        assert kernel_id in re.findall(r"Using pre-heated kernel: (\S+) for 00_accueil", atelier.log())
+        assert facilitator.websocket(query) == 101
+    else:  # no pool, no request to read: Voilà has no such path
+        assert facilitator.websocket(query) == 404
+    assert "Exception in thread" not in atelier.log()
+    facilitator.request("POST", f"/voila/api/shutdown/{kernel_id}", b"")
 
 
 AWAY = 6  # seconds (workshop mode: 90)
@@ -196,16 +197,16 @@ def quick_to_free(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Atelier]
     server.stop()
 
 
-def test_a_kernel_whose_phone_went_away_is_freed(quick_to_free: Atelier) -> None:
+def test_a_kernel_whose_browser_went_away_is_freed(quick_to_free: Atelier) -> None:
     from websockets.sync.client import connect
 
     server = quick_to_free
-    phone, facilitator = Visitor(server), Visitor(server)
-    kernel_id = phone.open_page(server.participant_code)
+    laptop, facilitator = Visitor(server), Visitor(server)
+    kernel_id = laptop.open_page(server.facilitator_code)
     facilitator.join(server.facilitator_code)
     channels = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels"
-    for _visit in range(2):  # a browser is there (a locked phone keeps its socket, or comes back at once): it stays
-        with connect(channels, origin=f"http://127.0.0.1:{server.port}", additional_headers={"Cookie": phone.cookie}):  # type: ignore[arg-type]
+    for _visit in range(2):  # a browser is there (a laptop asleep keeps its socket, or comes back at once): it stays
+        with connect(channels, origin=f"http://127.0.0.1:{server.port}", additional_headers={"Cookie": laptop.cookie}):  # type: ignore[arg-type]
             time.sleep(2 * AWAY)
             assert facilitator.kernel_answers(kernel_id) == 200
     # gone without the tab's beacon: freed once AWAY has passed (bounded wait)

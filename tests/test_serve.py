@@ -203,8 +203,8 @@ def test_workshop_mode_with_a_pool_starts_with_no_warning(workspace_dir: Path, e
         run_dir = Path(next(line for line in Path(f"/proc/{voila}/environ").read_bytes().decode().split("\0")
                             if line.startswith("JUPYTER_CONFIG_PATH=")).split("=", 1)[1].split(os.pathsep)[0])
         assert run_dir.name.startswith("kpa-serve-") and (run_dir / "voila.json").is_file()
-        deadline = time.monotonic() + 120  # the settings took effect: the participant page's pool fills
-        while "Kernel pool of 04_participer.ipynb is filled with 1 kernel" not in log.read_text(errors="replace"):
+        deadline = time.monotonic() + 120  # the settings took effect: the home page's pool fills
+        while "Kernel pool of 00_accueil.ipynb is filled with 1 kernel" not in log.read_text(errors="replace"):
             assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
             time.sleep(0.5)
         assert urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=60).status == 200

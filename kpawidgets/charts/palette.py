@@ -80,7 +80,7 @@ def css_variables() -> str:
 
 
 def palette_stylesheet() -> str:
-    """The palette as a ``:root`` rule: the content of ``templates/voila/templates/kpa/palette.css``.
+    """The palette as a ``:root`` rule: the content of ``templates/voila/templates/kpa/static/palette.css`` (included by the Voilà template, linked by the participant page).
 
     A test checks that the file is up to date; regenerate it with ``python -c "from
     kpawidgets.charts.palette import palette_stylesheet as p; print(p(), end='')" > …/palette.css``.

@@ -15,33 +15,23 @@ are deprecated by traitlets).
 
 from __future__ import annotations
 
-import os
 import socket
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from kpawidgets.app.room.participant import PAGE as PARTICIPANT_PAGE
 from kpawidgets.app.room.projector import PAGE as PROJECTOR_PAGE
-from kpawidgets.app.room.store import ATELIER_WORKBOOK_ENV, JOIN_CODE_ENV, JOIN_URL_ENV
+from kpawidgets.storage.room import ATELIER_WORKBOOK_ENV, JOIN_CODE_ENV, JOIN_URL_ENV
 from kpawidgets.cli.commands import CliError
 from kpawidgets.config.atelier import ACCESS_ENV, KERNEL_USER, AtelierAccess, AtelierCodes, new_codes
 from kpawidgets.i18n import _
+from kpawidgets.web.phone import PHONE_PATH
 from kpawidgets.storage.workspace import Workspace
 
-__all__ = ["AtelierRun", "LOOPBACK", "ROOM_POOL", "room_pool", "lan_address", "prepare_atelier", "print_atelier", "preheat_config"]
+__all__ = ["AtelierRun", "LOOPBACK", "lan_address", "prepare_atelier", "print_atelier", "preheat_config"]
 
 #: Addresses that only this computer reaches.
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-#: Workshop mode's preheated kernels for the participant page (``--preheat`` chooses another
-#: number): a room of 20 phones, each page drawn ahead by a kernel of its own. About 65 MB a
-#: kernel: 1.3 GB waiting, and up to twice that once the phones have joined and the pool has
-#: refilled behind them.
-ROOM_POOL = 20
-#: The environment variable that sets another default pool (the tests set 0).
-ROOM_POOL_ENV = "KPA_ATELIER_POOL"
-#: Seconds before a pooled kernel a phone took is replaced: not while the room is joining.
-ROOM_REFILL_DELAY = 20
 #: Voilà's variable for the address its preheated kernels read their visitor's request at.
 KERNELS_ADDRESS_ENV = "VOILA_APP_IP"
 
@@ -104,8 +94,8 @@ def prepare_atelier(workspace: Workspace, workbook: str | None, ip: str | None, 
     codes = new_codes()
     participant_query = {"code": codes.participant, **({"lang": lang} if lang != "fr" else {})}
     facilitator_query = {"code": codes.facilitator, "workbook": name, **({"lang": lang} if lang != "fr" else {})}
-    participant_url = base + PARTICIPANT_PAGE + "?" + urlencode(participant_query)
-    access = AtelierAccess.for_codes(codes, [PARTICIPANT_PAGE])
+    participant_url = f"http://{host}:{port}{PHONE_PATH}?" + urlencode(participant_query)
+    access = AtelierAccess.for_codes(codes)
     # A kernel started ahead reads its visitor's request from the server (voila.utils.
     # wait_for_request: ws://VOILA_APP_IP:port/voila/query/<kernel>), giving the kernels' key
     # as the URL's user and password; the address is one the server listens on.
@@ -133,21 +123,12 @@ def prepare_atelier(workspace: Workspace, workbook: str | None, ip: str | None, 
                       f"{host}:{port}", env, config)
 
 
-def room_pool() -> int:
-    """Workshop mode's default pool: :data:`ROOM_POOL`, or a whole number in :data:`ROOM_POOL_ENV`."""
-    text = os.environ.get(ROOM_POOL_ENV, "")
-    return int(text) if text.isdigit() else ROOM_POOL
-
-
-def preheat_config(preheat: int, atelier: bool) -> dict[str, dict[str, Any]]:
-    """Voilà's preheated pools for ``--preheat N``: N kernels per page, none for the room's pages;
-    in workshop mode N for the participant page only (the phones), none for the facilitator's pages."""
-    pools = {"default": {"pool_size": 0 if atelier else preheat}, PROJECTOR_PAGE: {"pool_size": 0},
-             PARTICIPANT_PAGE: {"pool_size": preheat if atelier else 0}}
-    manager: dict[str, Any] = {"kernel_pools_config": pools}
-    if atelier:
-        manager["fill_delay"] = ROOM_REFILL_DELAY
-    return {"VoilaConfiguration": {"preheat_kernel": True, "default_pool_size": preheat}, "VoilaKernelManager": manager}
+def preheat_config(preheat: int) -> dict[str, dict[str, Any]]:
+    """Voilà's preheated pools for ``--preheat N``: N kernels for each page but the projector's
+    (which draws the room as it is when the facilitator opens it)."""
+    pools = {"default": {"pool_size": preheat}, PROJECTOR_PAGE: {"pool_size": 0}}
+    return {"VoilaConfiguration": {"preheat_kernel": True, "default_pool_size": preheat},
+            "VoilaKernelManager": {"kernel_pools_config": pools}}
 
 
 def print_atelier(run: AtelierRun) -> None:

@@ -75,8 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-browser", action="store_true", help=_("ne pas ouvrir le navigateur"))
     serve.add_argument("--workbook", help=_("carnet à ouvrir sur la page d'accueil"))
     serve.add_argument("--preheat", type=int, default=None, metavar="N",
-                       help=_("garder N noyaux prêts par page (plus rapide, environ 70 Mo par noyau ; "
-                              "en mode atelier : pour la page des participant·es, 20 par défaut)"))
+                       help=_("garder N noyaux prêts par page (plus rapide, environ 70 Mo par noyau)"))
     serve.add_argument("--lang", dest="lang", default=argparse.SUPPRESS, choices=["fr", "en"], help=_("langue de l'interface"))
 
     new = add("new", _("créer un carnet pour un territoire"), cmd_new)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kpawidgets.cli.atelier import LOOPBACK, AtelierRun, preheat_config, prepare_atelier, print_atelier, room_pool
+from kpawidgets.cli.atelier import LOOPBACK, AtelierRun, preheat_config, prepare_atelier, print_atelier
 from kpawidgets.cli.commands import CliError, _workspace
 from kpawidgets.config import jupyter_config_path
 from kpawidgets.i18n import _, normalize_language
@@ -115,11 +115,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if params:
         home += "?" + "&".join(params)
     sections = []
-    preheat = args.preheat if args.preheat is not None else (room_pool() if atelier else 0)
+    preheat = args.preheat or 0
     if preheat > 0:
         # A started kernel per page waits for its visitor (Voilà's preheated pools); the
         # page reads the visitor's ?workbook= once the request arrives (app/request.py).
-        sections.append(preheat_config(preheat, atelier is not None))
+        sections.append(preheat_config(preheat))
     if atelier:
         sections.append(atelier.voila_config)
     command = voila_command(notebooks_dir(), args.port, ip)

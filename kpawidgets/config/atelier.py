@@ -14,13 +14,12 @@ present it (as :data:`KERNEL_USER`'s password) to read their visitor's request o
 ``/voila/query/<kernel>`` when they were started ahead in a preheated pool.
 
 The access rule (:meth:`AtelierAccess.allowed`): the facilitator's code opens everything;
-the participants' code opens the participant pages and what such a page needs (its kernel's
-API, channels, shutdown and request), nothing else — no editing page, no file listing; the
-kernels' key opens only ``/voila/query/<kernel>``. On top of this path rule a participant
-reaches only the kernels started for their own visits (:func:`kernel_of` names the kernel a
-path is about; the owner is checked in :mod:`kpawidgets.config.atelier_auth`). Voilà
-receives the rule through :data:`ACCESS_ENV` with the secrets' SHA-256 only, so Voilà's
-settings hold no code. The check itself is :mod:`kpawidgets.config.atelier_auth`.
+the participants' code opens the participant page (``/atelier``, drawn by the server itself:
+:mod:`kpawidgets.web`) and what it asks for others' changes (``/atelier/live``), nothing
+else — no Voilà page, no kernel, no file listing; the kernels' key opens only
+``/voila/query/<kernel>``. Voilà receives the rule through :data:`ACCESS_ENV` with the
+secrets' SHA-256 only, so Voilà's settings hold no code. The check itself is
+:mod:`kpawidgets.config.atelier_auth`.
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "PARTICIPANT", "FACILITATOR", "KERNEL", "KERNEL_USER", "ACCESS_ENV", "JOIN_ALPHABET", "JOIN_ATTEMPTS_PER_MINUTE",
-    "AtelierCodes", "AtelierAccess", "new_codes", "code_hash", "normalize_join_code", "kernel_of",
+    "AtelierCodes", "AtelierAccess", "new_codes", "code_hash", "normalize_join_code",
 ]
 
 PARTICIPANT = "participant"
@@ -51,10 +50,8 @@ JOIN_LENGTH = 6
 JOIN_ATTEMPTS_PER_MINUTE = 20
 
 _KERNEL_ID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_PAGE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,80}\.ipynb$")
-#: The paths that act on one kernel: its REST model, its channels, Voilà's shutdown beacon,
-#: the preheated kernel's request and progressive rendering.
-_KERNEL_PATH = re.compile(rf"/(?:api/kernels/({_KERNEL_ID})(?:/.*)?|voila/(?:api/shutdown|query|execution)/({_KERNEL_ID}))")
+#: What the participants' code opens: the participant page and its following of others' changes.
+_PARTICIPANT_PATHS = re.compile(r"/atelier(/live)?")
 
 
 @dataclass(frozen=True)
@@ -83,30 +80,22 @@ def normalize_join_code(text: str) -> str:
     return re.sub(r"[\s\-_.]", "", text[:40]).upper()
 
 
-def kernel_of(path: str) -> str | None:
-    """The kernel a request's *path* acts on, or None for a path about no single kernel."""
-    match = _KERNEL_PATH.fullmatch(path)
-    return (match.group(1) or match.group(2)) if match else None
-
-
 @dataclass(frozen=True)
 class AtelierAccess:
-    """Who may open what during one run: code hashes → role, the participants' pages, the kernels' key hash."""
+    """Who may open what during one run: code hashes → role, the kernels' key hash."""
 
     roles: dict[str, str]
-    participant_pages: tuple[str, ...]
     kernel_hash: str = ""
 
     @classmethod
-    def for_codes(cls, codes: AtelierCodes, participant_pages: Sequence[str]) -> AtelierAccess:
+    def for_codes(cls, codes: AtelierCodes) -> AtelierAccess:
         return cls({code_hash(codes.participant): PARTICIPANT,
                     code_hash(normalize_join_code(codes.join)): PARTICIPANT,
-                    code_hash(codes.facilitator): FACILITATOR}, tuple(participant_pages),
+                    code_hash(codes.facilitator): FACILITATOR},
                    code_hash(codes.kernel) if codes.kernel else "")
 
     def to_json(self) -> str:
-        return json.dumps({"roles": self.roles, "participant_pages": list(self.participant_pages),
-                           "kernel": self.kernel_hash})
+        return json.dumps({"roles": self.roles, "kernel": self.kernel_hash})
 
     @classmethod
     def from_json(cls, text: str | None) -> AtelierAccess:
@@ -119,11 +108,8 @@ class AtelierAccess:
             data = {}
         roles = data.get("roles")
         roles = roles if isinstance(roles, dict) else {}
-        pages = data.get("participant_pages")
-        pages = pages if isinstance(pages, list) else []
         kernel = data.get("kernel")
         return cls({str(k): str(v) for k, v in roles.items() if v in (PARTICIPANT, FACILITATOR)},
-                   tuple(str(p) for p in pages if isinstance(p, str) and _PAGE_NAME.fullmatch(p)),
                    kernel if isinstance(kernel, str) and re.fullmatch(r"[0-9a-f]{64}", kernel) else "")
 
     def role_of(self, code: str) -> str | None:
@@ -143,9 +129,4 @@ class AtelierAccess:
             return True
         if role == KERNEL:
             return re.fullmatch(rf"/voila/query/{_KERNEL_ID}", path) is not None
-        if role != PARTICIPANT:
-            return False
-        pages = "|".join(re.escape(page) for page in self.participant_pages) or "(?!)"
-        pattern = (rf"/(voila/render/({pages})|api/kernels/{_KERNEL_ID}(/channels)?"
-                   rf"|voila/api/shutdown/{_KERNEL_ID}|voila/query/{_KERNEL_ID})")
-        return re.fullmatch(pattern, path) is not None
+        return role == PARTICIPANT and _PARTICIPANT_PATHS.fullmatch(path) is not None

@@ -4,18 +4,16 @@
 ``--Voila.identity_provider_class=kpawidgets.config.atelier_auth.AtelierIdentityProvider``.
 jupyter_server asks this provider who the visitor is before every request of every
 authenticated handler — the notebook renderer (which starts kernels), the tree (which lists
-files), the kernels' API and websocket, the shutdown handler. The provider answers from the
+files), the kernels' API and websocket, the shutdown handler — and the participant page's
+own handlers (:mod:`kpawidgets.web.handlers`, added by :meth:`~AtelierIdentityProvider.get_handlers`)
+ask it too. The provider answers from the
 ``?code=`` of the URL, or from a signed cookie set when a code was first shown (signed with
 Voilà's cookie secret, random for each run; ``SameSite=Strict``, ``HttpOnly``), and only when
 :meth:`~kpawidgets.config.atelier.AtelierAccess.allowed` lets that role open that path.
 Anything else is not authenticated: a GET is redirected to ``/login``, this module's join
 page (French and English, a field for the short join code), anything else gets a 403.
 
-The cookie also names the visit (a random id given with the first cookie of a browser).
-While a page is drawn the visit is :data:`~kpawidgets.config.kernels.VISITOR`, so the kernel
-the drawing starts (or takes from a pool) is that visit's; a participant's request about a
-kernel (its API, channels, shutdown, request) is refused unless the kernel is theirs, so
-knowing another phone's kernel id is not enough. The facilitator reaches every kernel.
+A participant reaches no kernel at all: the participant page is drawn by the server itself.
 
 Voilà's ``/voila/query/<kernel>`` (the visitor's request, read by a kernel started ahead in a
 preheated pool) is not authenticated in Voilà: :class:`QueryHandler` takes its place and asks
@@ -35,7 +33,6 @@ import base64
 import binascii
 import html
 import os
-import secrets
 import time
 from collections import deque
 from typing import Any
@@ -54,10 +51,10 @@ from kpawidgets.config.atelier import (
     KERNEL_USER,
     PARTICIPANT,
     AtelierAccess,
-    kernel_of,
 )
-from kpawidgets.config.kernels import VISITOR
 from kpawidgets.i18n import N_, translate
+from kpawidgets.web.handlers import phone_handlers
+from kpawidgets.web.phone import PHONE_PATH
 
 __all__ = ["AtelierIdentityProvider", "JoinHandler", "QueryHandler", "COOKIE"]
 
@@ -79,24 +76,16 @@ def _access() -> AtelierAccess:
     return AtelierAccess.from_json(os.environ.get(ACCESS_ENV))
 
 
-def _cookie(handler: web.RequestHandler) -> tuple[str | None, str | None]:
-    """The role and the visit of the request's signed cookie (None, None without a valid one)."""
-    raw = handler.get_secure_cookie(COOKIE, max_age_days=2)
-    role, _space, visit = (raw.decode("ascii", "replace") if raw else "").partition(" ")
-    if role not in (PARTICIPANT, FACILITATOR) or len(visit) < 16:
-        return None, None
-    return role, visit
-
-
 def _role_cookie(handler: web.RequestHandler) -> str | None:
-    return _cookie(handler)[0]
+    """The role of the request's signed cookie (None without a valid one)."""
+    raw = handler.get_secure_cookie(COOKIE, max_age_days=2)
+    role = raw.decode("ascii", "replace") if raw else ""
+    return role if role in (PARTICIPANT, FACILITATOR) else None
 
 
-def _set_role(handler: web.RequestHandler, role: str) -> str:
-    """Give the browser the cookie of *role*, keeping its visit if it has one; return the visit."""
-    visit = _cookie(handler)[1] or secrets.token_urlsafe(16)
-    handler.set_secure_cookie(COOKIE, f"{role} {visit}", expires_days=None, httponly=True, samesite="Strict", path="/")
-    return visit
+def _set_role(handler: web.RequestHandler, role: str) -> None:
+    """Give the browser the cookie of *role*."""
+    handler.set_secure_cookie(COOKIE, role, expires_days=None, httponly=True, samesite="Strict", path="/")
 
 
 def _kernel_key(handler: web.RequestHandler) -> str:
@@ -109,12 +98,6 @@ def _kernel_key(handler: web.RequestHandler) -> str:
     except (binascii.Error, UnicodeDecodeError):
         return ""
     return password if user == KERNEL_USER else ""
-
-
-def _owner_of(handler: web.RequestHandler, kernel_id: str) -> str | None:
-    manager = handler.settings.get("kernel_manager")
-    owner = getattr(manager, "kpa_owner", None)
-    return owner(kernel_id) if callable(owner) else None
 
 
 class AtelierIdentityProvider(IdentityProvider):  # type: ignore[misc]
@@ -130,32 +113,26 @@ class AtelierIdentityProvider(IdentityProvider):  # type: ignore[misc]
 
     def get_user(self, handler: web.RequestHandler) -> User | None:
         access = _access()
-        role, visit = self._visitor(handler, access)
-        path = handler.request.path
+        role = self._role(handler, access)
         if role is None and access.is_kernel_key(_kernel_key(handler)):
             role = KERNEL
-        if not access.allowed(role, path):
+        if not access.allowed(role, handler.request.path):
             return None
-        kernel_id = kernel_of(path)
-        if role == PARTICIPANT and kernel_id is not None and (not visit or _owner_of(handler, kernel_id) != visit):
-            self.log.warning("Workshop: a participant asked for a kernel started for another visit (%s)", kernel_id)
-            return None
-        VISITOR.set(visit)
         return User(username=str(role), name=str(role), display_name=str(role))
 
     @staticmethod
-    def _visitor(handler: web.RequestHandler, access: AtelierAccess) -> tuple[str | None, str | None]:
-        """The role and visit of the request (from its ``?code=``, else its cookie), once per request."""
-        known: tuple[str | None, str | None] | None = getattr(handler, "_kpa_visitor", None)
-        if known is None:
+    def _role(handler: web.RequestHandler, access: AtelierAccess) -> str | None:
+        """The role of the request (from its ``?code=``, else its cookie), once per request."""
+        if not hasattr(handler, "_kpa_role"):
             code = handler.get_query_argument("code", None)
             role = access.role_of(code) if code else None
-            known = (role, _set_role(handler, role)) if role is not None else _cookie(handler)
-            handler._kpa_visitor = known  # type: ignore[attr-defined]
-        return known
+            if role is not None:
+                _set_role(handler, role)
+            handler._kpa_role = role if role is not None else _role_cookie(handler)  # type: ignore[attr-defined]
+        return handler._kpa_role  # type: ignore[attr-defined,no-any-return]
 
     def get_handlers(self) -> list[tuple[str, object]]:
-        handlers: list[tuple[str, object]] = [(r"/login", JoinHandler)]
+        handlers: list[tuple[str, object]] = [(r"/login", JoinHandler), *phone_handlers()]
         if getattr(getattr(self.parent, "voila_configuration", None), "preheat_kernel", False):
             # Served before Voilà's own handlers: this query handler replaces Voilà's.
             handlers.append((rf"/voila/query/{_kernel_id_regex}", QueryHandler))
@@ -164,7 +141,7 @@ class AtelierIdentityProvider(IdentityProvider):  # type: ignore[misc]
 
 class QueryHandler(RequestInfoSocketHandler):  # type: ignore[misc]
     """Voilà's ``/voila/query/<kernel>`` (a visitor's request, for a kernel started ahead), asking
-    the identity provider first: the kernels' key, the facilitator, or the kernel's own visit."""
+    the identity provider first: the kernels' key or the facilitator."""
 
     async def get(self, *args: Any, **kwargs: Any) -> None:
         provider = self.settings.get("identity_provider")
@@ -219,8 +196,7 @@ button {{ font-size: 20px; width: 100%; min-height: 52px; margin-top: 12px; back
 </form></main></body></html>""")
 
     def _participant_page(self) -> str:
-        pages = _access().participant_pages
-        return f"/voila/render/{pages[0]}" if pages else "/"
+        return PHONE_PATH
 
     def get(self) -> None:
         role = _role_cookie(self)

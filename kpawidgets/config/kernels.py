@@ -24,11 +24,7 @@ jupyter_server's kernel manager:
 * every kernel loads :mod:`kpawidgets.config.kernel_log`, so that what the kernel logs (a
   crafted ``comm_open``'s traceback, with server paths) goes to the server's terminal, never
   to the visitor's page, and :mod:`kpawidgets.config.kernel_iopub`, whose output channel
-  drops nothing on a loaded laptop (the server's sockets, :meth:`_context_default`, neither);
-* every kernel a page's drawing started (or took from a preheated pool) remembers the visit
-  it was drawn for (:data:`VISITOR`, set by workshop mode's identity provider while it
-  answers the request): :meth:`KpaKernelManager.kpa_owner`, so that a participant reaches
-  only their own kernels.
+  drops nothing on a loaded laptop (the server's sockets, :meth:`_context_default`, neither).
 
 Kernels of Voilà's preheated pools (``VOILA_PREHEAT``) are bounded by the pools' own size:
 they count in the total but are never refused, and a pooled kernel waits for its visitor for
@@ -41,11 +37,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import os
 import time
 from collections.abc import Callable, Mapping
-from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any
 
@@ -57,12 +51,8 @@ from traitlets import Float, Integer, default
 
 from kpawidgets.i18n import N_, translate
 
-__all__ = ["KpaKernelManager", "KernelCapReached", "KERNEL_EXTENSIONS", "VISITOR"]
+__all__ = ["KpaKernelManager", "KernelCapReached", "KERNEL_EXTENSIONS"]
 
-#: The visit a request is answered for (workshop mode's identity provider sets it for each
-#: request; a kernel started or taken from a pool while drawing that request's page is that
-#: visit's). Each request runs in its own asyncio task, so the value never leaks to another.
-VISITOR: ContextVar[str | None] = ContextVar("kpa_visitor", default=None)
 
 #: The IPython extensions every kernel loads: logging to the server, not to the page; an output
 #: channel that drops nothing on a loaded laptop.
@@ -118,7 +108,6 @@ class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         self._kpa_pool_slots: asyncio.Semaphore | None = None
         self._kpa_holders: dict[str, float] = {}  # kernel id → when it got its slot (monotonic)
         self._kpa_checker: PeriodicCallback | None = None
-        self._kpa_owners: dict[str, str] = {}  # kernel id → the visit its page was drawn for
         self._kpa_left: dict[str, float] = {}  # kernel id → when its last browser disconnected (monotonic)
 
     @default("context")
@@ -134,15 +123,6 @@ class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         context = super()._context_default()
         context.setsockopt(zmq.RCVHWM, 0)
         return context
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Voilà's preheated pools are a subclass of this class (``voila_kernel_manager_factory``),
-        whose ``get_rendered_notebook`` hands a pooled kernel to the request being answered:
-        that kernel becomes the request's visit's."""
-        super().__init_subclass__(**kwargs)
-        take = cls.__dict__.get("get_rendered_notebook")
-        if take is not None:
-            cls.get_rendered_notebook = _claiming(take)  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------------ starting
     def _count(self, page: str | None = None) -> int:
@@ -195,18 +175,8 @@ class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
             if not self._kpa_pending[page]:
                 del self._kpa_pending[page]
         self._track(started, page)
-        self._kpa_claim(started)
         self._kpa_holders[started] = time.monotonic()
         return started
-
-    def _kpa_claim(self, kernel_id: str) -> None:
-        visit = VISITOR.get()
-        if visit:
-            self._kpa_owners[kernel_id] = visit
-
-    def kpa_owner(self, kernel_id: str) -> str | None:
-        """The visit whose page started *kernel_id* (None: a pooled kernel, or none known)."""
-        return self._kpa_owners.get(kernel_id)
 
     def _track(self, kernel_id: str, page: str) -> None:
         self._kpa_pages[kernel_id] = page
@@ -299,7 +269,7 @@ class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
 
     def _forget(self, kernel_id: str) -> None:
         self._release_slot(kernel_id)
-        for table in (self._kpa_pages, self._kpa_started, self._kpa_owners, self._kpa_left):
+        for table in (self._kpa_pages, self._kpa_started, self._kpa_left):
             table.pop(kernel_id, None)
         self._kpa_connected.discard(kernel_id)
         self._kpa_pooled.discard(kernel_id)
@@ -316,15 +286,3 @@ class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         for page in self._kpa_pages.values():
             counts[page] = counts.get(page, 0) + 1
         return counts
-
-
-def _claiming(take: Callable[..., Any]) -> Callable[..., Any]:
-    """Voilà's ``get_rendered_notebook`` that also records whose visit the pooled kernel now serves."""
-
-    @functools.wraps(take)
-    async def get_rendered_notebook(self: KpaKernelManager, *args: Any, **kwargs: Any) -> Any:
-        taken = await take(self, *args, **kwargs)
-        self._kpa_claim(str(taken[2]))  # (render task, rendered cells, kernel id)
-        return taken
-
-    return get_rendered_notebook

@@ -1,15 +1,8 @@
-"""The workshop room's pages: the participant page (phones) and « Le groupe en direct » (projector)."""
+"""The workshop room's projector page, « Le groupe en direct » (the phones' page is the server's own: :mod:`kpawidgets.web`)."""
 
 from __future__ import annotations
 
-__all__ = ["participant_page", "projector_page"]
-
-
-def participant_page() -> object:
-    """Display the participant page (``notebooks/04_participer.ipynb``)."""
-    from kpawidgets.app.room.participant import participant_page as show
-
-    return show()
+__all__ = ["projector_page"]
 
 
 def projector_page() -> object:

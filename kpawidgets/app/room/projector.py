@@ -19,8 +19,8 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from kpawidgets.app.request import query_params
-from kpawidgets.app.room.participant import PAGE as PARTICIPANT_PAGE
-from kpawidgets.app.room.store import JOIN_CODE_ENV, JOIN_URL_ENV, contribute, open_room_session, room_of
+from kpawidgets.app.room.store import contribute, open_room_session, room_of
+from kpawidgets.storage.room import JOIN_CODE_ENV, JOIN_URL_ENV
 from kpawidgets.app.checklist.html import mix_html
 from kpawidgets.app.room.views import counts_html, join_html, phrases_html, votes_html, wall_html
 from kpawidgets.app.live import Changes
@@ -147,9 +147,7 @@ class ProjectorPage(widgets.VBox):
         url = os.environ.get(JOIN_URL_ENV, "")
         if url:
             return join_html(url, os.environ.get(JOIN_CODE_ENV, ""), join_address(url))
-        local = page_url(PARTICIPANT_PAGE, self.session.name, self.session.lang)
-        return (f'<div class="kpa-room-join kpa-room-join-off"><p>{esc(_("Les téléphones ne peuvent pas encore rejoindre : lancez le mode atelier avec « kpa serve --atelier »."))}</p>'
-                f'<p><a href="{esc(local)}" target="_blank">{esc(_("Voir la page des participant·es"))}</a></p></div>')
+        return (f'<div class="kpa-room-join kpa-room-join-off"><p>{esc(_("Les téléphones ne peuvent pas encore rejoindre : lancez le mode atelier avec « kpa serve --atelier »."))}</p></div>')
 
     def _apply(self, change: Any, done: str) -> Any:
         try:

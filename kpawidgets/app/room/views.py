@@ -1,7 +1,7 @@
-"""HTML pieces of the room's pages, each a function of :class:`RoomSummary` (every user text escaped).
+"""HTML pieces of the projector, each a function of :class:`RoomSummary` (every user text escaped).
 
-Light on imports: the participant page (20 phones' kernels at once) uses it; the group mix
-panel, which needs the checklist's infographic, is the projector's own.
+The big numbers are the participant page's own (:func:`kpawidgets.web.phone.counts_html`):
+the phones and the projector show the same ones.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from kpawidgets.app.shell import esc
 from kpawidgets.i18n import _, translate
 from kpawidgets.model.room.records import IDEA_KINDS, VOTE_CHOICES
 from kpawidgets.model.room.summary import KindColumn, Phrase, RoomSummary, VoteTotal
+from kpawidgets.web.phone import counts_html
 
 __all__ = ["join_html", "qr_svg", "counts_html", "wall_html", "votes_html", "phrases_html",
            "dots_html"]
@@ -19,7 +20,6 @@ def qr_svg(url: str) -> str:
     """The QR code of *url* as inline SVG (segno), sized by the stylesheet."""
     import segno  # only the projector in workshop mode draws one
 
-    # kpawidgets.charts loads matplotlib: 0.5 s more for each phone's kernel if imported at the top
     from kpawidgets.charts.palette import PALETTE
 
     qr = segno.make(url, error="m", micro=False)
@@ -33,18 +33,6 @@ def join_html(url: str, join_code: str, address: str) -> str:
     return (f'<div class="kpa-room-join"><div class="kpa-room-qr" role="img" aria-label="{esc(_("QR code pour rejoindre"))}">'
             f'{qr_svg(url)}</div><div class="kpa-room-join-text"><div class="kpa-room-join-title">'
             f'{esc(_("Rejoignez avec votre téléphone"))}</div><div class="kpa-room-address">{esc(address)}</div>{code}</div></div>')
-
-
-def counts_html(summary: RoomSummary) -> str:
-    """Big numbers: the group (the checklist's, phones included), ideas, dots, voters."""
-    cards = [
-        (summary.joined, _("dans le groupe, dont {count} par téléphone").format(count=summary.by_phone)),
-        (summary.idea_count, _("idées au mur")),
-        (summary.dots_cast, _("gommettes posées")),
-        (summary.voters, _("votant·es")),
-    ]
-    return '<div class="kpa-room-counts">' + "".join(
-        f'<div class="kpa-room-count"><b>{value}</b><span>{esc(label)}</span></div>' for value, label in cards) + "</div>"
 
 
 def phrases_html(title: str, phrases: tuple[Phrase, ...], limit: int = 12) -> str:

@@ -1,0 +1,430 @@
+"""The participant page: a phone joins the workshop, drawn by the server itself (no kernel).
+
+A phone in the room is often a cheap one on a crowded Wi-Fi, and 20 of them arrive at once.
+So the page is plain HTML forms (about 20 kB, no JupyterLab scripts, no widgets, no kernel a
+phone could run code in): every section is a pure function of the workbook and of the phone
+asking (:class:`Phone`), and every change goes through :func:`act`, which applies the room's
+model functions (:mod:`kpawidgets.model.room`) to the file as it is now
+(:func:`~kpawidgets.storage.room.apply_now`). ``phone.js`` sends the forms in the background
+and swaps in the sections that came back (any phone's browser of the last years runs it).
+
+A phone is known by a random key in a cookie of its own (:data:`KEY_COOKIE`); the file keeps
+only its hash (:func:`~kpawidgets.model.room.records.owner_of`), so the phone finds its own
+entries again and can change them, never anyone else's. A refused entry says why under its
+form and leaves what was typed in place.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from kpawidgets.errors import KpaError
+from kpawidgets.i18n import _, translate, use_language
+from kpawidgets.model.records.checklist import AGE_BANDS, COMMITMENTS, SITUATIONS
+from kpawidgets.model.room import contributions as rc
+from kpawidgets.model.room import group as rg
+from kpawidgets.model.room.records import DOTS_PER_PERSON, GENDER_CHOICES, IDEA_KINDS, IDEA_MAX, VOTE_CHOICES
+from kpawidgets.model.room.summary import RoomSummary, room_summary, visible_ideas, wall
+from kpawidgets.model.workbook import Workbook
+from kpawidgets.storage.room import apply_now
+from kpawidgets.storage.workspace import Workspace
+
+__all__ = ["PHONE_PATH", "LIVE_PATH", "KEY_COOKIE", "RATE_PER_MINUTE", "Phone", "Reply", "RoomRateError",
+           "page_html", "live_sections", "act", "counts_html"]
+
+PHONE_PATH = "/atelier"
+LIVE_PATH = "/atelier/live"
+#: The phone's own key (HttpOnly, this site only): which entries of the room are this phone's.
+KEY_COOKIE = "kpa-phone"
+#: At most this many sends a minute from one phone (a stuck finger, a script).
+RATE_PER_MINUTE = 40
+#: Phones whose recent sends are remembered for the rate (a room is 20; a bound all the same).
+_RATE_MEMORY = 1000
+_STATIC = "/voila/templates/kpa/static"
+
+_CARD_FIELDS = ("alias", "age_band", "gender", "situations", "wishes", "skills")
+
+
+class RoomRateError(KpaError):
+    """Too many sends from one phone in a short time."""
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+@dataclass(frozen=True)
+class Phone:
+    """Who asks: the owner (hash of the phone's key), the page's language, the form's anti-forgery field."""
+
+    owner: str
+    lang: str = "fr"
+    xsrf_html: str = ""
+
+    def url(self, path: str = PHONE_PATH, **params: str) -> str:
+        query = {**({"lang": self.lang} if self.lang != "fr" else {}), **params}
+        return path + ("?" + urlencode(query) if query else "")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What an action did: ``ok``, the sections to draw again (id → HTML), the revision they show."""
+
+    ok: bool
+    sections: dict[str, str] = field(default_factory=dict)
+    revision: str = ""
+
+
+# ------------------------------------------------------------------ pieces
+def _status(text: str = "", kind: str = "ok") -> str:
+    if not text:
+        return ""
+    if kind == "ok":
+        return f'<p class="kpa-saved" role="status">✓ {esc(text)}</p>'
+    return f'<p class="kpa-banner kpa-banner-{kind}" role="alert">{esc(text)}</p>'
+
+
+def _status_box(section: str, text: str = "", kind: str = "ok") -> str:
+    return f'<div id="{section}-status" class="kpa-status" aria-live="polite">{_status(text, kind)}</div>'
+
+
+def _form(phone: Phone, action: str | None, body: str, *, css: str = "") -> str:
+    """A form sent to the page itself (*action* None: its buttons name the action)."""
+    hidden = phone.xsrf_html + (f'<input type="hidden" name="action" value="{esc(action)}">' if action else "")
+    return (f'<form method="post" action="{esc(phone.url())}" data-kpa class="{css}">{hidden}'
+            f'<input type="hidden" name="lang" value="{esc(phone.lang)}">{body}</form>')
+
+
+def _label(for_id: str, text: str, hint: str = "") -> str:
+    extra = f' <span class="kpa-hint">{esc(hint)}</span>' if hint else ""
+    return f'<label for="{for_id}">{esc(text)}{extra}</label>'
+
+
+def _select(name: str, choices: Sequence[tuple[str, str]], value: str) -> str:
+    options = "".join(f'<option value="{esc(key)}"{" selected" if key == value else ""}>{esc(label)}</option>'
+                      for key, label in choices)
+    return f'<select id="kpa-{name}" name="{name}">{options}</select>'
+
+
+def counts_html(summary: RoomSummary) -> str:
+    """Big numbers: the group (the checklist's, phones included), ideas, dots, voters."""
+    cards = [
+        (summary.joined, _("dans le groupe, dont {count} par téléphone").format(count=summary.by_phone)),
+        (summary.idea_count, _("idées au mur")),
+        (summary.dots_cast, _("gommettes posées")),
+        (summary.voters, _("votant·es")),
+    ]
+    return '<div class="kpa-room-counts">' + "".join(
+        f'<div class="kpa-room-count"><b>{value}</b><span>{esc(label)}</span></div>' for value, label in cards) + "</div>"
+
+
+# ------------------------------------------------------------------ me
+def _card_values(card: rg.Card | None) -> dict[str, Any]:
+    if card is None or card.removed:
+        return {"alias": "", "age_band": "", "gender": "", "situations": [], "wishes": "", "skills": ""}
+    return {"alias": card.alias, "age_band": card.age_band or "", "gender": card.gender or "",
+            "situations": list(card.situations), "wishes": card.wishes, "skills": card.skills}
+
+
+def _me_state(card: rg.Card | None) -> str:
+    """The notice of a card the facilitator removed, and the form's button (its words follow the card)."""
+    removed = card is not None and card.removed
+    notice = ""
+    if removed:
+        notice = _status(_("Votre fiche a été retirée du groupe par l'animation. Ce que vous aviez écrit est encore là : "
+                           "« Remettre ma fiche dans le groupe » l'y ajoute à nouveau."), "info")
+    label = (_("Remettre ma fiche dans le groupe") if removed else
+             _("Mettre à jour ma fiche") if card is not None else _("Enregistrer ma fiche"))
+    return f'<div id="me-state">{notice}<button type="submit" class="kpa-primary">{esc(label)}</button></div>'
+
+
+def _me_shown(values: Mapping[str, Any]) -> str:
+    """The card as this form was filled from the file: a save sends only what the person changed."""
+    parts = []
+    for name in _CARD_FIELDS:
+        value = values[name]
+        text = ",".join(value) if isinstance(value, list) else str(value)
+        parts.append(f'<input type="hidden" name="shown-{name}" value="{esc(text)}">')
+    return f'<div id="me-shown" hidden>{"".join(parts)}</div>'
+
+
+def _me_html(phone: Phone, workbook: Workbook, typed: Mapping[str, Any] | None, status: tuple[str, str]) -> str:
+    card = rg.card_of(workbook, phone.owner)
+    held = _card_values(card)
+    shown = {**held, **(typed or {})}
+    removed = card is not None and card.removed
+    if removed and not typed:  # what the person had written is still there, to put back
+        shown = {**shown, "wishes": card.wishes, "skills": card.skills}  # type: ignore[union-attr]
+    unset = [("", _("— non précisé —"))]
+    up_to_three, wishes = _("jusqu'à 3"), _("Ce que j'ai envie de faire")
+    checks = "".join(
+        f'<label class="kpa-check"><input type="checkbox" name="situations" value="{esc(code)}"'
+        f'{" checked" if code in shown["situations"] else ""}> <span>{esc(translate(label))}</span></label>'
+        for code, label in SITUATIONS.items())
+    body = (
+        f'{_label("kpa-alias", _("Prénom ou pseudonyme"), _("facultatif"))}'
+        f'<input id="kpa-alias" name="alias" value="{esc(shown["alias"])}" placeholder="{esc(_("ex. Awa, ou un pseudonyme"))}"'
+        f' autocomplete="off">'
+        f'{_label("kpa-age_band", _("Âge"))}'
+        f'{_select("age_band", unset + [(k, translate(v)) for k, v in AGE_BANDS.items()], shown["age_band"])}'
+        f'{_label("kpa-gender", _("Genre"), _("facultatif"))}'
+        f'{_select("gender", unset + [(k, translate(v)) for k, v in GENDER_CHOICES.items()], shown["gender"])}'
+        f'<fieldset class="kpa-checks"><legend>{esc(_("Ma situation"))} <span class="kpa-hint">{esc(up_to_three)}</span>'
+        f'</legend>{checks}</fieldset>'
+        f'{_label("kpa-wishes", wishes)}'
+        f'<textarea id="kpa-wishes" name="wishes" placeholder="{esc(_("ex. cuisiner pour des buffets, jardiner"))}">'
+        f'{esc(shown["wishes"])}</textarea>'
+        f'{_label("kpa-skills", _("Ce que je sais faire"))}'
+        f'<textarea id="kpa-skills" name="skills" placeholder="{esc(_("ex. je parle arabe, je sais coudre, je conduis"))}">'
+        f'{esc(shown["skills"])}</textarea>'
+        f'{_me_shown(held)}{_me_state(card)}{_status_box("me", *status)}')
+    return f'<section class="kpa-card" id="me"><h2>{esc(_("Qui je suis"))}</h2>{_form(phone, "card", body)}</section>'
+
+
+# ------------------------------------------------------------------ ideas
+def _idea_fields(editing: rc.Idea | None, typed: Mapping[str, str] | None = None) -> str:
+    text = (typed or {}).get("text", editing.text if editing else "")
+    kind = (typed or {}).get("kind", editing.kind if editing else "cuisine")
+    which = f'<input type="hidden" name="idea" value="{esc(editing.id)}">' if editing else ""
+    button = _("Enregistrer la modification") if editing else _("Ajouter l'idée au mur")
+    kind_label = _("Type d'activité")
+    cancel = (f'<button type="submit" name="action" value="idea-cancel" class="kpa-plain">'
+              f'{esc(_("Annuler la modification"))}</button>') if editing else ""
+    return (f'<div id="idea-fields">{which}'
+            f'{_label("kpa-idea", _("Mon idée"), _("{max} caractères au plus").format(max=IDEA_MAX))}'
+            f'<textarea id="kpa-idea" name="text" placeholder="{esc(_("ex. un buffet pour la fête de quartier"))}">'
+            f'{esc(text)}</textarea>'
+            f'{_label("kpa-kind", kind_label)}'
+            f'{_select("kind", [(k, translate(v)) for k, v in IDEA_KINDS.items()], kind)}'
+            f'<button type="submit" class="kpa-primary">{esc(button)}</button>{cancel}</div>')
+
+
+def _my_ideas(phone: Phone, workbook: Workbook) -> str:
+    rows = []
+    for idea in rc.ideas_of(workbook.room, phone.owner):
+        hidden = _("masquée par l'animation")
+        state = f' <span class="kpa-hint">{esc(hidden)}</span>' if idea.hidden else ""
+        buttons = (f'<button type="submit" name="action" value="idea-edit" class="kpa-plain">{esc(_("Modifier"))}</button>'
+                   f'<button type="submit" name="action" value="idea-remove" class="kpa-plain">{esc(_("Retirer"))}</button>')
+        which = f'<input type="hidden" name="idea" value="{esc(idea.id)}">'
+        rows.append(f'<li><p><bdi>{esc(idea.text)}</bdi> <span class="kpa-hint">{esc(translate(IDEA_KINDS[idea.kind]))}</span>'
+                    f'{state}</p>{_form(phone, None, which + buttons, css="kpa-row")}</li>')
+    return f'<ul id="my-ideas" class="kpa-mine">{"".join(rows)}</ul>'
+
+
+def _ideas_html(phone: Phone, workbook: Workbook, editing: rc.Idea | None, typed: Mapping[str, str] | None,
+                status: tuple[str, str]) -> str:
+    form = _form(phone, "idea", _idea_fields(editing, typed) + _status_box("idea", *status))
+    title = _("Mes idées d'activités")
+    return (f'<section class="kpa-card" id="ideas"><h2>{esc(title)}</h2>{form}'
+            f'{_my_ideas(phone, workbook)}</section>')
+
+
+# ------------------------------------------------------------------ votes and dots
+def _votes_html(phone: Phone, workbook: Workbook, status: tuple[str, str] = ("", "ok")) -> str:
+    mine = rc.votes_of(workbook.room, phone.owner)
+    rows = []
+    for commitment, label in COMMITMENTS.items():
+        buttons = "".join(
+            f'<button type="submit" name="choice" value="{"" if mine.get(commitment) == choice else choice}"'
+            f' aria-pressed="{"true" if mine.get(commitment) == choice else "false"}">{esc(translate(words))}</button>'
+            for choice, words in VOTE_CHOICES.items())
+        body = f'<input type="hidden" name="commitment" value="{esc(commitment)}"><div class="kpa-toggle">{buttons}</div>'
+        rows.append(f'<li><p>{esc(translate(label))}</p>{_form(phone, "vote", body)}</li>')
+    hint = _("Pour chaque engagement : on l’adopte, ou on en discute encore ?")
+    return (f'<section class="kpa-card" id="votes"><h2>{esc(_("Nos engagements"))}</h2><p class="kpa-hint">{esc(hint)}</p>'
+            f'<ul class="kpa-votes">{"".join(rows)}</ul>{_status_box("votes", *status)}</section>')
+
+
+def _dots_html(phone: Phone, workbook: Workbook, status: tuple[str, str] = ("", "ok")) -> str:
+    room = workbook.room
+    counts = {idea.id: idea.dots for column in wall(room) for idea in column.ideas}
+    mine = set(rc.dots_of(room, phone.owner))
+    left = DOTS_PER_PERSON - len(mine)
+    help_text = _("Posez vos {max} gommettes sur les idées qui comptent le plus pour vous.").format(max=DOTS_PER_PERSON)
+    items = []
+    for idea in visible_ideas(room):
+        on = idea.id in mine
+        body = (f'<input type="hidden" name="idea" value="{esc(idea.id)}"><button type="submit" class="kpa-dot" '
+                f'aria-pressed="{"true" if on else "false"}"><span aria-hidden="true">{"●" if on else "○"}</span> '
+                f'<bdi>{esc(idea.text)}</bdi> <b>· {counts.get(idea.id, 0)}</b></button>')
+        items.append(f'<li>{_form(phone, "dot", body)}</li>')
+    listed = "".join(items) or f'<li class="kpa-hint">{esc(_("Pas encore d’idée au mur."))}</li>'
+    return (f'<section class="kpa-card" id="dots"><h2>{esc(_("Mes priorités"))}</h2><p class="kpa-hint">{esc(help_text)} '
+            f'<b>{esc(_("Gommettes restantes : {count}").format(count=left))}</b></p><ul class="kpa-dots">{listed}</ul>'
+            f'{_status_box("dots", *status)}</section>')
+
+
+def _group_html(workbook: Workbook) -> str:
+    return f'<section class="kpa-card" id="group"><h2>{esc(_("Le groupe en direct"))}</h2>{counts_html(room_summary(workbook))}</section>'
+
+
+# ------------------------------------------------------------------ the page
+def _live(phone: Phone, workbook: Workbook) -> dict[str, str]:
+    card = rg.card_of(workbook, phone.owner)
+    return {"me-state": _me_state(card), "me-shown": _me_shown(_card_values(card)), "my-ideas": _my_ideas(phone, workbook),
+            "dots": _dots_html(phone, workbook), "group": _group_html(workbook)}
+
+
+def live_sections(phone: Phone, workbook: Workbook) -> dict[str, str]:
+    """What another device's save can change on a phone: never a field the person is typing in."""
+    with use_language(phone.lang):
+        return _live(phone, workbook)
+
+
+def page_html(phone: Phone, workbook: Workbook | None, revision: str, *, problem: str = "",
+              sections: Mapping[str, str] | None = None, editing: str | None = None) -> str:
+    """The whole page for *phone* (*sections* drawn by :func:`act` take the place of the plain ones)."""
+    with use_language(phone.lang):
+        other = "en" if phone.lang == "fr" else "fr"
+        switch = Phone(phone.owner, other).url()
+        territory = esc(workbook.identity.territory) if workbook is not None else ""
+        header = (f'<header><div><div class="kpa-brand">{esc(_("Atelier KPA"))}</div><div class="kpa-territory">{territory}'
+                  f'</div></div><a class="kpa-lang" href="{esc(switch)}" lang="{other}">'
+                  f'{"English" if other == "en" else "Français"}</a></header>')
+        if workbook is None:
+            body = _status(problem or _("Aucun atelier n'est ouvert sur ce carnet."), "error")
+        else:
+            idea = next((i for i in rc.ideas_of(workbook.room, phone.owner) if i.id == editing), None)
+            drawn = {"me": _me_html(phone, workbook, None, ("", "ok")),
+                     "ideas": _ideas_html(phone, workbook, idea, None, ("", "ok")),
+                     "votes": _votes_html(phone, workbook), "dots": _dots_html(phone, workbook), "group": _group_html(workbook)}
+            drawn.update({k: v for k, v in (sections or {}).items() if k in drawn})
+            body = "".join(drawn.values())
+        title = _("Atelier KPA")
+        return (f'<!DOCTYPE html><html lang="{phone.lang}"><head><meta charset="utf-8">'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light">'
+                f'<title>{esc(title)}</title><link rel="stylesheet" href="{_STATIC}/palette.css"><link rel="stylesheet" href="{_STATIC}/phone.css"></head>'
+                f'<body data-live="{esc(phone.url(LIVE_PATH))}" data-revision="{esc(revision)}" '
+                f'data-offline="{esc(_("Pas de connexion avec l’atelier : rien n’est perdu, réessayez dans un instant."))}">'
+                f'<main class="kpa-phone">{header}<noscript>{_status(_("Cette page a besoin de JavaScript : activez-le, puis rechargez."), "error")}</noscript>{body}</main><script src="{_STATIC}/phone.js" defer></script></body></html>')
+
+
+# ------------------------------------------------------------------ acting
+_sent: OrderedDict[str, deque[float]] = OrderedDict()
+
+
+def _rate(owner: str) -> None:
+    now = time.monotonic()
+    sent = _sent.pop(owner, None) or deque()
+    while sent and now - sent[0] > 60:
+        sent.popleft()
+    _sent[owner] = sent
+    while len(_sent) > _RATE_MEMORY:
+        _sent.popitem(last=False)
+    if len(sent) >= RATE_PER_MINUTE:
+        raise RoomRateError("Beaucoup d'envois en peu de temps : attendez une minute, rien n'est perdu.")
+    sent.append(now)
+
+
+def _one(args: Mapping[str, Sequence[str]], name: str) -> str:
+    values = args.get(name) or [""]
+    return values[-1]
+
+
+def _typed_card(args: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    return {"alias": _one(args, "alias"), "age_band": _one(args, "age_band"), "gender": _one(args, "gender"),
+            "situations": list(args.get("situations") or []), "wishes": _one(args, "wishes"), "skills": _one(args, "skills")}
+
+
+def _changed_card(args: Mapping[str, Sequence[str]], typed: dict[str, Any], card: rg.Card | None) -> dict[str, Any]:
+    """The card's fields to save: all of them for a new (or put back) card, else those the person changed."""
+    fields = dict(typed)
+    if card is not None and not card.removed:
+        shown = {name: _one(args, f"shown-{name}") for name in _CARD_FIELDS}
+        fields = {name: value for name, value in typed.items()
+                  if (",".join(value) if isinstance(value, list) else value) != shown[name]}
+    return {name: (value or None) if name in ("age_band", "gender") else value for name, value in fields.items()}
+
+
+def act(workspace: Workspace, name: str, phone: Phone, args: Mapping[str, Sequence[str]]) -> Reply:
+    """Carry out the form *args* sent by *phone* on workbook *name*; the sections to draw again.
+
+    Refused (too long, too many, not yours, too fast…): ``ok`` is False and only the form's
+    status comes back, so what the person typed stays on the phone.
+    """
+    action = _one(args, "action")
+    with use_language(phone.lang):
+        try:
+            return _act(workspace, name, phone, action, args)
+        except KpaError as exc:
+            section = {"card": "me", "vote": "votes", "dot": "dots"}.get(action, "idea")
+            reply = {f"{section}-status": _status_box(section, exc.message(phone.lang), "error")}
+            if action in ("vote", "dot"):  # the buttons go back to what the file says
+                try:
+                    reply = {section: (_votes_html if action == "vote" else _dots_html)(
+                        phone, workspace.open(name).workbook, (exc.message(phone.lang), "error"))}
+                except KpaError:
+                    pass
+            return Reply(False, reply)
+
+
+def _act(workspace: Workspace, name: str, phone: Phone, action: str, args: Mapping[str, Sequence[str]]) -> Reply:
+    owner = phone.owner
+    if action == "idea-cancel":
+        return Reply(True, {"idea-fields": _idea_fields(None), "idea-status": _status_box("idea")})
+    if action == "idea-edit":
+        workbook = workspace.open(name).workbook
+        idea = next((i for i in rc.ideas_of(workbook.room, owner) if i.id == _one(args, "idea")), None)
+        if idea is None:
+            raise rc.RoomError("Cette idée n'est plus au mur.")
+        return Reply(True, {"idea-fields": _idea_fields(idea), "idea-status": _status_box("idea")})
+    if action not in ("card", "idea", "idea-remove", "vote", "dot"):
+        raise rc.RoomError("Action inconnue : rechargez la page.")
+    _rate(owner)
+    change: Callable[[Workbook], Any]
+    if action == "card":
+        typed = _typed_card(args)
+
+        def change(workbook: Workbook) -> Any:
+            return rg.save_card(workbook, owner, **_changed_card(args, typed, rg.card_of(workbook, owner)))
+        done, section = _("Fiche enregistrée : merci !"), "me"
+    elif action == "idea":
+        text, kind, editing = _one(args, "text"), _one(args, "kind"), _one(args, "idea")
+        if editing:
+            def change(workbook: Workbook) -> Any:
+                return rc.edit_idea(workbook.room, owner, editing, text, kind)
+            done = _("Idée modifiée.")
+        else:
+            def change(workbook: Workbook) -> Any:
+                return rc.add_idea(workbook.room, owner, text, kind)
+            done = _("Idée ajoutée au mur.")
+        section = "idea"
+    elif action == "idea-remove":
+        idea_id = _one(args, "idea")
+
+        def change(workbook: Workbook) -> Any:
+            return rc.remove_idea(workbook.room, owner, idea_id)
+        done, section = _("Idée retirée."), "idea"
+    elif action == "vote":
+        commitment, choice = _one(args, "commitment"), _one(args, "choice")
+
+        def change(workbook: Workbook) -> Any:
+            return rc.set_vote(workbook.room, owner, commitment, choice or None)
+        done, section = _("Vote enregistré."), "votes"
+    else:
+        idea_id = _one(args, "idea")
+
+        def change(workbook: Workbook) -> Any:
+            return rc.toggle_dot(workbook.room, owner, idea_id)
+        done, section = "", "dots"
+    result, saved = apply_now(workspace, name, change)
+    workbook = saved.workbook
+    sections = _live(phone, workbook)
+    if action == "card":
+        sections["me-status"] = _status_box("me", done)
+    elif section == "idea":
+        sections["idea-status"] = _status_box("idea", done)
+        if action == "idea":
+            sections["idea-fields"] = _idea_fields(None)
+    elif action == "vote":
+        sections["votes"] = _votes_html(phone, workbook, (done, "ok"))
+    else:
+        sections["dots"] = _dots_html(phone, workbook, (_("Gommette posée.") if result else _("Gommette retirée."), "ok"))
+    return Reply(True, sections, saved.revision)
