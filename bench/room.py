@@ -12,6 +12,8 @@ Figures:
   and the slowest of all, each from its own arrival (all at once, or over ``--spread`` seconds);
 - contribution on a phone (tap « Ajouter l'idée au mur ») → the idea on the projector: median and max;
 - the participant page alone, next to the home page (Voilà's floor here), time to interactive;
+- the bench's own floor: as many phones, arriving the same way, opening the join page (2 kB, no
+  script): what 20 browser contexts on the bench's machine cost whatever the page;
 - kernels started by the phones' joins (expected: none) and their RSS, and how many kernels other
   than the projector's are left 2 minutes after the phones left (expected: none without
   ``--preheat``; with it, the facilitator's pools count there, and
@@ -76,7 +78,7 @@ def _kernels_by_id(server: int) -> dict[str, int]:
 
 
 async def _open_phone(browser: Any, url: str, start: float, delivered: list[float],
-                      delay: float = 0) -> tuple[Any, float | None]:
+                      delay: float = 0, ready: str = PHONE_READY) -> tuple[Any, float | None]:
     """One phone arriving *delay* seconds after *start*: the time from its arrival until its page is usable."""
     await asyncio.sleep(delay)
     start += delay
@@ -88,7 +90,7 @@ async def _open_phone(browser: Any, url: str, start: float, delivered: list[floa
     try:
         await tab.goto(url, timeout=180_000, wait_until="domcontentloaded")
         delivered.append(time.monotonic() - start)  # the server's part: the page's HTML, drawn by the server
-        await tab.wait_for_selector(PHONE_READY, state="visible", timeout=180_000)
+        await tab.wait_for_selector(ready, state="visible", timeout=180_000)
         return tab, time.monotonic() - start
     except Exception as exc:  # noqa: BLE001 - a phone that never got its page is counted as not served
         print(f"phone not served: {str(exc)[:300]}", file=sys.stderr, flush=True)
@@ -278,6 +280,17 @@ async def run(phones: int, preheat: int | None, server_only: bool = False, sprea
                 await tab.wait_for_selector(selector, state="visible", timeout=180_000)
                 results[name] = round(time.monotonic() - t0, 2)
                 await context.close()
+            # the bench's own floor: as many phones opening, in the same way, the smallest page this
+            # server has (the join page: 2 kB, no script, no request after it)
+            start = time.monotonic()
+            floor = await asyncio.gather(*(_open_phone(browser, f"http://127.0.0.1:{port}/login", start, [],
+                                                       number * spread / phones, ready="#code")
+                                           for number in range(phones)))
+            floor_times = [t for _tab, t in floor if t is not None]
+            for tab, _t in floor:
+                await tab.context.close()
+            results["floor_join_page_median_s"] = round(statistics.median(floor_times), 2) if floor_times else None
+            results["floor_join_page_max_s"] = round(max(floor_times), 2) if floor_times else None
             await projector_context.close()
             await browser.close()
     finally:

@@ -68,9 +68,10 @@ def test_the_phone_finds_its_entries_again(served: tuple[Workspace, str]) -> Non
     again = PhoneKit(*served, key=phone.key)
     assert again.form["alias"] == "Awa"
     page = again.page()
-    assert "Mettre à jour ma fiche" in page and page.count('aria-pressed="true"') == 1
+    body = page.split("</style>", 1)[1]  # (the page's style names the pressed buttons too)
+    assert "Mettre à jour ma fiche" in body and body.count('aria-pressed="true"') == 1
     stranger = PhoneKit(*served)
-    assert stranger.form["alias"] == "" and 'aria-pressed="true"' not in stranger.page()
+    assert stranger.form["alias"] == "" and 'aria-pressed="true"' not in stranger.page().split("</style>", 1)[1]
     assert "Enregistrer ma fiche" in stranger.page()
 
 
@@ -136,3 +137,21 @@ def test_the_page_in_both_languages_escapes_the_workbook(served: tuple[Workspace
         assert title in page and f'<html lang="{lang}">' in page
         assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; Tisserands" in page
         assert page.count("<script") == 1  # the page's own script, nothing else
+
+
+def test_the_phones_read_the_budget_as_the_pdf_shows_it(served: tuple[Workspace, str]) -> None:
+    """« Des budgets ouverts à toutes et tous »: read only, the parts and whole percents of the PDF."""
+    from kpawidgets.model import budget
+
+    workspace, name = served
+    cover = budget.coverage(workspace.open(name).workbook)
+    page = PhoneKit(*served).page()
+    section = page.split('id="budget"')[1]
+    for key, percent in cover.whole_percents().items():
+        if dict(cover.parts())[key] > 0:
+            assert f"· {percent} %" in section, key
+    assert sum(cover.whole_percents().values()) == 100
+    assert "<form" not in section  # nothing to change there
+    assert "Our budget, open to everyone" in PhoneKit(*served, lang="en").page()
+    fresh = workspace.create("Quartier neuf")
+    assert "pas encore chiffré" in PhoneKit(workspace, fresh.name).live()["budget"]

@@ -22,7 +22,7 @@ from kpawidgets.model.room.records import owner_of, valid_key
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.storage.room import ATELIER_WORKBOOK_ENV
 from kpawidgets.storage.workspace import Workspace
-from kpawidgets.web.phone import KEY_COOKIE, LIVE_PATH, PHONE_PATH, Phone, act, live_sections, page_html
+from kpawidgets.web.phone import KEY_COOKIE, LIVE_PATH, PHONE_PATH, Phone, act, live_sections, page_html, style_source
 
 __all__ = ["PhoneHandler", "PhoneLiveHandler", "phone_handlers", "BODY_MAX"]
 
@@ -32,7 +32,7 @@ BODY_MAX = 64 * 1024
 #: (a form cannot, a script would need this server's consent) nor the cookies, which are
 #: ``SameSite=Strict``: a forged request from elsewhere is refused twice.
 SCRIPT_HEADER = "X-KPA-Phone"
-_POLICY = ("default-src 'none'; style-src 'self'; script-src 'self'; font-src 'self'; img-src 'self' data:; "
+_POLICY = ("default-src 'none'; style-src {style}; script-src 'self'; font-src 'self'; img-src 'self' data:; "
            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 _TOO_LONG = N_("Ce formulaire est trop long pour être envoyé.")
 #: The workbook as last read, by name: (revision, workbook). Twenty phones asking after one
@@ -61,7 +61,7 @@ class _PhoneBase(web.RequestHandler):
                 raise web.HTTPError(403)
             return
         self.set_header("Cache-Control", "no-store")
-        self.set_header("Content-Security-Policy", _POLICY)
+        self.set_header("Content-Security-Policy", _POLICY.format(style=style_source()))
         self.set_header("X-Frame-Options", "DENY")
         self.set_header("Referrer-Policy", "no-referrer")
 

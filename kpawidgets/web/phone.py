@@ -16,6 +16,9 @@ form and leaves what was typed in place.
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 import html
 import time
 from collections import OrderedDict, deque
@@ -25,18 +28,22 @@ from typing import Any
 from urllib.parse import urlencode
 
 from kpawidgets.errors import KpaError
-from kpawidgets.i18n import _, translate, use_language
+from kpawidgets.charts.palette import FUNDING_COLOURS
+from kpawidgets.i18n import _, format_money_rounded, translate, use_language
+from kpawidgets.model import budget
 from kpawidgets.model.records.checklist import AGE_BANDS, COMMITMENTS, SITUATIONS
 from kpawidgets.model.room import contributions as rc
 from kpawidgets.model.room import group as rg
 from kpawidgets.model.room.records import DOTS_PER_PERSON, GENDER_CHOICES, IDEA_KINDS, IDEA_MAX, VOTE_CHOICES
 from kpawidgets.model.room.summary import RoomSummary, room_summary, visible_ideas, wall
 from kpawidgets.model.workbook import Workbook
+from kpawidgets.report.sections.budget import FUNDING_PART_LABELS
+from kpawidgets.resources import templates_dir
 from kpawidgets.storage.room import apply_now
 from kpawidgets.storage.workspace import Workspace
 
 __all__ = ["PHONE_PATH", "LIVE_PATH", "KEY_COOKIE", "RATE_PER_MINUTE", "Phone", "Reply", "RoomRateError",
-           "page_html", "live_sections", "act", "counts_html"]
+           "page_html", "live_sections", "act", "counts_html", "page_style", "style_source"]
 
 PHONE_PATH = "/atelier"
 LIVE_PATH = "/atelier/live"
@@ -57,6 +64,20 @@ class RoomRateError(KpaError):
 
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+@functools.cache
+def page_style() -> str:
+    """The page's style (the palette, then ``phone.css``), written into the page itself: 20 phones
+    on a crowded Wi-Fi draw the page one round trip sooner than with linked sheets."""
+    static = templates_dir() / "voila" / "templates" / "kpa" / "static"
+    return "".join((static / sheet).read_text(encoding="utf-8") for sheet in ("palette.css", "phone.css"))
+
+
+def style_source() -> str:
+    """The page's style as a Content-Security-Policy source (its hash): no other style is allowed."""
+    digest = hashlib.sha256(page_style().encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 @dataclass(frozen=True)
@@ -154,13 +175,12 @@ def _me_shown(values: Mapping[str, Any]) -> str:
     return f'<div id="me-shown" hidden>{"".join(parts)}</div>'
 
 
-def _me_html(phone: Phone, workbook: Workbook, typed: Mapping[str, Any] | None, status: tuple[str, str]) -> str:
+def _me_html(phone: Phone, workbook: Workbook) -> str:
     card = rg.card_of(workbook, phone.owner)
     held = _card_values(card)
-    shown = {**held, **(typed or {})}
-    removed = card is not None and card.removed
-    if removed and not typed:  # what the person had written is still there, to put back
-        shown = {**shown, "wishes": card.wishes, "skills": card.skills}  # type: ignore[union-attr]
+    shown = dict(held)
+    if card is not None and card.removed:  # what the person had written is still there, to put back
+        shown.update(wishes=card.wishes, skills=card.skills)
     unset = [("", _("— non précisé —"))]
     up_to_three, wishes = _("jusqu'à 3"), _("Ce que j'ai envie de faire")
     checks = "".join(
@@ -183,14 +203,13 @@ def _me_html(phone: Phone, workbook: Workbook, typed: Mapping[str, Any] | None, 
         f'{_label("kpa-skills", _("Ce que je sais faire"))}'
         f'<textarea id="kpa-skills" name="skills" placeholder="{esc(_("ex. je parle arabe, je sais coudre, je conduis"))}">'
         f'{esc(shown["skills"])}</textarea>'
-        f'{_me_shown(held)}{_me_state(card)}{_status_box("me", *status)}')
+        f'{_me_shown(held)}{_me_state(card)}{_status_box("me")}')
     return f'<section class="kpa-card" id="me"><h2>{esc(_("Qui je suis"))}</h2>{_form(phone, "card", body)}</section>'
 
 
 # ------------------------------------------------------------------ ideas
-def _idea_fields(editing: rc.Idea | None, typed: Mapping[str, str] | None = None) -> str:
-    text = (typed or {}).get("text", editing.text if editing else "")
-    kind = (typed or {}).get("kind", editing.kind if editing else "cuisine")
+def _idea_fields(editing: rc.Idea | None) -> str:
+    text, kind = (editing.text, editing.kind) if editing else ("", "cuisine")
     which = f'<input type="hidden" name="idea" value="{esc(editing.id)}">' if editing else ""
     button = _("Enregistrer la modification") if editing else _("Ajouter l'idée au mur")
     kind_label = _("Type d'activité")
@@ -218,9 +237,8 @@ def _my_ideas(phone: Phone, workbook: Workbook) -> str:
     return f'<ul id="my-ideas" class="kpa-mine">{"".join(rows)}</ul>'
 
 
-def _ideas_html(phone: Phone, workbook: Workbook, editing: rc.Idea | None, typed: Mapping[str, str] | None,
-                status: tuple[str, str]) -> str:
-    form = _form(phone, "idea", _idea_fields(editing, typed) + _status_box("idea", *status))
+def _ideas_html(phone: Phone, workbook: Workbook) -> str:
+    form = _form(phone, "idea", _idea_fields(None) + _status_box("idea"))
     title = _("Mes idées d'activités")
     return (f'<section class="kpa-card" id="ideas"><h2>{esc(title)}</h2>{form}'
             f'{_my_ideas(phone, workbook)}</section>')
@@ -262,14 +280,41 @@ def _dots_html(phone: Phone, workbook: Workbook, status: tuple[str, str] = ("", 
 
 
 def _group_html(workbook: Workbook) -> str:
-    return f'<section class="kpa-card" id="group"><h2>{esc(_("Le groupe en direct"))}</h2>{counts_html(room_summary(workbook))}</section>'
+    title = _("Le groupe en direct")
+    return f'<section class="kpa-card" id="group"><h2>{esc(title)}</h2>{counts_html(room_summary(workbook))}</section>'
+
+
+def _budget_html(workbook: Workbook) -> str:
+    """The budget, read only (« des budgets ouverts à toutes et tous »): how the year's charges are
+    covered, the same parts, colours and whole percents as the budget page and the PDF."""
+    title = _("Notre budget, ouvert à toutes et tous")
+    cover = budget.coverage(workbook)
+    if not cover.charges:
+        body = f'<p class="kpa-hint">{esc(_("Le budget n’est pas encore chiffré."))}</p>'
+    else:
+        percents = cover.whole_percents()
+        parts = [(key, amount) for key, amount in cover.parts() if amount > 0]
+        left, rects = 0.0, []
+        for key, amount in parts:
+            width = float(amount / cover.charges * 100)
+            rects.append(f'<rect x="{left:.2f}" y="0" width="{width:.2f}" height="10" fill="{FUNDING_COLOURS[key]}"/>')
+            left += width
+        bar = (f'<svg class="kpa-bar" viewBox="0 0 {max(left, 100):.2f} 10" preserveAspectRatio="none" aria-hidden="true">'
+               f'{"".join(rects)}</svg>')
+        legend = "".join(
+            f'<li><svg viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill="{FUNDING_COLOURS[key]}"/></svg>'
+            f'<span>{esc(translate(FUNDING_PART_LABELS[key]))}</span><b>{esc(format_money_rounded(amount))} · {percents[key]} %</b></li>'
+            for key, amount in parts)
+        charges = _("Charges de l'année : {amount}").format(amount=format_money_rounded(cover.charges))
+        body = f'<p><b>{esc(charges)}</b></p>{bar}<ul class="kpa-legend">{legend}</ul>'
+    return f'<section class="kpa-card" id="budget"><h2>{esc(title)}</h2>{body}</section>'
 
 
 # ------------------------------------------------------------------ the page
 def _live(phone: Phone, workbook: Workbook) -> dict[str, str]:
     card = rg.card_of(workbook, phone.owner)
     return {"me-state": _me_state(card), "me-shown": _me_shown(_card_values(card)), "my-ideas": _my_ideas(phone, workbook),
-            "dots": _dots_html(phone, workbook), "group": _group_html(workbook)}
+            "dots": _dots_html(phone, workbook), "group": _group_html(workbook), "budget": _budget_html(workbook)}
 
 
 def live_sections(phone: Phone, workbook: Workbook) -> dict[str, str]:
@@ -278,9 +323,8 @@ def live_sections(phone: Phone, workbook: Workbook) -> dict[str, str]:
         return _live(phone, workbook)
 
 
-def page_html(phone: Phone, workbook: Workbook | None, revision: str, *, problem: str = "",
-              sections: Mapping[str, str] | None = None, editing: str | None = None) -> str:
-    """The whole page for *phone* (*sections* drawn by :func:`act` take the place of the plain ones)."""
+def page_html(phone: Phone, workbook: Workbook | None, revision: str, *, problem: str = "") -> str:
+    """The whole page for *phone*, as the file is at *revision* (*problem*: why there is no workbook)."""
     with use_language(phone.lang):
         other = "en" if phone.lang == "fr" else "fr"
         switch = Phone(phone.owner, other).url()
@@ -291,19 +335,16 @@ def page_html(phone: Phone, workbook: Workbook | None, revision: str, *, problem
         if workbook is None:
             body = _status(problem or _("Aucun atelier n'est ouvert sur ce carnet."), "error")
         else:
-            idea = next((i for i in rc.ideas_of(workbook.room, phone.owner) if i.id == editing), None)
-            drawn = {"me": _me_html(phone, workbook, None, ("", "ok")),
-                     "ideas": _ideas_html(phone, workbook, idea, None, ("", "ok")),
-                     "votes": _votes_html(phone, workbook), "dots": _dots_html(phone, workbook), "group": _group_html(workbook)}
-            drawn.update({k: v for k, v in (sections or {}).items() if k in drawn})
-            body = "".join(drawn.values())
-        title = _("Atelier KPA")
+            body = (_me_html(phone, workbook) + _ideas_html(phone, workbook) + _votes_html(phone, workbook)
+                    + _dots_html(phone, workbook) + _group_html(workbook) + _budget_html(workbook))
+        offline = _("Pas de connexion avec l’atelier : rien n’est perdu, réessayez dans un instant.")
+        no_script = _status(_("Cette page a besoin de JavaScript : activez-le, puis rechargez."), "error")
         return (f'<!DOCTYPE html><html lang="{phone.lang}"><head><meta charset="utf-8">'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light">'
-                f'<title>{esc(title)}</title><link rel="stylesheet" href="{_STATIC}/palette.css"><link rel="stylesheet" href="{_STATIC}/phone.css"></head>'
-                f'<body data-live="{esc(phone.url(LIVE_PATH))}" data-revision="{esc(revision)}" '
-                f'data-offline="{esc(_("Pas de connexion avec l’atelier : rien n’est perdu, réessayez dans un instant."))}">'
-                f'<main class="kpa-phone">{header}<noscript>{_status(_("Cette page a besoin de JavaScript : activez-le, puis rechargez."), "error")}</noscript>{body}</main><script src="{_STATIC}/phone.js" defer></script></body></html>')
+                f'<title>{esc(_("Atelier KPA"))}</title><link rel="icon" href="data:,"><style>{page_style()}</style></head>'
+                f'<body data-live="{esc(phone.url(LIVE_PATH))}" data-revision="{esc(revision)}" data-offline="{esc(offline)}">'
+                f'<main class="kpa-phone">{header}<noscript>{no_script}</noscript>{body}</main>'
+                f'<script src="{_STATIC}/phone.js" defer></script></body></html>')
 
 
 # ------------------------------------------------------------------ acting

@@ -31,7 +31,8 @@
       p.className = "kpa-banner kpa-banner-error";
       p.setAttribute("role", "alert");
       p.textContent = text;
-      status.replaceChildren(p);
+      status.textContent = "";
+      status.appendChild(p);
     }
   }
 
