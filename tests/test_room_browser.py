@@ -166,6 +166,7 @@ def test_three_phones_join_and_the_projector_follows(atelier: AtelierServer, bro
     assert projector.locator(".kpa-room-qr svg").count() == 1
     projector.evaluate("window.__kpaNoReload = true")
     phones = [_phone(browser, atelier.participant_url) for _ in range(3)]
+    phones[0].evaluate("window.__kpaNoReload = true")
     try:
         for tab in phones:
             font = tab.evaluate("Math.min(...[...document.querySelectorAll('.kpa-phone input, .kpa-phone select, .kpa-phone textarea')]"
@@ -182,6 +183,12 @@ def test_three_phones_join_and_the_projector_follows(atelier: AtelierServer, bro
             projector.wait_for_selector(f".kpa-room-note:has-text('{text}')", timeout=30_000)
         projector.wait_for_selector(".kpa-room-vote-figures:text-is('✓ 2 · ? 1')", timeout=30_000)
         assert projector.evaluate("window.__kpaNoReload") is True  # same page: no reload happened
+        # the first phone follows the others: their ideas come to its dots, the group's numbers change
+        phones[0].wait_for_selector("#dots .kpa-dot:has-text('Fête des voisins')", timeout=30_000)
+        phones[0].wait_for_selector("#group .kpa-room-count b:text-is('13')", timeout=30_000)
+        assert phones[0].evaluate("window.__kpaNoReload") is True
+        assert "Charges" in phones[0].locator("#budget").inner_text()  # the budget, read only
+        assert phones[0].locator("#budget form, #budget input").count() == 0
         room = atelier.room()
         assert len(room["participants"]) == 3 and len(room["ideas"]) == 3 and len(room["votes"]) == 4
         # a phone sees only its own idea among « mes idées », and finds its card again after a reload
