@@ -155,3 +155,16 @@ def test_the_phones_read_the_budget_as_the_pdf_shows_it(served: tuple[Workspace,
     assert "Our budget, open to everyone" in PhoneKit(*served, lang="en").page()
     fresh = workspace.create("Quartier neuf")
     assert "pas encore chiffré" in PhoneKit(workspace, fresh.name).live()["budget"]
+
+
+def test_an_unexpected_failure_says_so_on_the_phone_and_only_the_log_has_the_traceback(
+        served: tuple[Workspace, str], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from kpawidgets.model.room import contributions
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("/srv/secret/path")
+
+    monkeypatch.setattr(contributions, "add_idea", broken)
+    reply = PhoneKit(*served).send("idea", text="Jardin", kind="jardin")
+    assert not reply.ok and "erreur inattendue" in reply.sections["idea-status"]
+    assert "/srv/secret" not in json.dumps(reply.sections) and "/srv/secret/path" in caplog.text

@@ -20,6 +20,7 @@ import base64
 import functools
 import hashlib
 import html
+import logging
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping, Sequence
@@ -29,7 +30,7 @@ from urllib.parse import urlencode
 
 from kpawidgets.errors import KpaError
 from kpawidgets.charts.palette import FUNDING_COLOURS
-from kpawidgets.i18n import _, format_money_rounded, translate, use_language
+from kpawidgets.i18n import N_, _, format_money_rounded, translate, use_language
 from kpawidgets.model import budget
 from kpawidgets.model.records.checklist import AGE_BANDS, COMMITMENTS, SITUATIONS
 from kpawidgets.model.room import contributions as rc
@@ -56,6 +57,8 @@ _RATE_MEMORY = 1000
 _STATIC = "/voila/templates/kpa/static"
 
 _CARD_FIELDS = ("alias", "age_band", "gender", "situations", "wishes", "skills")
+_UNEXPECTED = N_("Une erreur inattendue est survenue ; rien n'a été perdu. Rechargez la page si elle ne répond plus.")
+_log = logging.getLogger(__name__)
 
 
 class RoomRateError(KpaError):
@@ -394,13 +397,18 @@ def act(workspace: Workspace, name: str, phone: Phone, args: Mapping[str, Sequen
     with use_language(phone.lang):
         try:
             return _act(workspace, name, phone, action, args)
-        except KpaError as exc:
+        except Exception as exc:  # noqa: BLE001 - the phone must never see a traceback
+            if isinstance(exc, KpaError):
+                message = exc.message(phone.lang)
+            else:  # the traceback goes to the server's terminal only
+                _log.exception("The participant page could not do « %s »", action[:40])
+                message = translate(_UNEXPECTED, phone.lang)
             section = {"card": "me", "vote": "votes", "dot": "dots"}.get(action, "idea")
-            reply = {f"{section}-status": _status_box(section, exc.message(phone.lang), "error")}
+            reply = {f"{section}-status": _status_box(section, message, "error")}
             if action in ("vote", "dot"):  # the buttons go back to what the file says
                 try:
                     reply = {section: (_votes_html if action == "vote" else _dots_html)(
-                        phone, workspace.open(name).workbook, (exc.message(phone.lang), "error"))}
+                        phone, workspace.open(name).workbook, (message, "error"))}
                 except KpaError:
                     pass
             return Reply(False, reply)
