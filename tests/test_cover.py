@@ -159,3 +159,18 @@ def test_an_svg_that_is_a_program_or_reaches_outside_is_refused_and_the_old_logo
         assert f"« {said} »" in french and f"“{said}”" in english
     assert (tmp_path / "t.logo.svg").read_bytes() == PLAIN_SVG  # the previous logo, untouched
     assert "<img" not in render_html(Workbook.new("T"), "fr", logo=HOSTILE_SVGS[said]).split("</section>")[0]
+
+
+def test_every_upload_limit_is_under_what_the_page_sends() -> None:
+    """kpa.js sends a file over its UPLOAD_MAX_BYTES without content (the websocket would close):
+    the kernel can only refuse it by size if every limit is below that."""
+    import re
+
+    from kpawidgets.resources import templates_dir
+    from kpawidgets.storage.spreadsheets import MAX_FILE_BYTES
+
+    script = (templates_dir() / "voila" / "templates" / "kpa" / "static" / "kpa.js").read_text(encoding="utf-8")
+    found = re.search(r"UPLOAD_MAX_BYTES = (\d+) \* 1024 \* 1024;", script)
+    assert found is not None
+    page_limit = int(found.group(1)) * 1024 * 1024
+    assert MAX_LOGO_BYTES < page_limit and MAX_FILE_BYTES < page_limit < 10 * 1024 * 1024

@@ -51,5 +51,17 @@ def test_cover_fields_summary_contact_and_logo(voila_server, page) -> None:
     assert (voila_server.workspace / f"{NAME}.logo.svg").read_bytes() == PLAIN_SVG
     cover.locator(".kpa-f-identity-logo").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_dir() / "home-cover-logo-refused-1280x720.png"))
+
+    # A 12 MB photo: more than the websocket carries (it would close and lose the page's kernel).
+    # The page sends its name and size only; the kernel refuses it by its size, and still answers.
+    choose(page, cover, {"name": "photo.png", "mimeType": "image/png", "buffer": b"\x89PNG" + b"\0" * (12 * 2**20)})
+    page.wait_for_selector(".kpa-f-identity-logo .kpa-field-error:has-text('12 289 Ko')", timeout=30_000)
+    assert "1 024 Ko au plus" in cover.locator(".kpa-f-identity-logo .kpa-field-error").inner_text()
+    assert (voila_server.workspace / f"{NAME}.logo.svg").read_bytes() == PLAIN_SVG
+    assert cover.locator(".kpa-f-identity-logo button").inner_text().strip() == "Choisir un logo"  # no « (1) »
+    summary.fill(text + " Bienvenue.")
+    cover.locator(".kpa-f-contact-role input").click()
+    page.wait_for_selector(f"text={len(text) + 11} caractères sur 800", timeout=30_000)
+    assert page.locator("#kpa-kernel-lost:visible").count() == 0
     assert "Traceback" not in page.content()
     assert page.outside_requests == [], page.outside_requests

@@ -78,6 +78,7 @@ class FilesTab(Tab):
         self.import_skip.layout.display = "none"
         self.mode_box.layout.display = "none"
         try:
+            spreadsheets.check_file_size(int(item.get("size") or 0))  # a file too big for the page arrives empty
             result = spreadsheets.parse_import(name, data)
         except KpaError as exc:
             self.import_report.value = message_html(exc.message(), "error")

@@ -18,7 +18,7 @@ from kpawidgets.storage.spreadsheets.apply import ImportMode, ImportOutcome, app
 from kpawidgets.storage.spreadsheets.cells import SpreadsheetError, safe_text
 from kpawidgets.storage.spreadsheets.export import budget_csv, budget_xlsx, export_csv, export_xlsx
 from kpawidgets.storage.spreadsheets.limits import MAX_FILE_BYTES, MAX_ROWS
-from kpawidgets.storage.spreadsheets.read import read_table
+from kpawidgets.storage.spreadsheets.read import check_file_size, read_table
 from kpawidgets.storage.spreadsheets.rows import (
     IMPORT_COLUMNS,
     ImportResult,
@@ -33,5 +33,5 @@ __all__ = [
     "SpreadsheetError", "RowProblem", "ImportResult", "ImportRow", "IMPORT_COLUMNS", "MAX_FILE_BYTES", "MAX_ROWS",
     "ImportMode", "ImportOutcome", "budget_xlsx", "budget_csv", "export_xlsx", "export_csv", "parse_import",
     "read_lines", "apply_import", "asks_mode", "preview_import",
-    "read_table", "safe_text", "guess_subline",
+    "check_file_size", "read_table", "safe_text", "guess_subline",
 ]

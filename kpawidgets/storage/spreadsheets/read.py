@@ -15,7 +15,7 @@ import pandas as pd
 from kpawidgets.storage.spreadsheets.cells import SpreadsheetError, cell_text, column_key, unsafe_text
 from kpawidgets.storage.spreadsheets.limits import MAX_COLUMNS, MAX_FILE_BYTES, MAX_FILE_ROWS, check_xlsx
 
-__all__ = ["read_table", "read_file", "ENCODINGS"]
+__all__ = ["check_file_size", "read_table", "read_file", "ENCODINGS"]
 
 #: Tried in this order: UTF-8 (with or without BOM), then what Excel writes on Windows, then Latin-1.
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
@@ -91,10 +91,15 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
     return frame
 
 
+def check_file_size(size: int) -> None:
+    """Refuse a file to import by its size, before it is read."""
+    if size > MAX_FILE_BYTES:
+        raise SpreadsheetError("Le fichier est trop gros (plus de 5 Mo) pour des lignes de budget.")
+
+
 def read_table(filename: str, data: bytes) -> pd.DataFrame:
     """Every non-empty row of a CSV or .xlsx file as text cells, indexed by line number, header first."""
-    if len(data) > MAX_FILE_BYTES:
-        raise SpreadsheetError("Le fichier est trop gros (plus de 5 Mo) pour des lignes de budget.")
+    check_file_size(len(data))
     if not data.strip():
         raise SpreadsheetError("Le fichier est vide.")
     suffix = Path(filename).suffix.lower()
@@ -116,8 +121,7 @@ def read_file(path: str | Path) -> tuple[str, bytes]:
     try:
         if not source.is_file():
             raise SpreadsheetError("Le fichier {path} n'existe pas ou n'est pas un fichier.", path=str(source))
-        if source.stat().st_size > MAX_FILE_BYTES:
-            raise SpreadsheetError("Le fichier est trop gros (plus de 5 Mo) pour des lignes de budget.")
+        check_file_size(source.stat().st_size)
         with source.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:

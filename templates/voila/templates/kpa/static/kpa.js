@@ -262,3 +262,41 @@
   }
   new MutationObserver(follow).observe(document.documentElement, { childList: true, subtree: true });
 })();
+
+// Carnet KPA: file uploads. A widget's file travels to its kernel in one websocket message, and
+// the server closes the socket over 10 MiB (tornado's websocket_max_message_size): the page
+// then loses its kernel with no word. So a file over UPLOAD_MAX_BYTES is not read: the kernel
+// receives its name and its real size with no content, and refuses it by its size, in the
+// person's language, beside its field (every upload the carnet takes is far smaller).
+// And the upload button reads « Choisir un logo », not ipywidgets' « Choisir un logo (0) ».
+(function () {
+  "use strict";
+  var UPLOAD_MAX_BYTES = 8 * 1024 * 1024;  // tests/test_cover.py checks that every limit is below it
+  var readAsArrayBuffer = FileReader.prototype.readAsArrayBuffer;
+  FileReader.prototype.readAsArrayBuffer = function (blob) {
+    if (!blob || blob.size <= UPLOAD_MAX_BYTES) { return readAsArrayBuffer.call(this, blob); }
+    var reader = this;
+    Object.defineProperty(reader, "result", { value: new ArrayBuffer(0) });
+    window.setTimeout(function () {
+      if (typeof reader.onload === "function") { reader.onload(new ProgressEvent("load")); }
+    }, 0);
+  };
+  var COUNT = /\s\(\d+\)$/;
+  function tidy(button) {
+    var last = button.lastChild;
+    if (last && last.nodeType === Node.TEXT_NODE && COUNT.test(last.nodeValue)) {
+      last.nodeValue = last.nodeValue.replace(COUNT, "");
+    }
+  }
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      var target = record.target;
+      if (target instanceof Element && target.classList.contains("widget-upload")) { tidy(target); }
+      record.addedNodes.forEach(function (node) {
+        if (!(node instanceof Element)) { return; }
+        if (node.classList.contains("widget-upload")) { tidy(node); }
+        node.querySelectorAll(".widget-upload").forEach(tidy);
+      });
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+})();
