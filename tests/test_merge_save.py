@@ -182,6 +182,34 @@ def test_a_page_that_merged_shows_the_merged_workbook_and_says_what_it_replaced(
     assert (on_disk.identity.town, on_disk.identity.neighbourhood) == ("Roubaix", "Le Pile")
 
 
+def test_two_pages_change_a_lines_funder_and_the_notices_name_the_partners(workspace_dir: Path, name: str) -> None:
+    """A funder line keeps its partner's id; every notice and the history read the partner's name."""
+    from kpawidgets.model.checklist.partners import partner_names
+    from kpawidgets.model.merge import value_text
+    from kpawidgets.storage.history import differences
+
+    page_a, page_b = WorkbookSession(Workspace(workspace_dir)), WorkbookSession(Workspace(workspace_dir), "fr")
+    page_a.open(name), page_b.open(name)
+    statuses: list[SaveStatus] = []
+    page_b.on_status(statuses.append)
+    assert page_a.workbook is not None and page_b.workbook is not None
+    funded = next(i for i, line in enumerate(page_a.workbook.budget.lines) if line.partner)
+    others = [p for p in page_a.workbook.checklist.partners if p.id != page_a.workbook.budget.lines[funded].partner]
+    before = page_a.workbook.model_copy(deep=True)
+    page_a.workbook.budget.lines[funded].partner = others[0].id
+    assert page_a.changed()
+    page_b.workbook.budget.lines[funded].partner = others[1].id
+    assert page_b.changed()
+    message = statuses[-1].message
+    assert f"un autre appareil avait mis « {others[0].name} », votre « {others[1].name} »" in message
+    assert others[0].id not in message and others[1].id not in message
+    words = " ".join(str(d) for d in differences(before, page_b.workbook))
+    assert f"« {others[1].name} »" in words and others[1].id not in words
+    names = partner_names(page_b.workbook)
+    assert value_text("gone0000", "partner", names) == "« financeur inconnu »"
+    assert value_text(others[0].id, "label", names) == f"« {others[0].id} »"  # only partner fields are ids
+
+
 def test_the_notice_in_english(workspace_dir: Path, name: str) -> None:
     page_a, page_b = WorkbookSession(Workspace(workspace_dir), "en"), WorkbookSession(Workspace(workspace_dir), "en")
     page_a.open(name), page_b.open(name)

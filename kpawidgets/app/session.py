@@ -13,6 +13,7 @@ from kpawidgets.app.live import (Changes, FollowRefused, Path_, Replaced, apply_
                                  watcher)
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, normalize_language, set_language, use_language
+from kpawidgets.model.checklist.partners import partner_names
 from kpawidgets.model.merge import MergeEvent, describe
 from kpawidgets.model.workbook import Workbook, dump_workbook
 from kpawidgets.resources import example_workbook_path
@@ -128,7 +129,8 @@ class WorkbookSession:
         if opened.events:
             with use_language(self.lang):
                 lines = [_("Enregistré, avec les changements d'un autre appareil.")]
-                lines += [describe(event) for event in opened.events]
+                partners = partner_names(opened.workbook)
+                lines += [describe(event, partners) for event in opened.events]
             self._status(SaveStatus("saved", " ".join(lines), opened.events))
         else:
             self._status(SaveStatus("saved", N_("Enregistré")))

@@ -17,6 +17,7 @@ from kpawidgets.app.live import Changes, Replaced, follow_widgets
 from kpawidgets.app.session import SaveStatus, WorkbookSession
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, translate, use_language
+from kpawidgets.model.checklist.partners import partner_names
 from kpawidgets.model.merge import value_text
 from kpawidgets.storage.history import place_text
 
@@ -179,9 +180,10 @@ class PageShell(widgets.VBox):
             show(changes)
             if changes.replaced:  # the same field, changed here then there: say it, offer ours back
                 offered[:] = changes.replaced
+                partners = partner_names(self.session.workbook) if self.session.workbook is not None else None
                 lines = [_("Un autre appareil a mis {theirs} à la place de votre {mine} : {place}.").format(
-                    theirs=value_text(r.theirs), mine=value_text(r.mine), place=place_text(r.place))
-                    for r in changes.replaced[:3]]
+                    theirs=value_text(r.theirs, r.path[-1], partners), mine=value_text(r.mine, r.path[-1], partners),
+                    place=place_text(r.place)) for r in changes.replaced[:3]]
                 self.status.value = message_html(" ".join(lines), "warning")
                 actions.layout.display = "flex"
             elif changes:

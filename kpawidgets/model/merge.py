@@ -41,6 +41,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, Union
 
 from kpawidgets.i18n import N_, _, format_money, translate
+from kpawidgets.model.checklist.partners import UNKNOWN_FUNDER
 
 if TYPE_CHECKING:
     from kpawidgets.model.workbook import Workbook
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BOOKKEEPING_KEYS",
     "MISSING",
+    "PARTNER_REFERENCES",
     "WORKBOOK_SET_KEYS",
     "Conflict",
     "Item",
@@ -66,6 +68,8 @@ __all__ = [
 WORKBOOK_SET_KEYS = frozenset({"criteria", "situations", "roles"})
 #: Keys that change at every save: mine's value is taken, without a conflict.
 BOOKKEEPING_KEYS = frozenset({"updated_at", "schema_version"})
+#: Keys whose value is the id of a partner (``checklist.partners``): people read the partner's name.
+PARTNER_REFERENCES = frozenset({"partner"})
 #: Keys that name an item for people, in order of preference.
 _LABEL_KEYS = ("label", "title", "name", "alias", "territory")
 
@@ -261,10 +265,13 @@ def _word(key: str) -> str:
     return translate(word) if word else key
 
 
-def value_text(value: Any) -> str:
-    """A value of the file as people read it: amounts in euros, yes/no, lists joined."""
+def value_text(value: Any, key: object = None, partners: Mapping[str, str] | None = None) -> str:
+    """A value of the file as people read it: amounts in euros, yes/no, lists joined; the value of
+    a field *key* of :data:`PARTNER_REFERENCES` by the partner's name in *partners* (id → name)."""
     if value is MISSING or value is None or value == "" or value == []:
         return _("rien")
+    if key in PARTNER_REFERENCES and partners is not None and isinstance(value, str):
+        return f"« {partners.get(value) or translate(UNKNOWN_FUNDER)} »"
     if isinstance(value, bool):
         return _("oui") if value else _("non")
     if isinstance(value, str) and _AMOUNT.fullmatch(value):
@@ -289,12 +296,15 @@ def _place(event: _Located) -> str:
     return f"{name} ({fields})" if fields else name
 
 
-def describe(event: MergeEvent) -> str:
-    """One line for the page that saved: what its save replaced or kept, in the current language."""
+def describe(event: MergeEvent, partners: Mapping[str, str] | None = None) -> str:
+    """One line for the page that saved: what its save replaced or kept, in the current language
+    (a partner's id by its name in *partners*, id → name)."""
     if isinstance(event, Conflict):
+        key = event.path[-1] if event.path else None
         return _("{place} : un autre appareil avait mis {theirs}, votre {mine} l'a remplacé "
                  "(l'autre valeur reste dans l'historique).").format(
-            theirs=value_text(event.theirs), mine=value_text(event.mine), place=_place(event))
+            theirs=value_text(event.theirs, key, partners), mine=value_text(event.mine, key, partners),
+            place=_place(event))
     if isinstance(event, KeptEdit):
         if event.removed_by == "mine":
             return _("{place} n'est pas supprimé : un autre appareil venait de le modifier.").format(place=_place(event))

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kpawidgets.i18n import N_, _
+from kpawidgets.model.checklist.partners import partner_names
 from kpawidgets.model.merge import value_text
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.storage.atomic import write_atomic
@@ -192,12 +193,12 @@ def place_text(where: tuple[str, ...]) -> str:
     return " › ".join(words)
 
 
-def _walk(now: Any, after: Any, where: tuple[str, ...]) -> Iterator[Difference]:
+def _walk(now: Any, after: Any, where: tuple[str, ...], partners: Mapping[str, str]) -> Iterator[Difference]:
     if isinstance(now, dict) and isinstance(after, dict):
         for key in list(now) + [k for k in after if k not in now]:
             if key in {"updated_at", "schema_version"}:
                 continue
-            yield from _walk(now.get(key), after.get(key), (*where, key))
+            yield from _walk(now.get(key), after.get(key), (*where, key), partners)
     elif _is_items(now) and _is_items(after):
         before_items, after_items = {x["id"]: x for x in now}, {x["id"]: x for x in after}
         for item_id, item in before_items.items():
@@ -205,18 +206,20 @@ def _walk(now: Any, after: Any, where: tuple[str, ...]) -> Iterator[Difference]:
             if item_id not in after_items:
                 yield Difference(place_text((*where, label)), _("présent"), _("retiré"))
             else:
-                yield from _walk(item, after_items[item_id], (*where, label))
+                yield from _walk(item, after_items[item_id], (*where, label), partners)
         for item_id, item in after_items.items():
             if item_id not in before_items:
                 yield Difference(place_text((*where, f"« {item_label(item)} »")), _("absent"), _("remis"))
     elif now != after:
-        yield Difference(place_text(where), value_text(now), value_text(after))
+        key = where[-1] if where else None
+        yield Difference(place_text(where), value_text(now, key, partners), value_text(after, key, partners))
 
 
 def differences(now: Workbook, after: Workbook, limit: int = 200) -> list[Difference]:
     """What making *after* current would change in *now*, field by field, in plain words."""
     found: list[Difference] = []
-    for difference in _walk(now.model_dump(mode="json"), after.model_dump(mode="json"), ()):
+    partners = partner_names(now, after)
+    for difference in _walk(now.model_dump(mode="json"), after.model_dump(mode="json"), (), partners):
         found.append(difference)
         if len(found) >= limit:
             break

@@ -38,7 +38,7 @@ from kpawidgets.model.records.checklist import PARTNER_ROLES, Partner
 from kpawidgets.model.records.workbook import Workbook
 
 __all__ = ["UNKNOWN_FUNDER", "SECURED_STATUSES", "PartnerFunding", "normalised_name", "find_partner",
-           "partners_by_id", "funder_name", "line_funder_text", "partner_roles", "shown_status",
+           "partners_by_id", "partner_names", "funder_name", "line_funder_text", "partner_roles", "shown_status",
            "partner_funding", "partner_counts", "unknown_partner_lines", "unknown_funder_warnings", "all_plans",
            "funder_partner", "tick_funder_roles"]
 
@@ -66,6 +66,11 @@ def find_partner(partners: Iterable[Partner], name: str) -> Partner | None:
 
 def partners_by_id(workbook: Workbook) -> dict[str, Partner]:
     return {partner.id: partner for partner in workbook.checklist.partners}
+
+
+def partner_names(*workbooks: Workbook) -> dict[str, str]:
+    """Partner id → name in *workbooks* (the first one's name wins), to read the ids a file holds."""
+    return {partner.id: partner.name for workbook in reversed(workbooks) for partner in workbook.checklist.partners}
 
 
 def funder_name(workbook: Workbook, line: BudgetLine, known: dict[str, Partner] | None = None) -> str:
