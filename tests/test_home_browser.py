@@ -65,3 +65,19 @@ def test_cover_fields_summary_contact_and_logo(voila_server, page) -> None:
     assert page.locator("#kpa-kernel-lost:visible").count() == 0
     assert "Traceback" not in page.content()
     assert page.outside_requests == [], page.outside_requests
+
+
+def test_the_cover_fields_keep_their_borders_on_a_narrow_window(voila_server, page) -> None:
+    """At 683 px (half a 1366 px laptop screen) every input lies inside its field, right border included."""
+    page.set_viewport_size({"width": 683, "height": 720})
+    page.goto(voila_server.url(HOME, f"workbook={NAME}"))
+    wait_rendered(page)
+    page.locator(".kpa-cover-fields .kpa-f-contact-email input").scroll_into_view_if_needed()
+    overflows = page.evaluate("""() => [...document.querySelectorAll('.kpa-home .kpa-field')].flatMap(field => {
+        const edge = field.getBoundingClientRect().right;
+        return [...field.querySelectorAll('input:not([type=file]), textarea, select')]
+            .filter(input => input.getBoundingClientRect().right > edge + 0.5)
+            .map(input => (field.className.match(/kpa-f-[\\w-]+/) || [field.className])[0]);
+    })""")
+    assert overflows == []
+    assert page.locator(".kpa-cover-fields .kpa-f-contact-email input").count() == 1
