@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 from pathlib import Path
 
@@ -168,6 +170,33 @@ def wait_rendered(tab: object, timeout: float = 60_000) -> None:
     """Wait until Voilà has run the notebook and the page's widgets are on screen."""
     tab.wait_for_selector(".kpa-page", state="visible", timeout=timeout)  # type: ignore[attr-defined]
     tab.wait_for_load_state("networkidle", timeout=timeout)  # type: ignore[attr-defined]
+
+
+def wait_or_explain(tab: Any, selector: str, timeout: float, *, state: str = "visible",
+                    server_log: Callable[[], str] | None = None) -> None:
+    """``tab.wait_for_selector``; when it times out, fail with what the page showed (its address, the
+    step, the stage's text, the kernel-lost banner, how many elements matched and how many of them
+    were shown), the server log's end, and a screenshot: a CI log then says why."""
+    try:
+        tab.wait_for_selector(selector, state=state, timeout=timeout)
+        return
+    except Exception as exc:  # Playwright's TimeoutError
+        waited = exc
+    shown = tab.evaluate("""(selector) => {
+        const all = [...document.querySelectorAll(selector)];
+        const stage = document.querySelector('.kpa-cl-stage');
+        const banner = document.getElementById('kpa-kernel-lost');
+        return {matched: all.length, visible: all.filter(e => e.getClientRects().length > 0).length,
+                step: (document.querySelector('.kpa-cl-dot-current') || {}).textContent || null,
+                kernelLost: banner ? !banner.hidden : null,
+                stage: stage ? stage.innerText.slice(0, 600) : document.body.innerText.slice(0, 600)};
+    }""", selector)
+    picture = screenshot_dir() / f"failed-{re.sub(r'[^a-z0-9]+', '-', selector.lower()).strip('-')[:60]}.png"
+    with contextlib.suppress(Exception):
+        tab.screenshot(path=str(picture))
+    log = server_log()[-2000:] if server_log is not None else ""
+    raise AssertionError(f"{selector!r} not {state} after {timeout / 1000:.0f} s at {tab.url}: {shown}; "
+                         f"screenshot {picture}; server log's end:\n{log}") from waited
 
 
 def screenshot_dir() -> Path:

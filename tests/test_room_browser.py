@@ -27,7 +27,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLE, ROOT, free_port, kernel_pids, screenshot_dir, stop_process, wait_until_serving
+from tests.conftest import (EXAMPLE, ROOT, free_port, kernel_pids, screenshot_dir, stop_process, wait_or_explain,
+                            wait_until_serving)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -276,11 +277,11 @@ def _checklist_group_step(context: Any, atelier: AtelierServer) -> Any:
     tab.goto(atelier.facilitator_url)
     tab.wait_for_selector(".kpa-room-counts", timeout=120_000)
     tab.goto(f"{atelier.base}/voila/render/01_checklist.ipynb?workbook={EXAMPLE.stem}")
-    tab.wait_for_selector(".kpa-cl-dot-current:text-is('1')", state="attached", timeout=120_000)
+    wait_or_explain(tab, ".kpa-cl-dot-current:text-is('1')", 120_000, state="attached", server_log=atelier.log)
     for number in (2, 3):
         tab.locator(".kpa-cl-next").click()
-        tab.wait_for_selector(f".kpa-cl-dot-current:text-is('{number}')", state="attached", timeout=30_000)
-    tab.wait_for_selector(".kpa-cl-stage .kpa-cl-gr .kpa-f-gr-alias input", timeout=30_000)
+        wait_or_explain(tab, f".kpa-cl-dot-current:text-is('{number}')", 60_000, state="attached", server_log=atelier.log)
+    wait_or_explain(tab, ".kpa-cl-stage .kpa-cl-gr .kpa-f-gr-alias input", 60_000, server_log=atelier.log)
     return tab
 
 
