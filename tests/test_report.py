@@ -78,6 +78,23 @@ def test_example_pdf_pages_and_figures(example: Workbook, example_pages: list[st
         assert marker not in everything, marker
 
 
+def test_the_team_follows_the_group_and_the_partners_table_keeps_to_one_page(example: Workbook,
+                                                                            example_pages: list[str]) -> None:
+    """The team shares the group's page; the partners take the next one whole (their table was
+    split, four rows on a page of their own, with the group's page half empty)."""
+    def page_of(text: str) -> int:
+        return next(index for index, page in enumerate(example_pages) if text in page)
+
+    group = page_of("Le groupe")
+    assert page_of("L'équipe d'accompagnement") == group
+    partners = page_of("Les partenaires")
+    assert partners == group + 1
+    for partner in example.checklist.partners:
+        first_word = partner.name.split()[0]
+        holding = [index for index, page in enumerate(example_pages) if first_word in page and index in (partners, partners + 1)]
+        assert holding and holding[0] == partners, partner.name
+
+
 def test_no_personal_names_in_the_pdf(example: Workbook, example_pages: list[str]) -> None:
     everything = "\n".join(example_pages)
     for member in example.checklist.group:
