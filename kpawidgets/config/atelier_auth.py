@@ -149,6 +149,12 @@ class QueryHandler(RequestInfoSocketHandler):  # type: ignore[misc]
             raise web.HTTPError(403)
         await super().get(*args, **kwargs)
 
+    def open(self, kernel_id: str) -> None:  # type: ignore[override]
+        super().open(kernel_id)
+        # Voilà keeps every visitor's request (its query string: a code, a workbook's name) for the
+        # life of the server; its kernel has it now, and a kernel reads its request once.
+        RequestInfoSocketHandler._cache.pop(kernel_id, None)
+
 
 def _both(message: str, **values: Any) -> str:
     """*message* in French, then in English, escaped."""
