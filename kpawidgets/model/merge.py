@@ -58,6 +58,7 @@ __all__ = [
     "MergeResult",
     "OrderConflict",
     "describe",
+    "item_label",
     "merge",
     "merge_workbooks",
     "same_json",
@@ -71,7 +72,7 @@ BOOKKEEPING_KEYS = frozenset({"updated_at", "schema_version"})
 #: Keys whose value is the id of a partner (``checklist.partners``): people read the partner's name.
 PARTNER_REFERENCES = frozenset({"partner"})
 #: Keys that name an item for people, in order of preference.
-_LABEL_KEYS = ("label", "title", "name", "alias", "territory")
+_LABEL_KEYS = ("label", "title", "name", "alias", "territory", "funder", "account")
 
 
 class _Missing:
@@ -279,7 +280,7 @@ def value_text(value: Any, key: object = None, partners: Mapping[str, str] | Non
     if isinstance(value, list):
         return ", ".join(value_text(item) for item in value)
     if isinstance(value, dict):
-        return _label(value) or "…"
+        return item_label(value) or "…"
     text = str(value)
     return f"« {text[:60]}… »" if len(text) > 60 else f"« {text} »"
 
@@ -343,7 +344,9 @@ def _scalars(items: Any) -> bool:
             and len(set(items)) == len(items))
 
 
-def _label(*versions: Any) -> str:
+def item_label(*versions: Any) -> str:
+    """What names an item for people: the first of its label keys that holds text, in the first
+    of *versions* (its dicts) that has one; "" when none does."""
     for version in versions:
         if isinstance(version, dict):
             for key in _LABEL_KEYS:
@@ -420,7 +423,7 @@ class _Merger:
         b, m, t = by_id
         merged: dict[Any, dict[str, Any]] = {}
         for item_id in _weave(mine_ids, theirs_ids, set(mine_ids) | set(theirs_ids)):
-            step = Item(item_id, _label(m.get(item_id), t.get(item_id), b.get(item_id)))
+            step = Item(item_id, item_label(m.get(item_id), t.get(item_id), b.get(item_id)))
             if item_id in m and item_id in t:
                 merged[item_id] = self.dicts(b.get(item_id, {}), m[item_id], t[item_id], (*path, step))
             elif item_id not in b:  # added on one side

@@ -25,6 +25,7 @@ from typing import Any
 
 from kpawidgets.i18n import N_, _
 from kpawidgets.model.checklist.partners import partner_names
+from kpawidgets.model.merge import item_label as merged_item_label
 from kpawidgets.model.merge import value_text
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.storage.atomic import write_atomic
@@ -174,11 +175,9 @@ _NAMES = {
     "label": N_("libellé"), "owner": N_("qui s'en charge"), "notes": N_("notes"), "status": N_("statut"),
     "criteria": N_("critères"), "due": N_("échéance"), "month": N_("mois"), "ingredients": N_("ingrédients"),
 }
-_LABEL_KEYS = ("label", "title", "name", "alias", "territory", "funder", "account")
-
-
 def item_label(item: Mapping[str, Any]) -> str:
-    return next((str(item[k]) for k in _LABEL_KEYS if isinstance(item.get(k), str) and item[k]), str(item.get("id")))
+    """An item's name for people (:func:`kpawidgets.model.merge.item_label`), else its id."""
+    return merged_item_label(item) or str(item.get("id"))
 
 
 def _is_items(value: Any) -> bool:
