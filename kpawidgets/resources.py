@@ -30,6 +30,11 @@ def templates_dir() -> Path:
     return project_dir("templates")
 
 
+def static_dir() -> Path:
+    """The Voilà template's static files (style sheets, scripts, fonts), served under ``/voila/templates/kpa/static``."""
+    return templates_dir() / "voila" / "templates" / "kpa" / "static"
+
+
 def sample_data_dir() -> Path:
     return project_dir("sample_data")
 

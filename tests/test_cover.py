@@ -166,10 +166,10 @@ def test_every_upload_limit_is_under_what_the_page_sends() -> None:
     the kernel can only refuse it by size if every limit is below that."""
     import re
 
-    from kpawidgets.resources import templates_dir
+    from kpawidgets.resources import static_dir
     from kpawidgets.storage.spreadsheets import MAX_FILE_BYTES
 
-    script = (templates_dir() / "voila" / "templates" / "kpa" / "static" / "kpa.js").read_text(encoding="utf-8")
+    script = (static_dir() / "kpa.js").read_text(encoding="utf-8")
     found = re.search(r"UPLOAD_MAX_BYTES = (\d+) \* 1024 \* 1024;", script)
     assert found is not None
     page_limit = int(found.group(1)) * 1024 * 1024

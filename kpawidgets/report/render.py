@@ -15,7 +15,7 @@ import jinja2
 from kpawidgets.charts import css_variables
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.report.context import ReportContext, build_context
-from kpawidgets.resources import templates_dir
+from kpawidgets.resources import static_dir, templates_dir
 
 __all__ = ["TEMPLATE_NAME", "template_dir", "font_css", "render_body", "render_document", "render_html", "html_to_pdf",
            "render_pdf", "palette_css", "document_title"]
@@ -29,7 +29,7 @@ def template_dir() -> Path:
 
 
 def fonts_dir() -> Path:
-    return templates_dir() / "voila" / "templates" / "kpa" / "static" / "fonts"
+    return static_dir() / "fonts"
 
 
 @lru_cache(maxsize=1)

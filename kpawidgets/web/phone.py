@@ -39,7 +39,7 @@ from kpawidgets.model.room.records import DOTS_PER_PERSON, GENDER_CHOICES, IDEA_
 from kpawidgets.model.room.summary import RoomSummary, room_summary, visible_ideas, wall
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.report.sections.budget import FUNDING_PART_LABELS
-from kpawidgets.resources import templates_dir
+from kpawidgets.resources import static_dir
 from kpawidgets.storage.room import apply_now
 from kpawidgets.storage.workspace import Workspace
 
@@ -73,8 +73,7 @@ def esc(text: object) -> str:
 def page_style() -> str:
     """The page's style (the palette, the font, then ``phone.css``), written into the page itself: 20 phones
     on a crowded Wi-Fi draw the page one round trip sooner than with linked sheets."""
-    static = templates_dir() / "voila" / "templates" / "kpa" / "static"
-    sheets = [(static / sheet).read_text(encoding="utf-8") for sheet in ("palette.css", "fonts.css", "phone.css")]
+    sheets = [(static_dir() / sheet).read_text(encoding="utf-8") for sheet in ("palette.css", "fonts.css", "phone.css")]
     sheets[1] = sheets[1].replace('url("fonts/', f'url("{_STATIC}/fonts/')  # relative to the sheet, not the page
     return "".join(sheets)
 
