@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -81,8 +82,15 @@ def canvas_axes(figure: Figure, xlim: tuple[float, float], ylim: tuple[float, fl
 
 @contextmanager
 def drawing() -> Iterator[None]:
-    """The charts' matplotlib settings, for the time of one drawing."""
-    with matplotlib.rc_context(RC):
+    """The charts' matplotlib settings, for the time of one drawing.
+
+    matplotlib measures text with DejaVu Sans and warns for every glyph it lacks (an emoji
+    the group typed, « 🚲 »). The text stays text in the SVG and the browser and WeasyPrint
+    draw it with the machine's emoji font, so the warning only puts noise (and a source
+    path) on the person's terminal.
+    """
+    with matplotlib.rc_context(RC), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font", category=UserWarning)
         yield
 
 
