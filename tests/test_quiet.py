@@ -26,3 +26,20 @@ def test_export_of_a_plan_with_emoji_prints_no_warning(tmp_path: Path, example_p
     assert (tmp_path / "plan.pdf").stat().st_size > 0
     assert "Warning" not in done.stderr and "warn" not in done.stderr.lower(), done.stderr
     assert done.stderr.strip() == "", done.stderr
+
+
+@pytest.mark.parametrize(("lang", "words"), [("fr", "avec --workbook CARNET"), ("en", "with --workbook WORKBOOK")])
+def test_serve_help_says_that_the_workshop_needs_a_workbook(capsys: pytest.CaptureFixture[str], lang: str, words: str) -> None:
+    from kpawidgets.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--lang", lang, "serve", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--atelier" in text and words in text
+
+
+def test_the_readme_says_how_to_keep_the_browser_closed_and_change_the_port() -> None:
+    top = (ROOT / "README.md").read_text(encoding="utf-8").split("## ")[0]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "NO_BROWSER=1" in top and "PORT=" in top
+    assert "NO_BROWSER" in makefile and "PORT ?=" in makefile

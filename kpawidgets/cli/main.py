@@ -71,9 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=_("port (défaut : 8866)"))
     serve.add_argument("--ip", default=None, help=_("adresse d'écoute (défaut : 127.0.0.1)"))
     serve.add_argument("--atelier", action="store_true",
-                       help=_("mode atelier : écoute sur l'adresse réseau de l'ordinateur (ou --ip) ; les téléphones du groupe rejoignent avec un code"))
+                       help=_("mode atelier, avec --workbook CARNET (le carnet de l'atelier) : écoute sur l'adresse réseau de l'ordinateur (ou --ip) ; les téléphones du groupe rejoignent avec un code"))
     serve.add_argument("--no-browser", action="store_true", help=_("ne pas ouvrir le navigateur"))
-    serve.add_argument("--workbook", help=_("carnet à ouvrir sur la page d'accueil"))
+    serve.add_argument("--workbook", metavar=_("CARNET"), help=_("carnet à ouvrir sur la page d'accueil (en mode atelier : le carnet de l'atelier, obligatoire)"))
     serve.add_argument("--preheat", type=int, default=None, metavar="N",
                        help=_("garder N noyaux prêts par page (plus rapide, environ 70 Mo par noyau)"))
     serve.add_argument("--lang", dest="lang", default=argparse.SUPPRESS, choices=["fr", "en"], help=_("langue de l'interface"))
