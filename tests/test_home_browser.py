@@ -81,3 +81,28 @@ def test_the_cover_fields_keep_their_borders_on_a_narrow_window(voila_server, pa
     })""")
     assert overflows == []
     assert page.locator(".kpa-cover-fields .kpa-f-contact-email input").count() == 1
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_creating_a_workbook_is_on_the_first_screen_with_its_label_whole(voila_server, page, lang: str) -> None:
+    """At 1280×720 the workbooks and « Nouveau carnet » come first (the form was at the bottom of a
+    2 858 px page), and the field's label is not cut (« Nouvea… »)."""
+    page.goto(voila_server.url(HOME, f"workbook={NAME}" + ("&lang=en" if lang == "en" else "")))
+    wait_rendered(page)
+    field = page.locator(".kpa-home input[placeholder]").first
+    field.wait_for(timeout=60_000)
+    placed = page.evaluate("""() => {
+        const input = [...document.querySelectorAll('.kpa-home input[placeholder]')][0];
+        const label = input.closest('.widget-text').querySelector('label');
+        const create = [...document.querySelectorAll('.kpa-home button')].find(b => /Créer|Create/.test(b.textContent));
+        const scroller = input.closest('.lm-BoxPanel-child') || document.scrollingElement;
+        return {label: label.textContent, cut: label.scrollWidth > label.clientWidth,
+                bottom: Math.max(input.getBoundingClientRect().bottom, create.getBoundingClientRect().bottom),
+                scrolled: scroller.scrollTop, height: window.innerHeight};
+    }""")
+    assert placed["label"] == {"fr": "Nouveau carnet", "en": "New workbook"}[lang]
+    assert not placed["cut"], placed
+    assert placed["scrolled"] == 0 and placed["bottom"] <= placed["height"], placed
+    opened = page.locator(".kpa-home h2.kpa-section-title").nth(1).inner_text()  # after « Les carnets »
+    assert opened == {"fr": "Carnet ouvert : KPA des Tisserands", "en": "Open workbook: KPA des Tisserands"}[lang]
+    page.screenshot(path=str(screenshot_dir() / f"home-first-screen-{lang}-1280x720.png"))

@@ -59,16 +59,20 @@ def _icon(name: str) -> str:
 
 
 def presentation_html() -> str:
-    """What a KPA is, in four pictures and a few words (from the KPA-Cité deck)."""
+    """What a KPA is, in a title and a few words (from the KPA-Cité deck): the page's first lines."""
+    return (
+        f'<section class="kpa-hero"><h1>{esc(_("Lancer une coopérative de quartier"))}</h1>'
+        f'<p class="kpa-lead">{esc(_(_KPA_LEAD))}</p></section>'
+    )
+
+
+def facts_html() -> str:
+    """What a KPA is, in four pictures (from the KPA-Cité deck), below the workbooks."""
     cards = "".join(
         f'<div class="kpa-fact">{_icon(icon)}<h3>{esc(_(title))}</h3><p>{esc(_(text))}</p></div>'
         for icon, title, text in _KPA_FACTS
     )
-    return (
-        f'<section class="kpa-hero"><h1>{esc(_("Lancer une coopérative de quartier"))}</h1>'
-        f'<p class="kpa-lead">{esc(_(_KPA_LEAD))}</p>'
-        f'<div class="kpa-facts">{cards}</div></section>'
-    )
+    return f'<section class="kpa-hero"><div class="kpa-facts">{cards}</div></section>'
 
 
 def _bar_rows(kpas: list[NetworkKpa], value_of: object, formatter: object) -> str:
@@ -148,9 +152,11 @@ class HomeApp(widgets.VBox):
         self.listing = widgets.HTML()
         self.new_name = widgets.Text(placeholder=_("Nom du territoire, par ex. KPA du Pont-Neuf"),
                                      description=_("Nouveau carnet"), continuous_update=False,
-                                     layout=widgets.Layout(width="min(100%, 560px)"))
+                                     layout=widgets.Layout(width="min(100%, 620px)"))
+        self.new_name.style.description_width = "150px"  # « Nouveau carnet » whole, in French and English
         self.create_button = widgets.Button(description=_("Créer"), button_style="primary")
-        self.example_button = widgets.Button(description=_("Partir de l’exemple"))
+        self.example_button = widgets.Button(description=_("Partir de l’exemple"),
+                                             layout=widgets.Layout(width="auto", align_self="flex-start"))
         self.picker_message = widgets.HTML()
         self.create_button.on_click(report(lambda _b: self.create()))
         self.example_button.on_click(report(lambda _b: self.start_from_example()))
@@ -199,7 +205,8 @@ class HomeApp(widgets.VBox):
         self.restore_button.on_click(report(lambda _b: self.restore()))
         self.history.style.description_width = "120px"
         self.actions_message = widgets.HTML()
-        super().__init__([self.current, picker], layout=widgets.Layout(width="100%"))
+        # Choosing or creating a workbook comes first: it is what a facilitator does on arrival.
+        super().__init__([picker, self.current], layout=widgets.Layout(width="100%"))
         self.add_class("kpa-home")
         session.on_workbook(lambda _wb: self.refresh())
         self.refresh()
@@ -226,7 +233,7 @@ class HomeApp(widgets.VBox):
             for page, title in PAGES[1:]
         )
         self.current.children = (
-            widgets.HTML(f'<h2 class="kpa-section-title">{esc(_("Carnet ouvert"))} : {esc(identity.territory)}</h2>'
+            widgets.HTML(f'<h2 class="kpa-section-title">{esc(_("Carnet ouvert : {territory}").format(territory=identity.territory))}</h2>'
                          f'<div class="kpa-step-links">{steps}</div>'),
             *self.identity_fields,
             self.cover,
@@ -375,10 +382,11 @@ class HomeApp(widgets.VBox):
 
 
 class _HomeBody(widgets.VBox):
-    """The page's body: what a KPA is and the network, then the app, which follows other devices' saves."""
+    """The page's body: what a KPA is in a few words, the app (which follows other devices' saves),
+    then what a KPA is in pictures and the network."""
 
-    def __init__(self, static: widgets.Widget, app: HomeApp) -> None:
-        super().__init__([static, app], layout=widgets.Layout(width="100%"))
+    def __init__(self, top: widgets.Widget, app: HomeApp, bottom: widgets.Widget) -> None:
+        super().__init__([top, app, bottom], layout=widgets.Layout(width="100%"))
         self.app = app
 
     def follow_external(self, changes: Changes) -> None:
@@ -390,8 +398,9 @@ class _HomeBody(widgets.VBox):
 def build_home(session: WorkbookSession) -> PageShell:
     """The home page's widget tree for *session*."""
     shell = PageShell("00_accueil.ipynb", session)
-    static = widgets.HTML(presentation_html() + network_dashboard_html(), layout=widgets.Layout(width="100%"))
-    shell.set_body(_HomeBody(static, HomeApp(session, shell)))
+    top = widgets.HTML(presentation_html(), layout=widgets.Layout(width="100%"))
+    bottom = widgets.HTML(facts_html() + network_dashboard_html(), layout=widgets.Layout(width="100%"))
+    shell.set_body(_HomeBody(top, HomeApp(session, shell), bottom))
     shell.follow_others()  # the identity fields follow other devices' saves
     return shell
 
