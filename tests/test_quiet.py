@@ -43,3 +43,15 @@ def test_the_readme_says_how_to_keep_the_browser_closed_and_change_the_port() ->
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "NO_BROWSER=1" in top and "PORT=" in top
     assert "NO_BROWSER" in makefile and "PORT ?=" in makefile
+
+
+@pytest.mark.slow
+def test_a_page_visit_leaves_no_trust_warning_in_the_servers_terminal(voila_server) -> None:
+    """jupyter_server logged « Notebook 00_accueil.ipynb is not trusted » at every visit."""
+    import urllib.request
+
+    with urllib.request.urlopen(voila_server.url("00_accueil.ipynb"), timeout=120) as answer:
+        assert answer.status == 200
+    log = voila_server.log()
+    assert "Kernel started" in log or "Voilà is running" in log, log[-2000:]
+    assert "is not trusted" not in log, log[-2000:]
