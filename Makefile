@@ -6,7 +6,7 @@ PORT ?= 8866
 WORKSPACE ?= workspace
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: workshop test install bench stress example-pdf lint clean
+.PHONY: workshop test check install bench stress example-pdf lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ workshop: install
 ## Run the whole test suite (browser tests need Chromium at /usr/bin/chromium or $$KPA_CHROMIUM).
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The everyday tier: unit and page tests, without a server, kernel, PDF render or browser (a few minutes).
+check: install
+	$(BIN)/python -m pytest -m "not slow and not browser and not server and not kernel and not pdf and not stress" $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import re
 import shutil
@@ -229,3 +230,47 @@ def _french_by_default() -> Iterator[None]:
     set_language("fr")
     yield
     set_language("fr")
+
+
+# --- tiers (DEVELOPING.md « Tests by tier »): a test's tier is the heaviest real thing it runs.
+#: What in a test's source (or one of its fixtures') renders a PDF with WeasyPrint.
+_PDF_WORK = re.compile(r"render_pdf\(|html_to_pdf\(|export_plan\(|export_workbook\(|\bpdf=|[\"']--pdf[\"']|kpa_pdf|PdfReader")
+#: What starts a kernel of its own (nbclient, jupyter_client).
+_KERNEL_WORK = re.compile(r"NotebookClient|start_new_kernel|nbclient|KernelManager\(")
+
+
+def _sources(item: pytest.Item) -> str:
+    """The source of a test function and of the fixtures it asks for (empty where there is none)."""
+    functions = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)
+    for definitions in (info.name2fixturedefs.values() if info else ()):
+        functions.extend(definition.func for definition in definitions if not definition.func.__module__.startswith("_pytest"))
+    texts = []
+    for function in functions:
+        if function is None:
+            continue
+        try:
+            texts.append(inspect.getsource(function))
+        except (OSError, TypeError):
+            continue
+    return "\n".join(texts)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test with its tier, so that ``make check`` can leave the heavy ones out.
+
+    ``browser`` (a Chromium page), ``server`` (a real ``kpa serve``), ``kernel`` (a kernel of its
+    own), ``pdf`` (a WeasyPrint render): found from the fixtures a test asks for and what its
+    source calls, so a new test lands in its tier without anyone remembering to mark it.
+    """
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & {"page", "browser"}:
+            item.add_marker(pytest.mark.browser)
+        if "voila_server" in names:
+            item.add_marker(pytest.mark.server)
+        source = _sources(item)
+        if _PDF_WORK.search(source):
+            item.add_marker(pytest.mark.pdf)
+        if _KERNEL_WORK.search(source):
+            item.add_marker(pytest.mark.kernel)
