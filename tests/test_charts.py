@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from kpawidgets.charts import (
     FUNDING_COLOURS,
+    LIGHT_COLOURS,
     STATUS_COLOURS,
     BarItem,
     CashMonth,
@@ -112,7 +113,9 @@ def test_the_voila_template_gets_the_palette_as_css_variables() -> None:
 def test_a_status_has_the_palettes_colour_in_the_pdf(example: Workbook) -> None:
     context = build_context(example, "fr", TODAY)
     secured_tile = next(t for t in context.tiles if t.label == "Financements acquis")
-    assert FUNDING_COLOURS["secured"] in secured_tile.svg  # green as on the budget page, not a red light
+    # 28 % secured: below the network's mark of 65 %, so orange on the gauge as on the page's card (issue 19: green
+    # only at the mark); the bar's secured part keeps its own colour
+    assert LIGHT_COLOURS["orange"] in secured_tile.svg and FUNDING_COLOURS["secured"] not in secured_tile.svg
     document = render_html(example, "fr", TODAY)
     assert f"--kpa-status-demande: {STATUS_COLOURS['demande']};" in document
     assert STATUS_COLOURS["demande"] == FUNDING_COLOURS["requested"]
@@ -137,7 +140,7 @@ def test_a_section_that_cannot_be_drawn_says_so(example: Workbook, monkeypatch: 
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("a bug in the model")
 
-    monkeypatch.setattr(budget_section.model, "cerfa_table", broken)
+    monkeypatch.setattr(budget_section, "_cells", broken)  # only the Cerfa section draws cells
     with caplog.at_level(logging.ERROR, logger="kpawidgets.report"):
         document = render_html(example, "fr", TODAY)
     assert "Section Budget prévisionnel de la première année : impossible à dessiner (ZeroDivisionError)." in document

@@ -55,7 +55,7 @@ class FundersTab(Tab):
         self.funder_rows.children = tuple(self._card(line) for line in self.plan.lines if line.is_funder)
 
     def refresh(self, figures: Figures) -> None:
-        self.coverage.value = H.coverage_bar_html(figures.coverage) + H.missing_html(figures.coverage)
+        self.coverage.value = ("" if figures.empty else H.coverage_bar(figures)) + H.missing_html(figures)
         self.follow_partners()
 
     def follow_partners(self) -> None:
