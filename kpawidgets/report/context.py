@@ -145,7 +145,7 @@ def labels() -> dict[str, str]:
         "team": _("L'équipe d'accompagnement"),
         "partners": _("Les partenaires"),
         "budget": _("Budget prévisionnel de la première année"),
-        "cerfa_note": _("Présentation du formulaire Cerfa n°12156 (la règle d'arrondi est dans les notes sous le tableau)."),
+        "cerfa_note": _("Présentation du formulaire Cerfa n°12156."),
         "charges": _("Charges"),
         "products": _("Produits"),
         "amount": _("Montant"),

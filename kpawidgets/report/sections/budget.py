@@ -54,6 +54,8 @@ class BudgetSection:
     kind_total_charges: str
     kind_total_products: str
     notes: tuple[str, ...]
+    #: the one rounding rule of the whole-euro figures (``charts.coverage.ROUNDING_NOTE``)
+    rounding: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,6 @@ def budget_section(workbook: Workbook, figures: model.BudgetFigures | None = Non
     kind, sentence = balance_sentence(figures)
     if kind != "ok":
         notes.append(sentence)
-    notes.append(_(ROUNDING_NOTE))
     return BudgetSection(
         total=totals.charges,
         split=max(len(charges), len(products)) <= 36 and len(uses) + len(resources) <= 24,
@@ -137,6 +138,7 @@ def budget_section(workbook: Workbook, figures: model.BudgetFigures | None = Non
         kind_total_label_charges=_("Total 86"), kind_total_label_products=_("Total 87"),
         kind_total_charges=format_money_rounded(totals.in_kind), kind_total_products=format_money_rounded(totals.in_kind),
         notes=tuple(notes),
+        rounding=_(ROUNDING_NOTE),
     )
 
 
