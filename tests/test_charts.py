@@ -7,6 +7,7 @@ import html
 import io
 import logging
 import re
+from pathlib import Path
 from decimal import Decimal
 
 import matplotlib
@@ -155,3 +156,18 @@ def test_user_text_in_a_chart_is_escaped_exactly_once_quotes_included() -> None:
     assert html.escape(typed, quote=True) in svg  # &lt;b&gt;&quot;Léa&#x27;s&quot; &amp;amp; co
     assert "&amp;amp;amp;" not in svg and "<b>" not in svg and "\"Léa" not in svg
     assert typed in texts(svg)  # read back, the words are the ones typed
+
+
+def test_no_stylesheet_redefines_a_palette_colour() -> None:
+    """Issue 19: kpa.css redefined nine palette colours after palette.css (three with other values: the
+    page's « warn » was not the PDF's). The palette's variables are defined in palette.css only."""
+
+    from kpawidgets.charts.palette import css_variables
+
+    names = set(re.findall(r"(--kpa-[a-z0-9-]+):", css_variables()))
+    root = Path(__file__).resolve().parents[1] / "templates"
+    sheets = [p for p in root.rglob("*.css") if p.name != "palette.css"]
+    assert len(sheets) >= 8
+    redefined = {f"{sheet.name}: {name}" for sheet in sheets
+                 for name in re.findall(r"(--kpa-[a-z0-9-]+)\s*:", sheet.read_text(encoding="utf-8")) if name in names}
+    assert not redefined, sorted(redefined)
