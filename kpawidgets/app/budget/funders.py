@@ -1,8 +1,11 @@
 """The « Financeurs » tab: one card per funder line (74, 756, 758) and the coverage bar.
 
 A line's funder is one of the checklist's partners (``BudgetLine.partner``, an id): the field
-offers the partners' names, and a new name typed there adds the partner, with the funder
-role, to the checklist's list. Renamed in the checklist, the name changes here too.
+offers the partners' names. A new name typed over a line whose partner no other line names
+(budget or scenario) renames that partner (a correction: never a silent second partner); over a
+partner other lines name, it adds a partner with the funder role, and the notice says how many
+lines keep the old one. Either way « Annuler » puts it back. Renamed in the checklist, the name
+changes here too.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from kpawidgets.app.fields import (
     text_field,
 )
 from kpawidgets.app.shell import esc
-from kpawidgets.i18n import _
+from kpawidgets.i18n import _, ngettext
 from kpawidgets.model import budget as b
-from kpawidgets.model.checklist import UNKNOWN_FUNDER, all_plans, funder_partner, normalised_name, partners_by_id
+from kpawidgets.model.checklist import UNKNOWN_FUNDER, all_plans, find_partner, funder_partner, normalised_name, partners_by_id
 
 __all__ = ["FundersTab"]
 
@@ -42,6 +45,8 @@ class FundersTab(Tab):
         self.funder_rows = widgets.VBox(layout=layout(width="100%"))
         #: (line id, its partner before, the partner a new name made), until the notice says it
         self._made: tuple[str, str | None, str] | None = None
+        #: (partner id, its name before), when a name typed renamed the line's own partner
+        self._renamed: tuple[str, str] | None = None
         add = widgets.Button(description=_("Ajouter un financeur"), button_style="primary", icon="plus")
         add.on_click(page.guard(lambda _b: self.add_funder()))
         self.coverage = widgets.HTML()
@@ -86,11 +91,21 @@ class FundersTab(Tab):
         if line is not None and normalised_name(name) == normalised_name(self._show_partner(line.partner)):
             return line.partner  # unchanged (« financeur inconnu » included: kept, never dropped)
         partners = self.page.workbook.checklist.partners
+        current = partners_by_id(self.page.workbook).get(line.partner or "") if line is not None else None
+        if line is not None and current is not None and find_partner(partners, name) is None and not self._shared(current.id, line.id):
+            # the line's own partner, named by no other line: the name typed corrects it (never a second partner)
+            self._renamed = (current.id, current.name)
+            current.name = " ".join(name.split())[:200]
+            return current.id
         count = len(partners)
         chosen = funder_partner(self.page.workbook, name)
         if len(partners) > count and line is not None:
             self._made = (line.id, line.partner, chosen.id)
         return chosen.id
+
+    def _shared(self, partner_id: str, line_id: str) -> bool:
+        """Whether another line (of the budget or of a scenario) names partner *partner_id*."""
+        return any(x.partner == partner_id and x.id != line_id for plan in all_plans(self.page.workbook) for x in plan.lines)
 
     def _warn(self, warning: widgets.HTML, find: ById) -> None:
         """Show the warning of a line whose partner is gone; an empty warning takes no room."""
@@ -161,9 +176,12 @@ class FundersTab(Tab):
         return card
 
     def _partner_chosen(self) -> None:
-        """A name typed may have added a partner: every card offers it (the save already happened),
-        and the notice says so, with « Annuler » (a typo fixed here adds a partner, it renames none)."""
+        """A name typed may have renamed the line's partner or added one: every card offers it (the save
+        already happened), and the notice says so, with « Annuler »."""
         self.follow_partners()
+        renamed, self._renamed = self._renamed, None
+        if renamed is not None:
+            self._say_renamed(*renamed)
         made, self._made = self._made, None
         if made is None:
             return
@@ -176,8 +194,9 @@ class FundersTab(Tab):
         text = _("« {name} » est ajouté aux partenaires (étape Partenaires de la check-list), avec le rôle de financeur.").format(
             name=partner.name)
         if previous is not None:
-            text += " " + _("« {old} » y reste : pour corriger un nom, renommez le partenaire dans la check-list.").format(
-                old=previous.name)
+            others = sum(1 for plan in all_plans(workbook) for x in plan.lines if x.partner == previous.id and x.id != line_id)
+            text += " " + ngettext("« {old} » reste : {count} autre ligne le nomme.", "« {old} » reste : {count} autres lignes le nomment.",
+                                   others).format(old=previous.name, count=others)
 
         def undo() -> None:
             line = next((x for x in self.plan.lines if x.id == line_id), None)
@@ -189,6 +208,24 @@ class FundersTab(Tab):
             self.page.say(_("Financeur remis."))
 
         self.page.say(text, "info", undo)
+
+    def _say_renamed(self, partner_id: str, old: str) -> None:
+        """The notice of a partner renamed from its funder line, with « Annuler » (the old name back)."""
+        workbook = self.page.workbook
+        partner = partners_by_id(workbook).get(partner_id)
+        if partner is None:
+            return
+        new = partner.name
+
+        def undo() -> None:
+            renamed = partners_by_id(workbook).get(partner_id)
+            if renamed is not None:
+                renamed.name = old
+            self.page.structure_changed()
+            self.page.say(_("Nom remis : « {old} ».").format(old=old))
+
+        self.page.say(_("« {old} » s'appelle maintenant « {new} », ici et dans les partenaires de la check-list (aucune autre "
+                        "ligne ne le nommait).").format(old=old, new=new), "info", undo)
 
     def add_funder(self) -> None:
         line = b.BudgetLine(account="74", label="", status="envisage", subline="commune")
