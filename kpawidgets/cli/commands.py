@@ -86,8 +86,9 @@ def check_report(workbook: Workbook | None, errors: list[str], source: str) -> d
     if workbook is not None:
         for section in (checklist, budget, plan):
             report.update(section.check_fields(workbook))
-        # Lines whose funder is no longer among the partners: they count, under « financeur inconnu ».
-        report["warnings"] = checklist.unknown_funder_warnings(workbook)
+        # Lines whose funder is no longer among the partners: they count, under « financeur inconnu »;
+        # funders without a kind: their lines' Cerfa sub-line is not theirs to say yet.
+        report["warnings"] = checklist.unknown_funder_warnings(workbook) + checklist.kindless_funder_warnings(workbook)
     return report
 
 
@@ -138,6 +139,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         apply_import,
         asks_mode,
         duplicates_sentence,
+        kinds_sentence,
         plan_import,
         read_lines,
         totals_sentence,
@@ -172,6 +174,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(totals_sentence(preview))
     if args.dry_run:
         print(_("Rien n'a été écrit (--dry-run)."))
+    if kinds_sentence(outcome):
+        print(kinds_sentence(outcome))
     if outcome.partners_added:
         print(ngettext("{count} financeur ajouté aux partenaires de la check-list.",
                        "{count} financeurs ajoutés aux partenaires de la check-list.", outcome.partners_added).format(

@@ -31,7 +31,15 @@ from kpawidgets.app.fields import (
 from kpawidgets.app.shell import esc
 from kpawidgets.i18n import _, ngettext
 from kpawidgets.model import budget as b
-from kpawidgets.model.checklist import UNKNOWN_FUNDER, all_plans, find_partner, funder_partner, normalised_name, partners_by_id
+from kpawidgets.model.checklist import (
+    UNKNOWN_FUNDER,
+    all_plans,
+    find_partner,
+    funder_partner,
+    kindless_funder_warnings,
+    normalised_name,
+    partners_by_id,
+)
 
 __all__ = ["FundersTab"]
 
@@ -60,7 +68,9 @@ class FundersTab(Tab):
         self.funder_rows.children = tuple(self._card(line) for line in self.plan.lines if line.is_funder)
 
     def refresh(self, figures: Figures) -> None:
-        self.coverage.value = ("" if figures.empty else H.coverage_bar(figures)) + H.missing_html(figures)
+        warnings = "".join(f'<p class="kpa-warning kpa-kind-warning" role="status">{esc(text)}</p>'
+                           for text in kindless_funder_warnings(self.page.workbook))
+        self.coverage.value = warnings + ("" if figures.empty else H.coverage_bar(figures)) + H.missing_html(figures)
         self.follow_partners()
 
     def follow_partners(self) -> None:
@@ -124,6 +134,28 @@ class FundersTab(Tab):
             "Ce financeur n'est plus dans la liste des partenaires (retiré sur un autre appareil ?) : la ligne compte "
             "toujours. Choisissez son financeur dans la liste ou tapez son nom.")) + "</p>")
 
+    def _kind_field(self, find: ById) -> widgets.Dropdown:
+        """The funder's kind (its partner's, block 74 of the Cerfa): the line's sub-line comes from it."""
+        line = find()
+        partner = partners_by_id(self.page.workbook).get(line.partner or "") if line is not None else None
+        options = [(_("— type à choisir —"), "")] + [(_(t), k) for k, t in b.SUBLINES.items()]
+        field = widgets.Dropdown(options=options, value=(partner.kind or "") if partner is not None else "",
+                                 description=_("Type de financeur (Cerfa)"), layout=layout(width="520px"),
+                                 disabled=partner is None or not (line is not None and line.account.startswith("74")))
+        field.style.description_width = "initial"
+        field.add_class("kpa-funder-kind")
+
+        def chosen(change: dict[str, object]) -> None:
+            current = find()
+            target = partners_by_id(self.page.workbook).get(current.partner or "") if current is not None else None
+            if target is None:
+                return
+            target.kind = str(change["new"]) or None  # type: ignore[assignment]
+            self.page.changed()
+
+        field.observe(self.page.guard(chosen), names="value")
+        return field
+
     def _card(self, line: b.BudgetLine) -> widgets.Widget:
         line_id = line.id
         page = self.page
@@ -142,8 +174,7 @@ class FundersTab(Tab):
         self.funder_fields.append((funder, unknown, find))
         self._warn(unknown, find)
         label = text_field(page, find, "label", _("Objet"), TEXT, placeholder=_("Objet de la demande"), width="600px")
-        subline = choice_field(page, find, "subline", _("Sous-ligne Cerfa"),
-                               [(_(t), k) for k, t in b.SUBLINES.items()], value=line.effective_subline, width="480px")
+        subline = self._kind_field(find)
         status = choice_field(page, find, "status", _("Statut"), [(_(t), k) for k, t in b.STATUSES.items()],
                               value=line.status or "envisage", css="kpa-status", width="260px")
         amount = text_field(page, find, "amount", _("Montant"), AMOUNT, width="260px")

@@ -11,7 +11,7 @@ from kpawidgets.charts import FUNDING_COLOURS, CashLine, CashMonth, cash_columns
 from kpawidgets.charts.coverage import PART_LABELS, ROUNDING_NOTE, balance_sentence, cash_sentence, coverage_bar, percent_text, secured_note
 from kpawidgets.i18n import N_, _, format_date, format_money_rounded, translate
 from kpawidgets.model import budget as model
-from kpawidgets.model.checklist import line_funder_text, partner_funding, partners_by_id
+from kpawidgets.model.checklist import kindless_funder_warnings, line_funder_text, partner_funding, partners_by_id
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.report.sections.base import Number
 
@@ -123,6 +123,7 @@ def budget_section(workbook: Workbook, figures: model.BudgetFigures | None = Non
     kind, sentence = balance_sentence(figures)
     if kind != "ok":
         notes.append(sentence)
+    notes.extend(kindless_funder_warnings(workbook))  # a sub-line not said by its funder's kind
     return BudgetSection(
         total=totals.charges,
         split=max(len(charges), len(products)) <= 36 and len(uses) + len(resources) <= 24,

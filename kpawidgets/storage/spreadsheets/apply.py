@@ -21,14 +21,14 @@ from pydantic import ValidationError
 
 from kpawidgets.i18n import N_, _, format_money_rounded, ngettext
 from kpawidgets.model import budget as b
-from kpawidgets.model.checklist import Partner, find_partner, tick_funder_roles
+from kpawidgets.model.checklist import Partner, find_partner, suggest_kind, tick_funder_roles
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.storage.spreadsheets.cells import SpreadsheetError
 from kpawidgets.storage.spreadsheets.limits import MAX_ROWS
 from kpawidgets.storage.spreadsheets.rows import ImportResult
 
 __all__ = ["ImportMode", "ImportOutcome", "ImportPreview", "asks_mode", "preview_import", "plan_import", "apply_import",
-           "check_not_twice", "totals_sentence", "duplicates_sentence"]
+           "check_not_twice", "totals_sentence", "duplicates_sentence", "kinds_sentence"]
 
 ImportMode = Literal["add", "replace"]
 #: The fields the import format does not carry: an update keeps them as they are.
@@ -51,6 +51,8 @@ class ImportOutcome:
     kept: int = 0
     computed: int = 0
     duplicates: int = 0
+    #: the funders the import adds, with the kind their name suggests ("" when nothing in it says)
+    suggested: tuple[tuple[str, str], ...] = ()
 
     @property
     def imported(self) -> int:
@@ -77,7 +79,7 @@ class _Funders:
             return None
         partner = find_partner([*self.known, *self.added], name)
         if partner is None:
-            partner = Partner(name=" ".join(name.split())[:200], roles=["funder"])
+            partner = Partner(name=" ".join(name.split())[:200], roles=["funder"], kind=suggest_kind(name))
             self.added.append(partner)
         return partner.id
 
@@ -128,7 +130,8 @@ def _merged(workbook: Workbook, result: ImportResult,
     untouched = len(current) - named if mode == "add" else 0
     computed = sum(1 for entry in b.entries(workbook) if entry.origin != "line")
     outcome = ImportOutcome(added, updated, removed, len(funders.added), unchanged, untouched, computed,
-                            _duplicates(current, result) if mode == "add" else 0)
+                            _duplicates(current, result) if mode == "add" else 0,
+                            tuple((p.name, p.kind or "") for p in funders.added))
     return kept, funders.added, outcome
 
 
@@ -182,6 +185,15 @@ def totals_sentence(preview: ImportPreview) -> str:
         c0=format_money_rounded(before.charges), c1=format_money_rounded(after.charges),
         p0=format_money_rounded(before.produits), p1=format_money_rounded(after.produits),
         g0=format_money_rounded(before.gap), g1=format_money_rounded(after.gap))
+
+
+def kinds_sentence(outcome: ImportOutcome) -> str:
+    """The kinds suggested for the funders an import adds (« Toulouse Métropole » → EPCI), to check on the page."""
+    if not outcome.suggested:
+        return ""
+    said = "; ".join(_("« {name} » : {kind}").format(name=name, kind=_(b.SUBLINES[kind]) if kind else _("type à choisir"))
+                     for name, kind in outcome.suggested)
+    return _("Type de financeur suggéré d'après le nom (à vérifier dans l'onglet Financeurs) : {said}.").format(said=said)
 
 
 def duplicates_sentence(outcome: ImportOutcome) -> str:

@@ -30,6 +30,7 @@ from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, translate
 from kpawidgets.model import budget as b
 from kpawidgets.model.base import SingleLine
+from kpawidgets.model.checklist import suggest_kind
 from kpawidgets.model.money import decimal_convention, parse_amount
 from kpawidgets.model.problems import PROBLEMS
 from kpawidgets.storage.spreadsheets.cells import SpreadsheetError, column_key, fold
@@ -100,24 +101,10 @@ _STATUS_WORDS = {
     "refuse": "refuse", "refused": "refuse",
 }
 
-_SUBLINE_HINTS = [
-    ("europe", ("fse", "feder", "europ", "leader")), ("social", ("caf", "msa", "cpam", "carsat")),
-    ("asp", ("asp", "emploi aide", "pec", "adulte-relais", "adultes-relais")),
-    ("departement", ("departement", "conseil departemental")), ("region", ("region", "conseil regional")),
-    ("interco", ("metropole", "agglomeration", "communaute", "epci", "interco")),
-    ("commune", ("ville", "commune", "mairie", "municipal")),
-    ("private", ("fondation", "fonds de dotation", "mecenat", "entreprise")),
-    ("etat", ("etat", "prefecture", "anct", "ddets", "drajes", "politique de la ville", "fdva", "fonjep")),
-]
-
-
 def guess_subline(*texts: str) -> str:
-    """The Cerfa 74 sub-line a funder's name suggests (default: other public bodies)."""
-    folded = " ".join(fold(t) for t in texts)
-    for key, words in _SUBLINE_HINTS:
-        if any(word in folded for word in words):
-            return key
-    return "public_other"
+    """The Cerfa 74 sub-line a funder's name suggests (the partners' rules, ``model.checklist.suggest_kind``;
+    default: other public bodies). The line's partner's kind, when said, is what the budget uses."""
+    return suggest_kind(*texts) or "public_other"
 
 
 def _budget_rule(parse: Callable[[str], Any], value: object) -> Any:
