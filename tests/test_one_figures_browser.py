@@ -43,3 +43,5 @@ def test_the_budget_pages_dom_prints_the_figures(page, voila_server, example_pat
     page.wait_for_selector(".kpa-budget-tab-funders .kpa-coverage", state="visible")
     for key, legend in legend_texts(figures).items():
         assert legend in text(f".kpa-budget-tab-funders li[data-part={key}]"), key
+    page.locator(".kpa-funder-kind").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir() / "budget-demi-euros-funders-1280x720.png"))
