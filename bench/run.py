@@ -180,6 +180,14 @@ async def budget_edit(browser: Any, server: Server, runs: int) -> list[float]:
     return await measure_budget_edit(browser, server.url("02_budget.ipynb", f"workbook={EXAMPLE}"), runs, _rendered)
 
 
+async def big_budget_edit(browser: Any, server: Server, runs: int) -> list[float]:
+    """The same with 200 lines and 12 scenarios (issue 19: edit → every figure on the page)."""
+    from bench.budget_probe import big_budget, measure_budget_edit
+
+    big_budget(example_workbook_path(), server.workspace / "grand-budget.json")
+    return await measure_budget_edit(browser, server.url("02_budget.ipynb", "workbook=grand-budget"), runs, _rendered)
+
+
 async def workshop(browser: Any, server: Server, visitors: int, stagger: float = 0.25) -> dict[str, Any]:
     """*visitors* open the checklist, one every *stagger* seconds (an arrival order): when is each page usable?"""
     origin = time.perf_counter()
@@ -255,6 +263,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     results["slider_echo_s"] = await slider_echo(browser, server, args.edits)
                     try:
                         results["budget_edit_s"] = await budget_edit(browser, server, args.edits)
+                        results["budget_edit_200_lines_12_scenarios_s"] = await big_budget_edit(browser, server, args.edits)
                     except Exception as exc:  # noqa: BLE001 - report, don't hide
                         results["budget_edit_error"] = f"{type(exc).__name__}: {exc}"[:300]
                 if "workshop" not in args.skip:

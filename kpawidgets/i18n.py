@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from importlib import resources
 from typing import Iterator
@@ -171,8 +171,10 @@ def format_money(amount: Decimal | int | float, lang: str | None = None, *, cent
 
 
 def format_money_rounded(amount: Decimal | int | float, lang: str | None = None) -> str:
-    """An amount to the euro (as the Cerfa form shows it): ``35 000 €``."""
-    return format_money(Decimal(str(amount)).quantize(Decimal(1)), lang, cents=False)
+    """An amount to the euro (as the Cerfa form shows it): ``35 000 €``; half up (100,50 → 101, the rule of
+    ``model/budget/rounding``), and never « -0 € »."""
+    value = Decimal(str(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return format_money(value if value else Decimal(0), lang, cents=False)
 
 
 def format_number(value: Decimal | int | float, lang: str | None = None, *, digits: int = 1) -> str:

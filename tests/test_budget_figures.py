@@ -104,12 +104,13 @@ def cents_workbook() -> Workbook:
     return wb
 
 
-def test_whole_euro_totals_are_the_sums_of_the_rounded_lines() -> None:
+def test_whole_euro_totals_are_the_exact_totals_rounded_and_the_lines_add_up() -> None:
+    # Issue 19: each total is its exact total rounded half up; the lines share it by largest remainder.
     wb = cents_workbook()
     table = b.cerfa_table(wb)
     exact, shown = table.totals, table.totals.shown
     assert (exact.charges, exact.produits) == (D("301.50"), D("201.00"))  # cents kept where stored
-    assert (shown.charges, shown.produits, shown.missing) == (D("303"), D("202"), D("101"))
+    assert (shown.charges, shown.produits, shown.missing) == (D("302"), D("201"), D("101"))
     for side, total in ((table.charges, shown.charges), (table.produits, shown.produits)):
         blocks = [row for row in side if row.level == 1]
         assert sum((row.euros for row in blocks), D(0)) == total
@@ -123,8 +124,10 @@ def test_whole_euro_totals_are_the_sums_of_the_rounded_lines() -> None:
                 if child.level == 2:
                     below.append(child.euros)
             assert row.euros == sum(below, D(0)), row
-    subline = next(row for row in table.produits if row.origin == "subline")
-    assert subline.euros == D("202") and [r.euros for r in table.produits if r.level == 3] == [D("101"), D("101")]
+    # « Ville » and « Métropole »: their partners' kinds (commune, EPCI) are their sub-lines (issue 19)
+    sublines = {row.account: row.euros for row in table.produits if row.origin == "subline"}
+    assert sublines == {"interco": D("100"), "commune": D("101")} or sublines == {"interco": D("101"), "commune": D("100")}
+    assert sum(sublines.values(), D(0)) == D("201") and sorted(r.euros for r in table.produits if r.level == 3) == [D("100"), D("101")]
 
 
 def _euros(text: str) -> int:
@@ -138,9 +141,9 @@ def test_the_pdf_table_adds_up_as_printed() -> None:
         section = budget_section(cents_workbook())
     assert section is not None
     charges = [cell for cell in section.charges if cell.level == 1]
-    assert sum(_euros(c.amount) for c in charges) == _euros(section.total_charges) == 303
-    assert _euros(section.total_products) == 202
-    assert "il manque 101\u00a0€" in " ".join(section.notes)  # 303 − 202, as printed
+    assert sum(_euros(c.amount) for c in charges) == _euros(section.total_charges) == 302
+    assert _euros(section.total_products) == 201
+    assert "Il reste 101\u00a0€ à trouver" in " ".join(section.notes)  # 302 − 201, as printed
 
 
 def test_the_budget_page_summary_adds_up_as_shown() -> None:
@@ -148,10 +151,10 @@ def test_the_budget_page_summary_adds_up_as_shown() -> None:
 
     wb = cents_workbook()
     with use_language("fr"):
-        totals = b.budget_totals(wb)
-        html = summary_html(totals, b.coverage(wb), b.monthly_cash(wb))
-        assert "303\u00a0€" in html and "202\u00a0€" in html
-        assert balance_sentence(totals)[1] == "Il manque 101\u00a0€ de ressources pour équilibrer le budget."
+        figures = b.budget_figures(wb)
+        html = summary_html(figures)
+        assert "302\u00a0€" in html and "201\u00a0€" in html
+        assert balance_sentence(figures)[1] == "Il reste 101\u00a0€ à trouver pour équilibrer le budget."
 
 
 def test_cash_curves_count_secured_then_requested_funding() -> None:
@@ -174,7 +177,7 @@ def test_cash_curves_count_secured_then_requested_funding() -> None:
     assert curves["secured"].lowest == D("-600") and curves["secured"].need == D("600")
     with use_language("en"):
         from kpawidgets.app.budget.html import cash_html
-        page = cash_html(cash)
+        page = cash_html(b.budget_figures(wb))
         assert "Balance with secured funding only" in page and "Balance with secured and requested" in page
         document = render_html(wb, "en")
     assert "Balance with secured funding only" in document  # the PDF chart's legend
@@ -228,12 +231,9 @@ def test_a_new_workbook_shows_five_actions_first_and_folds_the_rest() -> None:
 def test_the_coverage_parts_in_whole_percent_add_up_to_the_whole() -> None:
     # The example's parts are 27,55 / 25,05 / 6,26 / 37,53 / 3,61 % of the charges: each
     # rounded alone they printed 101 %.
-    from kpawidgets.model.budget import Coverage
-
-    cover = Coverage(charges=Decimal("39925"), secured=Decimal("11000"), requested=Decimal("10000"),
-                     considered=Decimal("2500"), revenue=Decimal("14985"), gap=Decimal("1440"), surplus=Decimal("0"),
-                     missing=[], expected=Decimal("0"), full_funding_chance=0.0)
-    percents = cover.whole_percents()
+    parts = [("secured", D("11000")), ("requested", D("10000")), ("considered", D("2500")), ("revenue", D("14985")),
+             ("gap", D("1440"))]
+    percents = b.whole_percents(parts, D("39925"), "secured")
     assert sum(percents.values()) == 100
     assert percents["secured"] == 28  # as the « acquis » figure prints it
     assert percents == {"secured": 28, "requested": 25, "considered": 6, "revenue": 37, "gap": 4}

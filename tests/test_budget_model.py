@@ -188,7 +188,12 @@ def test_check_fields() -> None:
     assert b.check_fields(hand_workbook()) == {
         "charges_total": "19447.51", "produits_total": "19150.00", "in_kind_total": "11025.32", "secured_total": "6000.00",
         "requested_total": "5000.00", "considered_total": "1500.00", "revenue_total": "6650.00",
-        "coverage_secured_pct": 30.9, "funding_gap": "297.51", "cash_min": "-4284.86", "cash_min_month": "2027-06"}
+        "coverage_secured_pct": 30.9, "funding_gap": "297.51", "cash_min": "-4284.86", "cash_min_month": "2027-06",
+        # the same figures in whole euros as the page and the PDF print them: 19 448 − 19 150 = 298
+        "budget_empty": False, "charges_euros": 19448, "produits_euros": 19150, "in_kind_euros": 11025, "secured_euros": 6000,
+        "requested_euros": 5000, "considered_euros": 1500, "revenue_euros": 6650, "funding_gap_euros": 298, "surplus_euros": 0,
+        "coverage_percents": {"secured": 31, "requested": 26, "considered": 8, "revenue": 34, "gap": 1},
+        "cash_min_euros": -4285, "cash_min_secured_only_euros": -6793}
 
 
 def test_budget_round_trips_through_the_file() -> None:

@@ -39,13 +39,13 @@ def funder_field(page: BudgetPage, index: int) -> Field:
 
 def test_edit_a_funder_amount_updates_coverage_and_saves(workspace_dir: Path, example_path: Path) -> None:
     page, _session = open_page(workspace_dir, example_path)
-    assert 'data-value="27.6"' in page.summary.value
+    assert 'data-value="28"' in page.summary.value
     field = funder_field(page, 0)  # Ville, voted, 8 000
     field.value = "20 000"
     assert page.plan.lines[12].amount == D("20000")
-    assert 'data-value="57.6"' in page.summary.value  # (20 000 + 3 000) / 39 924,50
+    assert 'data-value="58"' in page.summary.value  # (20 000 + 3 000) / 39 924,50
     assert saved(workspace_dir).budget.lines[12].amount == D("20000.00")
-    assert "kpa-seg-secured" in page.view("funders").coverage.value
+    assert 'data-part="secured"' in page.view("funders").coverage.value
     assert flat(field.value) == "20 000,00 €"  # the amount as understood, once the field is left
     assert page.shell.status.value.count("Enregistré") == 1
 
@@ -112,10 +112,10 @@ def test_what_if_this_funder_says_no(workspace_dir: Path, example_path: Path) ->
     card = find_all(page.select("funders"), "kpa-funder-card")[0]
     toggle = find(card, kind=widgets.ToggleButton)
     toggle.value = True
-    assert 'data-value="7.5"' in page.summary.value  # only the foundation's 3 000 remains secured
+    assert 'data-value="8"' in page.summary.value  # only the foundation's 3 000 remains secured
     assert "kpa-assumed-no" in card._dom_classes
     toggle.value = False
-    assert 'data-value="27.6"' in page.summary.value
+    assert 'data-value="28"' in page.summary.value
 
 
 def test_staff_costs_follow_the_settings(workspace_dir: Path, example_path: Path) -> None:
@@ -235,7 +235,7 @@ def test_a_cleared_funder_amount_counts_as_zero_in_every_total(workspace_dir: Pa
     field.value = ""
     assert page.plan.lines[12].amount == D("0") and saved(workspace_dir).budget.lines[12].amount == D("0")
     assert "compté pour 0 € dans les totaux" in field.message.value and not field.invalid
-    assert 'data-value="7.5"' in page.summary.value  # only the foundation's 3 000 remains secured
+    assert 'data-value="8"' in page.summary.value  # only the foundation's 3 000 remains secured
     assert flat(field.value) == "0,00 €"
 
 

@@ -7,6 +7,7 @@ import html
 import io
 import logging
 import re
+from pathlib import Path
 from decimal import Decimal
 
 import matplotlib
@@ -15,6 +16,7 @@ from pypdf import PdfReader
 
 from kpawidgets.charts import (
     FUNDING_COLOURS,
+    LIGHT_COLOURS,
     STATUS_COLOURS,
     BarItem,
     CashMonth,
@@ -112,7 +114,9 @@ def test_the_voila_template_gets_the_palette_as_css_variables() -> None:
 def test_a_status_has_the_palettes_colour_in_the_pdf(example: Workbook) -> None:
     context = build_context(example, "fr", TODAY)
     secured_tile = next(t for t in context.tiles if t.label == "Financements acquis")
-    assert FUNDING_COLOURS["secured"] in secured_tile.svg  # green as on the budget page, not a red light
+    # 28 % secured: below the network's mark of 65 %, so orange on the gauge as on the page's card (issue 19: green
+    # only at the mark); the bar's secured part keeps its own colour
+    assert LIGHT_COLOURS["orange"] in secured_tile.svg and FUNDING_COLOURS["secured"] not in secured_tile.svg
     document = render_html(example, "fr", TODAY)
     assert f"--kpa-status-demande: {STATUS_COLOURS['demande']};" in document
     assert STATUS_COLOURS["demande"] == FUNDING_COLOURS["requested"]
@@ -137,7 +141,7 @@ def test_a_section_that_cannot_be_drawn_says_so(example: Workbook, monkeypatch: 
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("a bug in the model")
 
-    monkeypatch.setattr(budget_section.model, "cerfa_table", broken)
+    monkeypatch.setattr(budget_section, "_cells", broken)  # only the Cerfa section draws cells
     with caplog.at_level(logging.ERROR, logger="kpawidgets.report"):
         document = render_html(example, "fr", TODAY)
     assert "Section Budget prévisionnel de la première année : impossible à dessiner (ZeroDivisionError)." in document
@@ -152,3 +156,18 @@ def test_user_text_in_a_chart_is_escaped_exactly_once_quotes_included() -> None:
     assert html.escape(typed, quote=True) in svg  # &lt;b&gt;&quot;Léa&#x27;s&quot; &amp;amp; co
     assert "&amp;amp;amp;" not in svg and "<b>" not in svg and "\"Léa" not in svg
     assert typed in texts(svg)  # read back, the words are the ones typed
+
+
+def test_no_stylesheet_redefines_a_palette_colour() -> None:
+    """Issue 19: kpa.css redefined nine palette colours after palette.css (three with other values: the
+    page's « warn » was not the PDF's). The palette's variables are defined in palette.css only."""
+
+    from kpawidgets.charts.palette import css_variables
+
+    names = set(re.findall(r"(--kpa-[a-z0-9-]+):", css_variables()))
+    root = Path(__file__).resolve().parents[1] / "templates"
+    sheets = [p for p in root.rglob("*.css") if p.name != "palette.css"]
+    assert len(sheets) >= 8
+    redefined = {f"{sheet.name}: {name}" for sheet in sheets
+                 for name in re.findall(r"(--kpa-[a-z0-9-]+)\s*:", sheet.read_text(encoding="utf-8")) if name in names}
+    assert not redefined, sorted(redefined)

@@ -412,7 +412,7 @@ def test_the_format_1_example_is_read_and_every_item_gets_an_id() -> None:
     original = json.loads(text)
     assert original["schema_version"] == 1 and "id" not in original["checklist"]["group"][0]
     workbook = load_workbook_text(text, source=FORMAT_1_EXAMPLE.name)
-    assert workbook.schema_version == SCHEMA_VERSION == 3
+    assert workbook.schema_version == SCHEMA_VERSION == 4
     dumped = json.loads(dump_workbook(workbook))
     assert _assert_every_item_has_a_unique_id(dumped) > 50
     # Ids the file had are kept; the ones given are the same on every device that reads it.
@@ -435,6 +435,10 @@ def test_the_shipped_example_is_of_the_current_format_with_ids(example_path: Pat
     for plan in (older.budget, *(scenario.plan for scenario in older.budget.scenarios)):
         plan.lines = [line for line in plan.lines if line.id != "l12"]
     older.identity.summary, older.identity.contact = workbook.identity.summary, workbook.identity.contact
+    # format 4 (issue 19): the example's funders say their kind; the migrated file leaves it to choose
+    assert all(p.kind is None for p in older.checklist.partners)
+    for mine, shipped in zip(older.checklist.partners, workbook.checklist.partners):
+        mine.kind = shipped.kind
     assert older == workbook  # the same ids
 
 

@@ -5,6 +5,7 @@ Two pages on one real workspace file stand for two kernels (the notebooks are se
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
@@ -116,8 +117,10 @@ def test_a_partner_made_a_funder_in_the_checklist_is_offered_on_the_budget_page_
     assert chooser.value == "Collège Jean-Macé" and find(card, "kpa-funder-unknown").value == ""
 
 
-def test_a_name_typed_over_a_funder_adds_a_partner_says_so_and_can_be_undone(workspace_dir: Path,
+def test_a_name_typed_over_a_funder_named_by_no_other_line_renames_its_partner(workspace_dir: Path,
                                                                                example_path: Path) -> None:
+    """Issue 19: « Toulouse Métropole » typed over « Ville de Toulouse » made a second partner (the PDF then read
+    « 0 sur 2 financeurs engagés » and « Mairie de Toulouse — sans ligne au budget »)."""
     budget = open_page(build_budget, workspace_dir, example_path)
     page = budget.body
     funders = page.select("funders")
@@ -126,7 +129,32 @@ def test_a_name_typed_over_a_funder_adds_a_partner_says_so_and_can_be_undone(wor
     caf = next(line.partner for line in page.plan.lines if line.id == line_id)
     field_of(card, "kpa-funder-name").value = "CAF du Nord"
     notice = flat(page.notice.value)
-    assert "« CAF du Nord » est ajouté aux partenaires" in notice and "« CAF » y reste" in notice
+    assert "« CAF » s'appelle maintenant « CAF du Nord »" in html.unescape(notice)
+    saved = budget.on_disk()
+    assert len(saved.checklist.partners) == 13 and find_partner(saved.checklist.partners, "CAF") is None
+    assert next(line.partner for line in saved.budget.lines if line.id == line_id) == caf  # the same partner, renamed
+    assert find_partner(saved.checklist.partners, "CAF du Nord").id == caf
+    page.undo_button.click()
+    saved = budget.on_disk()
+    assert find_partner(saved.checklist.partners, "CAF").id == caf and len(saved.checklist.partners) == 13
+
+
+def test_a_name_typed_over_a_funder_other_lines_name_adds_a_partner_says_so_and_can_be_undone(workspace_dir: Path,
+                                                                                              example_path: Path) -> None:
+    budget = open_page(build_budget, workspace_dir, example_path)
+    page = budget.body
+    line_id = next(line.id for line in page.plan.lines if line.label.startswith("CAF"))
+    caf = next(line.partner for line in page.plan.lines if line.id == line_id)
+    from kpawidgets.model import budget as b
+
+    page.plan.lines.append(b.BudgetLine(account="74", label="CAF : seconde aide", partner=caf, status="envisage",
+                                        amount=D("500"), subline="social"))  # a second line names the CAF
+    page.structure_changed()
+    funders = page.select("funders")
+    card = next(c for c in find_all(funders, "kpa-funder-card") if field_of(c, "kpa-funder-name").value == "CAF")
+    field_of(card, "kpa-funder-name").value = "CAF du Nord"
+    notice = flat(page.notice.value)
+    assert "« CAF du Nord » est ajouté aux partenaires" in notice and "« CAF » reste : 1 autre ligne le nomme." in notice
     saved = budget.on_disk()
     assert len(saved.checklist.partners) == 14 and find_partner(saved.checklist.partners, "CAF") is not None
     page.undo_button.click()

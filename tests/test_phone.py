@@ -144,13 +144,13 @@ def test_the_phones_read_the_budget_as_the_pdf_shows_it(served: tuple[Workspace,
     from kpawidgets.model import budget
 
     workspace, name = served
-    cover = budget.coverage(workspace.open(name).workbook)
+    figures = budget.budget_figures(workspace.open(name).workbook)
     page = PhoneKit(*served).page()
     section = page.split('id="budget"')[1]
-    for key, percent in cover.whole_percents().items():
-        if dict(cover.parts())[key] > 0:
-            assert f"· {percent} %" in section, key
-    assert sum(cover.whole_percents().values()) == 100
+    for key, percent in figures.percents.items():
+        if figures.euros.parts[key] > 0:
+            assert f"· {percent}\u00a0%" in section, key
+    assert sum(figures.percents.values()) == 100
     assert "<form" not in section  # nothing to change there
     assert "Our budget, open to everyone" in PhoneKit(*served, lang="en").page()
     fresh = workspace.create("Quartier neuf")

@@ -466,7 +466,8 @@ def test_an_export_imported_back_updates_its_lines_instead_of_copying_them() -> 
         row[2] = "1 000,10"
         return row
     result = sp.parse_import("b.csv", _edited_csv(wb, raise_amount))
-    assert sp.preview_import(wb, result) == sp.ImportOutcome(added=0, updated=len(before), removed=0)
+    outcome = sp.preview_import(wb, result)
+    assert (outcome.added, outcome.updated, outcome.unchanged, outcome.removed) == (0, len(before), 0, 0)
     sp.apply_import(wb, result)
     assert [x.id for x in wb.budget.lines] == [x.id for x in before]
     assert {x.amount for x in wb.budget.lines} == {D("1000.10")}
@@ -489,7 +490,8 @@ def test_a_file_from_elsewhere_asks_to_replace_or_add() -> None:
     result = sp.parse_import("autre.csv", GOOD_SEMICOLON.encode())
     assert sp.asks_mode(wb, result)
     # « FSE+ » is a partner of the workbook already; « Ville de Lys » is added.
-    assert sp.preview_import(wb, result, "replace") == sp.ImportOutcome(added=5, updated=0, removed=count, partners_added=1)
+    outcome = sp.preview_import(wb, result, "replace")
+    assert (outcome.added, outcome.updated, outcome.removed, outcome.partners_added) == (5, 0, count, 1)
     added = wb.model_copy(deep=True)
     sp.apply_import(added, result, mode="add")
     assert len(added.budget.lines) == count + 5
@@ -533,7 +535,7 @@ def test_cli_import_asks_replace_or_add_and_a_replace_is_in_the_history(
     exported = tmp_path / "export.csv"
     assert main(["export", example_path.stem, "--csv", str(exported), "--workspace", str(workspace)]) == 0
     assert main(["import", example_path.stem, str(exported), "--workspace", str(workspace)]) == 0  # its own export: no question
-    assert "mises à jour : 5" in capsys.readouterr().out
+    assert "mises à jour : 0 ; inchangées : 5" in capsys.readouterr().out  # issue 19: nothing changed, none « updated »
     assert len(load_workbook_text(target.read_bytes()).budget.lines) == 5
 
 
@@ -615,6 +617,12 @@ def test_a_treasurers_file_opens_in_the_budget_page(workspace_dir: Path, example
 
     page, _session = open_page(workspace_dir, example_path)
     files = page.select("files")
+    files.on_upload({"new": [{"name": "compta.csv", "content": memoryview(TREASURER.encode("cp1252"))}]})
+    # issue 19: the file's own 6411 salary would count twice beside the team's computed one: refused, said why
+    assert "6411 Salaire animatrice" in files.import_report.value and "deux fois" in files.import_report.value
+    assert not any(line.label == "Loyer du local" for line in page.plan.lines)
+    page.workbook.checklist.team = []  # no team computed by the carnet: the treasurer's salary lines are the only ones
+    page.changed()
     files.on_upload({"new": [{"name": "compta.csv", "content": memoryview(TREASURER.encode("cp1252"))}]})
     files.add_button.click()  # a file from elsewhere: the page asks add or replace
     assert "10 lignes ajoutées" in files.import_report.value

@@ -20,6 +20,7 @@ PALETTE: dict[str, str] = {
     "warm_soft": "#f6dccd",
     "ok": "#1e7b34",
     "warn": "#c98a00",
+    "warn_ink": "#8a5a00",  # the warning's colour for text on white (5.9:1; the fill colour is 2.6:1)
     "bad": "#b00020",
     "info": "#2b5fb3",
     "neutral": "#9aa0b4",

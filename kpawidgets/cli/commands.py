@@ -86,8 +86,9 @@ def check_report(workbook: Workbook | None, errors: list[str], source: str) -> d
     if workbook is not None:
         for section in (checklist, budget, plan):
             report.update(section.check_fields(workbook))
-        # Lines whose funder is no longer among the partners: they count, under « financeur inconnu ».
-        report["warnings"] = checklist.unknown_funder_warnings(workbook)
+        # Lines whose funder is no longer among the partners: they count, under « financeur inconnu »;
+        # funders without a kind: their lines' Cerfa sub-line is not theirs to say yet.
+        report["warnings"] = checklist.unknown_funder_warnings(workbook) + checklist.kindless_funder_warnings(workbook)
     return report
 
 
@@ -134,12 +135,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     The save merges with what a page or another import saved meanwhile (Workspace.save):
     the import never writes a copy read before over others' work.
     """
-    from kpawidgets.storage.spreadsheets import apply_import, asks_mode, preview_import, read_lines
+    from kpawidgets.storage.spreadsheets import (
+        apply_import,
+        asks_mode,
+        duplicates_sentence,
+        kinds_sentence,
+        plan_import,
+        read_lines,
+        totals_sentence,
+    )
 
     result = read_lines(args.file)
     for problem in result.problems:
         print(problem.message(), file=sys.stderr)
-    if result.problems and not args.skip_bad_rows:
+    if result.problems and not args.skip_bad_rows and not args.dry_run:
         raise CliError(
             "Le fichier contient {count} ligne invalide : rien n'a été importé. Corrigez-la, ou relancez avec --skip-bad-rows pour importer les autres.",
             plural="Le fichier contient {count} lignes invalides : rien n'a été importé. Corrigez-les, ou relancez avec --skip-bad-rows pour importer les autres.",
@@ -149,12 +158,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     if mode is None and asks_mode(reference.workbook, result):
         raise CliError("Ce fichier ne met à jour aucune ligne de ce budget (il ne vient pas de son export) : rien n'a été "
                        "importé. Relancez avec --replace pour remplacer les lignes du budget, ou --add pour les ajouter.")
-    outcome = preview_import(reference.workbook, result, mode or "add")
-    apply_import(reference.workbook, result, mode=mode or "add", skip_bad_rows=bool(args.skip_bad_rows))
-    reference.save()  # merged with whatever a page or another import saved meanwhile
+    preview = plan_import(reference.workbook, result, mode or "add")  # stops here when a cost would count twice
+    outcome = preview.outcome
     territory = reference.workbook.identity.territory
-    print(_("« {territory} » : lignes ajoutées : {added} ; mises à jour : {updated} ; retirées : {removed}.").format(
-        territory=territory, added=outcome.added, updated=outcome.updated, removed=outcome.removed))
+    if outcome.duplicates:
+        print(_("Attention : {message}").format(message=duplicates_sentence(outcome)))
+    if not args.dry_run:
+        apply_import(reference.workbook, result, mode=mode or "add", skip_bad_rows=bool(args.skip_bad_rows))
+        reference.save()  # merged with whatever a page or another import saved meanwhile
+    print((_("« {territory} », si l'import était fait : ") if args.dry_run else _("« {territory} » : ")).format(territory=territory)
+          + _("lignes ajoutées : {added} ; mises à jour : {updated} ; inchangées : {unchanged} ; retirées : {removed} ; "
+              "gardées : {kept} ; lignes calculées par le carnet (équipe, équipement, lieu, CAE), gardées : {computed}.").format(
+              added=outcome.added, updated=outcome.updated, unchanged=outcome.unchanged, removed=outcome.removed,
+              kept=outcome.kept, computed=outcome.computed))
+    print(totals_sentence(preview))
+    if args.dry_run:
+        print(_("Rien n'a été écrit (--dry-run)."))
+    if kinds_sentence(outcome):
+        print(kinds_sentence(outcome))
     if outcome.partners_added:
         print(ngettext("{count} financeur ajouté aux partenaires de la check-list.",
                        "{count} financeurs ajoutés aux partenaires de la check-list.", outcome.partners_added).format(

@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("workbook", metavar=_("CARNET"), help=_("fichier .json ou nom du carnet"))
     importing.add_argument("file", metavar=_("FICHIER"), help=_("fichier CSV ou .xlsx"))
     importing.add_argument("--skip-bad-rows", action="store_true", help=_("importer les lignes valides et ignorer les autres"))
+    importing.add_argument("--dry-run", action="store_true",
+                           help=_("dire ce que l'import ferait (lignes, totaux avant → après) sans rien écrire"))
     choice = importing.add_mutually_exclusive_group()
     choice.add_argument("--replace", dest="mode", action="store_const", const="replace",
                         help=_("remplacer les lignes du budget par celles du fichier (l'ancienne version reste dans l'historique)"))

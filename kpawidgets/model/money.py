@@ -7,6 +7,7 @@ in workbook files as strings (``"1234.56"``) so that no float ever touches a sum
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated
 
@@ -16,7 +17,8 @@ from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, format_money
 from kpawidgets.model.problems import error_problem
 
-__all__ = ["CENT", "MAX_AMOUNT", "Money", "AmountError", "AmbiguousAmountError", "parse_amount", "to_money", "ZERO"]
+__all__ = ["CENT", "MAX_AMOUNT", "Money", "AmountError", "AmbiguousAmountError", "parse_amount", "to_money", "ZERO",
+           "decimal_convention"]
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -32,8 +34,28 @@ class AmbiguousAmountError(AmountError):
     """``1,234``: a French reader may mean 1,23 € or 1 234 €; the person is asked, not guessed for."""
 
 
-#: A lone comma followed by exactly three digits (``1,234``, ``12,500``).
-_AMBIGUOUS = re.compile(r"[+-]?\d{1,3},\d{3}")
+#: A lone comma or dot followed by exactly three digits (``1,234``, ``12.500``): thousands, or a decimal separator?
+_AMBIGUOUS = re.compile(r"[+-]?\d{1,3}[,.]\d{3}")
+#: An amount that shows its decimal separator: one or two decimals, or both separators (the last is the decimal one).
+_DECIMAL_COMMA = re.compile(r"[+-]?[\d.]*\d,\d{1,2}")
+_DECIMAL_DOT = re.compile(r"[+-]?[\d,]*\d\.\d{1,2}")
+
+
+def _cleaned(text: str) -> str:
+    cleaned = text.strip().replace("€", "").replace("EUR", "").replace("eur", "")
+    return _SPACES.sub("", cleaned).replace("\u2212", "-")
+
+
+def decimal_convention(texts: Iterable[str]) -> str | None:
+    """The decimal separator a file's amounts settle: ``","`` when some amount shows a decimal comma
+    (``1 250,50``, ``1.234,56``) and none a decimal dot, ``"."`` for the reverse, None when none
+    does or both do. ``1,234`` and ``1.234`` settle nothing (they are what is to be settled)."""
+    comma = dot = False
+    for text in texts:
+        cleaned = _cleaned(str(text))
+        comma = comma or bool(_DECIMAL_COMMA.fullmatch(cleaned))
+        dot = dot or bool(_DECIMAL_DOT.fullmatch(cleaned))
+    return "," if comma and not dot else "." if dot and not comma else None
 
 
 def to_money(value: object) -> Decimal:
@@ -98,15 +120,21 @@ def _normalize_separators(text: str) -> str | None:
     return sign + "".join(groups) + ("." + fraction if fraction else "")
 
 
-def parse_amount(text: str, *, allow_negative: bool = True, ask_if_ambiguous: bool = False) -> Decimal:
+def parse_amount(text: str, *, allow_negative: bool = True, ask_if_ambiguous: bool = False,
+                 decimal: str | None = None) -> Decimal:
     """Read an amount typed the French (or English) way.
 
     Accepts ``1 234,56``, ``1234.56``, ``1 234 €``, ``1.234,56``, ``1,234.56`` and
     ``-50``. Refuses shorthand such as ``12k``, more than two decimals after a
     decimal comma that is not a thousands separator, and anything not a number.
-    Raises :class:`AmountError` whose message names the problem. With *ask_if_ambiguous*
-    (a field read by a French reader), ``1,234`` raises :class:`AmbiguousAmountError`
-    naming both readings instead of being taken as 1 234.
+    Raises :class:`AmountError` whose message names the problem.
+
+    ``1,234`` and ``1.234`` (one separator, three digits after it) are 1 234 € or 1,23 € depending
+    on the writer's decimal separator. *decimal* (``","`` or ``"."``, e.g. settled by a file's other
+    amounts, :func:`decimal_convention`) says it: the other separator is a thousands one, and three
+    decimals after the decimal one are refused. Without it, *ask_if_ambiguous* (a field read by a
+    French reader, a file whose amounts settle nothing) raises :class:`AmbiguousAmountError` naming
+    both readings; otherwise the separator is taken for a thousands one.
     """
     raw = text if isinstance(text, str) else str(text)
     cleaned = raw.strip()
@@ -122,13 +150,17 @@ def parse_amount(text: str, *, allow_negative: bool = True, ask_if_ambiguous: bo
         )
     if not cleaned or not re.fullmatch(r"[+-]?\d[\d.,]*", cleaned):
         raise AmountError(_NOT_A_NUMBER, value=raw)
-    if ask_if_ambiguous and _AMBIGUOUS.fullmatch(cleaned):
-        decimal = Decimal(cleaned.replace(",", ".")).quantize(CENT, rounding=ROUND_HALF_UP)
-        thousands = Decimal(cleaned.replace(",", ""))
-        raise AmbiguousAmountError("« {value} » : voulez-vous dire {decimal} ou {thousands} ? Tapez {typed_decimal} ou {typed_thousands}.",
-                                   value=raw.strip(), decimal=format_money(decimal), thousands=format_money(thousands, cents=False),
-                                   typed_decimal=f"{decimal:.2f}".replace(".", ","),
-                                   typed_thousands=f"{thousands:,.0f}".replace(",", " "))
+    if _AMBIGUOUS.fullmatch(cleaned):
+        separator = "," if "," in cleaned else "."
+        if decimal is not None and separator == decimal:
+            raise AmountError("« {value} » : pas plus de deux chiffres après la virgule.", value=raw)
+        if decimal is None and ask_if_ambiguous:
+            as_decimal = Decimal(cleaned.replace(",", ".")).quantize(CENT, rounding=ROUND_HALF_UP)
+            thousands = Decimal(cleaned.replace(",", "").replace(".", ""))
+            raise AmbiguousAmountError(
+                "« {value} » : voulez-vous dire {decimal} ou {thousands} ? Tapez {typed_decimal} ou {typed_thousands}.",
+                value=raw.strip(), decimal=format_money(as_decimal), thousands=format_money(thousands, cents=False),
+                typed_decimal=f"{as_decimal:.2f}".replace(".", ","), typed_thousands=f"{thousands:,.0f}".replace(",", " "))
     normalized = _normalize_separators(cleaned)
     if normalized is None:
         raise AmountError(_NOT_A_NUMBER, value=raw)

@@ -18,7 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from kpawidgets.charts import FUNDING_COLOURS, LIGHT_COLOURS, gauge
+from kpawidgets.charts import LIGHT_COLOURS, PALETTE, gauge
+from kpawidgets.charts.coverage import percent_text
+from kpawidgets.model.budget import BudgetFigures, budget_figures
 from kpawidgets.i18n import _, format_date, format_money_rounded, format_percent, use_language
 from kpawidgets.model.plan import build_timeline
 from kpawidgets.model.workbook import Workbook, dump_workbook
@@ -51,6 +53,9 @@ from kpawidgets.storage.logo import logo_media_type
 __all__ = ["ReportContext", "Tile", "build_context", "labels"]
 
 S = TypeVar("S")
+
+#: The colour of a figure's tone (``model.budget.BudgetFigures.secured_tone``).
+TONE_COLOURS = {"ok": LIGHT_COLOURS["green"], "warn": LIGHT_COLOURS["orange"], "bad": LIGHT_COLOURS["red"]}
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,7 @@ def labels() -> dict[str, str]:
         "team": _("L'équipe d'accompagnement"),
         "partners": _("Les partenaires"),
         "budget": _("Budget prévisionnel de la première année"),
-        "cerfa_note": _("Présentation du formulaire Cerfa n°12156, montants arrondis à l'euro."),
+        "cerfa_note": _("Présentation du formulaire Cerfa n°12156."),
         "charges": _("Charges"),
         "products": _("Produits"),
         "amount": _("Montant"),
@@ -214,10 +219,10 @@ def _tiles(checklist: ChecklistSection | None, budget: BudgetSection | None, fun
     else:
         tiles.append(Tile("empty", _("Budget année 1"), _("Budget pas encore saisi"), _("—")))
     if funding is not None:
-        # the secured share in the secured colour, as on the budget page (not a traffic light)
+        # the secured share's tone: green only from the network's mark (model.budget.SECURED_MARK)
         tiles.append(Tile("gauge", _("Financements acquis"), funding.secured_note, svg=gauge(
-            float(funding.secured_ratio), format_percent(funding.secured_ratio), "", _("Financements acquis"),
-            colour=FUNDING_COLOURS["secured"])))
+            funding.secured_percent / 100, percent_text(funding.secured_percent), "", _("Financements acquis"),
+            colour=TONE_COLOURS.get(funding.secured_tone, PALETTE["neutral"]))))
     else:
         tiles.append(Tile("empty", _("Financements acquis"), _("Aucun financeur saisi"), _("—")))
     if launch:
@@ -256,8 +261,16 @@ def _build(workbook: Workbook, lang: str, today: dt.date, logo: bytes | None = N
     room = drawn(_("En atelier : ce que dit le groupe"), lambda: room_section(workbook))
     team = drawn(_("L'équipe d'accompagnement"), lambda: team_section(workbook))
     partners = drawn(_("Les partenaires"), lambda: partners_section(workbook))
-    budget = drawn(_("Budget prévisionnel de la première année"), lambda: budget_section(workbook))
-    funding = drawn(_("Financement et trésorerie"), lambda: funding_section(workbook))
+    computed: list[BudgetFigures] = []
+
+    def figures() -> BudgetFigures:
+        """The budget's figures, computed once for both sections (inside each section's guard)."""
+        if not computed:
+            computed.append(budget_figures(workbook))
+        return computed[0]
+
+    budget = drawn(_("Budget prévisionnel de la première année"), lambda: budget_section(workbook, figures()))
+    funding = drawn(_("Financement et trésorerie"), lambda: funding_section(workbook, figures()))
     governance = drawn(_("Gouvernance et engagements"), lambda: governance_section(workbook))
     timeline = drawn(_("Calendrier de lancement"), lambda: timeline_section(
         build_timeline(workbook, today=today, lang=lang), launch, today))

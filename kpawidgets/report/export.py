@@ -19,7 +19,7 @@ from kpawidgets.storage.logo import read_logo
 from kpawidgets.storage.references import open_reference
 from kpawidgets.storage.workspace import Workspace
 
-__all__ = ["ReportError", "export_plan", "export_workbook", "pdf_path_for"]
+__all__ = ["ReportError", "plan_html", "export_plan", "export_workbook", "pdf_path_for"]
 
 PDF_SUFFIX = "-plan.pdf"
 
@@ -33,11 +33,18 @@ def pdf_path_for(workbook_path: Path) -> Path:
     return workbook_path.with_name(workbook_path.stem + PDF_SUFFIX)
 
 
+def plan_html(workbook: Workbook, workbook_path: Path | None, lang: str | None = None,
+              today: dt.date | None = None) -> str:
+    """The plan's HTML, the one path of the plan page's PDF button and of ``kpa export``: the logo is
+    read beside the workbook file (*workbook_path*), the language is *lang* or the workbook's."""
+    logo = read_logo(workbook_path, workbook.identity.logo) if workbook_path is not None else None
+    return render_html(workbook, lang or workbook.identity.language, today, logo=logo)
+
+
 def export_workbook(workbook: Workbook, workbook_path: Path | None, lang: str | None = None,
                     today: dt.date | None = None) -> tuple[bytes, Path | None]:
     """The plan's PDF bytes; also saved beside *workbook_path* when given (returns that path)."""
-    logo = read_logo(workbook_path, workbook.identity.logo) if workbook_path is not None else None
-    pdf = html_to_pdf(render_html(workbook, lang, today, logo=logo))
+    pdf = html_to_pdf(plan_html(workbook, workbook_path, lang, today))
     saved: Path | None = None
     if workbook_path is not None:
         saved = pdf_path_for(workbook_path)
@@ -54,7 +61,7 @@ def export_plan(reference: str, *, html: str | os.PathLike[str] | None = None, p
     """
     opened = open_reference(reference, workspace)
     workbook = opened.workbook
-    document = render_html(workbook, lang or workbook.identity.language, logo=read_logo(opened.path, workbook.identity.logo))
+    document = plan_html(workbook, opened.path, lang)
     written: dict[str, Path] = {}
     if html is not None:
         written["html"] = Path(html).expanduser()

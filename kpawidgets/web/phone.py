@@ -29,7 +29,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from kpawidgets.errors import KpaError
-from kpawidgets.charts.palette import FUNDING_COLOURS
 from kpawidgets.i18n import N_, _, format_money_rounded, translate, use_language
 from kpawidgets.model import budget
 from kpawidgets.model.records.checklist import AGE_BANDS, COMMITMENTS, SITUATIONS
@@ -38,7 +37,7 @@ from kpawidgets.model.room import group as rg
 from kpawidgets.model.room.records import DOTS_PER_PERSON, GENDER_CHOICES, IDEA_KINDS, IDEA_MAX, VOTE_CHOICES
 from kpawidgets.model.room.summary import RoomSummary, room_summary, visible_ideas, wall
 from kpawidgets.model.workbook import Workbook
-from kpawidgets.report.sections.budget import FUNDING_PART_LABELS
+from kpawidgets.charts.coverage import coverage_bar
 from kpawidgets.resources import static_dir
 from kpawidgets.storage.room import apply_now
 from kpawidgets.storage.workspace import Workspace
@@ -290,27 +289,14 @@ def _group_html(workbook: Workbook) -> str:
 
 def _budget_html(workbook: Workbook) -> str:
     """The budget, read only (« des budgets ouverts à toutes et tous »): how the year's charges are
-    covered, the same parts, colours and whole percents as the budget page and the PDF."""
+    covered, the same bar, words, whole euros and whole percents as the budget page and the PDF."""
     title = _("Notre budget, ouvert à toutes et tous")
-    cover = budget.coverage(workbook)
-    if not cover.charges:
+    figures = budget.budget_figures(workbook)
+    if figures.empty or not figures.euros.charges:
         body = f'<p class="kpa-hint">{esc(_("Le budget n’est pas encore chiffré."))}</p>'
     else:
-        percents = cover.whole_percents()
-        parts = [(key, amount) for key, amount in cover.parts() if amount > 0]
-        left, rects = 0.0, []
-        for key, amount in parts:
-            width = float(amount / cover.charges * 100)
-            rects.append(f'<rect x="{left:.2f}" y="0" width="{width:.2f}" height="10" fill="{FUNDING_COLOURS[key]}"/>')
-            left += width
-        bar = (f'<svg class="kpa-bar" viewBox="0 0 {max(left, 100):.2f} 10" preserveAspectRatio="none" aria-hidden="true">'
-               f'{"".join(rects)}</svg>')
-        legend = "".join(
-            f'<li><svg viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill="{FUNDING_COLOURS[key]}"/></svg>'
-            f'<span>{esc(translate(FUNDING_PART_LABELS[key]))}</span><b>{esc(format_money_rounded(amount))} · {percents[key]} %</b></li>'
-            for key, amount in parts)
-        charges = _("Charges de l'année : {amount}").format(amount=format_money_rounded(cover.charges))
-        body = f'<p><b>{esc(charges)}</b></p>{bar}<ul class="kpa-legend">{legend}</ul>'
+        charges = _("Charges de l'année : {amount}").format(amount=format_money_rounded(figures.euros.charges))
+        body = f'<p><b>{esc(charges)}</b></p>{coverage_bar(figures)}'
     return f'<section class="kpa-card" id="budget"><h2>{esc(title)}</h2>{body}</section>'
 
 

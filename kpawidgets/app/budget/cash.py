@@ -24,4 +24,4 @@ class CashTab(Tab):
         super().__init__(page, [help_html(intro), start_cash, self.cash_view])
 
     def refresh(self, figures: Figures) -> None:
-        self.cash_view.value = H.cash_html(figures.cash)
+        self.cash_view.value = H.cash_html(figures)

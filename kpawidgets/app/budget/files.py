@@ -106,24 +106,45 @@ class FilesTab(Tab):
         if result is None:
             return
         workbook = self.page.workbook
-        if mode is None and spreadsheets.asks_mode(workbook, result):
-            self._skip = skip
-            self.import_skip.layout.display = "none"
-            replaced = spreadsheets.preview_import(workbook, result, "replace")
-            question = _("Ce fichier ne vient pas de ce budget. Ajouter ses {count} lignes à celles du budget, ou "
-                         "remplacer les {existing} lignes du budget par celles du fichier (la version d'avant reste "
-                         "dans l'historique) ?").format(count=replaced.imported, existing=len(workbook.budget.lines))
-            self.mode_question.value = message_html(question, "warning")
-            self.mode_box.layout.display = "flex"
+        try:
+            if mode is None and spreadsheets.asks_mode(workbook, result):
+                self._skip = skip
+                self.import_skip.layout.display = "none"
+                added = spreadsheets.plan_import(workbook, result, "add")
+                replaced = spreadsheets.plan_import(workbook, result, "replace")
+                question = _("Ce fichier ne vient pas de ce budget. Ajouter ses {count} lignes à celles du budget, ou "
+                             "remplacer les {existing} lignes du budget par celles du fichier (la version d'avant reste "
+                             "dans l'historique) ?").format(count=replaced.outcome.imported, existing=len(workbook.budget.lines))
+                self.mode_question.value = message_html(question, "warning") + (
+                    f'<ul class="kpa-import-plan"><li>{esc(_("Ajouter : {totals}").format(totals=spreadsheets.totals_sentence(added)))}</li>'
+                    f'<li>{esc(_("Remplacer : {totals}").format(totals=spreadsheets.totals_sentence(replaced)))}</li></ul>')
+                self.mode_box.layout.display = "flex"
+                return
+            chosen: spreadsheets.ImportMode = "replace" if mode == "replace" else "add"
+            preview = spreadsheets.plan_import(workbook, result, chosen)
+            spreadsheets.apply_import(workbook, result, mode=chosen, skip_bad_rows=skip)
+        except KpaError as exc:  # a cost the carnet computes, too many lines: nothing imported, said here
+            self._pending_import = None
+            self.mode_box.layout.display = "none"
+            self.import_report.value = message_html(exc.message(), "error")
             return
-        outcome = spreadsheets.preview_import(workbook, result, "replace" if mode == "replace" else "add")
-        spreadsheets.apply_import(workbook, result, mode="replace" if mode == "replace" else "add", skip_bad_rows=skip)
+        outcome = preview.outcome
         self._pending_import = None
         self.import_skip.layout.display = "none"
         self.mode_box.layout.display = "none"
         self.page.structure_changed()
         parts = [ngettext("{count} ligne ajoutée", "{count} lignes ajoutées", outcome.added).format(count=outcome.added),
                  ngettext("{count} ligne mise à jour", "{count} lignes mises à jour", outcome.updated).format(count=outcome.updated)]
+        if outcome.unchanged:
+            parts.append(ngettext("{count} ligne inchangée", "{count} lignes inchangées", outcome.unchanged).format(count=outcome.unchanged))
         if outcome.removed:
             parts.append(ngettext("{count} ligne retirée", "{count} lignes retirées", outcome.removed).format(count=outcome.removed))
-        self.import_report.value = message_html(_("Import terminé : {parts}.").format(parts=", ".join(parts)), "ok")
+        if outcome.computed:
+            parts.append(ngettext("{count} ligne calculée par le carnet gardée", "{count} lignes calculées par le carnet gardées",
+                                  outcome.computed).format(count=outcome.computed))
+        report = message_html(_("Import terminé : {parts}.").format(parts=", ".join(parts)), "ok")
+        report += f'<p class="kpa-muted kpa-import-totals">{esc(spreadsheets.totals_sentence(preview))}</p>'
+        if outcome.duplicates:
+            report += message_html(spreadsheets.duplicates_sentence(outcome), "warning")
+        self.import_report.value = report
+

@@ -1,8 +1,11 @@
 """The « Financeurs » tab: one card per funder line (74, 756, 758) and the coverage bar.
 
 A line's funder is one of the checklist's partners (``BudgetLine.partner``, an id): the field
-offers the partners' names, and a new name typed there adds the partner, with the funder
-role, to the checklist's list. Renamed in the checklist, the name changes here too.
+offers the partners' names. A new name typed over a line whose partner no other line names
+(budget or scenario) renames that partner (a correction: never a silent second partner); over a
+partner other lines name, it adds a partner with the funder role, and the notice says how many
+lines keep the old one. Either way « Annuler » puts it back. Renamed in the checklist, the name
+changes here too.
 """
 
 from __future__ import annotations
@@ -26,9 +29,17 @@ from kpawidgets.app.fields import (
     text_field,
 )
 from kpawidgets.app.shell import esc
-from kpawidgets.i18n import _
+from kpawidgets.i18n import _, ngettext
 from kpawidgets.model import budget as b
-from kpawidgets.model.checklist import UNKNOWN_FUNDER, all_plans, funder_partner, normalised_name, partners_by_id
+from kpawidgets.model.checklist import (
+    UNKNOWN_FUNDER,
+    all_plans,
+    find_partner,
+    funder_partner,
+    kindless_funder_warnings,
+    normalised_name,
+    partners_by_id,
+)
 
 __all__ = ["FundersTab"]
 
@@ -42,6 +53,8 @@ class FundersTab(Tab):
         self.funder_rows = widgets.VBox(layout=layout(width="100%"))
         #: (line id, its partner before, the partner a new name made), until the notice says it
         self._made: tuple[str, str | None, str] | None = None
+        #: (partner id, its name before), when a name typed renamed the line's own partner
+        self._renamed: tuple[str, str] | None = None
         add = widgets.Button(description=_("Ajouter un financeur"), button_style="primary", icon="plus")
         add.on_click(page.guard(lambda _b: self.add_funder()))
         self.coverage = widgets.HTML()
@@ -55,7 +68,9 @@ class FundersTab(Tab):
         self.funder_rows.children = tuple(self._card(line) for line in self.plan.lines if line.is_funder)
 
     def refresh(self, figures: Figures) -> None:
-        self.coverage.value = H.coverage_bar_html(figures.coverage) + H.missing_html(figures.coverage)
+        warnings = "".join(f'<p class="kpa-warning kpa-kind-warning" role="status">{esc(text)}</p>'
+                           for text in kindless_funder_warnings(self.page.workbook))
+        self.coverage.value = warnings + ("" if figures.empty else H.coverage_bar(figures)) + H.missing_html(figures)
         self.follow_partners()
 
     def follow_partners(self) -> None:
@@ -86,11 +101,21 @@ class FundersTab(Tab):
         if line is not None and normalised_name(name) == normalised_name(self._show_partner(line.partner)):
             return line.partner  # unchanged (« financeur inconnu » included: kept, never dropped)
         partners = self.page.workbook.checklist.partners
+        current = partners_by_id(self.page.workbook).get(line.partner or "") if line is not None else None
+        if line is not None and current is not None and find_partner(partners, name) is None and not self._shared(current.id, line.id):
+            # the line's own partner, named by no other line: the name typed corrects it (never a second partner)
+            self._renamed = (current.id, current.name)
+            current.name = " ".join(name.split())[:200]
+            return current.id
         count = len(partners)
         chosen = funder_partner(self.page.workbook, name)
         if len(partners) > count and line is not None:
             self._made = (line.id, line.partner, chosen.id)
         return chosen.id
+
+    def _shared(self, partner_id: str, line_id: str) -> bool:
+        """Whether another line (of the budget or of a scenario) names partner *partner_id*."""
+        return any(x.partner == partner_id and x.id != line_id for plan in all_plans(self.page.workbook) for x in plan.lines)
 
     def _warn(self, warning: widgets.HTML, find: ById) -> None:
         """Show the warning of a line whose partner is gone; an empty warning takes no room."""
@@ -108,6 +133,28 @@ class FundersTab(Tab):
         return ('<p class="kpa-warning" role="status">' + esc(_(
             "Ce financeur n'est plus dans la liste des partenaires (retiré sur un autre appareil ?) : la ligne compte "
             "toujours. Choisissez son financeur dans la liste ou tapez son nom.")) + "</p>")
+
+    def _kind_field(self, find: ById) -> widgets.Dropdown:
+        """The funder's kind (its partner's, block 74 of the Cerfa): the line's sub-line comes from it."""
+        line = find()
+        partner = partners_by_id(self.page.workbook).get(line.partner or "") if line is not None else None
+        options = [(_("— type à choisir —"), "")] + [(_(t), k) for k, t in b.SUBLINES.items()]
+        field = widgets.Dropdown(options=options, value=(partner.kind or "") if partner is not None else "",
+                                 description=_("Type de financeur (Cerfa)"), layout=layout(width="520px"),
+                                 disabled=partner is None or not (line is not None and line.account.startswith("74")))
+        field.style.description_width = "initial"
+        field.add_class("kpa-funder-kind")
+
+        def chosen(change: dict[str, object]) -> None:
+            current = find()
+            target = partners_by_id(self.page.workbook).get(current.partner or "") if current is not None else None
+            if target is None:
+                return
+            target.kind = str(change["new"]) or None  # type: ignore[assignment]
+            self.page.changed()
+
+        field.observe(self.page.guard(chosen), names="value")
+        return field
 
     def _card(self, line: b.BudgetLine) -> widgets.Widget:
         line_id = line.id
@@ -127,8 +174,7 @@ class FundersTab(Tab):
         self.funder_fields.append((funder, unknown, find))
         self._warn(unknown, find)
         label = text_field(page, find, "label", _("Objet"), TEXT, placeholder=_("Objet de la demande"), width="600px")
-        subline = choice_field(page, find, "subline", _("Sous-ligne Cerfa"),
-                               [(_(t), k) for k, t in b.SUBLINES.items()], value=line.effective_subline, width="480px")
+        subline = self._kind_field(find)
         status = choice_field(page, find, "status", _("Statut"), [(_(t), k) for k, t in b.STATUSES.items()],
                               value=line.status or "envisage", css="kpa-status", width="260px")
         amount = text_field(page, find, "amount", _("Montant"), AMOUNT, width="260px")
@@ -161,9 +207,12 @@ class FundersTab(Tab):
         return card
 
     def _partner_chosen(self) -> None:
-        """A name typed may have added a partner: every card offers it (the save already happened),
-        and the notice says so, with « Annuler » (a typo fixed here adds a partner, it renames none)."""
+        """A name typed may have renamed the line's partner or added one: every card offers it (the save
+        already happened), and the notice says so, with « Annuler »."""
         self.follow_partners()
+        renamed, self._renamed = self._renamed, None
+        if renamed is not None:
+            self._say_renamed(*renamed)
         made, self._made = self._made, None
         if made is None:
             return
@@ -176,8 +225,9 @@ class FundersTab(Tab):
         text = _("« {name} » est ajouté aux partenaires (étape Partenaires de la check-list), avec le rôle de financeur.").format(
             name=partner.name)
         if previous is not None:
-            text += " " + _("« {old} » y reste : pour corriger un nom, renommez le partenaire dans la check-list.").format(
-                old=previous.name)
+            others = sum(1 for plan in all_plans(workbook) for x in plan.lines if x.partner == previous.id and x.id != line_id)
+            text += " " + ngettext("« {old} » reste : {count} autre ligne le nomme.", "« {old} » reste : {count} autres lignes le nomment.",
+                                   others).format(old=previous.name, count=others)
 
         def undo() -> None:
             line = next((x for x in self.plan.lines if x.id == line_id), None)
@@ -189,6 +239,24 @@ class FundersTab(Tab):
             self.page.say(_("Financeur remis."))
 
         self.page.say(text, "info", undo)
+
+    def _say_renamed(self, partner_id: str, old: str) -> None:
+        """The notice of a partner renamed from its funder line, with « Annuler » (the old name back)."""
+        workbook = self.page.workbook
+        partner = partners_by_id(workbook).get(partner_id)
+        if partner is None:
+            return
+        new = partner.name
+
+        def undo() -> None:
+            renamed = partners_by_id(workbook).get(partner_id)
+            if renamed is not None:
+                renamed.name = old
+            self.page.structure_changed()
+            self.page.say(_("Nom remis : « {old} ».").format(old=old))
+
+        self.page.say(_("« {old} » s'appelle maintenant « {new} », ici et dans les partenaires de la check-list (aucune autre "
+                        "ligne ne le nommait).").format(old=old, new=new), "info", undo)
 
     def add_funder(self) -> None:
         line = b.BudgetLine(account="74", label="", status="envisage", subline="commune")

@@ -13,11 +13,12 @@ from decimal import Decimal
 
 from kpawidgets.app.shell import esc
 from kpawidgets.charts import FUNDING_COLOURS, LIGHT_COLOURS
+from kpawidgets.charts.coverage import PART_LABELS, ROUNDING_NOTE, balance_sentence, cash_sentence, coverage_bar, percent_text, secured_note
 from kpawidgets.i18n import N_, _, format_money, format_money_rounded, format_month, format_number, format_percent
 from kpawidgets.model import budget as b
 
 __all__ = [
-    "summary_html", "coverage_bar_html", "cerfa_html", "cash_html", "cash_bars_html", "scenarios_html",
+    "summary_html", "coverage_bar", "cerfa_html", "cash_html", "cash_bars_html", "scenarios_html",
     "sharing_html", "network_html", "missing_html", "balance_sentence", "cash_sentence", "month_label",
 ]
 
@@ -25,10 +26,6 @@ ZERO = Decimal("0.00")
 
 #: Colours of the coverage parts: the palette's, as in the PDF.
 COLORS = {**FUNDING_COLOURS, "negative": LIGHT_COLOURS["red"], "positive": LIGHT_COLOURS["green"]}
-PART_LABELS = {
-    "secured": N_("acquis (voté, versé)"), "requested": N_("demandé"), "considered": N_("envisagé"),
-    "revenue": N_("ventes et recettes propres"), "gap": N_("manque"),
-}
 
 
 def month_label(start: object, month: int) -> str:
@@ -39,79 +36,33 @@ def month_label(start: object, month: int) -> str:
     return f"{month} · {format_month(b.month_date(start, month))}"
 
 
-def balance_sentence(totals: b.Totals) -> tuple[str, str]:
-    """(kind, sentence) about charges = produits: ``error`` when resources are missing."""
-    totals = totals.shown  # in whole euros: the gap said is charges − ressources as shown
-    if totals.missing:
-        return "error", _("Il manque {amount} de ressources pour équilibrer le budget.").format(
-            amount=format_money_rounded(totals.missing))
-    if totals.surplus:
-        return "warning", _("Les ressources dépassent les charges de {amount} : un budget Cerfa doit être à l'équilibre.").format(
-            amount=format_money_rounded(totals.surplus))
-    return "ok", _("Budget à l'équilibre : charges = produits.")
-
-
-def cash_sentence(cash: b.Cash) -> tuple[str, str]:
-    """(kind, sentence): the lowest point, and the advance or overdraft needed, in plain words."""
-    low = format_month(cash.lowest_date)
-    if cash.need:
-        back = cash.back_above_zero
-        until = (_(" jusqu'en {month}").format(month=format_month(back.date)) if back is not None
-                 else _(" et la trésorerie ne remonte pas au-dessus de zéro d'ici la fin du plan"))
-        return "error", _("La trésorerie descend au plus bas à {amount} en {month}. Pour passer, il faut une avance "
-                          "(ou un découvert autorisé) d'au moins {need}{until}.").format(
-            amount=format_money_rounded(cash.lowest), month=low, need=format_money_rounded(cash.need), until=until)
-    return "ok", _("La trésorerie reste positive : point le plus bas {amount} en {month}.").format(
-        amount=format_money_rounded(cash.lowest), month=low)
-
-
-def coverage_bar_html(cover: b.Coverage, *, legend: bool = True) -> str:
-    """The stacked bar secured / requested / considered / revenue / gap, with a legend."""
-    total = sum((amount for _key, amount in cover.parts()), ZERO)
-    segments = []
-    items = []
-    for key, amount in cover.parts():
-        share = (amount / total * 100) if total else Decimal(0)
-        label = _(PART_LABELS[key])
-        if amount > 0:
-            segments.append(
-                f'<span class="kpa-bar-seg kpa-seg-{key}" data-part="{key}" style="width:{share:.2f}%;background:{COLORS[key]}" '
-                f'title="{esc(label)} : {esc(format_money_rounded(amount))}"></span>')
-        if key == "gap" and not amount:
-            continue
-        items.append(f'<li><span class="kpa-swatch kpa-seg-{key}" style="background:{COLORS[key]}"></span>'
-                     f'{esc(label)} <b>{esc(format_money_rounded(amount))}</b></li>')
-    charges_mark = ""
-    if total and cover.charges:
-        position = cover.charges / total * 100
-        charges_mark = f'<span class="kpa-bar-mark" style="left:{position:.2f}%" title="{esc(_("charges"))}"></span>'
-    bar = (f'<div class="kpa-coverage-bar" role="img" aria-label="{esc(_("Couverture des charges"))}">'
-           f'{"".join(segments)}{charges_mark}</div>')
-    return bar + (f'<ul class="kpa-legend">{"".join(items)}</ul>' if legend else "")
-
-
-def summary_html(totals: b.Totals, cover: b.Coverage, cash: b.Cash) -> str:
+def summary_html(figures: b.BudgetFigures) -> str:
     """The always-visible summary: big numbers, the balance, the coverage bar, the cash low point."""
-    kind, sentence = balance_sentence(totals)
-    cash_kind, cash_text = cash_sentence(cash)
-    totals = totals.shown  # the big numbers in whole euros, each line rounded first (model/budget/totals)
-    pct = format_percent(cover.secured_ratio, digits=0)
+    kind, sentence = balance_sentence(figures)
+    cash_kind, cash_text = cash_sentence(figures)
+    euros = figures.euros
+    empty = figures.empty
+    pct = percent_text(figures.percents["secured"]) if euros.charges else _("—")
+    mark = _(b.SECURED_MARK_SOURCE)
+    cash_low = _("—") if empty else format_money_rounded(euros.cash_lowest)
+    cash_month = "" if empty else format_month(figures.cash.lowest_date)
     return (
         '<div class="kpa-budget-summary">'
         '<div class="kpa-budget-cards">'
         f'<div class="kpa-card"><div class="kpa-big-label">{esc(_("Charges"))}</div>'
-        f'<div class="kpa-big kpa-charges-total">{esc(format_money_rounded(totals.charges))}</div></div>'
+        f'<div class="kpa-big kpa-charges-total" data-euros="{euros.charges:f}">{esc(format_money_rounded(euros.charges))}</div></div>'
         f'<div class="kpa-card"><div class="kpa-big-label">{esc(_("Ressources"))}</div>'
-        f'<div class="kpa-big kpa-produits-total">{esc(format_money_rounded(totals.produits))}</div></div>'
-        f'<div class="kpa-card kpa-card-coverage"><div class="kpa-big-label">{esc(_("Financements acquis (année 1)"))}</div>'
-        f'<div class="kpa-big kpa-coverage-pct" data-value="{cover.secured_pct}">{esc(pct)}</div>'
-        f'<div class="kpa-big-label">{esc(format_money_rounded(cover.secured))} {esc(_("voté ou versé"))}</div></div>'
+        f'<div class="kpa-big kpa-produits-total" data-euros="{euros.produits:f}">{esc(format_money_rounded(euros.produits))}</div></div>'
+        f'<div class="kpa-card kpa-card-coverage kpa-tone-{figures.secured_tone}" title="{esc(mark)}">'
+        f'<div class="kpa-big-label">{esc(_("Financements acquis (année 1)"))}</div>'
+        f'<div class="kpa-big kpa-coverage-pct" data-value="{figures.percents["secured"]}">{esc(pct)}</div>'
+        f'<div class="kpa-big-label">{esc(secured_note(figures))}</div></div>'
         f'<div class="kpa-card kpa-card-cash kpa-tone-{cash_kind}"><div class="kpa-big-label">{esc(_("Point bas de trésorerie"))}</div>'
-        f'<div class="kpa-big kpa-cash-min">{esc(format_money_rounded(cash.lowest))}</div>'
-        f'<div class="kpa-big-label">{esc(format_month(cash.lowest_date))}</div></div>'
+        f'<div class="kpa-big kpa-cash-min" data-euros="{euros.cash_lowest:f}">{esc(cash_low)}</div>'
+        f'<div class="kpa-big-label">{esc(cash_month)}</div></div>'
         '</div>'
         f'<div class="kpa-banner kpa-banner-{kind} kpa-balance" role="status">{esc(sentence)}</div>'
-        f'{coverage_bar_html(cover)}'
+        f'{"" if empty else coverage_bar(figures)}'
         f'<p class="kpa-cash-sentence kpa-tone-{cash_kind}">{esc(cash_text)}</p>'
         '</div>'
     )
@@ -135,22 +86,25 @@ def _cerfa_rows(rows: Sequence[b.CerfaRow]) -> str:
         if row.status:
             tag += f' <span class="kpa-tag kpa-status-{row.status}">{esc(_(b.STATUSES[row.status]))}</span>'
         account = row.account if row.level == 1 or row.origin != "subline" else ""
-        amount = format_money(row.amount) if (row.amount or row.level > 1) else "—"
+        amount = format_money_rounded(row.euros) if (row.amount or row.level > 1) else "—"
         html.append(f'<tr class="kpa-cerfa-l{row.level}"><td class="kpa-acc">{esc(account)}</td>'
-                    f'<td>{esc(_row_label(row))}{tag}</td><td class="num">{esc(amount)}</td></tr>')
+                    f'<td>{esc(_row_label(row))}{tag}</td><td class="num" data-euros="{row.euros:f}">{esc(amount)}</td></tr>')
     return "".join(html)
 
 
 def _cerfa_side(title: str, rows: Sequence[b.CerfaRow], total_label: str, total: Decimal) -> str:
     return (f'<div class="kpa-table-wrap"><table class="kpa-table kpa-cerfa"><thead><tr><th class="kpa-acc">{esc(_("Compte"))}</th>'
             f'<th>{esc(title)}</th><th class="num">{esc(_("Montant"))}</th></tr></thead><tbody>{_cerfa_rows(rows)}</tbody>'
-            f'<tfoot><tr><td></td><th>{esc(total_label)}</th><td class="num">{esc(format_money(total))}</td></tr></tfoot></table></div>')
+            f'<tfoot><tr><td></td><th>{esc(total_label)}</th><td class="num kpa-cerfa-total" data-euros="{total:f}">'
+            f'{esc(format_money_rounded(total))}</td></tr></tfoot></table></div>')
 
 
-def cerfa_html(table: b.CerfaTable) -> str:
-    """The budget in the Cerfa n°12156 layout: charges beside produits, then 86 beside 87."""
-    totals = table.totals
-    kind, sentence = balance_sentence(totals)
+def cerfa_html(figures: b.BudgetFigures) -> str:
+    """The budget in the Cerfa n°12156 layout, in whole euros as the form asks: charges beside
+    produits, then 86 beside 87 (the cents stay in the lines below and the spreadsheet)."""
+    table = figures.cerfa
+    totals = figures.euros
+    kind, sentence = balance_sentence(figures)
     in_kind_title = esc(_("Contributions volontaires en nature (toujours à l'équilibre)"))
     return (
         f'<h3 class="kpa-h3">{esc(_("Budget prévisionnel (présentation du Cerfa n°12156)"))}</h3>'
@@ -159,6 +113,7 @@ def cerfa_html(table: b.CerfaTable) -> str:
         f'{_cerfa_side(_("Produits"), table.produits, _("Total des produits"), totals.produits)}'
         '</div>'
         f'<div class="kpa-banner kpa-banner-{kind}">{esc(sentence)}</div>'
+        f'<p class="kpa-muted kpa-rounding-note">{esc(_(ROUNDING_NOTE))}</p>'
         f'<h3 class="kpa-h3">{in_kind_title}</h3>'
         '<div class="kpa-cerfa-grid">'
         f'{_cerfa_side(_("Emplois"), table.uses, _("Total 86"), totals.in_kind)}'
@@ -199,9 +154,10 @@ def cash_bars_html(cash: b.Cash) -> str:
             f'{"".join(bars)}</div>{note}')
 
 
-def cash_html(cash: b.Cash) -> str:
-    """Plain words, the bars and the month-by-month table."""
-    kind, sentence = cash_sentence(cash)
+def cash_html(figures: b.BudgetFigures) -> str:
+    """Plain words (saying what they count), the bars and the month-by-month table (to the cent)."""
+    cash = figures.cash
+    kind, sentence = cash_sentence(figures)
     rows = []
     for m in cash.months:
         low = ' class="kpa-row-low"' if m.month == cash.lowest_month else ""
@@ -221,24 +177,31 @@ def cash_html(cash: b.Cash) -> str:
             f'<tbody><tr><td>{esc(_("Départ"))}</td><td></td><td></td><td></td><td></td>'
             f'<td class="num">{esc(format_money(cash.starting_cash))}</td>'
             + "".join(f'<td class="num">{esc(format_money(cash.starting_cash))}</td>' for _c in cash.curves)
-            + f'</tr>{"".join(rows)}</tbody></table></div></details>{cash_curves_html(cash)}')
+            + f'</tr>{"".join(rows)}</tbody></table></div></details>{cash_curves_html(figures)}')
 
 
-def cash_curves_html(cash: b.Cash) -> str:
+def cash_curves_html(figures: b.BudgetFigures) -> str:
     """The low point with only the money secured, and with what is requested: money not yet there."""
-    items = [f'<li class="kpa-cash-curve-{c.key}">{esc(_(c.label))} : <b>{esc(format_money_rounded(c.lowest))}</b> '
+    cash = figures.cash
+    items = [f'<li class="kpa-cash-curve-{c.key}">{esc(_(c.label))} : <b>{esc(format_money_rounded(figures.euros.curves_lowest[c.key]))}</b> '
              f'({esc(format_month(b.month_date(cash.start, c.lowest_month)))})</li>' for c in cash.curves]
     title = _("Point bas si l'argent pas encore là ne vient pas")
     return f'<h3 class="kpa-h3">{esc(title)}</h3><ul class="kpa-cash-curves">{"".join(items)}</ul>' if items else ""
 
 
-def missing_html(cover: b.Coverage) -> str:
-    """What is not secured yet, requested first, and the probability view."""
+def missing_html(figures: b.BudgetFigures) -> str:
+    """What is not secured yet, requested first, and the probability view (nothing of it for an empty budget)."""
+    cover = figures.coverage
+    title = f'<h3 class="kpa-h3">{esc(_("Ce qui manque encore"))}</h3>'
+    if figures.empty:
+        empty = _("Rien à financer pour l'instant : le budget est vide.")
+        return title + f'<p class="kpa-missing-empty">{esc(empty)}</p>'
     items = [f'<li><span class="kpa-tag kpa-status-{m.status}">{esc(_(b.STATUSES[m.status]))}</span> '
-             f'{esc(m.funder or m.label)} : <b>{esc(format_money_rounded(m.amount))}</b></li>' for m in cover.missing]
-    if cover.gap:
-        items.append(f'<li class="kpa-gap-item"><span class="kpa-tag kpa-status-refuse">{esc(_("manque"))}</span> '
-                     f'{esc(_("Ressources encore à trouver"))} : <b>{esc(format_money_rounded(cover.gap))}</b></li>')
+             f'{esc(m.funder or m.label)} : <b>{esc(format_money_rounded(figures.line_amount(m.line_id or "", m.amount)))}</b></li>'
+             for m in cover.missing]
+    if figures.euros.gap:
+        items.append(f'<li class="kpa-gap-item"><span class="kpa-tag kpa-status-refuse">{esc(_(PART_LABELS["gap"]))}</span> '
+                     f'{esc(_("Ressources sans financeur"))} : <b>{esc(format_money_rounded(figures.euros.gap))}</b></li>')
     if not items:
         items.append(f'<li>{esc(_("Tout est acquis : rien ne manque."))}</li>')
     chance = format_percent(cover.full_funding_chance, digits=0)
@@ -247,7 +210,7 @@ def missing_html(cover: b.Coverage) -> str:
                          "{expected} de ressources, et l'année a {chance} de chances d'être entièrement "
                          "financée.").format(expected=format_money_rounded(cover.expected), chance=chance)
     probability = f'<p class="kpa-probability">{esc(probability_text)}</p>'
-    return (f'<h3 class="kpa-h3">{esc(_("Ce qui manque encore"))}</h3><ul class="kpa-missing">{"".join(items)}</ul>{probability}')
+    return f'{title}<ul class="kpa-missing">{"".join(items)}</ul>{probability}'
 
 
 def network_html(rows: Sequence[b.NetworkRow]) -> str:
@@ -273,32 +236,28 @@ def network_html(rows: Sequence[b.NetworkRow]) -> str:
             f'<p class="kpa-muted">{note}</p>')
 
 
-def scenarios_html(figures: Sequence[b.ScenarioFigures]) -> str:
+def scenarios_html(figures: Sequence[b.BudgetFigures]) -> str:
     """The side-by-side comparison: a table and CSS bars (charges beside resources)."""
     names = [f.name or _("Budget actuel") for f in figures]
     rows: list[tuple[str, list[str]]] = [
-        (_("Charges"), [format_money_rounded(f.totals.charges) for f in figures]),
-        (_("Ressources"), [format_money_rounded(f.totals.produits) for f in figures]),
-        (_("Acquis (voté, versé)"), [format_money_rounded(f.coverage.secured) for f in figures]),
-        (_("Demandé"), [format_money_rounded(f.coverage.requested) for f in figures]),
-        (_("Envisagé"), [format_money_rounded(f.coverage.considered) for f in figures]),
-        (_("Ventes et recettes propres"), [format_money_rounded(f.coverage.revenue) for f in figures]),
-        (_("Manque"), [format_money_rounded(f.coverage.gap) for f in figures]),
-        (_("Financements acquis"), [format_percent(f.coverage.secured_ratio) for f in figures]),
-        (_("Point bas de trésorerie"), [f"{format_money_rounded(f.cash.lowest)} ({format_month(f.cash.lowest_date)})" for f in figures]),
+        (_("Charges"), [format_money_rounded(f.euros.charges) for f in figures]),
+        (_("Ressources"), [format_money_rounded(f.euros.produits) for f in figures]),
+        *((_(PART_LABELS[key]), [format_money_rounded(f.euros.parts[key]) for f in figures]) for key in b.PARTS),
+        (_("Financements acquis"), [percent_text(f.percents["secured"]) for f in figures]),
+        (_("Point bas de trésorerie"), [f"{format_money_rounded(f.euros.cash_lowest)} ({format_month(f.cash.lowest_date)})" for f in figures]),
     ]
     head = "".join(f'<th class="num">{esc(n)}</th>' for n in names)
     body = "".join("<tr><th>" + esc(label) + "</th>" + "".join(f'<td class="num">{esc(v)}</td>' for v in values) + "</tr>"
                    for label, values in rows)
-    top = max([max(f.totals.charges, f.totals.produits) for f in figures] + [Decimal(1)])
+    top = max([max(f.euros.charges, f.euros.produits) for f in figures] + [Decimal(1)])
     groups = []
     for name, f in zip(names, figures):
         segs = "".join(
             f'<span class="kpa-sc-seg" style="height:{amount / top * 100:.2f}%;background:{COLORS[key]}"></span>'
-            for key, amount in reversed(f.coverage.parts()) if key != "gap" and amount > 0)
+            for key, amount in reversed(list(f.euros.parts.items())) if key != "gap" and amount > 0)
         groups.append(
             f'<div class="kpa-sc-group"><div class="kpa-sc-bars">'
-            f'<div class="kpa-sc-col"><span class="kpa-sc-seg" style="height:{f.totals.charges / top * 100:.2f}%;background:{COLORS["charges"]}"></span></div>'
+            f'<div class="kpa-sc-col"><span class="kpa-sc-seg" style="height:{f.euros.charges / top * 100:.2f}%;background:{COLORS["charges"]}"></span></div>'
             f'<div class="kpa-sc-col">{segs}</div></div><div class="kpa-sc-name">{esc(name)}</div></div>')
     legend = "".join(f'<li><span class="kpa-swatch" style="background:{COLORS[k]}"></span>{esc(_(label))}</li>'
                      for k, label in [("charges", N_("charges"))] + [(k, PART_LABELS[k]) for k in ("secured", "requested", "considered", "revenue")])

@@ -146,7 +146,7 @@ class LinesTab(Tab):
     # ----------------------------------------------------------------- computed
     def refresh(self, figures: Figures) -> None:
         self._notes(figures)
-        self.cerfa.value = H.cerfa_html(b.cerfa_table(self.page.workbook, computed=figures.entries))
+        self.cerfa.value = H.cerfa_html(figures)
 
     def _notes(self, figures: Figures) -> None:
         derived = [e for e in figures.entries if e.origin != "line" and e.account[:2] == self.group]

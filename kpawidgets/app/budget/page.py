@@ -184,7 +184,7 @@ class BudgetPage(widgets.VBox):
     # ----------------------------------------------------------------- drawing
     def _draw(self) -> None:
         figures = self._figures
-        self.summary.value = H.summary_html(figures.totals, figures.coverage, figures.cash)
+        self.summary.value = H.summary_html(figures)
         self._show(self.current_key())
 
     def _show(self, key: str) -> None:

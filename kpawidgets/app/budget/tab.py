@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 import ipywidgets as widgets
@@ -22,20 +21,8 @@ from kpawidgets.model.workbook import Workbook
 __all__ = ["Figures", "Host", "Tab", "help_html", "layout", "month_options"]
 
 
-@dataclass(frozen=True)
-class Figures:
-    """The computed budget after an edit: every entry, the totals, the coverage, the cash."""
-
-    entries: list[b.Entry]
-    totals: b.Totals
-    coverage: b.Coverage
-    cash: b.Cash
-
-    @classmethod
-    def of(cls, workbook: Workbook) -> Figures:
-        items = b.entries(workbook)
-        return cls(items, b.budget_totals(workbook, computed=items), b.coverage(workbook, computed=items),
-                   b.monthly_cash(workbook, computed=items))
+#: The computed budget after an edit: the model's one set of figures (:func:`kpawidgets.model.budget.budget_figures`).
+Figures = b.BudgetFigures
 
 
 class Host(Protocol):

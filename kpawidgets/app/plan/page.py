@@ -301,9 +301,9 @@ class PlanApp(widgets.VBox):
     # ------------------------------------------------------------ export
     def export_pdf(self) -> bytes:
         """Render the PDF, save it beside the workbook and show a download link; returns the bytes."""
-        from kpawidgets.report.export import pdf_path_for
+        from kpawidgets.report.export import pdf_path_for, plan_html
         from kpawidgets.storage.atomic import write_atomic
-        from kpawidgets.report.render import html_to_pdf, render_html
+        from kpawidgets.report.render import html_to_pdf
 
         self.export.disabled = True
         self.progress.layout.display = "flex"
@@ -311,7 +311,8 @@ class PlanApp(widgets.VBox):
         self.export_status.value = f'<p class="kpa-muted">{esc(_("Préparation du document…"))}</p>'
         done = False
         try:
-            html = render_html(self.workbook, self.doc_lang.value, self.today)
+            # the one path of kpa export: logo read beside the file, contact and summary on the cover
+            html = plan_html(self.workbook, self.session.path, self.doc_lang.value, self.today)
             self.progress.value = 2
             self.export_status.value = f'<p class="kpa-muted">{esc(_("Mise en page du PDF…"))}</p>'
             pdf = html_to_pdf(html)

@@ -7,7 +7,8 @@ Computations (pure functions of a workbook, used by the page, the CLI, the sprea
 export and the PDF; their names are stable): :func:`budget_totals`, :func:`coverage`,
 :func:`monthly_cash`, :func:`cerfa_table`, :func:`staff_rows`, :func:`activity_rows`,
 :func:`revenue_sharing`, :func:`planned_members`, :func:`network_comparison`, :func:`scenario_comparison`,
-:func:`funding_calendar`, :func:`check_fields`. Every amount is a ``Decimal`` exact to the
+:func:`funding_calendar`, :func:`check_fields`, and :func:`budget_figures`, the one set of
+figures every view prints (whole euros by the one rule of :mod:`.rounding`). Every amount is a ``Decimal`` exact to the
 cent; every per-month amount is rounded to the cent first and sums are made of those, so
 the budget, the cash table and the spreadsheet agree to the cent.
 
@@ -105,9 +106,16 @@ from kpawidgets.model.budget.comparison import (
     planned_members,
     NetworkRow,
     network_comparison,
-    ScenarioFigures,
-    figures,
     scenario_comparison,
+)
+from kpawidgets.model.budget.rounding import share_whole, to_euro, whole_percents
+from kpawidgets.model.budget.figures import (
+    PARTS,
+    SECURED_MARK,
+    SECURED_MARK_SOURCE,
+    WholeEuros,
+    BudgetFigures,
+    budget_figures,
 )
 from kpawidgets.model.budget.funding import (
     FundingEvent,
@@ -127,6 +135,7 @@ __all__ = [
     "month_date", "iter_funders", "Origin", "Entry", "StaffRow", "ActivityRow", "staff_settings_for",
     "staff_rows", "activity_monthly", "activity_rows", "entries", "Totals", "budget_totals", "MissingItem",
     "Coverage", "coverage", "CashMonth", "CashCurve", "CASH_CURVES", "Cash", "monthly_cash", "CerfaRow", "CerfaTable", "cerfa_table",
-    "ShareRow", "SharingResult", "revenue_sharing", "Members", "planned_members", "NetworkRow", "network_comparison", "ScenarioFigures",
-    "figures", "scenario_comparison", "FundingEvent", "funding_calendar", "BudgetCheckFields", "check_fields",
+    "ShareRow", "SharingResult", "revenue_sharing", "Members", "planned_members", "NetworkRow", "network_comparison", "scenario_comparison",
+    "share_whole", "to_euro", "whole_percents", "PARTS", "SECURED_MARK", "SECURED_MARK_SOURCE", "WholeEuros", "BudgetFigures",
+    "budget_figures", "FundingEvent", "funding_calendar", "BudgetCheckFields", "check_fields",
 ]

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from kpawidgets.errors import KpaError
 from kpawidgets.model.money import CENT, AmountError, parse_amount
+from kpawidgets.model.budget.rounding import to_euro
 from kpawidgets.model.records.budget import HUNDRED
 
 __all__ = ["BudgetError", "parse_money_field", "parse_percent", "to_cent", "to_euro", "split_evenly"]
@@ -36,11 +37,6 @@ def parse_percent(text: str) -> Decimal:
 def to_cent(value: Decimal) -> Decimal:
     """*value* rounded to the cent (half up)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def to_euro(value: Decimal) -> Decimal:
-    """*value* rounded to the whole euro (half up: 100,50 → 101), as the Cerfa form shows it."""
-    return value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 def split_evenly(amount: Decimal, months: Sequence[int]) -> dict[int, Decimal]:

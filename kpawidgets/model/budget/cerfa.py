@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kpawidgets.model.budget.amounts import to_euro
 from kpawidgets.model.budget.entries import Entry, entries
 from kpawidgets.model.budget.totals import Totals, budget_totals
 from kpawidgets.model.money import ZERO
@@ -29,8 +28,8 @@ __all__ = ["CerfaRow", "CerfaTable", "cerfa_table"]
 class CerfaRow:
     """A row of the Cerfa layout: ``level`` 1 = block (60, 74…), 2 = line or 74 sub-line, 3 = funder line.
 
-    ``amount`` is exact to the cent; ``euros`` is the row in whole euros as the views show it
-    (a line rounded half up, a block or sub-line the sum of its rounded lines).
+    ``amount`` is exact to the cent; ``euros`` is the row in whole euros as every whole-euro view
+    prints it (:mod:`kpawidgets.model.budget.rounding`: a block or sub-line is the sum of its lines).
     """
 
     level: int
@@ -69,6 +68,10 @@ def cerfa_table(workbook: Workbook, plan: BudgetPlan | None = None, *,
     items = list(computed if computed is not None else entries(workbook, plan))
     totals = budget_totals(workbook, plan, computed=items)
     shown = totals.shown
+    whole = {id(e): euros for e, euros in zip(items, totals.line_euros)}
+
+    def to_euro(e: Entry) -> Decimal:
+        return whole[id(e)]
 
     def block(groups: Sequence[str], side: str) -> list[CerfaRow]:
         rows: list[CerfaRow] = []
@@ -85,14 +88,14 @@ def cerfa_table(workbook: Workbook, plan: BudgetPlan | None = None, *,
                         continue
                     rows.append(CerfaRow(2, key, SUBLINES[key], sum((e.amount for e in funded), ZERO), "subline",
                                          euros=shown.by_subline.get(key, ZERO)))
-                    rows.extend(CerfaRow(3, e.account, e.label, e.amount, e.origin, e.line_id, e.status, to_euro(e.amount))
+                    rows.extend(CerfaRow(3, e.account, e.label, e.amount, e.origin, e.line_id, e.status, to_euro(e))
                                 for e in funded)
-                rows.extend(CerfaRow(2, e.account, e.label, e.amount, e.origin, e.line_id, e.status, to_euro(e.amount))
+                rows.extend(CerfaRow(2, e.account, e.label, e.amount, e.origin, e.line_id, e.status, to_euro(e))
                             for e in mine if not e.subline)
             else:
                 order = {code: index for index, code in enumerate(ACCOUNTS)}
                 mine.sort(key=lambda e: order.get(account_block(e.account) or "", 0))
-                rows.extend(CerfaRow(2, e.account, e.label, e.amount, e.origin, e.line_id, e.status, to_euro(e.amount))
+                rows.extend(CerfaRow(2, e.account, e.label, e.amount, e.origin, e.line_id, e.status, to_euro(e))
                             for e in mine)
         return rows
 
@@ -102,9 +105,9 @@ def cerfa_table(workbook: Workbook, plan: BudgetPlan | None = None, *,
     for code in INKIND_USES:
         for e in in_kind:
             if account_block(e.account) == code:
-                uses.append(CerfaRow(2, code, e.label, e.amount, e.origin, e.line_id, euros=to_euro(e.amount)))
+                uses.append(CerfaRow(2, code, e.label, e.amount, e.origin, e.line_id, euros=to_euro(e)))
     for code in INKIND_RESOURCES:
         for e in in_kind:
             if e.mirror == code:
-                resources.append(CerfaRow(2, code, e.label, e.amount, e.origin, e.line_id, euros=to_euro(e.amount)))
+                resources.append(CerfaRow(2, code, e.label, e.amount, e.origin, e.line_id, euros=to_euro(e)))
     return CerfaTable(block(CHARGE_GROUPS, "charge"), block(PRODUIT_GROUPS, "produit"), uses, resources, totals)

@@ -6,18 +6,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kpawidgets.model.budget.amounts import to_cent
-from kpawidgets.model.budget.cash import Cash, monthly_cash
-from kpawidgets.model.budget.coverage import Coverage, coverage
-from kpawidgets.model.budget.entries import activity_rows, entries
+from kpawidgets.model.budget.entries import activity_rows
+from kpawidgets.model.budget.figures import BudgetFigures, budget_figures
 from kpawidgets.model.budget.plans import plan_of
-from kpawidgets.model.budget.totals import Totals, budget_totals
 from kpawidgets.model.money import ZERO
 from kpawidgets.model.network import load_network
 from kpawidgets.model.records.budget import BudgetPlan
 from kpawidgets.model.records.workbook import Workbook
 
-__all__ = ["Members", "planned_members", "NetworkRow", "network_comparison", "ScenarioFigures", "figures",
-           "scenario_comparison"]
+__all__ = ["Members", "planned_members", "NetworkRow", "network_comparison", "scenario_comparison"]
 
 
 @dataclass(frozen=True)
@@ -61,24 +58,8 @@ def network_comparison(workbook: Workbook, plan: BudgetPlan | None = None) -> li
 
 
 # --------------------------------------------------------------------------- scenarios
-@dataclass(frozen=True)
-class ScenarioFigures:
-    """The key figures of one scenario (or of the current budget, ``name`` None)."""
-
-    name: str | None
-    totals: Totals
-    coverage: Coverage
-    cash: Cash
-
-
-def figures(workbook: Workbook, plan: BudgetPlan | None = None, name: str | None = None) -> ScenarioFigures:
-    items = entries(workbook, plan)
-    return ScenarioFigures(name, budget_totals(workbook, plan, computed=items), coverage(workbook, plan, computed=items),
-                           monthly_cash(workbook, plan, computed=items))
-
-
-def scenario_comparison(workbook: Workbook) -> list[ScenarioFigures]:
+def scenario_comparison(workbook: Workbook) -> list[BudgetFigures]:
     """The current budget (first, ``name`` None) and every saved scenario, side by side."""
-    result = [figures(workbook)]
-    result.extend(figures(workbook, s.plan, s.name) for s in workbook.budget.scenarios)
+    result = [budget_figures(workbook)]
+    result.extend(budget_figures(workbook, s.plan, s.name) for s in workbook.budget.scenarios)
     return result

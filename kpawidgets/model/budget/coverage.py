@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from kpawidgets.model.budget.amounts import to_cent
 from kpawidgets.model.budget.entries import Entry, entries
@@ -22,6 +22,7 @@ class MissingItem:
     funder: str
     status: str
     amount: Decimal
+    line_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,27 +61,6 @@ class Coverage:
         return [("secured", self.secured), ("requested", self.requested), ("considered", self.considered),
                 ("revenue", self.revenue), ("gap", self.gap)]
 
-    def whole_percents(self) -> dict[str, int]:
-        """Each part in whole percent of the charges, adding up to what the parts add up to.
-
-        Rounded one by one, 27,55 + 25,05 + 6,26 + 37,53 + 3,61 printed 28 + 25 + 6 + 38 + 4 =
-        101 %. The secured part keeps its own rounding (the big « acquis » figure beside the
-        bar prints it, rounded half to even as ``format_percent`` does), the other parts share
-        the rest by largest remainder.
-        """
-        if not self.charges:
-            return {key: 0 for key, _amount in self.parts()}
-        exact = {key: amount * HUNDRED / self.charges for key, amount in self.parts()}
-        whole = {key: int(value.to_integral_value(rounding=ROUND_HALF_EVEN)) for key, value in exact.items()}
-        total = int(sum(exact.values(), ZERO).to_integral_value(rounding=ROUND_HALF_EVEN))
-        others = [key for key in exact if key != "secured"]
-        floors = {key: int(exact[key]) for key in others}
-        left = total - whole["secured"] - sum(floors.values())
-        by_remainder = sorted(others, key=lambda key: exact[key] - floors[key], reverse=left > 0)
-        for key in by_remainder[:abs(left)]:
-            floors[key] += 1 if left > 0 else -1
-        return {"secured": whole["secured"], **{key: max(0, floors[key]) for key in others}}
-
 
 def _chance_of_reaching(need: Decimal, uncertain: list[tuple[Decimal, float]]) -> float:
     """P(sum of the uncertain amounts that come ≥ need), amounts counted in 100 € steps (rounded down)."""
@@ -117,7 +97,7 @@ def coverage(workbook: Workbook, plan: BudgetPlan | None = None, *,
         elif item.side == "produit" and item.bucket:
             buckets[item.bucket] += item.amount
             if item.status in ("envisage", "demande"):
-                missing.append(MissingItem(item.label, item.funder, item.status, item.amount))
+                missing.append(MissingItem(item.label, item.funder, item.status, item.amount, item.line_id))
                 uncertain.append((item.amount, STATUS_LIKELIHOOD[item.status]))
                 expected += to_cent(item.amount * Decimal(str(STATUS_LIKELIHOOD[item.status])))
             else:

@@ -9,7 +9,7 @@ from typing import Literal
 from kpawidgets.i18n import N_
 from kpawidgets.model.budget.amounts import split_evenly, to_cent
 from kpawidgets.model.budget.plans import plan_of
-from kpawidgets.model.checklist.partners import funder_name, partners_by_id
+from kpawidgets.model.checklist.partners import funder_name, line_subline, partners_by_id
 from kpawidgets.model.money import ZERO
 from kpawidgets.model.records.budget import (
     HUNDRED,
@@ -219,7 +219,7 @@ def entries(workbook: Workbook, plan: BudgetPlan | None = None) -> list[Entry]:
             result.append(Entry("produit", line.account, line.label or funder, line.amount, "line", line.id,
                                 cash=_funder_cash(line), bucket=STATUS_BUCKET[status], funder=funder,
                                 partner=line.partner,
-                                subline=line.effective_subline if line.account.startswith("74") else None,
+                                subline=line_subline(workbook, line, known) if line.account.startswith("74") else None,
                                 status=status))
             continue
         months = [line.month] if line.month else year

@@ -1,21 +1,22 @@
-"""The budget's keys of ``kpa check --json``."""
+"""The budget's keys of ``kpa check --json``: the figures of :func:`~.figures.budget_figures`."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import TypedDict
 
-from kpawidgets.model.budget.cash import monthly_cash
-from kpawidgets.model.budget.coverage import coverage
-from kpawidgets.model.budget.entries import entries
-from kpawidgets.model.budget.totals import budget_totals
+from kpawidgets.model.budget.figures import budget_figures
 from kpawidgets.model.records.workbook import Workbook
 
 __all__ = ["BudgetCheckFields", "check_fields"]
 
 
 class BudgetCheckFields(TypedDict):
-    """The budget's keys of ``kpa check --json`` (amounts as ``"48250.00"`` strings)."""
+    """The budget's keys of ``kpa check --json``.
+
+    Exact amounts as ``"48250.00"`` strings; ``*_euros`` the same figures in whole euros as the
+    page, the phone and the PDF print them (integers, by the rule of ``model/budget/rounding``).
+    """
 
     charges_total: str
     produits_total: str
@@ -28,21 +29,35 @@ class BudgetCheckFields(TypedDict):
     funding_gap: str
     cash_min: str
     cash_min_month: str
+    budget_empty: bool
+    charges_euros: int
+    produits_euros: int
+    in_kind_euros: int
+    secured_euros: int
+    requested_euros: int
+    considered_euros: int
+    revenue_euros: int
+    funding_gap_euros: int
+    surplus_euros: int
+    coverage_percents: dict[str, int]
+    cash_min_euros: int
+    cash_min_secured_only_euros: int
+
 
 def _amount_text(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
 def check_fields(workbook: Workbook) -> BudgetCheckFields:
-    """Keys this section adds to ``kpa check --json`` (amounts as ``"48250.00"`` strings).
+    """Keys this section adds to ``kpa check --json``.
 
-    ``coverage_secured_pct`` is a number (percent, one decimal); ``cash_min_month`` is
-    ``"YYYY-MM"`` (the month of the lowest end-of-month balance).
+    ``coverage_secured_pct`` is a number (percent, one decimal); ``coverage_percents`` the bar's
+    parts in whole percent as printed; ``cash_min_month`` is ``"YYYY-MM"`` (the month of the
+    lowest end-of-month balance, every funder not refused counted); ``cash_min_secured_only_euros``
+    the lowest balance counting only secured funding.
     """
-    items = entries(workbook)
-    totals = budget_totals(workbook, computed=items)
-    cover = coverage(workbook, computed=items)
-    cash = monthly_cash(workbook, computed=items)
+    figures = budget_figures(workbook)
+    totals, cover, cash, euros = figures.totals, figures.coverage, figures.cash, figures.euros
     return BudgetCheckFields(
         charges_total=_amount_text(totals.charges),
         produits_total=_amount_text(totals.produits),
@@ -55,4 +70,17 @@ def check_fields(workbook: Workbook) -> BudgetCheckFields:
         funding_gap=_amount_text(cover.gap),
         cash_min=_amount_text(cash.lowest),
         cash_min_month=cash.lowest_date.strftime("%Y-%m"),
+        budget_empty=figures.empty,
+        charges_euros=int(euros.charges),
+        produits_euros=int(euros.produits),
+        in_kind_euros=int(euros.in_kind),
+        secured_euros=int(euros.parts["secured"]),
+        requested_euros=int(euros.parts["requested"]),
+        considered_euros=int(euros.parts["considered"]),
+        revenue_euros=int(euros.parts["revenue"]),
+        funding_gap_euros=int(euros.gap),
+        surplus_euros=int(euros.surplus),
+        coverage_percents=dict(figures.percents),
+        cash_min_euros=int(euros.cash_lowest),
+        cash_min_secured_only_euros=int(euros.curves_lowest.get("secured", euros.cash_lowest)),
     )

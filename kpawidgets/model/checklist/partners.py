@@ -26,6 +26,7 @@ case, accents, apostrophes and spaces do not count.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,14 +34,15 @@ from decimal import Decimal
 
 from kpawidgets.i18n import N_, translate
 from kpawidgets.model.money import ZERO
-from kpawidgets.model.records.budget import BudgetLine, BudgetPlan
+from kpawidgets.model.records.budget import SUBLINES, BudgetLine, BudgetPlan, Subline
 from kpawidgets.model.records.checklist import PARTNER_ROLES, Partner
 from kpawidgets.model.records.workbook import Workbook
 
 __all__ = ["UNKNOWN_FUNDER", "SECURED_STATUSES", "PartnerFunding", "normalised_name", "find_partner",
            "partners_by_id", "partner_names", "funder_name", "line_funder_text", "partner_roles", "shown_status",
            "partner_funding", "partner_counts", "unknown_partner_lines", "unknown_funder_warnings", "all_plans",
-           "funder_partner", "tick_funder_roles"]
+           "funder_partner", "tick_funder_roles", "KIND_HINTS", "suggest_kind", "line_subline", "kindless_funders",
+           "kindless_funder_warnings"]
 
 #: What a line whose partner no longer exists shows instead of a name (French message id).
 UNKNOWN_FUNDER = N_("financeur inconnu")
@@ -200,6 +202,62 @@ def unknown_partner_lines(workbook: Workbook) -> list[tuple[str | None, BudgetLi
             if line.partner is not None and line.partner not in known]
 
 
+# --------------------------------------------------------------------------- the funder's kind (Cerfa 74)
+#: Words of a funder's name that suggest its kind, first match wins (the State's programmes before « ville »:
+#: « Politique de la ville » is the State's money, not the commune's). Matched on whole words, accents aside.
+KIND_HINTS: tuple[tuple[Subline, tuple[str, ...]], ...] = (
+    ("etat", ("etat", "prefecture", "anct", "ddets", "dreets", "drajes", "sgar", "politique de la ville", "fdva",
+              "fonjep", "ministere", "sous-prefecture")),
+    ("europe", ("fse", "fse+", "feder", "europeen", "europeenne", "europe", "leader")),
+    ("social", ("caf", "msa", "cpam", "carsat", "cnaf")),
+    ("asp", ("asp", "emploi aide", "emplois aides", "pec", "adulte-relais", "adultes-relais", "france travail")),
+    ("departement", ("departement", "conseil departemental")),
+    ("region", ("region", "conseil regional")),
+    ("interco", ("metropole", "agglomeration", "communaute", "communaute de communes", "epci", "interco")),
+    ("commune", ("ville", "commune", "mairie", "municipal", "municipalite")),
+    ("private", ("fondation", "fonds de dotation", "mecenat", "entreprise", "banque")),
+)
+
+
+def suggest_kind(*texts: str) -> Subline | None:
+    """The Cerfa 74 kind a funder's name (and its line's label) suggests, or None when nothing in it says."""
+    folded = " ".join(normalised_name(text) for text in texts)
+    for kind, words in KIND_HINTS:
+        if any(re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", folded) for word in words):
+            return kind
+    return None
+
+
+def line_subline(workbook: Workbook, line: BudgetLine, known: dict[str, Partner] | None = None) -> str:
+    """A 74 funder line's Cerfa sub-line: its partner's kind; while the partner has none, the line's own."""
+    partners = known if known is not None else partners_by_id(workbook)
+    partner = partners.get(line.partner or "")
+    return partner.kind if partner is not None and partner.kind else line.effective_subline
+
+
+def kindless_funders(workbook: Workbook) -> list[Partner]:
+    """The partners a 74 line of the budget names whose kind is not said (their lines sit under their own sub-line)."""
+    known = partners_by_id(workbook)
+    seen: dict[str, Partner] = {}
+    for line in workbook.budget.lines:
+        partner = known.get(line.partner or "")
+        if line.is_funder and line.account.startswith("74") and partner is not None and not partner.kind:
+            seen.setdefault(partner.id, partner)
+    return list(seen.values())
+
+
+def kindless_funder_warnings(workbook: Workbook) -> list[str]:
+    """One sentence per funder of a 74 line without a kind (page, ``kpa check``, the PDF's notes)."""
+    known = partners_by_id(workbook)
+    result = []
+    for partner in kindless_funders(workbook):
+        line = next(x for x in workbook.budget.lines if x.partner == partner.id and x.account.startswith("74"))
+        result.append(translate(N_("« {name} » n'a pas de type de financeur (État, Région, Commune…) : ses lignes sont "
+                                   "rangées sous « {subline} » sans que ce soit dit. Choisissez son type.")).format(
+            name=partner.name, subline=translate(SUBLINES[line_subline(workbook, line, known)])))
+    return result
+
+
 def unknown_funder_warnings(workbook: Workbook) -> list[str]:
     """One sentence per line whose funder is no longer among the partners (translated)."""
     warnings = []
@@ -221,7 +279,8 @@ def funder_partner(workbook: Workbook, name: str) -> Partner:
     partners = workbook.checklist.partners
     partner = find_partner(partners, name)
     if partner is None:
-        partner = Partner(name=" ".join(name.split())[:200], roles=["funder"])
+        # a new funder's kind suggested by its name (« Toulouse Métropole » → EPCI), shown and changeable
+        partner = Partner(name=" ".join(name.split())[:200], roles=["funder"], kind=suggest_kind(name))
         partners.append(partner)
     elif "funder" not in partner.roles:
         partner.roles = [*partner.roles, "funder"]

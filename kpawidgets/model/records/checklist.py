@@ -15,6 +15,7 @@ from kpawidgets.i18n import N_
 from kpawidgets.model.base import KpaModel, MultiLine, PlausibleDate, ShortText, SingleLine, id_field, unique_ids
 from kpawidgets.model.money import Money
 from kpawidgets.model.problems import problem
+from kpawidgets.model.records.budget import Subline
 
 __all__ = [
     "Checklist", "TeamMember", "EquipmentItem", "Venue", "GroupMember", "Host", "Partner",
@@ -293,6 +294,10 @@ class Partner(KpaModel):
     roles: list[PartnerRole] = Field(default_factory=list, max_length=3)
     status: PartnerStatus = "to_contact"
     brings: MultiLine = Field(default="", max_length=500, description="Ce que le partenaire apporte")
+    #: the funder's kind as the Cerfa n°12156's block 74 sorts it (a key of ``records.budget.SUBLINES``:
+    #: État, Région, Département, EPCI, Commune, organismes sociaux, fonds européens, aides à l'emploi,
+    #: autres établissements publics, privé); None: not said yet (a warning, never a silent default)
+    kind: Subline | None = Field(default=None, description="Type de financeur (sous-ligne 74 du Cerfa n°12156)")
 
 
 class Commitment(KpaModel):

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from kpawidgets.charts import FUNDING_COLOURS, CashLine, CashMonth, Segment, cash_columns, stacked_bar
-from kpawidgets.i18n import N_, _, format_date, format_money_rounded, format_month, format_percent, translate
+from kpawidgets.charts import FUNDING_COLOURS, CashLine, CashMonth, cash_columns
+from kpawidgets.charts.coverage import PART_LABELS, ROUNDING_NOTE, balance_sentence, cash_sentence, coverage_bar, percent_text, secured_note
+from kpawidgets.i18n import N_, _, format_date, format_money_rounded, translate
 from kpawidgets.model import budget as model
-from kpawidgets.model.checklist import line_funder_text, partner_funding, partners_by_id
+from kpawidgets.model.checklist import kindless_funder_warnings, line_funder_text, partner_funding, partners_by_id
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.report.sections.base import Number
 
@@ -53,6 +54,8 @@ class BudgetSection:
     kind_total_charges: str
     kind_total_products: str
     notes: tuple[str, ...]
+    #: the one rounding rule of the whole-euro figures (``charts.coverage.ROUNDING_NOTE``)
+    rounding: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,8 @@ class Funder:
 
 @dataclass(frozen=True)
 class FundingSection:
-    secured_ratio: Decimal
+    secured_percent: int
+    secured_tone: str
     secured_note: str
     numbers: tuple[Number, ...]
     coverage_svg: str
@@ -82,19 +86,14 @@ class FundingSection:
     coverage_total: str
     cash_svg: str | None
     cash_note: str
+    cash_tone: str
     funders: tuple[Funder, ...]
     funders_head: tuple[str, ...]
     asks: tuple[str, ...]
 
 
-#: The parts of the coverage as the PDF names them (colours: ``FUNDING_COLOURS``, as on the budget page).
-FUNDING_PART_LABELS = {
-    "secured": N_("Acquis (voté, versé)"),
-    "requested": N_("Demandé"),
-    "considered": N_("Envisagé"),
-    "revenue": N_("Ventes prévues"),
-    "gap": N_("Reste à trouver"),
-}
+#: The parts of the coverage: the one set of words of :mod:`kpawidgets.charts.coverage` (page, phone, PDF).
+FUNDING_PART_LABELS = PART_LABELS
 
 
 def _cells(rows: Sequence[Any]) -> tuple[Cell, ...]:
@@ -112,28 +111,26 @@ def _pairs(left: Sequence[Cell], right: Sequence[Cell]) -> tuple[CerfaRow, ...]:
                  for i in range(max(len(left), len(right))))
 
 
-def budget_section(workbook: Workbook) -> BudgetSection | None:
+def budget_section(workbook: Workbook, figures: model.BudgetFigures | None = None) -> BudgetSection | None:
     """The Cerfa table (charges, products, in-kind 86/87) in whole euros; None when the budget is empty."""
-    table = model.cerfa_table(workbook)
-    exact = table.totals
-    if not exact.charges and not exact.produits:
+    figures = figures or model.budget_figures(workbook)
+    if figures.empty or (not figures.totals.charges and not figures.totals.produits):
         return None
-    totals = exact.shown  # whole euros: each total is the sum of the lines shown above it
+    table, totals = figures.cerfa, figures.euros
     charges, products = _cells(table.charges), _cells(table.produits)
     uses, resources = _cells(table.uses), _cells(table.resources)
     notes = []
-    if totals.produits != totals.charges:
-        gap = totals.charges - totals.produits
-        notes.append(_("Le budget n'est pas équilibré : il manque {amount} de produits.").format(
-            amount=format_money_rounded(gap)) if gap > 0 else _("Les produits dépassent les charges de {amount}.").format(
-            amount=format_money_rounded(-gap)))
+    kind, sentence = balance_sentence(figures)
+    if kind != "ok":
+        notes.append(sentence)
+    notes.extend(kindless_funder_warnings(workbook))  # a sub-line not said by its funder's kind
     return BudgetSection(
         total=totals.charges,
         split=max(len(charges), len(products)) <= 36 and len(uses) + len(resources) <= 24,
         numbers=(
             Number(format_money_rounded(totals.charges), _("charges de l'année 1")),
             Number(format_money_rounded(totals.in_kind), _("contributions en nature (lieu, personnel, bénévolat)")),
-            Number(format_money_rounded(totals.charges + totals.in_kind), _("budget valorisé, contributions comprises"),
+            Number(format_money_rounded(totals.valued), _("budget valorisé, contributions comprises"),
                    "ok"),
         ),
         charges=charges, products=products, uses=uses, resources=resources,
@@ -142,30 +139,27 @@ def budget_section(workbook: Workbook) -> BudgetSection | None:
         kind_total_label_charges=_("Total 86"), kind_total_label_products=_("Total 87"),
         kind_total_charges=format_money_rounded(totals.in_kind), kind_total_products=format_money_rounded(totals.in_kind),
         notes=tuple(notes),
+        rounding=_(ROUNDING_NOTE),
     )
 
 
-def funding_section(workbook: Workbook) -> FundingSection | None:
-    """Coverage of the charges by funding (stacked bar), the funders, the monthly cash; None without charges."""
-    items = model.entries(workbook)
-    cover = model.coverage(workbook, computed=items)
-    cash = model.monthly_cash(workbook, computed=items)
+def funding_section(workbook: Workbook, figures: model.BudgetFigures | None = None) -> FundingSection | None:
+    """Coverage of the charges by funding (the bar of the budget page), the funders, the monthly cash;
+    None without charges."""
+    figures = figures or model.budget_figures(workbook)
+    cover, cash, euros = figures.coverage, figures.cash, figures.euros
     if not cover.charges:
         return None
-    ratio = cover.secured / cover.charges
-    shown_charges = model.budget_totals(workbook, computed=items).shown.charges  # as the Cerfa table prints it
-    parts = [(key, value) for key, value in cover.parts() if value > 0]
-    percents = {key: format_percent(Decimal(value) / 100) for key, value in cover.whole_percents().items()}
-    segments = [Segment(translate(FUNDING_PART_LABELS[k]), float(v), percents[k], FUNDING_COLOURS[k]) for k, v in parts]
-    legend = tuple(LegendItem(translate(FUNDING_PART_LABELS[k]), FUNDING_COLOURS[k], format_money_rounded(v), percents[k])
-                   for k, v in parts)
+    percents = {key: percent_text(value) for key, value in figures.percents.items()}
+    legend = tuple(LegendItem(translate(PART_LABELS[k]), FUNDING_COLOURS[k], format_money_rounded(v), percents[k])
+                   for k, v in euros.parts.items() if v > 0)
     numbers = [
-        Number(percents["secured"], _("des charges couvertes par des financements acquis"), "secured"),
-        Number(format_money_rounded(cover.secured), _("acquis (voté ou versé)")),
-        Number(format_money_rounded(cover.gap), _("reste à trouver"), "bad" if cover.gap > 0 else "ok"),
+        Number(percents["secured"], _("des charges couvertes par des financements acquis"), figures.secured_tone),
+        Number(format_money_rounded(euros.secured), _("acquis (voté ou versé)")),
+        Number(format_money_rounded(euros.gap), _("reste à trouver"), "bad" if euros.gap > 0 else "ok"),
     ]
     cash_svg = None
-    cash_note = ""
+    cash_kind, cash_note = cash_sentence(figures)
     if cash.months:
         cash_svg = cash_columns(
             [CashMonth(m.date, float(m.cash_in - m.cash_out), float(m.balance)) for m in cash.months],
@@ -174,14 +168,8 @@ def funding_section(workbook: Workbook) -> FundingSection | None:
             money=lambda v: format_money_rounded(Decimal(str(round(v)))),
             curves=[CashLine(translate(curve.label), [float(curve.balances[m.month]) for m in cash.months],
                              FUNDING_COLOURS[curve.key]) for curve in cash.curves])
-        if cash.need > 0:
-            cash_note = _("Point bas : {amount} en {month}. Prévoir une avance ou un découvert de {need}.").format(
-                amount=format_money_rounded(cash.lowest), month=format_month(cash.lowest_date),
-                need=format_money_rounded(cash.need))
-            numbers.append(Number(format_money_rounded(cash.need), _("d'avance de trésorerie à trouver"), "warn"))
-        else:
-            cash_note = _("La trésorerie reste positive toute l'année (point bas : {amount} en {month}).").format(
-                amount=format_money_rounded(cash.lowest), month=format_month(cash.lowest_date))
+        if euros.cash_need > 0:
+            numbers.append(Number(format_money_rounded(euros.cash_need), _("d'avance de trésorerie à trouver"), "warn"))
     funders = []
     asks = []
     known = partners_by_id(workbook)
@@ -191,12 +179,12 @@ def funding_section(workbook: Workbook) -> FundingSection | None:
         status = line.effective_status
         name = line_funder_text(workbook, line, known)
         funders.append(Funder(name or _("—"), translate(model.STATUSES.get(status, status)),
-                              status, format_money_rounded(line.amount),
+                              status, format_money_rounded(figures.line_amount(line.id, line.amount)),
                               format_date(line.answer_date, style="medium") if line.answer_date else ""))
         if status in ("envisage", "demande") and line.amount > 0:
             when = _(" d'ici le {date}").format(date=format_date(line.answer_date)) if line.answer_date else ""
             asks.append((line.amount, _("{funder} : décider de la demande de {amount}{when}.").format(
-                funder=name, amount=format_money_rounded(line.amount), when=when)))
+                funder=name, amount=format_money_rounded(figures.line_amount(line.id, line.amount)), when=when)))
     # The funders of the partners' list without a line in the budget: the same funders as the partners section counts.
     for view in partner_funding(workbook):
         if view.is_funder and not view.lines:
@@ -204,14 +192,15 @@ def funding_section(workbook: Workbook) -> FundingSection | None:
             funders.append(Funder(view.partner.name or _("—"), where, "none", "—", ""))
     asks.sort(key=lambda item: -item[0])
     return FundingSection(
-        secured_ratio=ratio,
-        secured_note=_("{amount} sur {total}").format(amount=format_money_rounded(cover.secured),
-                                                       total=format_money_rounded(shown_charges)),
+        secured_percent=figures.percents["secured"],
+        secured_tone=figures.secured_tone,
+        secured_note=secured_note(figures),
         numbers=tuple(numbers),
-        coverage_svg=stacked_bar(segments, _("Couverture du budget par les financements")),
+        coverage_svg=coverage_bar(figures, legend=True),
         coverage_legend=legend,
-        coverage_total=_("Total des charges de l'année 1 : {amount}").format(amount=format_money_rounded(shown_charges)),
-        cash_svg=cash_svg, cash_note=cash_note, funders=tuple(funders),
+        coverage_total=_("Total des charges de l'année 1 : {amount}").format(amount=format_money_rounded(euros.charges))
+        + " " + _(model.SECURED_MARK_SOURCE),
+        cash_svg=cash_svg, cash_note=cash_note, cash_tone=cash_kind, funders=tuple(funders),
         funders_head=(_("Financeur"), _("Statut"), _("Montant"), _("Réponse attendue")),
         asks=tuple(text for _amount, text in asks[:3]),
     )

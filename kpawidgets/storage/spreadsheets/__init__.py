@@ -14,7 +14,19 @@ Nothing here knows about argparse: ``kpa import`` / ``kpa export`` call :func:`r
 
 from __future__ import annotations
 
-from kpawidgets.storage.spreadsheets.apply import ImportMode, ImportOutcome, apply_import, asks_mode, preview_import
+from kpawidgets.storage.spreadsheets.apply import (
+    ImportMode,
+    ImportOutcome,
+    ImportPreview,
+    apply_import,
+    asks_mode,
+    check_not_twice,
+    duplicates_sentence,
+    kinds_sentence,
+    plan_import,
+    preview_import,
+    totals_sentence,
+)
 from kpawidgets.storage.spreadsheets.cells import SpreadsheetError, safe_text
 from kpawidgets.storage.spreadsheets.export import budget_csv, budget_xlsx, export_csv, export_xlsx
 from kpawidgets.storage.spreadsheets.limits import MAX_FILE_BYTES, MAX_ROWS
@@ -32,6 +44,7 @@ from kpawidgets.storage.spreadsheets.rows import (
 __all__ = [
     "SpreadsheetError", "RowProblem", "ImportResult", "ImportRow", "IMPORT_COLUMNS", "MAX_FILE_BYTES", "MAX_ROWS",
     "ImportMode", "ImportOutcome", "budget_xlsx", "budget_csv", "export_xlsx", "export_csv", "parse_import",
-    "read_lines", "apply_import", "asks_mode", "preview_import",
+    "read_lines", "apply_import", "asks_mode", "preview_import", "plan_import", "ImportPreview", "check_not_twice",
+    "totals_sentence", "duplicates_sentence", "kinds_sentence",
     "check_file_size", "read_table", "safe_text", "guess_subline",
 ]

@@ -19,14 +19,16 @@ from typing import Literal
 
 from pydantic import ValidationError
 
+from kpawidgets.i18n import N_, _, format_money_rounded, ngettext
 from kpawidgets.model import budget as b
-from kpawidgets.model.checklist import Partner, find_partner, tick_funder_roles
+from kpawidgets.model.checklist import Partner, find_partner, suggest_kind, tick_funder_roles
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.storage.spreadsheets.cells import SpreadsheetError
 from kpawidgets.storage.spreadsheets.limits import MAX_ROWS
 from kpawidgets.storage.spreadsheets.rows import ImportResult
 
-__all__ = ["ImportMode", "ImportOutcome", "asks_mode", "preview_import", "apply_import"]
+__all__ = ["ImportMode", "ImportOutcome", "ImportPreview", "asks_mode", "preview_import", "plan_import", "apply_import",
+           "check_not_twice", "totals_sentence", "duplicates_sentence", "kinds_sentence"]
 
 ImportMode = Literal["add", "replace"]
 #: The fields the import format does not carry: an update keeps them as they are.
@@ -35,17 +37,27 @@ _KEPT_FIELDS = ("id", "deadline", "answer_date", "assume_no")
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    """What an import does to a budget: lines added, updated (by id) and removed (``replace``),
-    and partners added (funders named by the file and not yet among the partners)."""
+    """What an import does to a budget: lines added, updated (by id, a field changed), unchanged (by
+    id, nothing changed), removed (``replace``), kept (``add``: the budget's lines the file does not
+    name), the lines the carnet computes (team, equipment, venue, CAE: they stay, whatever the
+    mode), partners added (funders named by the file and not yet among the partners), and the
+    file's new lines already in the budget (same account, label and amount: imported twice?)."""
 
     added: int
     updated: int
     removed: int
     partners_added: int = 0
+    unchanged: int = 0
+    kept: int = 0
+    computed: int = 0
+    duplicates: int = 0
+    #: the funders the import adds, with the kind their name suggests ("" when nothing in it says)
+    suggested: tuple[tuple[str, str], ...] = ()
 
     @property
     def imported(self) -> int:
-        return self.added + self.updated
+        """The file's lines now in the budget: added, updated or found unchanged."""
+        return self.added + self.updated + self.unchanged
 
 
 def asks_mode(workbook: Workbook, result: ImportResult) -> bool:
@@ -67,7 +79,7 @@ class _Funders:
             return None
         partner = find_partner([*self.known, *self.added], name)
         if partner is None:
-            partner = Partner(name=" ".join(name.split())[:200], roles=["funder"])
+            partner = Partner(name=" ".join(name.split())[:200], roles=["funder"], kind=suggest_kind(name))
             self.added.append(partner)
         return partner.id
 
@@ -92,7 +104,7 @@ def _merged(workbook: Workbook, result: ImportResult,
     current = list(workbook.budget.lines)
     position = {line.id: index for index, line in enumerate(current)}
     kept = list(current) if mode == "add" else []
-    added = updated = 0
+    added = updated = unchanged = 0
     funders = _Funders(workbook)
     names = result.funders or [""] * len(result.lines)
     for number, line, name in zip(result.numbers, result.lines, names):
@@ -109,13 +121,101 @@ def _merged(workbook: Workbook, result: ImportResult,
             kept[index] = merged
         else:
             kept.append(merged)
-        updated += 1
-    removed = len(current) - updated if mode == "replace" else 0
-    return kept, funders.added, ImportOutcome(added, updated, removed, len(funders.added))
+        if merged == current[index]:
+            unchanged += 1
+        else:
+            updated += 1
+    named = updated + unchanged
+    removed = len(current) - named if mode == "replace" else 0
+    untouched = len(current) - named if mode == "add" else 0
+    computed = sum(1 for entry in b.entries(workbook) if entry.origin != "line")
+    outcome = ImportOutcome(added, updated, removed, len(funders.added), unchanged, untouched, computed,
+                            _duplicates(current, result) if mode == "add" else 0,
+                            tuple((p.name, p.kind or "") for p in funders.added))
+    return kept, funders.added, outcome
+
+
+def _key(line: b.BudgetLine) -> tuple[str, str, object]:
+    return line.account, " ".join(line.label.casefold().split()), line.amount
+
+
+def _duplicates(current: list[b.BudgetLine], result: ImportResult) -> int:
+    """The file's new lines (no id of this budget) equal to a line already in the budget."""
+    there = {_key(line) for line in current}
+    ids = {line.id for line in current}
+    return sum(1 for line in result.lines if not (line.id in result.given_ids and line.id in ids) and _key(line) in there)
+
+
+#: What the carnet computes, as named in the message that stops an import counting it twice.
+_COMPUTED = {"staff": N_("les salaires de l'équipe (onglet Équipe)"), "equipment": N_("l'équipement de la check-list"),
+             "venue": N_("le lieu de la check-list"), "cae": N_("la contribution à la CAE (onglet Activités)")}
+
+
+def check_not_twice(workbook: Workbook, result: ImportResult) -> None:
+    """Stop (nothing imported) when a line of the file is a cost the carnet already computes: a 641/645
+    line while the team has project-paid members, or a line of the account and label of a computed
+    line (equipment, venue, the CAE's contribution). Imported, it would count twice."""
+    computed = [entry for entry in b.entries(workbook) if entry.origin != "line"]
+    staff = any(entry.origin == "staff" and entry.side == "charge" for entry in computed)
+    labels = {(entry.account, " ".join(entry.label.casefold().split())): entry.origin for entry in computed}
+    for number, line in zip(result.numbers or range(1, len(result.lines) + 1), result.lines):
+        origin = "staff" if staff and line.account[:3] in ("641", "645") else labels.get(
+            (line.account, " ".join(line.label.casefold().split())))
+        if origin is not None:
+            raise SpreadsheetError(
+                "Ligne {line} : « {account} {label} » est déjà dans le budget, calculé par le carnet ({what}) : importée, "
+                "elle compterait deux fois. Rien n'a été importé. Retirez cette ligne du fichier, ou retirez ce coût du "
+                "carnet avant d'importer.", line=number, account=line.account, label=line.label[:60], what=_(_COMPUTED[origin]))
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What an import would do, before anything is written: the counts and the totals before → after
+    (whole euros, as the page and the PDF print them)."""
+
+    outcome: ImportOutcome
+    before: b.WholeEuros
+    after: b.WholeEuros
+
+
+def totals_sentence(preview: ImportPreview) -> str:
+    """``Charges : 39 925 € → 53 391 € ; ressources : … → … ; reste à trouver : … → ….`` (CLI and page)."""
+    before, after = preview.before, preview.after
+    return _("Charges : {c0} → {c1} ; ressources : {p0} → {p1} ; reste à trouver : {g0} → {g1}.").format(
+        c0=format_money_rounded(before.charges), c1=format_money_rounded(after.charges),
+        p0=format_money_rounded(before.produits), p1=format_money_rounded(after.produits),
+        g0=format_money_rounded(before.gap), g1=format_money_rounded(after.gap))
+
+
+def kinds_sentence(outcome: ImportOutcome) -> str:
+    """The kinds suggested for the funders an import adds (« Toulouse Métropole » → EPCI), to check on the page."""
+    if not outcome.suggested:
+        return ""
+    said = "; ".join(_("« {name} » : {kind}").format(name=name, kind=_(b.SUBLINES[kind]) if kind else _("type à choisir"))
+                     for name, kind in outcome.suggested)
+    return _("Type de financeur suggéré d'après le nom (à vérifier dans l'onglet Financeurs) : {said}.").format(said=said)
+
+
+def duplicates_sentence(outcome: ImportOutcome) -> str:
+    """The warning of a file whose new lines are already in the budget (CLI and page)."""
+    return ngettext(
+        "{count} ligne du fichier est déjà au budget (même compte, libellé et montant) : ce fichier a-t-il déjà été importé ?",
+        "{count} lignes du fichier sont déjà au budget (même compte, libellé et montant) : ce fichier a-t-il déjà été importé ?",
+        outcome.duplicates).format(count=outcome.duplicates)
+
+
+def plan_import(workbook: Workbook, result: ImportResult, mode: ImportMode = "add") -> ImportPreview:
+    """The import of *result* tried on a copy of *workbook* (which is left as it is); raises as
+    :func:`apply_import` would (a cost counted twice, too many lines)."""
+    trial = workbook.model_copy(deep=True)
+    outcome = preview_import(trial, result, mode)
+    apply_import(trial, result, mode=mode, skip_bad_rows=True)
+    return ImportPreview(outcome, b.budget_figures(workbook).euros, b.budget_figures(trial).euros)
 
 
 def preview_import(workbook: Workbook, result: ImportResult, mode: ImportMode = "add") -> ImportOutcome:
     """What :func:`apply_import` would do, without doing it (for the question asked first)."""
+    check_not_twice(workbook, result)
     return _merged(workbook, result, mode)[2]
 
 
@@ -131,6 +231,7 @@ def apply_import(workbook: Workbook, result: ImportResult, *, mode: ImportMode =
         raise SpreadsheetError("Le fichier contient {count} ligne invalide : rien n'a été importé.",
                                plural="Le fichier contient {count} lignes invalides : rien n'a été importé.",
                                count=len(result.problems))
+    check_not_twice(workbook, result)
     lines, partners, outcome = _merged(workbook, result, mode)
     if len(lines) > MAX_ROWS:
         raise SpreadsheetError("Trop de lignes ({count}) : {limit} au plus.", count=len(lines), limit=MAX_ROWS)

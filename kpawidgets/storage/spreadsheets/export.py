@@ -235,9 +235,8 @@ def budget_xlsx(workbook: Workbook) -> bytes:
     the monthly cash (balances as formulas from the starting cash), and the lines in the import
     format. Amounts are exact to the cent.
     """
-    items = b.entries(workbook)
-    table = b.cerfa_table(workbook, computed=items)
-    cash = b.monthly_cash(workbook, computed=items)
+    figures = b.budget_figures(workbook)  # the one computation the page, the PDF and kpa check print
+    table, cash = figures.cerfa, figures.cash
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl", date_format="DD/MM/YYYY") as writer:
         _cerfa_sheet(writer.book.create_sheet(_("Budget Cerfa")[:31]), workbook, table, cash)

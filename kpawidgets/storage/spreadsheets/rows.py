@@ -23,13 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from annotated_types import Ge, Le
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, translate
 from kpawidgets.model import budget as b
 from kpawidgets.model.base import SingleLine
+from kpawidgets.model.checklist import suggest_kind
+from kpawidgets.model.money import decimal_convention, parse_amount
 from kpawidgets.model.problems import PROBLEMS
 from kpawidgets.storage.spreadsheets.cells import SpreadsheetError, column_key, fold
 from kpawidgets.storage.spreadsheets.limits import MAX_FILE_ROWS, MAX_ROWS
@@ -99,24 +101,10 @@ _STATUS_WORDS = {
     "refuse": "refuse", "refused": "refuse",
 }
 
-_SUBLINE_HINTS = [
-    ("europe", ("fse", "feder", "europ", "leader")), ("social", ("caf", "msa", "cpam", "carsat")),
-    ("asp", ("asp", "emploi aide", "pec", "adulte-relais", "adultes-relais")),
-    ("departement", ("departement", "conseil departemental")), ("region", ("region", "conseil regional")),
-    ("interco", ("metropole", "agglomeration", "communaute", "epci", "interco")),
-    ("commune", ("ville", "commune", "mairie", "municipal")),
-    ("private", ("fondation", "fonds de dotation", "mecenat", "entreprise")),
-    ("etat", ("etat", "prefecture", "anct", "ddets", "drajes", "politique de la ville", "fdva", "fonjep")),
-]
-
-
 def guess_subline(*texts: str) -> str:
-    """The Cerfa 74 sub-line a funder's name suggests (default: other public bodies)."""
-    folded = " ".join(fold(t) for t in texts)
-    for key, words in _SUBLINE_HINTS:
-        if any(word in folded for word in words):
-            return key
-    return "public_other"
+    """The Cerfa 74 sub-line a funder's name suggests (the partners' rules, ``model.checklist.suggest_kind``;
+    default: other public bodies). The line's partner's kind, when said, is what the budget uses."""
+    return suggest_kind(*texts) or "public_other"
 
 
 def _budget_rule(parse: Callable[[str], Any], value: object) -> Any:
@@ -162,8 +150,12 @@ class ImportRow(b.BudgetLine):
 
     @field_validator("amount", mode="before")
     @classmethod
-    def _amount_text(cls, value: object) -> object:
-        return _budget_rule(b.parse_money_field, value)
+    def _amount_text(cls, value: object, info: ValidationInfo) -> object:
+        # « 1,234 » / « 1.234 »: read by the file's own decimal separator when its other amounts settle it,
+        # else refused with both readings (model.money.parse_amount, the page's and the CLI's one parser)
+        decimal = (info.context or {}).get("decimal")
+        return _budget_rule(lambda text: parse_amount(text, allow_negative=False, ask_if_ambiguous=True, decimal=decimal),
+                            value)
 
     @field_validator("advance_pct", mode="before")
     @classmethod
@@ -276,10 +268,10 @@ def _line_data(line: int, cells: dict[str, str]) -> tuple[dict[str, Any], list[R
     return data, problems
 
 
-def _parse_row(line: int, cells: dict[str, str]) -> tuple[ImportRow | None, list[RowProblem]]:
+def _parse_row(line: int, cells: dict[str, str], decimal: str | None = None) -> tuple[ImportRow | None, list[RowProblem]]:
     data, problems = _line_data(line, cells)
     try:
-        row = ImportRow.model_validate(data)
+        row = ImportRow.model_validate(data, context={"decimal": decimal})
     except ValidationError as exc:
         for error in exc.errors():
             if error["loc"] == ("account",) and not data["account"]:
@@ -307,6 +299,9 @@ def parse_import(filename: str, data: bytes) -> ImportResult:
     known = set(IMPORT_COLUMNS)
     result = ImportResult([], [], fields={FIELD_OF_COLUMN[key] for key in keys if key in FIELD_OF_COLUMN})
     first_line_of: dict[str, int] = {}
+    amounts = keys.index("montant")
+    decimal = decimal_convention(str(row[amounts]) for row in frame.iloc[1:].itertuples(index=False, name=None)
+                                 if amounts < len(row))
     for line, *row in frame.iloc[1:].itertuples(name=None):
         used = max((i for i, cell in enumerate(row) if cell.strip()), default=-1) + 1
         if used > len(keys):
@@ -317,7 +312,7 @@ def parse_import(filename: str, data: bytes) -> ImportResult:
         if cells.get("origine", "").strip():
             result.calculated += 1
             continue
-        row, problems = _parse_row(int(line), cells)
+        row, problems = _parse_row(int(line), cells, decimal)
         given_id = cells.get("id", "").strip()
         if row is not None and given_id in first_line_of:
             row, problems = None, [RowProblem(int(line), N_("identifiant « {value} » déjà donné à la ligne {other}."),
