@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from collections.abc import Iterable
 from typing import Annotated, Any, TypeVar
@@ -60,21 +61,25 @@ def plausible_moment(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-def _check_characters(value: str, allowed: str) -> str:
-    for position, char in enumerate(value, start=1):
-        if (ord(char) < 32 or ord(char) == 127) and char not in allowed:
-            raise problem("kpa_control_character", position=position)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _check_characters(value: str, control: re.Pattern[str]) -> str:
+    found = control.search(value)
+    if found:
+        raise problem("kpa_control_character", position=found.start() + 1)
     return value
 
 
 def single_line(value: str) -> str:
     """*value* unchanged when it holds no control character (no NUL, no tab, no line break)."""
-    return _check_characters(value, "")
+    return _check_characters(value, _CONTROL)
 
 
 def multi_line(value: str) -> str:
     """*value* unchanged when its only control characters are tabs and line breaks."""
-    return _check_characters(value, "\t\n\r")
+    return _check_characters(value, _CONTROL_BUT_LINES)
 
 
 Item = TypeVar("Item")

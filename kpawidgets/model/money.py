@@ -70,7 +70,9 @@ def to_money(value: object) -> Decimal:
         # repr() gives the shortest decimal that round-trips, so 0.1 stays 0.1.
         amount = Decimal(repr(value))
     elif isinstance(value, str):
-        return parse_amount(value)
+        if not _STORED.fullmatch(value):
+            return parse_amount(value)
+        amount = Decimal(value)  # as the file stores it (« 1234.56 »): the one reading parse_amount gives too
     else:
         raise AmountError("Montant invalide : « {value} ».", value=value)
     if not amount.is_finite():
@@ -81,6 +83,9 @@ def to_money(value: object) -> Decimal:
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
+#: An amount as a file stores it: digits, and a dot with two of them. Read without the typed-text rules,
+#: since a save reads every amount of the workbook back (thousands of them in a big one).
+_STORED = re.compile(r"-?\d{1,16}(?:\.\d\d)?")
 _NOT_A_NUMBER = N_("« {value} » n'est pas un montant : tapez des chiffres, par exemple 1 234,56.")
 
 

@@ -31,6 +31,7 @@ The computations (entries, totals, coverage, cash…) are in :mod:`kpawidgets.mo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -160,6 +161,7 @@ def account_group(account: str) -> str:
     return account[:2]
 
 
+@functools.lru_cache(maxsize=4096)  # a save reads every line's account back
 def account_block(account: str) -> str | None:
     """The Cerfa account a plan comptable account belongs to, by its first digits.
 
