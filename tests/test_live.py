@@ -11,6 +11,9 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from kpawidgets.app.budget import build_budget
 from kpawidgets.app.checklist import build_checklist
 from kpawidgets.app.home.page import build_home
@@ -189,3 +192,26 @@ def test_a_kernel_follows_a_bounded_number_of_files(tmp_path: Path) -> None:
     finally:
         follower.stop()
         loop.close()
+
+
+_LEAF = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from(["", "a", "b", "100.50"]))
+
+
+def _tree(depth: int = 3) -> st.SearchStrategy[object]:
+    if depth == 0:
+        return _LEAF
+    items = st.lists(st.fixed_dictionaries({"id": st.sampled_from(["i1", "i2", "i3"]), "label": _LEAF,
+                                            "amount": _LEAF}), max_size=3, unique_by=lambda item: item["id"])
+    return st.one_of(_LEAF, items, st.dictionaries(st.sampled_from(["a", "b", "lines", "updated_at"]), _tree(depth - 1),
+                                                   max_size=4))
+
+
+@given(_tree(), _tree())
+def test_changed_leaves_walks_two_versions_as_leaves_pairs_them(old: object, new: object) -> None:
+    """The side-by-side walk a save uses finds what pairing every leaf of both versions finds."""
+    from kpawidgets.app.live import changed_leaves, leaves
+
+    before = {path: value for path, _place, value in leaves(old)}
+    expected = {(path, place, repr(value)) for path, place, value in leaves(new)
+                if path in before and before[path] != value}
+    assert {(path, place, repr(value)) for path, place, value in changed_leaves(old, new)} == expected

@@ -32,7 +32,7 @@ from pydantic import BaseModel
 
 from kpawidgets.storage.history import item_label
 
-__all__ = ["FollowRefused", "Replaced", "replaced_values", "put_back", "leaves", "Changes", "Watcher", "apply_in_place", "follow_widgets", "watcher", "MAX_FOLLOWED"]
+__all__ = ["FollowRefused", "Replaced", "replaced_values", "put_back", "leaves", "changed_leaves", "Changes", "Watcher", "apply_in_place", "follow_widgets", "watcher", "MAX_FOLLOWED"]
 
 #: At most this many files followed by one kernel (a page follows one workbook).
 MAX_FOLLOWED = 64
@@ -290,6 +290,42 @@ def leaves(data: Any, path: Path_ = (), place: tuple[str, ...] = ()) -> Iterator
             yield from leaves(item, (*path, item["id"]), (*place, f"« {item_label(item)} »"))
     else:
         yield path, place, data
+
+
+def _shape(data: Any) -> str:
+    """How :func:`leaves` walks *data*: by key, by item id, or as one leaf."""
+    if isinstance(data, dict):
+        return "keys"
+    if isinstance(data, list) and data and all(isinstance(x, dict) and "id" in x for x in data):
+        return "items"
+    return "leaf"
+
+
+def changed_leaves(old: Any, new: Any, path: Path_ = (),
+                   place: tuple[str, ...] = ()) -> Iterator[tuple[Path_, tuple[str, ...], Any]]:
+    """The leaves of *new* that *old* has at the same path with another value, as :func:`leaves` pairs them.
+
+    The two are walked side by side and every equal part is passed over whole (one comparison in C):
+    a save changes a field or two of thousands, and walking every leaf of a big budget twice cost
+    about 200 ms an edit.
+    """
+    if old == new:
+        return
+    shape = _shape(new)
+    if _shape(old) != shape:
+        return  # one is a leaf where the other has parts: no path is in both
+    if shape == "keys":
+        for key, value in new.items():
+            if key in old and key not in {"updated_at", "schema_version"}:
+                yield from changed_leaves(old[key], value, (*path, key), (*place, key))
+    elif shape == "items":
+        before = {item["id"]: item for item in old}
+        for item in new:
+            if item["id"] in before:
+                yield from changed_leaves(before[item["id"]], item, (*path, item["id"]),
+                                          (*place, f"« {item_label(item)} »"))
+    else:
+        yield path, place, new
 
 
 def replaced_values(before: dict[str, Any], saved: dict[str, Any], theirs: dict[str, Any]) -> list[Replaced]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpawidgets.app.live import (Changes, FollowRefused, Path_, Replaced, apply_in_place, leaves, put_back, running_loop,
+from kpawidgets.app.live import (Changes, FollowRefused, Path_, Replaced, apply_in_place, changed_leaves, leaves, put_back, running_loop,
                                  watcher)
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, normalize_language, set_language, use_language
@@ -212,12 +212,11 @@ class WorkbookSession:
     def _remember_saved(self, before: bytes, saved: dict[str, object]) -> None:
         """Keep the values this save changed from *before* (told later if another device replaces them)."""
         try:
-            old = {path: value for path, _place, value in leaves(json.loads(before))} if before else {}
+            old = json.loads(before) if before else {}
         except ValueError:
             return
-        for path, place, value in leaves(saved):
-            if path in old and old[path] != value:
-                self._saved_values[path] = (place, value)
+        for path, place, value in changed_leaves(old, saved):
+            self._saved_values[path] = (place, value)
 
     def _replaced_since_followed(self, current: bytes) -> list[Replaced]:
         """The values this page saved that *current* (another device's save) holds otherwise; each told once."""
