@@ -23,7 +23,7 @@ from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, format_date, format_money_rounded, format_number, translate
 from kpawidgets.model.network import REFERENCE_DATE, NetworkKpa, load_network
 from kpawidgets.model.workbook import Identity
-from kpawidgets.storage.history import Snapshot, differences, snapshot_workbook, snapshots, take_snapshot
+from kpawidgets.storage.history import Snapshot, differences, snapshot_workbook, snapshots, take_snapshot, version_bytes
 from kpawidgets.storage.workspace import HistoryVersion, WorkbookEntry, load_workbook_file, read_workbook_bytes
 
 __all__ = ["home_page", "build_home", "HomeApp", "network_dashboard_html", "presentation_html"]
@@ -350,7 +350,7 @@ class HomeApp(widgets.VBox):
         version = self._versions[int(self.history.value)]
         workspace = self.session.workspace
         old = snapshot_workbook(version) if isinstance(version, Snapshot) else \
-            load_workbook_file(read_workbook_bytes(version.path), version.path.name)
+            load_workbook_file(version_bytes(version.path), version.path.name)
         if not confirmed:
             changes = differences(self.session.workbook, old, limit=30)
             items = "".join(f"<li>{esc(str(change))}</li>" for change in changes)
