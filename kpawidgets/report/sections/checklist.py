@@ -9,7 +9,7 @@ from kpawidgets.charts import PALETTE, BarItem, hbars, light
 from kpawidgets.i18n import N_, _, format_date, format_percent, ngettext, translate
 from kpawidgets.model import checklist as model
 from kpawidgets.model.workbook import Workbook
-from kpawidgets.report.sections.base import Chart, Number, untouched
+from kpawidgets.report.sections.base import Chart, Number, bars_alt, untouched
 
 __all__ = ["Action", "Ingredient", "Light", "PriorityAction", "ChecklistSection", "GroupSection", "checklist_section",
            "group_section"]
@@ -155,30 +155,62 @@ def _rest_note(rest: tuple[model.Action, ...]) -> str:
                     "Et {count} autres actions dans le carnet : {parts}.", len(rest)).format(count=len(rest), parts=parts)
 
 
+#: The gender remark without its share when a gender's count is masked (the share would give it away).
+_GENDER_WORDS = {
+    "woman": N_("Le groupe compte surtout des femmes : cherchez aussi des hommes."),
+    "man": N_("Le groupe compte surtout des hommes : cherchez aussi des femmes."),
+    "other": N_("Le groupe compte surtout des personnes d'un même genre."),
+}
+
+
+def _top_gender(mix: model.GroupMix) -> str:
+    return max(mix.genders, key=lambda code: mix.genders[code])
+
+
+#: Room for a bar's figure in the group's charts: « moins de 3 », « non détaillé ».
+VALUE_ROOM = 96
+
+
+def _bars(labels: dict[str, str], counts: dict[str, int], total_shown: bool, keep_zeros: bool) -> list[BarItem]:
+    """Bars of one distribution as it may leave the laptop: a count below 3 is « moins de 3 », with no bar
+    (and the one that would give it away by subtraction « non détaillé »)."""
+    shown = model.masked_counts(counts, total_shown)
+    words = {model.SMALL: _("moins de {count}").format(count=model.SMALL_COUNT), model.WITHHELD: _("non détaillé")}
+    return [BarItem(translate(labels[code]), 0.0, words[value]) if isinstance(value, str)
+            else BarItem(translate(labels[code]), float(value), str(value))
+            for code, value in shown.items() if counts[code] or keep_zeros]
+
+
 def group_section(workbook: Workbook) -> GroupSection | None:
-    """The group's size and mix (gender, ages, situations), with no name; None without a group."""
+    """The group's size and mix (gender, ages, situations), with no name and no count below 3
+    (:func:`~kpawidgets.model.checklist.masked_counts`); None without a group."""
     if not workbook.checklist.group:
         return None
     mix = model.group_mix(workbook.checklist)
     known = sum(mix.genders.values())
+    genders = _bars(model.GENDERS, mix.genders, True, keep_zeros=False)
+    gender_masked = any(item.shown != str(int(item.value)) for item in genders)
     numbers = [Number(str(mix.size), _("personnes dans le groupe"))]
-    if known:
+    if known and not gender_masked:  # a share would give a small count away
         numbers.append(Number(format_percent(mix.gender_shares.get("woman", Decimal(0))), _("de femmes")))
     numbers.append(Number(str(mix.age_band_count), _("tranches d'âge représentées")))
     numbers.append(Number(str(mix.situation_count), _("situations différentes")))
     charts: list[Chart] = []
     if known:
-        genders = [BarItem(translate(model.GENDERS[code]), float(count), str(count))
-                   for code, count in mix.genders.items() if count]
         charts.append(Chart(_("Genre"), hbars(genders, _("Genre"), width=220, colour=PALETTE["accent"],
-                                              label_share=0.36)))
-    ages = [BarItem(translate(model.AGE_BANDS[code]), float(count), str(count)) for code, count in mix.age_bands.items()]
-    if any(item.value for item in ages):
-        charts.append(Chart(_("Âge"), hbars(ages, _("Âge"), width=220, colour=PALETTE["warm"], label_share=0.42)))
-    situations = sorted((BarItem(translate(model.SITUATIONS_PLURAL[code]), float(count), str(count))
-                         for code, count in mix.situations.items() if count), key=lambda item: -item.value)[:6]
+                                              label_share=0.30, value_room=VALUE_ROOM), alt=bars_alt(_("Genre"), genders)))
+    ages = _bars(model.AGE_BANDS, mix.age_bands, True, keep_zeros=True)
+    if any(count for count in mix.age_bands.values()):
+        charts.append(Chart(_("Âge"), hbars(ages, _("Âge"), width=220, colour=PALETTE["warm"], label_share=0.40,
+                                   value_room=VALUE_ROOM),
+                            alt=bars_alt(_("Âge"), ages)))
+    situations = sorted(_bars(model.SITUATIONS_PLURAL, mix.situations, False, keep_zeros=False),
+                        key=lambda item: (-item.value, item.shown != str(int(item.value))))[:6]
     if situations:
         charts.append(Chart(_("Situations"), hbars(situations, _("Situations"), width=330, colour=PALETTE["info"],
-                                                   label_share=0.62), wide=True))
-    notes = [w.message.text() for w in mix.warnings]
-    return GroupSection(tuple(numbers), tuple(charts), " ".join(notes + [_("Aucun nom n'apparaît dans ce document.")]))
+                                                   label_share=0.56, value_room=VALUE_ROOM), wide=True, alt=bars_alt(_("Situations"), situations)))
+    notes = [translate(_GENDER_WORDS.get(_top_gender(mix), _GENDER_WORDS["other"])) if gender_masked and w.code == "gender"
+             else w.message.text() for w in mix.warnings]
+    return GroupSection(tuple(numbers), tuple(charts), " ".join(notes + [
+        _("Aucun nom n'apparaît dans ce document ; un effectif de moins de {count} personnes n'est pas détaillé.").format(
+            count=model.SMALL_COUNT)]))
