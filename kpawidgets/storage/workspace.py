@@ -20,6 +20,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Iterator
+import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -502,6 +503,10 @@ class Workspace:
                                             "({detail}). Le fichier n'a pas été modifié."),
                             detail="; ".join(str(p) for p in problems[:3])) from None
         return data
+
+    def locked(self, name: str) -> contextlib.AbstractContextManager[None]:
+        """Hold workbook *name*'s save lock (a rewrite of its history must not meet a save)."""
+        return self._lock(name)
 
     @contextmanager
     def _lock(self, name: str) -> Iterator[None]:
