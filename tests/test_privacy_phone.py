@@ -139,3 +139,35 @@ def test_kpa_anonymise_keeps_the_mix_counts_and_ideas_and_drops_names(served: tu
     for alias in aliases:
         assert not [p for p, text in texts.items() if f'"{alias}"' in text], alias
     assert not [p for p, text in texts.items() if phone.phone.owner in text]
+
+
+def test_the_retention_is_set_in_the_workbook_reported_by_check_and_applied_by_the_command(
+        served: tuple[Workspace, str], capsys: pytest.CaptureFixture[str]) -> None:
+    import datetime as dt
+
+    workspace, name = served
+    root = str(workspace.root)
+    opened = workspace.open(name)
+    opened.workbook.identity.launch_date = dt.date.today() + dt.timedelta(days=30)
+    opened.workbook.room.retention_months = 6
+    workspace.save(opened)
+    assert main(["check", "--json", "--workspace", root, name]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["personal_fields"] > 0 and report["personal_data_due"] is False
+    assert report["personal_data_until"] > dt.date.today().isoformat()
+    assert main(["anonymise", "--si-echu", "--workspace", root, name]) == 0
+    assert "Rien à effacer avant le" in capsys.readouterr().out
+    assert any(m.alias for m in workspace.open(name).workbook.checklist.group)  # nothing went
+    # six months and a day after a launch in the past: due, said by check, done by the command
+    opened = workspace.open(name)
+    opened.workbook.identity.launch_date = dt.date(2025, 2, 28)
+    workspace.save(opened)
+    assert main(["check", "--workspace", root, name]) == 0
+    out = capsys.readouterr().out
+    assert "2025-08-28" in out and "kpa anonymise" in out and "--si-echu" in out
+    assert main(["anonymise", "--si-echu", "--workspace", root, name]) == 0
+    assert "anonymisé" in capsys.readouterr().out
+    assert not any(m.alias for m in workspace.open(name).workbook.checklist.group)
+    assert main(["check", "--json", "--workspace", root, name]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["personal_fields"] == 0 and report["personal_data_due"] is False

@@ -14,6 +14,7 @@ from typing import Any
 
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _, ngettext, use_language
+from kpawidgets.model.room import privacy
 from kpawidgets.model.workbook import Workbook, WorkbookError, workbook_json_schema
 from kpawidgets.storage.erasure import anonymise_everywhere
 from kpawidgets.storage.history import take_snapshot
@@ -90,6 +91,10 @@ def check_report(workbook: Workbook | None, errors: list[str], source: str) -> d
             report.update(section.check_fields(workbook))
         # Lines whose funder is no longer among the partners: they count, under « financeur inconnu ».
         report["warnings"] = checklist.unknown_funder_warnings(workbook)
+        report.update(privacy.check_fields(workbook))  # the group's retention (issue 23)
+        if report["personal_data_due"]:
+            report["warnings"].append(_("les prénoms du groupe devaient être effacés le {day} : lancez « kpa anonymise "
+                                        "{workbook} --si-echu ».").format(day=report["personal_data_until"], workbook=source))
     return report
 
 
@@ -208,6 +213,11 @@ def cmd_anonymise(args: argparse.Namespace) -> int:
     """Drop the group's names and links to people, in the workbook and every version kept of it."""
     reference = _open(args)
     territory = reference.workbook.identity.territory
+    if args.if_due and not privacy.check_fields(reference.workbook)["personal_data_due"]:
+        until = privacy.retention_until(reference.workbook)
+        print((_("Rien à effacer avant le {day} pour « {territory} ».").format(day=until.isoformat(), territory=territory)
+               if until else _("« {territory} » n'a pas de date de lancement : rien n'est échu.").format(territory=territory)))
+        return 0
     changed = anonymise_everywhere(reference.workspace, reference.opened.name)
     print((_("Groupe de « {territory} » anonymisé : prénoms, pseudonymes et liens aux personnes retirés du carnet, "
              "de son historique, de ses instantanés et de la corbeille ; la mixité, les effectifs et les idées restent.")

@@ -111,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     anonymise = add("anonymise", _("anonymiser le groupe après l'atelier (prénoms et liens aux personnes retirés, "
                                    "historique compris)"), cmd_anonymise)
     anonymise.add_argument("workbook", metavar=_("CARNET"), help=_("fichier .json ou nom du carnet"))
+    anonymise.add_argument("--si-echu", "--if-due", dest="if_due", action="store_true",
+                           help=_("seulement si la durée de conservation du carnet est passée (voir kpa check)"))
 
     export = add("export", _("exporter le plan (PDF, HTML) ou le budget (xlsx, CSV)"), cmd_export)
     export.add_argument("workbook", metavar=_("CARNET"), help=_("fichier .json ou nom du carnet"))

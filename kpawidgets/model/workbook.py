@@ -224,8 +224,13 @@ def _raise_status(partner: dict[str, Any], line_status: Any) -> None:
         partner["status"] = wanted
 
 
+def _from_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 added the room's ``retention_months`` (issue 23): its default says it; nothing else changes."""
+    return data
+
+
 #: version N → function that turns a version-N dict into version N+1.
-MIGRATIONS = {0: _from_v0, 1: _from_v1, 2: _from_v2}
+MIGRATIONS = {0: _from_v0, 1: _from_v1, 2: _from_v2, 3: _from_v3}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ snapshots and to a copy in the trash (:mod:`kpawidgets.storage.erasure`); :func:
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -24,7 +25,8 @@ from typing import Any
 from kpawidgets.model.room.records import FACILITATOR
 from kpawidgets.model.workbook import Workbook
 
-__all__ = ["forget_person", "anonymise_group", "forget_in", "anonymise_in", "member_ids_of"]
+__all__ = ["forget_person", "anonymise_group", "forget_in", "anonymise_in", "member_ids_of", "retention_until",
+           "personal_fields", "check_fields"]
 
 Data = dict[str, Any]
 
@@ -140,3 +142,37 @@ def forget_in(workbook: Workbook, owner: str, keep_ideas: bool = False) -> bool:
 def anonymise_in(workbook: Workbook) -> bool:
     """:func:`anonymise_group` on a workbook in hand."""
     return _in_model(workbook, anonymise_group)
+
+
+# ------------------------------------------------------------------ retention
+def _months_after(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    target = dt.date(day.year + year, month + 1, 1)
+    following = dt.date(target.year + (target.month == 12), target.month % 12 + 1, 1)
+    return target.replace(day=min(day.day, (following - dt.timedelta(days=1)).day))
+
+
+def retention_until(workbook: Workbook) -> dt.date | None:
+    """The day the group's personal fields are to go: ``room.retention_months`` after the launch (None without a date)."""
+    launch = workbook.identity.launch_date
+    return _months_after(launch, workbook.room.retention_months) if launch else None
+
+
+def personal_fields(workbook: Workbook) -> int:
+    """How many names and self-descriptions the group still holds (0 once anonymised)."""
+    data = workbook.model_dump(mode="json")
+    group = data["checklist"]["group"]
+    count = sum(1 for m in group for f in ("alias", "interests") if m.get(f))
+    count += sum(1 for p in data["room"]["participants"] for f in ("alias", "wishes", "skills") if p.get(f))
+    return count + sum(1 for sharing in _sharings(data["budget"]) for p in sharing["people"] if p.get("name"))
+
+
+def check_fields(workbook: Workbook, today: dt.date | None = None) -> dict[str, Any]:
+    """Keys this part adds to ``kpa check --json``: ``personal_data_until`` (ISO date or None),
+    ``personal_fields`` (int) and ``personal_data_due`` (the date is past and names remain:
+    ``kpa anonymise --si-echu`` removes them)."""
+    until = retention_until(workbook)
+    left = personal_fields(workbook)
+    due = until is not None and (today or dt.date.today()) >= until and left > 0
+    return {"personal_data_until": until.isoformat() if until else None, "personal_fields": left,
+            "personal_data_due": due}
