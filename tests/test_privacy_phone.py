@@ -171,3 +171,24 @@ def test_the_retention_is_set_in_the_workbook_reported_by_check_and_applied_by_t
     assert main(["check", "--json", "--workspace", root, name]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["personal_fields"] == 0 and report["personal_data_due"] is False
+
+
+def test_the_facilitator_anonymises_the_group_from_the_home_page(served: tuple[Workspace, str]) -> None:
+    from kpawidgets.app.home import HomeApp, build_home
+    from kpawidgets.app.session import WorkbookSession
+
+    workspace, name = served
+    phone = PhoneKit(workspace, name)
+    assert phone.save_card(alias=ERASED).ok
+    shell = build_home(WorkbookSession.from_request({"workbook": name}, workspace))
+    app = next(child for child in shell.body.children[0].children if isinstance(child, HomeApp))
+    panel = app.group_privacy
+    assert panel in app.current.children
+    assert "encore" in panel.summary.value and "prénoms" in panel.summary.value
+    panel.ask.click()
+    assert panel.confirm.layout.display == "inline-flex"
+    panel.confirm.click()
+    assert "Groupe anonymisé" in panel.message.value, panel.message.value
+    assert "anonyme" in panel.summary.value
+    assert not [p for p, text in every_file_text(workspace.root).items() if ERASED in text]
+    assert not any(m.alias for m in workspace.open(name).workbook.checklist.group)

@@ -15,6 +15,7 @@ from IPython.display import display
 
 from kpawidgets.app.fields import TEXT, Field, Kind, check_field, choice_field, date_field, text_field
 from kpawidgets.app.home.cover import CoverFields
+from kpawidgets.app.home.privacy import GroupPrivacy
 from kpawidgets.app.live import Changes
 from kpawidgets.app.request import query_params
 from kpawidgets.app.session import WorkbookSession
@@ -199,6 +200,7 @@ class HomeApp(widgets.VBox):
         self.restore_button.on_click(report(lambda _b: self.restore()))
         self.history.style.description_width = "120px"
         self.actions_message = widgets.HTML()
+        self.group_privacy = GroupPrivacy(session, report)
         super().__init__([self.current, picker], layout=widgets.Layout(width="100%"))
         self.add_class("kpa-home")
         session.on_workbook(lambda _wb: self.refresh())
@@ -219,6 +221,7 @@ class HomeApp(widgets.VBox):
         for field in self.identity_fields:
             field.show(getattr(identity, field.attr))
         self.cover.refresh()
+        self.group_privacy.refresh()
         self._refresh_history()
         name, lang = self.session.name, self.session.lang
         steps = "".join(
@@ -235,6 +238,7 @@ class HomeApp(widgets.VBox):
                          layout=widgets.Layout(align_items="center")),
             widgets.HBox([self.snapshot_name, self.snapshot_button], layout=widgets.Layout(align_items="center")),
             self.actions_message,
+            self.group_privacy,
         )
 
     def _listing_html(self, entries: list[WorkbookEntry]) -> str:
