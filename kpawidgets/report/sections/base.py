@@ -36,8 +36,6 @@ class Chart:
     title: str
     svg: str
     wide: bool = False
-    #: What the chart says in words, with its figures (the PDF's text alternative for a screen reader).
-    alt: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,5 +77,5 @@ def owner_due(owner: str, due: dt.date | None) -> str:
 
 
 def bars_alt(title: str, items: Sequence[BarItem]) -> str:
-    """« Genre : femmes 4 ; hommes moins de 3. »: a bar chart's text alternative, its figures as shown."""
+    """« Genre : Femme 4 ; Homme moins de 3. »: a bar chart's title and text alternative, its figures as shown."""
     return _("{title} : {figures}.").format(title=title, figures=_(" ; ").join(f"{item.label} {item.shown}" for item in items))

@@ -115,9 +115,9 @@ def checklist_section(workbook: Workbook) -> ChecklistSection | None:
             detail = ngettext("Acquis selon le groupe ; {count} question reste à confirmer",
                               "Acquis selon le groupe ; {count} questions restent à confirmer",
                               score.open_checks).format(count=score.open_checks)
-        items.append(Ingredient(title, status, detail, light(level, 14), tuple(shown), level, score.score, state.owner,
+        items.append(Ingredient(title, status, detail, light(level, 14, status), tuple(shown), level, score.score, state.owner,
                                 format_date(state.due) if state.due and score.status != "done" else ""))
-        lights.append(Light(title, status, light(level, 14), level))
+        lights.append(Light(title, status, light(level, 14, status), level))
     asks: list[str] = []
     if checklist.ingredients.get("venue").status != "done":
         asks.append(_("Nous aider à disposer d'un lieu ouvert, partagé et convivial, aux heures où le groupe peut venir."))
@@ -196,19 +196,20 @@ def group_section(workbook: Workbook) -> GroupSection | None:
     numbers.append(Number(str(mix.age_band_count), _("tranches d'âge représentées")))
     numbers.append(Number(str(mix.situation_count), _("situations différentes")))
     charts: list[Chart] = []
+    # each chart's title (its text alternative in the tagged PDF) says its figures as shown
     if known:
-        charts.append(Chart(_("Genre"), hbars(genders, _("Genre"), width=220, colour=PALETTE["accent"],
-                                              label_share=0.30, value_room=VALUE_ROOM), alt=bars_alt(_("Genre"), genders)))
+        charts.append(Chart(_("Genre"), hbars(genders, bars_alt(_("Genre"), genders), width=220, colour=PALETTE["accent"],
+                                              label_share=0.30, value_room=VALUE_ROOM)))
     ages = _bars(model.AGE_BANDS, mix.age_bands, True, keep_zeros=True)
     if any(count for count in mix.age_bands.values()):
-        charts.append(Chart(_("Âge"), hbars(ages, _("Âge"), width=220, colour=PALETTE["warm"], label_share=0.40,
-                                   value_room=VALUE_ROOM),
-                            alt=bars_alt(_("Âge"), ages)))
+        charts.append(Chart(_("Âge"), hbars(ages, bars_alt(_("Âge"), ages), width=220, colour=PALETTE["warm"],
+                                            label_share=0.40, value_room=VALUE_ROOM)))
     situations = sorted(_bars(model.SITUATIONS_PLURAL, mix.situations, False, keep_zeros=False),
                         key=lambda item: (-item.value, item.shown != str(int(item.value))))[:6]
     if situations:
-        charts.append(Chart(_("Situations"), hbars(situations, _("Situations"), width=330, colour=PALETTE["info"],
-                                                   label_share=0.56, value_room=VALUE_ROOM), wide=True, alt=bars_alt(_("Situations"), situations)))
+        charts.append(Chart(_("Situations"), hbars(situations, bars_alt(_("Situations"), situations), width=330,
+                                                   colour=PALETTE["info"], label_share=0.56, value_room=VALUE_ROOM),
+                            wide=True))
     notes = [translate(_GENDER_WORDS.get(_top_gender(mix), _GENDER_WORDS["other"])) if gender_masked and w.code == "gender"
              else w.message.text() for w in mix.warnings]
     return GroupSection(tuple(numbers), tuple(charts), " ".join(notes + [
