@@ -48,12 +48,13 @@ def test_the_page_says_who_keeps_what_why_and_how_long_before_the_first_send(ser
     workspace, name = served
     opened = workspace.open(name)
     opened.workbook.identity.contact.email = "cheffe.projet@example.org"
+    opened.workbook.room.retention_months = 18
     workspace.save(opened)
     page = PhoneKit(workspace, name, lang).page()
     notice = page.index('id="privacy"')
-    assert notice < page.index('id="me"') < page.index('name="alias"')  # before the first form
-    text = page[notice:page.index('id="me"')]
-    assert "cheffe.projet@example.org" in text
+    assert page.index('id="me"') < notice < page.index('<form') < page.index('name="alias"')  # before the first form
+    text = page[notice:page.index('<form')]
+    assert "cheffe.projet@example.org" in text and "18" in text  # the workbook's own retention
     words = (["Qui les garde", "Pour quoi", "Combien de temps", "facultatif", "Effacer mes réponses", "pseudonyme"]
              if lang == "fr" else ["Who keeps them", "What for", "How long", "optional", "Erase my answers", "pseudonym"])
     for word in words:

@@ -210,7 +210,8 @@ def _me_html(phone: Phone, workbook: Workbook) -> str:
         f'<textarea id="kpa-skills" name="skills" placeholder="{esc(_("ex. je parle arabe, je sais coudre, je conduis"))}">'
         f'{esc(shown["skills"])}</textarea>'
         f'{_me_shown(held)}{_me_state(card)}{_status_box("me")}')
-    return f'<section class="kpa-card" id="me"><h2>{esc(_("Qui je suis"))}</h2>{_form(phone, "card", body)}</section>'
+    return (f'<section class="kpa-card" id="me"><h2>{esc(_("Qui je suis"))}</h2>{privacy.notice_html(workbook)}'
+            f'{_form(phone, "card", body)}</section>')
 
 
 # ------------------------------------------------------------------ ideas
@@ -341,9 +342,8 @@ def page_html(phone: Phone, workbook: Workbook | None, revision: str, *, problem
         if workbook is None:
             body = _status(problem or _("Aucun atelier n'est ouvert sur ce carnet."), "error")
         else:
-            body = (privacy.notice_html(workbook) + _me_html(phone, workbook) + _ideas_html(phone, workbook)
-                    + _votes_html(phone, workbook) + _dots_html(phone, workbook) + _group_html(workbook)
-                    + _budget_html(workbook) + _forget_html(phone))
+            body = (_me_html(phone, workbook) + _ideas_html(phone, workbook) + _votes_html(phone, workbook)
+                    + _dots_html(phone, workbook) + _group_html(workbook) + _budget_html(workbook) + _forget_html(phone))
         offline = _("Pas de connexion avec l’atelier : rien n’est perdu, réessayez dans un instant.")
         no_script = _status(_("Cette page a besoin de JavaScript : activez-le, puis rechargez."), "error")
         return (f'<!DOCTYPE html><html lang="{phone.lang}"><head><meta charset="utf-8">'

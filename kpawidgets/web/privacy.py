@@ -15,13 +15,11 @@ from kpawidgets.i18n import _, translate
 from kpawidgets.model.records.checklist import SITUATIONS
 from kpawidgets.model.workbook import Workbook
 
-__all__ = ["SENSITIVE", "RETENTION_MONTHS", "notice_html", "sensitive_html", "forget_html", "forget_fields",
+__all__ = ["SENSITIVE", "notice_html", "sensitive_html", "forget_html", "forget_fields",
            "with_sensitive", "general_situations"]
 
 #: Situations of a special category (GDPR art. 9): asked apart, never among the others.
 SENSITIVE = ("disability_worker",)
-#: How long the answers are kept after the launch when the workbook says nothing else (months).
-RETENTION_MONTHS = 12
 
 
 def esc(text: object) -> str:
@@ -41,22 +39,23 @@ def _keeper(workbook: Workbook) -> str:
 
 
 def notice_html(workbook: Workbook) -> str:
-    """« Vos réponses » in plain words, at the top of the page: read before anything is sent."""
+    """« Vos réponses » in plain words, at the top of the card « Qui je suis », above its first field: read
+    before anything is sent."""
     points = [
         (_("Qui les garde"), _("Le carnet de « {territory} », sur l'ordinateur de l'animation. Responsable : {keeper}.")
          .format(territory=workbook.identity.territory, keeper=_keeper(workbook))),
         (_("Pour quoi"), _("Préparer le lancement de la coopérative : composer un groupe mixte, choisir les activités. "
                            "Les partenaires ne reçoivent que des totaux, sans aucun nom, et rien en dessous de 3 personnes.")),
         (_("Combien de temps"), _("Jusqu'au lancement, puis {months} mois au plus : ensuite les prénoms et ce que "
-                                  "chacun·e a dit de soi sont effacés.").format(months=RETENTION_MONTHS)),
+                                  "chacun·e a dit de soi sont effacés.").format(months=workbook.room.retention_months)),
         (_("Tout est facultatif"), _("Un pseudonyme suffit (par exemple « Tournesol ») ; laissez vide ce que vous "
                                      "préférez ne pas dire.")),
         (_("Reprendre vos réponses"), _("« Effacer mes réponses », en bas de cette page, retire votre fiche et vos "
                                         "contributions du carnet et de ses versions gardées.")),
     ]
-    items = "".join(f"<li><b>{esc(title)} :</b> {esc(text)}</li>" for title, text in points)
-    return (f'<section class="kpa-card kpa-privacy" id="privacy" aria-labelledby="privacy-title">'
-            f'<h2 id="privacy-title">{esc(_("Vos réponses"))}</h2><ul>{items}</ul></section>')
+    items = "".join(f"<li><b>{esc(_('{title} :').format(title=title))}</b> {esc(text)}</li>" for title, text in points)
+    return (f'<div class="kpa-privacy" id="privacy" role="note" aria-labelledby="privacy-title">'
+            f'<h3 id="privacy-title">{esc(_("Vos réponses"))}</h3><ul>{items}</ul></div>')
 
 
 def sensitive_html(situations: Sequence[str]) -> str:
