@@ -67,6 +67,13 @@ _GENDER_WARNINGS = {
 }
 
 
+_GENDER_WORDS = {
+    "woman": N_("Le groupe compte surtout des femmes : cherchez aussi des hommes."),
+    "man": N_("Le groupe compte surtout des hommes : cherchez aussi des femmes."),
+    "other": N_("Le groupe compte surtout des personnes d'un même genre."),
+}
+
+
 def _share(part: int, whole: int) -> Decimal:
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) if whole else Decimal(0)
 
@@ -93,7 +100,10 @@ def group_mix(checklist: Checklist) -> GroupMix:
         if known_genders >= MIN_MIX_SIZE:
             top, top_count = genders.most_common(1)[0]
             share = _share(top_count, known_genders)
-            if share >= MAX_GENDER_SHARE:
+            if share >= MAX_GENDER_SHARE and 0 < known_genders - top_count < SMALL_COUNT:
+                # the share would give the few others' count away (the PDF, the next actions): said without it
+                warnings.append(MixWarning("gender", Message(_GENDER_WORDS[str(top)])))
+            elif share >= MAX_GENDER_SHARE:
                 warnings.append(MixWarning("gender", Message(_GENDER_WARNINGS[str(top)], {"share_pct": share})))
         known_ages = sum(ages.values())
         if known_ages >= MIN_MIX_SIZE and len(ages) == 1:

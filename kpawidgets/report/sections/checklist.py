@@ -155,18 +155,6 @@ def _rest_note(rest: tuple[model.Action, ...]) -> str:
                     "Et {count} autres actions dans le carnet : {parts}.", len(rest)).format(count=len(rest), parts=parts)
 
 
-#: The gender remark without its share when a gender's count is masked (the share would give it away).
-_GENDER_WORDS = {
-    "woman": N_("Le groupe compte surtout des femmes : cherchez aussi des hommes."),
-    "man": N_("Le groupe compte surtout des hommes : cherchez aussi des femmes."),
-    "other": N_("Le groupe compte surtout des personnes d'un même genre."),
-}
-
-
-def _top_gender(mix: model.GroupMix) -> str:
-    return max(mix.genders, key=lambda code: mix.genders[code])
-
-
 #: Room for a bar's figure in the group's charts: « moins de 3 », « non détaillé ».
 VALUE_ROOM = 96
 
@@ -210,8 +198,7 @@ def group_section(workbook: Workbook) -> GroupSection | None:
         charts.append(Chart(_("Situations"), hbars(situations, bars_alt(_("Situations"), situations), width=330,
                                                    colour=PALETTE["info"], label_share=0.56, value_room=VALUE_ROOM),
                             wide=True))
-    notes = [translate(_GENDER_WORDS.get(_top_gender(mix), _GENDER_WORDS["other"])) if gender_masked and w.code == "gender"
-             else w.message.text() for w in mix.warnings]
+    notes = [w.message.text() for w in mix.warnings]  # a gender's share is left out where it gives a few away
     return GroupSection(tuple(numbers), tuple(charts), " ".join(notes + [
         _("Aucun nom n'apparaît dans ce document ; un effectif de moins de {count} personnes n'est pas détaillé.").format(
             count=model.SMALL_COUNT)]))
