@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +50,7 @@ from kpawidgets.storage.files import (
 __all__ = [
     "HISTORY_DIR", "SNAPSHOT_DIR", "STAMP", "Snapshot", "SnapshotError", "versions_to_drop", "thin", "stamp_of",
     "take_snapshot", "snapshots", "place_text", "item_label", "snapshot_workbook", "differences", "Difference", "MAX_LABEL",
-    "keep_version", "version_bytes", "iter_files", "forget_bases",
+    "keep_version", "version_bytes", "iter_files", "forget_bases", "thin_now_and_then",
 ]
 
 HISTORY_DIR = ".historique"
@@ -119,16 +120,42 @@ def versions_to_drop(stamps: Sequence[dt.datetime], now: dt.datetime, limit: int
 _RECENT_SLOTS = (1.0, 10.0, 60.0, 600.0)
 
 
+#: A busy room saves ten times a second and its last hour is kept whole (36 000 names at 600 saves a
+#: minute: listing them takes 0.15 s): a process thins one folder at most this often (seconds), or
+#: sooner when what it wrote since could pass the bound. The rule then runs at most this late.
+THIN_EVERY = 30.0
+_THINNED: dict[Path, tuple[float, int]] = {}
+
+
+def thin_now_and_then(folder: Path, limit: int) -> int:
+    """:func:`thin` *folder* if this process has not in the last :data:`THIN_EVERY` seconds (or the count
+    kept then, plus the versions written since, could pass *limit*); how many versions went."""
+    moment = time.monotonic()
+    last = _THINNED.get(folder)
+    if last is not None and moment - last[0] < THIN_EVERY and last[1] < limit:
+        _THINNED[folder] = (last[0], last[1] + 1)  # one more version written since
+        return 0
+    gone, kept = _thin(folder, None, limit)
+    _THINNED[folder] = (moment, kept)
+    return gone
+
+
 def thin(folder: Path, now: dt.datetime | None = None, limit: int | None = None) -> int:
     """Remove the versions of *folder* the rule lets go; return how many went. Cheap: names only.
 
     A full copy that changes (``.zst``) still need is kept while one of them is (the ones kept
     need it to be read back); it goes with the last of them.
     """
+    return _thin(folder, now, limit)[0]
+
+
+def _thin(folder: Path, now: dt.datetime | None, limit: int | None) -> tuple[int, int]:
+    """:func:`thin`, and how many versions are left."""
     if not folder.is_dir():
-        return 0
+        return 0, 0
     now = now or dt.datetime.now(dt.timezone.utc)
     files = list(iter_files(folder))
+    total = len(files)
     if limit is None or len(files) <= limit:  # the last hour is kept whole: its names are not even parsed
         cutoff = (now - RULE[0][0]).strftime(STAMP)
         recent = [p for p in files if p.name[:len(cutoff)] > cutoff]
@@ -147,7 +174,7 @@ def thin(folder: Path, now: dt.datetime | None = None, limit: int | None = None)
             continue
         path.unlink(missing_ok=True)
         gone += 1
-    return gone
+    return gone, total - gone
 
 
 # ------------------------------------------------------------------------- versions stored as changes
@@ -204,8 +231,9 @@ def version_bytes(path: Path) -> bytes:
 
 
 def forget_bases(folder: Path) -> None:
-    """Forget the full copy of *folder* (its files were rewritten or moved)."""
+    """Forget what this process knows of *folder* (its files were rewritten or moved)."""
     _BASES.pop(folder, None)
+    _THINNED.pop(folder, None)
 
 
 # ------------------------------------------------------------------------- snapshots

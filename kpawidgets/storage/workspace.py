@@ -42,7 +42,7 @@ from kpawidgets.storage.files import (
     revision_of,
     save_error,
 )
-from kpawidgets.storage.history import forget_bases, iter_files, keep_version, thin, version_bytes
+from kpawidgets.storage.history import forget_bases, iter_files, keep_version, thin_now_and_then, version_bytes
 from kpawidgets.storage.merging import merge_with_file
 
 __all__ = [
@@ -467,7 +467,8 @@ class Workspace:
         return keep_version(self._folder(HISTORY_DIR, name), data, dt.datetime.now(dt.timezone.utc))
 
     def _trim_history(self, name: str) -> None:
-        thin(self._history_dir(name), limit=HISTORY_LIMIT)  # the last hour whole, one per 10 minutes, one per day
+        # the last hour whole, one per 10 minutes, one per day (at most every 30 s: a busy room's last hour is long)
+        thin_now_and_then(self._history_dir(name), HISTORY_LIMIT)
 
     # ----------------------------------------------------------- low level I/O
     def _folder(self, *parts: str) -> Path:
