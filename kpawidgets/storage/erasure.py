@@ -67,21 +67,25 @@ def _rewrite_history(workspace: Workspace, name: str, rule: Rule) -> None:
     if not folder.is_dir():
         return
     fresh = workspace.root / HISTORY_DIR / f".reecriture-{name}"
-    shutil.rmtree(fresh, ignore_errors=True)
+    old = workspace.root / HISTORY_DIR / f".ancien-{name}"
+    for leftover in (fresh, old):  # an earlier rewrite stopped half-way: it still held the person
+        shutil.rmtree(leftover, ignore_errors=True)
     fresh.mkdir()
-    done = set()
-    for path in iter_files(folder):  # the long part, while the room goes on saving
-        _copy_version(path, fresh, rule)
-        done.add(path.name)
-    with workspace.locked(name):
-        for path in iter_files(folder):
-            if path.name not in done:
-                _copy_version(path, fresh, rule)
-        old = workspace.root / HISTORY_DIR / f".ancien-{name}"
-        os.replace(folder, old)
-        os.replace(fresh, folder)
+    try:
+        done = set()
+        for path in iter_files(folder):  # the long part, while the room goes on saving
+            _copy_version(path, fresh, rule)
+            done.add(path.name)
+        with workspace.locked(name):
+            for path in iter_files(folder):
+                if path.name not in done:
+                    _copy_version(path, fresh, rule)
+            os.replace(folder, old)
+            os.replace(fresh, folder)
+    finally:
         forget_bases(folder)
         forget_bases(fresh)
+        shutil.rmtree(fresh, ignore_errors=True)  # gone already unless the rewrite failed: the history stays as it was
     shutil.rmtree(old, ignore_errors=True)
 
 
