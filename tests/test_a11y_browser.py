@@ -65,7 +65,10 @@ def test_the_phone_page_before_and_after_a_send(atelier: AtelierServer, browser:
         tab.click("#me button.kpa-primary")
         tab.wait_for_selector("#me-status .kpa-saved")
         assert blocking(tab, "phone-sent") == []
-        tab.click("#forget button")
+        tab.click("#forget button")  # « Effacer mes réponses », then asked again
+        tab.wait_for_selector("#forget button[value=forget]")
+        assert blocking(tab, "phone-forget-asked") == []
+        tab.click("#forget button[value=forget]")
         tab.wait_for_selector("#forget-status .kpa-saved")
         assert "Tournesol" not in atelier.file.read_text(encoding="utf-8")
         assert blocking(tab, "phone-forgotten") == []

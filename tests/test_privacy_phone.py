@@ -98,8 +98,12 @@ def test_erase_my_answers_leaves_no_trace_in_any_file_of_the_workspace(served: t
     assert sum(ERASED in text for text in before.values()) >= 8
     versions_before = len(workspace.history(name))
 
+    asked = phone.send("forget-ask")  # asked twice: it cannot be undone
+    assert asked.ok and 'value="forget"' in asked.sections["forget"] and "annulé" in asked.sections["forget"]
+    assert sum(ERASED in text for text in every_file_text(workspace.root).values()) == len(
+        [t for t in before.values() if ERASED in t]), "asking erased something"
     reply = phone.send("forget", keep_ideas="yes" if keep_ideas else "")
-    assert reply.ok and "effacées" in reply.sections["forget-status"], reply.sections
+    assert reply.ok and "effacées" in reply.sections["forget"], reply.sections
     assert f'value="{ERASED}"' not in reply.sections["me"]
     after = every_file_text(workspace.root)
     holding = [str(path.relative_to(workspace.root)) for path, text in after.items()

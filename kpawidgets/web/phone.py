@@ -408,7 +408,8 @@ def act(workspace: Workspace, name: str, phone: Phone, args: Mapping[str, Sequen
             else:  # the traceback goes to the server's terminal only
                 _log.exception("The participant page could not do « %s »", action[:40])
                 message = translate(_UNEXPECTED, phone.lang)
-            section = {"card": "me", "vote": "votes", "dot": "dots", "forget": "forget"}.get(action, "idea")
+            section = {"card": "me", "vote": "votes", "dot": "dots", "forget": "forget",
+                       "forget-ask": "forget", "forget-cancel": "forget"}.get(action, "idea")
             reply = {f"{section}-status": _status_box(section, message, "error")}
             if action in ("vote", "dot"):  # the buttons go back to what the file says
                 try:
@@ -429,6 +430,8 @@ def _act(workspace: Workspace, name: str, phone: Phone, action: str, args: Mappi
         if idea is None:
             raise rc.RoomError("Cette idée n'est plus au mur.")
         return Reply(True, {"idea-fields": _idea_fields(idea), "idea-status": _status_box("idea")})
+    if action in ("forget-ask", "forget-cancel"):  # asked twice: it cannot be undone
+        return Reply(True, {"forget": _forget_html(phone, confirming=action == "forget-ask")})
     if action == "forget":
         return _forget(workspace, name, phone, args)
     if action not in ("card", "idea", "idea-remove", "vote", "dot"):
@@ -487,8 +490,8 @@ def _act(workspace: Workspace, name: str, phone: Phone, action: str, args: Mappi
 
 
 # ------------------------------------------------------------------ taking one's answers back
-def _forget_html(phone: Phone) -> str:
-    return privacy.forget_html(_form(phone, "forget", privacy.forget_fields() + _status_box("forget")))
+def _forget_html(phone: Phone, confirming: bool = False, done: str = "") -> str:
+    return privacy.forget_html(_form(phone, None, privacy.forget_fields(confirming) + _status_box("forget", done)))
 
 
 def _forget(workspace: Workspace, name: str, phone: Phone, args: Mapping[str, Sequence[str]]) -> Reply:
@@ -501,5 +504,5 @@ def _forget(workspace: Workspace, name: str, phone: Phone, args: Mapping[str, Se
     sections["me"] = _me_html(phone, opened.workbook)
     sections["idea-fields"] = _idea_fields(None)
     sections["votes"] = _votes_html(phone, opened.workbook)
-    sections["forget-status"] = _status_box("forget", _("Vos réponses sont effacées, versions gardées comprises."))
+    sections["forget"] = _forget_html(phone, done=_("Vos réponses sont effacées, versions gardées comprises."))
     return Reply(True, sections, opened.revision)

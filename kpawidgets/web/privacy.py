@@ -88,7 +88,14 @@ def forget_html(form: str) -> str:
             f'{esc(_("Reprendre mes réponses"))}</h2><p class="kpa-hint">{esc(text)}</p>{form}</section>')
 
 
-def forget_fields() -> str:
+def forget_fields(confirming: bool = False) -> str:
+    """« Effacer mes réponses » (action ``forget-ask``); then, asked again, the choice for the ideas and
+    « Oui, tout effacer » (``forget``) or « Annuler » (``forget-cancel``)."""
+    if not confirming:
+        return f'<button type="submit" name="action" value="forget-ask">{esc(_("Effacer mes réponses"))}</button>'
     keep = _("Laisser mes idées au mur, sans mon nom")
-    return (f'<label class="kpa-check"><input type="checkbox" name="keep_ideas" value="yes"> <span>{esc(keep)}</span></label>'
-            f'<button type="submit">{esc(_("Effacer mes réponses"))}</button>')
+    sure = _("Cela ne peut pas être annulé. Effacer votre fiche et vos contributions ?")
+    return (f'<p role="alert"><b>{esc(sure)}</b></p>'
+            f'<label class="kpa-check"><input type="checkbox" name="keep_ideas" value="yes"> <span>{esc(keep)}</span></label>'
+            f'<button type="submit" name="action" value="forget">{esc(_("Oui, effacer mes réponses"))}</button>'
+            f'<button type="submit" name="action" value="forget-cancel" class="kpa-plain">{esc(_("Annuler"))}</button>')
