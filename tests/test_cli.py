@@ -190,7 +190,7 @@ def test_refused_imports_speak_of_the_file_not_of_a_page(capsys, loose_workbook:
         assert "page" not in err
     monkeypatch.undo()
     assert loose_workbook.read_bytes() == before
-    assert not list(loose_workbook.parent.rglob(".historique/*/*.json")), "a refused save added a history entry"
+    assert not list(loose_workbook.parent.rglob(".historique/*/*")), "a refused save added a history entry"
     assert not list(loose_workbook.parent.glob(".tmp-*"))
 
 

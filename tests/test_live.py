@@ -20,6 +20,7 @@ from kpawidgets.app.home.page import build_home
 from kpawidgets.app.live import MAX_FOLLOWED, Changes, FollowRefused, Watcher, apply_in_place, watcher
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.model.workbook import load_workbook_text
+from kpawidgets.storage.history import version_bytes
 from kpawidgets.storage.workspace import Workspace
 from tests.conftest import run_coroutine
 from tests.pagekit import EXAMPLE, field_of, flat, open_page
@@ -168,7 +169,8 @@ def test_a_value_replaced_by_another_device_is_said_and_can_be_put_back(workspac
     assert owner_a.value == "Samia" and a.on_disk().checklist.ingredients.venue.owner == "Samia"
     assert b.session.take_external_change() and field_of(b.body.screen(0), "kpa-f-venue-owner").value == "Samia"
     # both values are in the history
-    towns = [load(v.path).checklist.ingredients.venue.owner for v in Workspace(workspace_dir).history(EXAMPLE)]
+    towns = [load_workbook_text(version_bytes(v.path)).checklist.ingredients.venue.owner
+             for v in Workspace(workspace_dir).history(EXAMPLE)]
     assert "Karim" in towns
 
 

@@ -19,6 +19,7 @@ from kpawidgets.app.live import Changes
 from kpawidgets.app.session import SaveStatus, WorkbookSession
 from kpawidgets.model.merge import Conflict, Item, KeptEdit
 from kpawidgets.model.records.budget import BudgetLine
+from kpawidgets.storage.history import version_bytes
 from kpawidgets.storage import workspace as workspace_module
 from kpawidgets.storage.workspace import ConflictError, OpenWorkbook, SaveError, Workspace, copy_into
 from tests.stress.faults import EXAMPLE
@@ -71,7 +72,7 @@ def test_same_field_the_later_save_wins_and_the_conflict_is_returned(workspace: 
     assert workspace.open(name).workbook.budget.lines[0].amount == Decimal("2100.00")
     # both values stay in the history: A's 2000 is the previous version
     previous = workspace.history(name)[-1]
-    assert '"amount": "2000.00"' in previous.path.read_text(encoding="utf-8")
+    assert '"amount": "2000.00"' in version_bytes(previous.path).decode("utf-8")
 
 
 def test_lines_added_on_two_devices_are_all_kept(workspace: Workspace, name: str) -> None:

@@ -20,7 +20,7 @@ def _split(requirement: str) -> tuple[str, str]:
 
 
 # Development tools of the test extra that the conda environments carry too.
-CONDA_DEV_TOOLS = {"import-linter"}
+CONDA_DEV_TOOLS = {"import-linter", "pikepdf"}
 
 
 def _conda_packages(path: Path) -> dict[str, str]:

@@ -146,7 +146,7 @@ def test_the_phones_read_the_budget_as_the_pdf_shows_it(served: tuple[Workspace,
     workspace, name = served
     figures = budget.budget_figures(workspace.open(name).workbook)
     page = PhoneKit(*served).page()
-    section = page.split('id="budget"')[1]
+    section = page.split('id="budget"')[1].split("</section>")[0]
     for key, percent in figures.percents.items():
         if figures.euros.parts[key] > 0:
             assert f"· {percent}\u00a0%" in section, key

@@ -232,10 +232,10 @@ def test_full_disk(small_disk: Path | None, lang: str) -> None:
     root = small_disk / "workspace"
     session, shell, before = _session_with_edit(root, lang)
     filler = _fill(small_disk)
-    history_before = sorted(root.rglob(".historique/*/*.json"))
+    history_before = sorted(root.rglob(".historique/*/*"))
     session.workbook.identity.town = "Roubaix, quartier du Pile"
     assert session.changed() is False
-    assert sorted(root.rglob(".historique/*/*.json")) == history_before  # a refused save adds no version
+    assert sorted(root.rglob(".historique/*/*")) == history_before  # a refused save adds no version
     expected = DISK_FULL if lang == "fr" else english(DISK_FULL)
     assert expected in shell.status.value.replace("&#x27;", "'")
     assert "kpa-banner-error" in shell.status.value

@@ -78,7 +78,7 @@ def test_facilitator_adds_people_without_a_phone(served: tuple[Workspace, str]) 
         projector.row_add.click()
     people = _file(served)["checklist"]["group"]  # type: ignore[index]
     assert [p["alias"] for p in people[-2:]] == ["Jo", "Lina"] and projector.row_alias.value == ""
-    assert _file(served).get("room") in (None, {"participants": [], "ideas": [], "votes": [], "dots": []})
+    assert _file(served).get("room") in (None, {"participants": [], "ideas": [], "votes": [], "dots": [], "retention_months": 12})
     assert "<b>12</b>" in projector.counts.value  # the ten of the example and the two typed in
 
 

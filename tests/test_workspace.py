@@ -101,7 +101,7 @@ def test_history_is_bounded(workspace: Workspace, monkeypatch: pytest.MonkeyPatc
     for index in range(12):
         opened.workbook.identity.town = f"ville {index}"
         workspace.save(opened)
-    assert len(workspace.history("borne")) == 5
+    assert 1 <= len(workspace.history("borne")) <= 5  # the bound thins the last hour (tests/test_history_rate.py)
 
 
 def test_same_field_on_two_tabs_the_later_save_wins_and_says_what_it_replaced(workspace: Workspace) -> None:

@@ -67,13 +67,14 @@ def clip_text(text: str, limit: int) -> str:
 
 
 def hbars(items: Sequence[BarItem], label: str, *, width: float = 320, colour: str | None = None,
-          total: float | None = None, label_share: float = 0.42) -> str:
-    """Horizontal bars scaled to the largest value (or *total*), each with its label and shown value."""
+          total: float | None = None, label_share: float = 0.42, value_room: float = 64) -> str:
+    """Horizontal bars scaled to the largest value (or *total*), each with its label and shown value
+    (*value_room* wide: more for words such as « moins de 3 »)."""
     row = 26.0
     height = max(row * len(items), row)
     top = max([item.value for item in items] + [total or 0.0, 1e-9])
     label_width = width * label_share
-    bar_width = width - label_width - 64
+    bar_width = width - label_width - value_room
     with drawing():
         figure = new_figure(width, height)
         axes = canvas_axes(figure, (0, width), (height, 0))

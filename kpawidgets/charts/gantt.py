@@ -148,14 +148,15 @@ def gantt(rows: Sequence[GanttRow], label: str, *, month_label: Callable[[dt.dat
         return svg_of(figure, label, "kpa-gantt")
 
 
-@lru_cache(maxsize=8)
-def mark_icon(mark: str, size: float = 11) -> str:
-    """The Gantt chart's symbol for a funder's ``deadline``, ``answer`` or payment, for legends."""
+@lru_cache(maxsize=16)
+def mark_icon(mark: str, size: float = 11, title: str = "") -> str:
+    """The Gantt chart's symbol for a funder's ``deadline``, ``answer`` or payment, for legends
+    (hidden from screen readers without a *title*, its text alternative in the tagged PDF)."""
     with drawing():
         figure = new_figure(size, size)
         axes = canvas_axes(figure, (-size / 2, size / 2), (-size / 2, size / 2))
         _mark(axes, mark, 0, 0, kind_colour("funding"), False)
-        return svg_of(figure, "", "kpa-mark", hidden=True)
+        return svg_of(figure, title, "kpa-mark", hidden=not title)
 
 
 def gantt_rows(timeline: Timeline) -> list[GanttRow]:

@@ -49,7 +49,8 @@ def gauge(ratio: float | None, big: str, small: str, label: str, *, colour: str 
         if small:
             axes.text(size / 2, size / 2 - size * 0.17, small, ha="center", va="center", fontsize=size * 0.085,
                       color=PALETTE["muted"])
-        return svg_of(figure, label, "kpa-gauge")
+        # its title says its figures: the text alternative of the tagged PDF, the page's aria-label
+        return svg_of(figure, _("{title} : {figures}.").format(title=label, figures=f"{big} {small}".strip()), "kpa-gauge")
 
 
 def half_gauge(ratio: float, target: float, big: str, small: str, label: str, *, colour: str,
@@ -86,12 +87,15 @@ def fte_gauge(total: Decimal, target: Decimal, caption: str, *, width: float = 2
                       caption, colour=colour, width=width)
 
 
-@lru_cache(maxsize=16)
-def light(level: str, size: float = 16) -> str:
-    """A traffic light disc: ``ok`` (green), ``partial`` (amber), ``missing`` (red), else grey."""
+@lru_cache(maxsize=64)
+def light(level: str, size: float = 16, title: str = "") -> str:
+    """A traffic light disc: ``ok`` (green), ``partial`` (amber), ``missing`` (red), else grey.
+
+    Without *title* it is hidden from screen readers (the status is written beside it); with one
+    (the tagged PDF, where every drawing is a figure), *title* is its text alternative."""
     with drawing():
         figure = new_figure(size, size)
         axes = canvas_axes(figure, (0, size), (0, size))
         axes.add_patch(Circle((size / 2, size / 2), size / 2 - 1, color=LEVEL_COLOURS.get(level, PALETTE["line"]),
                               linewidth=0))
-        return svg_of(figure, "", "kpa-light", hidden=True)
+        return svg_of(figure, title, "kpa-light", hidden=not title)

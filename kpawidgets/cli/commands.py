@@ -14,12 +14,15 @@ from typing import Any
 
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _, ngettext, use_language
+from kpawidgets.model.room import privacy
 from kpawidgets.model.workbook import Workbook, WorkbookError, workbook_json_schema
+from kpawidgets.storage.erasure import anonymise_everywhere
 from kpawidgets.storage.history import take_snapshot
 from kpawidgets.storage.references import OpenedReference, open_reference
 from kpawidgets.storage.workspace import Workspace
 
-__all__ = ["CliError", "check_report", "cmd_new", "cmd_list", "cmd_check", "cmd_schema", "cmd_import", "cmd_export", "cmd_snapshot"]
+__all__ = ["CliError", "check_report", "cmd_new", "cmd_list", "cmd_check", "cmd_schema", "cmd_import", "cmd_export", "cmd_snapshot",
+           "cmd_anonymise"]
 
 
 class CliError(KpaError):
@@ -89,6 +92,10 @@ def check_report(workbook: Workbook | None, errors: list[str], source: str) -> d
         # Lines whose funder is no longer among the partners: they count, under « financeur inconnu »;
         # funders without a kind: their lines' Cerfa sub-line is not theirs to say yet.
         report["warnings"] = checklist.unknown_funder_warnings(workbook) + checklist.kindless_funder_warnings(workbook)
+        report.update(privacy.check_fields(workbook))  # the group's retention (issue 23)
+        if report["personal_data_due"]:
+            report["warnings"].append(_("les prénoms du groupe devaient être effacés le {day} : lancez « kpa anonymise "
+                                        "{workbook} --si-echu ».").format(day=report["personal_data_until"], workbook=source))
     return report
 
 
@@ -219,4 +226,22 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     snapshot = take_snapshot(reference.workspace.root, reference.opened.name, reference.opened.base, args.label)
     print(_("Instantané « {label} » de « {territory} » enregistré.").format(
         label=snapshot.label, territory=reference.workbook.identity.territory))
+    return 0
+
+
+# ------------------------------------------------------------------ the residents' data (issue 23)
+def cmd_anonymise(args: argparse.Namespace) -> int:
+    """Drop the group's names and links to people, in the workbook and every version kept of it."""
+    reference = _open(args)
+    territory = reference.workbook.identity.territory
+    if args.if_due and not privacy.check_fields(reference.workbook)["personal_data_due"]:
+        until = privacy.retention_until(reference.workbook)
+        print((_("Rien à effacer avant le {day} pour « {territory} ».").format(day=until.isoformat(), territory=territory)
+               if until else _("« {territory} » n'a pas de date de lancement : rien n'est échu.").format(territory=territory)))
+        return 0
+    changed = anonymise_everywhere(reference.workspace, reference.opened.name)
+    print((_("Groupe de « {territory} » anonymisé : prénoms, pseudonymes et liens aux personnes retirés du carnet, "
+             "de son historique, de ses instantanés et de la corbeille ; la mixité, les effectifs et les idées restent.")
+           if changed else _("Le groupe de « {territory} » était déjà anonyme ; l'historique a été vérifié.")).format(
+        territory=territory))
     return 0

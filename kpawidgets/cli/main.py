@@ -12,6 +12,7 @@ from kpawidgets.cli.commands import (
     cmd_check,
     cmd_export,
     cmd_snapshot,
+    cmd_anonymise,
     cmd_import,
     cmd_list,
     cmd_new,
@@ -108,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
                    cmd_snapshot)
     snapshot.add_argument("workbook", metavar=_("CARNET"), help=_("fichier .json ou nom du carnet"))
     snapshot.add_argument("label", metavar=_("NOM"), help=_("nom de l'instantané, par ex. « avant l'atelier du 12 mars »"))
+
+    anonymise = add("anonymise", _("anonymiser le groupe après l'atelier (prénoms et liens aux personnes retirés, "
+                                   "historique compris)"), cmd_anonymise)
+    anonymise.add_argument("workbook", metavar=_("CARNET"), help=_("fichier .json ou nom du carnet"))
+    anonymise.add_argument("--si-echu", "--if-due", dest="if_due", action="store_true",
+                           help=_("seulement si la durée de conservation du carnet est passée (voir kpa check)"))
 
     export = add("export", _("exporter le plan (PDF, HTML) ou le budget (xlsx, CSV)"), cmd_export)
     export.add_argument("workbook", metavar=_("CARNET"), help=_("fichier .json ou nom du carnet"))

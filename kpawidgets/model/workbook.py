@@ -225,8 +225,9 @@ def _raise_status(partner: dict[str, Any], line_status: Any) -> None:
 
 
 def _from_v3(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 4 gives a partner a ``kind`` (its Cerfa 74 sub-line). A version-3 partner has none: it
-    reads « type pas encore dit » (a warning) and its lines keep their own sub-line; nothing else
+    """Version 4 gives a partner a ``kind`` (its Cerfa 74 sub-line, issue 19) and the room a
+    ``retention_months`` (issue 23). A version-3 partner has no kind: it reads « type pas encore dit »
+    (a warning) and its lines keep their own sub-line; the retention's default says it; nothing else
     changes (same ids, same lines, on every device)."""
     return data
 

@@ -94,7 +94,7 @@ def render_html(workbook: Workbook, lang: str | None = None, today: dt.date | No
 
 
 def html_to_pdf(html: str) -> bytes:
-    """HTML → PDF bytes with WeasyPrint (fonts are inlined; nothing is fetched)."""
+    """HTML → PDF/UA-1 bytes with WeasyPrint (fonts are inlined; nothing is fetched)."""
     import weasyprint
 
     fetcher: Any
@@ -107,7 +107,9 @@ def html_to_pdf(html: str) -> bytes:
             return weasyprint.default_url_fetcher(url, *args, **kwargs)
 
     out = io.BytesIO()
-    weasyprint.HTML(string=html, base_url=str(template_dir()), url_fetcher=fetcher).write_pdf(out)
+    # PDF/UA-1: tagged (headings, lists, tables with their headers, each chart a Figure with its title
+    # as text alternative), with the document's language and title (issue 23: screen readers)
+    weasyprint.HTML(string=html, base_url=str(template_dir()), url_fetcher=fetcher).write_pdf(out, pdf_variant="pdf/ua-1")
     return out.getvalue()
 
 

@@ -2,13 +2,19 @@
 
 Layout, beside the workbook ``<root>/<name>.json``::
 
-    <root>/.historique/<name>/<stamp>--<revision>.json   previous versions (thinned at each save)
-    <root>/.instantanes/<name>/<stamp>--<revision>.json  named snapshots, kept forever
+    <root>/.historique/<name>/<stamp>--<revision>.json         previous versions kept whole (thinned at each save)
+    <root>/.historique/<name>/<stamp>--<revision>.<base>.zst   previous versions kept as their changes from
+                                                               the whole one stamped <base> (zstd, that file
+                                                               as a raw dictionary): a busy room costs its
+                                                               changes, not a copy per save
+    <root>/.instantanes/<name>/<stamp>--<revision>.json        named snapshots, kept forever
 
 Thinning (:func:`versions_to_drop`): every version of the last hour, then the newest of each
 10-minute slot for a day, then the newest of each day for a year; older ones go. A workshop of
 two hours with a save every few seconds keeps its last hour whole and about six versions per
 hour before it, instead of the last 200 saves (14 minutes of editing in the issue's walk-through).
+The promise holds whatever the rate: the safety bound on the count (``limit``) thins the last
+hour first and never the older slots (issue 20: a 2 000-version cap used to delete the oldest).
 
 A snapshot is the workbook's bytes wrapped with its name (« avant l'atelier du 12 mars »):
 ``{"snapshot": {"label": …, "taken_at": …}, "workbook": {…}}``, one atomic file.
@@ -18,10 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import zstandard
 
 from kpawidgets.i18n import N_, _
 from kpawidgets.model.checklist.partners import partner_names
@@ -29,11 +39,18 @@ from kpawidgets.model.merge import item_label as merged_item_label
 from kpawidgets.model.merge import value_text
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.storage.atomic import write_atomic
-from kpawidgets.storage.files import WorkspaceError, load_workbook_file, read_workbook_bytes, revision_of
+from kpawidgets.storage.files import (
+    MAX_WORKBOOK_BYTES,
+    WorkspaceError,
+    load_workbook_file,
+    read_workbook_bytes,
+    revision_of,
+)
 
 __all__ = [
     "HISTORY_DIR", "SNAPSHOT_DIR", "STAMP", "Snapshot", "SnapshotError", "versions_to_drop", "thin", "stamp_of",
     "take_snapshot", "snapshots", "place_text", "item_label", "snapshot_workbook", "differences", "Difference", "MAX_LABEL",
+    "keep_version", "version_bytes", "iter_files", "forget_bases", "thin_now_and_then",
 ]
 
 HISTORY_DIR = ".historique"
@@ -64,8 +81,7 @@ def stamp_of(path: Path) -> dt.datetime | None:
 
 
 # ------------------------------------------------------------------------- thinning
-def versions_to_drop(stamps: Sequence[dt.datetime], now: dt.datetime) -> set[int]:
-    """Indexes of the versions the rule lets go (the newest of each slot stays), given their times."""
+def _kept_by_rule(stamps: Sequence[dt.datetime], now: dt.datetime, recent_slot: float | None) -> set[int]:
     keep: set[int] = set()
     seen_slots: set[tuple[int, int]] = set()
     order = sorted(range(len(stamps)), key=lambda i: stamps[i], reverse=True)  # newest first
@@ -73,28 +89,151 @@ def versions_to_drop(stamps: Sequence[dt.datetime], now: dt.datetime) -> set[int
         age = now - stamps[index]
         for level, (limit, slot) in enumerate(RULE):
             if age <= limit:
-                if slot is None:
+                seconds = recent_slot if slot is None else slot.total_seconds()
+                if seconds is None:
                     keep.add(index)
                 else:
-                    key = (level, int(stamps[index].timestamp() // slot.total_seconds()))
+                    key = (level, int(stamps[index].timestamp() // seconds))
                     if key not in seen_slots:
                         seen_slots.add(key)
                         keep.add(index)
                 break
+    return keep
+
+
+def versions_to_drop(stamps: Sequence[dt.datetime], now: dt.datetime, limit: int | None = None) -> set[int]:
+    """Indexes of the versions the rule lets go (the newest of each slot stays), given their times.
+
+    *limit* (a safety bound on the count, far above what the rule keeps at any human rate) thins
+    the recent past first: the last hour goes from every version to one per second, then per
+    10 s, per minute… until the count fits; the older slots (10 minutes, a day) are never touched.
+    """
+    keep = _kept_by_rule(stamps, now, None)
+    for recent_slot in _RECENT_SLOTS:
+        if limit is None or len(keep) <= limit:
+            break
+        keep = _kept_by_rule(stamps, now, recent_slot)
     return set(range(len(stamps))) - keep
 
 
-def thin(folder: Path, now: dt.datetime | None = None) -> int:
-    """Remove the versions of *folder* the rule lets go; return how many went. Cheap: names only."""
-    if not folder.is_dir():
+#: How the last hour is thinned when the safety bound is reached (seconds per slot).
+_RECENT_SLOTS = (1.0, 10.0, 60.0, 600.0)
+
+
+#: A busy room saves ten times a second and its last hour is kept whole (36 000 names at 600 saves a
+#: minute: listing them takes 0.15 s): a process thins one folder at most this often (seconds), or
+#: sooner when what it wrote since could pass the bound. The rule then runs at most this late.
+THIN_EVERY = 30.0
+_THINNED: dict[Path, tuple[float, int]] = {}
+
+
+def thin_now_and_then(folder: Path, limit: int) -> int:
+    """:func:`thin` *folder* if this process has not in the last :data:`THIN_EVERY` seconds (or the count
+    kept then, plus the versions written since, could pass *limit*); how many versions went."""
+    moment = time.monotonic()
+    last = _THINNED.get(folder)
+    if last is not None and moment - last[0] < THIN_EVERY and last[1] < limit:
+        _THINNED[folder] = (last[0], last[1] + 1)  # one more version written since
         return 0
-    files = [p for p in folder.glob(f"*{SUFFIX}") if not p.name.startswith(".")]
+    gone, kept = _thin(folder, None, limit)
+    _THINNED[folder] = (moment, kept)
+    return gone
+
+
+def thin(folder: Path, now: dt.datetime | None = None, limit: int | None = None) -> int:
+    """Remove the versions of *folder* the rule lets go; return how many went. Cheap: names only.
+
+    A full copy that changes (``.zst``) still need is kept while one of them is (the ones kept
+    need it to be read back); it goes with the last of them.
+    """
+    return _thin(folder, now, limit)[0]
+
+
+def _thin(folder: Path, now: dt.datetime | None, limit: int | None) -> tuple[int, int]:
+    """:func:`thin`, and how many versions are left."""
+    if not folder.is_dir():
+        return 0, 0
+    now = now or dt.datetime.now(dt.timezone.utc)
+    files = list(iter_files(folder))
+    total = len(files)
+    if limit is None or len(files) <= limit:  # the last hour is kept whole: its names are not even parsed
+        cutoff = (now - RULE[0][0]).strftime(STAMP)
+        recent = [p for p in files if p.name[:len(cutoff)] > cutoff]
+        files = [p for p in files if p.name[:len(cutoff)] <= cutoff]
+    else:
+        recent = []
     dated = [(p, stamp_of(p)) for p in files]
     known = [(p, s) for p, s in dated if s is not None]
-    drop = versions_to_drop([s for _p, s in known], now or dt.datetime.now(dt.timezone.utc))
+    drop = versions_to_drop([s for _p, s in known], now, limit)
+    kept = [p for i, (p, _s) in enumerate(known) if i not in drop] + recent
+    needed = {_base_stamp(p) for p in kept if p.suffix == DELTA}
+    gone = 0
     for index in drop:
-        known[index][0].unlink(missing_ok=True)
-    return len(drop)
+        path = known[index][0]
+        if path.suffix == SUFFIX and path.stem.partition("--")[0] in needed:
+            continue
+        path.unlink(missing_ok=True)
+        gone += 1
+    return gone, total - gone
+
+
+# ------------------------------------------------------------------------- versions stored as changes
+DELTA = ".zst"
+#: A full copy is written again once the changes since the last one would weigh more than this
+#: share of a full copy: each version then costs its changes, and reading one back reads two files.
+FULL_COPY_SHARE = 8
+#: The full copy changes are written against, per history folder, with its compressor (one process).
+_BASES: dict[Path, tuple[Path, Any]] = {}
+
+
+def _base_stamp(delta: Path) -> str:
+    """The stamp of the full copy a change file is written against (``<stamp>--<rev>.<base>.zst``)."""
+    return delta.stem.rpartition(".")[2]
+
+
+def _raw_dictionary(data: bytes) -> Any:
+    return zstandard.ZstdCompressionDict(data, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+
+
+def keep_version(folder: Path, data: bytes, now: dt.datetime) -> Path:
+    """Write *data* as the newest version in *folder*: as its changes from the last full copy
+    (zstd with that copy as a raw dictionary) when they are small, else as a full copy."""
+    stamp = now.strftime(STAMP)
+    base = _BASES.get(folder)
+    if base is not None and base[0].is_file():
+        delta = base[1].compress(data)
+        if len(delta) * FULL_COPY_SHARE < len(data):
+            path = folder / f"{stamp}--{revision_of(data)}.{base[0].stem.partition('--')[0]}{DELTA}"
+            write_atomic(path, delta)
+            return path
+    path = folder / f"{stamp}--{revision_of(data)}{SUFFIX}"
+    write_atomic(path, data)
+    dictionary = _raw_dictionary(data)
+    dictionary.precompute_compress(level=3)
+    _BASES[folder] = (path, zstandard.ZstdCompressor(level=3, dict_data=dictionary))
+    return path
+
+
+def version_bytes(path: Path) -> bytes:
+    """The workbook file bytes of one kept version (a full copy, or changes from one)."""
+    if path.suffix != DELTA:
+        return read_workbook_bytes(path)
+    matches = sorted(path.parent.glob(f"{_base_stamp(path)}--*{SUFFIX}"))
+    if not matches:
+        raise WorkspaceError("La version {name} de l'historique ne se lit plus.", name=path.name)
+    base = read_workbook_bytes(matches[0])
+    try:
+        data = zstandard.ZstdDecompressor(dict_data=_raw_dictionary(base)).decompress(
+            read_workbook_bytes(path), max_output_size=MAX_WORKBOOK_BYTES)
+    except zstandard.ZstdError:
+        raise WorkspaceError("La version {name} de l'historique ne se lit plus.", name=path.name) from None
+    return bytes(data)
+
+
+def forget_bases(folder: Path) -> None:
+    """Forget what this process knows of *folder* (its files were rewritten or moved)."""
+    _BASES.pop(folder, None)
+    _THINNED.pop(folder, None)
 
 
 # ------------------------------------------------------------------------- snapshots
@@ -226,4 +365,9 @@ def differences(now: Workbook, after: Workbook, limit: int = 200) -> list[Differ
 
 
 def iter_files(folder: Path) -> Iterable[Path]:
-    return sorted(p for p in folder.glob(f"*{SUFFIX}") if not p.name.startswith(".")) if folder.is_dir() else []
+    """The kept versions of one history folder (full copies and changes), oldest first."""
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:
+        names = [e.name for e in entries if not e.name.startswith(".") and e.name.endswith((SUFFIX, DELTA))]
+    return [folder / n for n in sorted(names)]

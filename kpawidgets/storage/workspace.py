@@ -20,6 +20,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Iterator
+import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +42,7 @@ from kpawidgets.storage.files import (
     revision_of,
     save_error,
 )
-from kpawidgets.storage.history import thin
+from kpawidgets.storage.history import forget_bases, iter_files, keep_version, thin_now_and_then, version_bytes
 from kpawidgets.storage.merging import merge_with_file
 
 __all__ = [
@@ -66,8 +67,9 @@ SUFFIX = ".json"
 HISTORY_DIR = ".historique"
 TRASH_DIR = ".corbeille"
 LOCK_DIR = ".verrous"
-#: At most this many previous versions, whatever the thinning rule keeps (storage/history.py).
-HISTORY_LIMIT = 2000
+#: A safety bound on the versions kept: past it the last hour is thinned first, never the older
+#: slots (storage/history.py). The rule itself keeps about 36 000 at 600 saves a minute.
+HISTORY_LIMIT = 50_000
 #: How long a save waits for another save of the same workbook to finish (seconds).
 LOCK_WAIT = 10.0
 MAX_NAME_LENGTH = 60
@@ -395,6 +397,7 @@ class Workspace:
                     old_history, new_history = self._history_dir(opened.name), self._history_dir(new_name)
                     if old_history.is_dir() and not new_history.exists():
                         os.replace(old_history, new_history)
+                        forget_bases(old_history)
                 except OSError as exc:
                     raise self._save_error(exc) from None
             data = read_workbook_bytes(new_path)
@@ -440,7 +443,8 @@ class Workspace:
         folder = self._history_dir(self.resolve(reference))
         versions = []
         for path in self._history_files(folder):
-            stamp, _, revision = path.stem.partition("--")
+            stamp, _, rest = path.stem.partition("--")
+            revision = rest.partition(".")[0]
             try:
                 saved_at = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.timezone.utc)
             except ValueError:
@@ -451,27 +455,20 @@ class Workspace:
     def restore_version(self, reference: str, version: HistoryVersion) -> OpenWorkbook:
         """Make an old version current again (the current one goes to the history)."""
         opened = self.open(reference)
-        old = load_workbook_file(read_workbook_bytes(version.path), version.path.name)
+        old = load_workbook_file(version_bytes(version.path), version.path.name)
         return self.save(opened, old)
 
     @staticmethod
     def _history_files(folder: Path) -> builtins.list[Path]:
-        if not folder.is_dir():
-            return []
-        return sorted(p for p in folder.glob(f"*{SUFFIX}") if not p.name.startswith("."))
+        return builtins.list(iter_files(folder))
 
     def _keep_in_history(self, name: str, data: bytes) -> Path:
         """Write *data* as the newest version of *name*; return its file."""
-        folder = self._folder(HISTORY_DIR, name)
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        kept = folder / f"{stamp}--{revision_of(data)}{SUFFIX}"
-        write_atomic(kept, data)
-        return kept
+        return keep_version(self._folder(HISTORY_DIR, name), data, dt.datetime.now(dt.timezone.utc))
 
     def _trim_history(self, name: str) -> None:
-        thin(self._history_dir(name))  # the last hour whole, then one per 10 minutes, one per day
-        for stale in self._history_files(self._history_dir(name))[:-HISTORY_LIMIT]:
-            stale.unlink(missing_ok=True)
+        # the last hour whole, one per 10 minutes, one per day (at most every 30 s: a busy room's last hour is long)
+        thin_now_and_then(self._history_dir(name), HISTORY_LIMIT)
 
     # ----------------------------------------------------------- low level I/O
     def _folder(self, *parts: str) -> Path:
@@ -507,6 +504,10 @@ class Workspace:
                                             "({detail}). Le fichier n'a pas été modifié."),
                             detail="; ".join(str(p) for p in problems[:3])) from None
         return data
+
+    def locked(self, name: str) -> contextlib.AbstractContextManager[None]:
+        """Hold workbook *name*'s save lock (a rewrite of its history must not meet a save)."""
+        return self._lock(name)
 
     @contextmanager
     def _lock(self, name: str) -> Iterator[None]:

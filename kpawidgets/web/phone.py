@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, format_money_rounded, translate, use_language
 from kpawidgets.model import budget
-from kpawidgets.model.records.checklist import AGE_BANDS, COMMITMENTS, SITUATIONS
+from kpawidgets.model.records.checklist import AGE_BANDS, COMMITMENTS
 from kpawidgets.model.room import contributions as rc
 from kpawidgets.model.room import group as rg
 from kpawidgets.model.room.records import DOTS_PER_PERSON, GENDER_CHOICES, IDEA_KINDS, IDEA_MAX, VOTE_CHOICES
@@ -39,8 +39,10 @@ from kpawidgets.model.room.summary import RoomSummary, room_summary, visible_ide
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.charts.coverage import coverage_bar
 from kpawidgets.resources import static_dir
+from kpawidgets.storage.erasure import forget_everywhere
 from kpawidgets.storage.room import apply_now
 from kpawidgets.storage.workspace import Workspace
+from kpawidgets.web import privacy
 
 __all__ = ["PHONE_PATH", "LIVE_PATH", "KEY_COOKIE", "RATE_PER_MINUTE", "Phone", "Reply", "RoomRateError",
            "page_html", "live_sections", "act", "counts_html", "page_style", "style_source"]
@@ -189,7 +191,7 @@ def _me_html(phone: Phone, workbook: Workbook) -> str:
     checks = "".join(
         f'<label class="kpa-check"><input type="checkbox" name="situations" value="{esc(code)}"'
         f'{" checked" if code in shown["situations"] else ""}> <span>{esc(translate(label))}</span></label>'
-        for code, label in SITUATIONS.items())
+        for code, label in privacy.general_situations().items())
     body = (
         f'{_label("kpa-alias", _("Prénom ou pseudonyme"), _("facultatif"))}'
         f'<input id="kpa-alias" name="alias" value="{esc(shown["alias"])}" placeholder="{esc(_("ex. Awa, ou un pseudonyme"))}"'
@@ -199,7 +201,7 @@ def _me_html(phone: Phone, workbook: Workbook) -> str:
         f'{_label("kpa-gender", _("Genre"), _("facultatif"))}'
         f'{_select("gender", unset + [(k, translate(v)) for k, v in GENDER_CHOICES.items()], shown["gender"])}'
         f'<fieldset class="kpa-checks"><legend>{esc(_("Ma situation"))} <span class="kpa-hint">{esc(up_to_three)}</span>'
-        f'</legend>{checks}</fieldset>'
+        f'</legend>{checks}</fieldset>{privacy.sensitive_html(shown["situations"])}'
         f'{_label("kpa-wishes", wishes)}'
         f'<textarea id="kpa-wishes" name="wishes" placeholder="{esc(_("ex. cuisiner pour des buffets, jardiner"))}">'
         f'{esc(shown["wishes"])}</textarea>'
@@ -207,7 +209,8 @@ def _me_html(phone: Phone, workbook: Workbook) -> str:
         f'<textarea id="kpa-skills" name="skills" placeholder="{esc(_("ex. je parle arabe, je sais coudre, je conduis"))}">'
         f'{esc(shown["skills"])}</textarea>'
         f'{_me_shown(held)}{_me_state(card)}{_status_box("me")}')
-    return f'<section class="kpa-card" id="me"><h2>{esc(_("Qui je suis"))}</h2>{_form(phone, "card", body)}</section>'
+    return (f'<section class="kpa-card" id="me"><h2>{esc(_("Qui je suis"))}</h2>{privacy.notice_html(workbook)}'
+            f'{_form(phone, "card", body)}</section>')
 
 
 # ------------------------------------------------------------------ ideas
@@ -326,7 +329,7 @@ def page_html(phone: Phone, workbook: Workbook | None, revision: str, *, problem
             body = _status(problem or _("Aucun atelier n'est ouvert sur ce carnet."), "error")
         else:
             body = (_me_html(phone, workbook) + _ideas_html(phone, workbook) + _votes_html(phone, workbook)
-                    + _dots_html(phone, workbook) + _group_html(workbook) + _budget_html(workbook))
+                    + _dots_html(phone, workbook) + _group_html(workbook) + _budget_html(workbook) + _forget_html(phone))
         offline = _("Pas de connexion avec l’atelier : rien n’est perdu, réessayez dans un instant.")
         no_script = _status(_("Cette page a besoin de JavaScript : activez-le, puis rechargez."), "error")
         return (f'<!DOCTYPE html><html lang="{phone.lang}"><head><meta charset="utf-8">'
@@ -361,7 +364,8 @@ def _one(args: Mapping[str, Sequence[str]], name: str) -> str:
 
 def _typed_card(args: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     return {"alias": _one(args, "alias"), "age_band": _one(args, "age_band"), "gender": _one(args, "gender"),
-            "situations": list(args.get("situations") or []), "wishes": _one(args, "wishes"), "skills": _one(args, "skills")}
+            "situations": privacy.with_sensitive(args, list(args.get("situations") or [])), "wishes": _one(args, "wishes"),
+            "skills": _one(args, "skills")}
 
 
 def _changed_card(args: Mapping[str, Sequence[str]], typed: dict[str, Any], card: rg.Card | None) -> dict[str, Any]:
@@ -390,7 +394,8 @@ def act(workspace: Workspace, name: str, phone: Phone, args: Mapping[str, Sequen
             else:  # the traceback goes to the server's terminal only
                 _log.exception("The participant page could not do « %s »", action[:40])
                 message = translate(_UNEXPECTED, phone.lang)
-            section = {"card": "me", "vote": "votes", "dot": "dots"}.get(action, "idea")
+            section = {"card": "me", "vote": "votes", "dot": "dots", "forget": "forget",
+                       "forget-ask": "forget", "forget-cancel": "forget"}.get(action, "idea")
             reply = {f"{section}-status": _status_box(section, message, "error")}
             if action in ("vote", "dot"):  # the buttons go back to what the file says
                 try:
@@ -411,6 +416,10 @@ def _act(workspace: Workspace, name: str, phone: Phone, action: str, args: Mappi
         if idea is None:
             raise rc.RoomError("Cette idée n'est plus au mur.")
         return Reply(True, {"idea-fields": _idea_fields(idea), "idea-status": _status_box("idea")})
+    if action in ("forget-ask", "forget-cancel"):  # asked twice: it cannot be undone
+        return Reply(True, {"forget": _forget_html(phone, confirming=action == "forget-ask")})
+    if action == "forget":
+        return _forget(workspace, name, phone, args)
     if action not in ("card", "idea", "idea-remove", "vote", "dot"):
         raise rc.RoomError("Action inconnue : rechargez la page.")
     _rate(owner)
@@ -464,3 +473,22 @@ def _act(workspace: Workspace, name: str, phone: Phone, action: str, args: Mappi
     else:
         sections["dots"] = _dots_html(phone, workbook, (_("Gommette posée.") if result else _("Gommette retirée."), "ok"))
     return Reply(True, sections, saved.revision)
+
+
+# ------------------------------------------------------------------ taking one's answers back
+def _forget_html(phone: Phone, confirming: bool = False, done: str = "") -> str:
+    return privacy.forget_html(_form(phone, None, privacy.forget_fields(confirming) + _status_box("forget", done)))
+
+
+def _forget(workspace: Workspace, name: str, phone: Phone, args: Mapping[str, Sequence[str]]) -> Reply:
+    """« Effacer mes réponses »: the person leaves the workbook, its history, snapshots and trash; the page's
+    card form is drawn again empty."""
+    _rate(phone.owner)
+    forget_everywhere(workspace, name, phone.owner, keep_ideas=_one(args, "keep_ideas") == "yes")
+    opened = workspace.open(name)
+    sections = _live(phone, opened.workbook)
+    sections["me"] = _me_html(phone, opened.workbook)
+    sections["idea-fields"] = _idea_fields(None)
+    sections["votes"] = _votes_html(phone, opened.workbook)
+    sections["forget"] = _forget_html(phone, done=_("Vos réponses sont effacées, versions gardées comprises."))
+    return Reply(True, sections, opened.revision)

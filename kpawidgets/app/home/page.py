@@ -15,6 +15,7 @@ from IPython.display import display
 
 from kpawidgets.app.fields import TEXT, Field, Kind, check_field, choice_field, date_field, text_field
 from kpawidgets.app.home.cover import CoverFields
+from kpawidgets.app.home.privacy import GroupPrivacy
 from kpawidgets.app.live import Changes
 from kpawidgets.app.request import query_params
 from kpawidgets.app.session import WorkbookSession
@@ -23,7 +24,7 @@ from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, format_date, format_money_rounded, format_number, translate
 from kpawidgets.model.network import REFERENCE_DATE, NetworkKpa, load_network
 from kpawidgets.model.workbook import Identity
-from kpawidgets.storage.history import Snapshot, differences, snapshot_workbook, snapshots, take_snapshot
+from kpawidgets.storage.history import Snapshot, differences, snapshot_workbook, snapshots, take_snapshot, version_bytes
 from kpawidgets.storage.workspace import HistoryVersion, WorkbookEntry, load_workbook_file, read_workbook_bytes
 
 __all__ = ["home_page", "build_home", "HomeApp", "network_dashboard_html", "presentation_html"]
@@ -205,6 +206,7 @@ class HomeApp(widgets.VBox):
         self.restore_button.on_click(report(lambda _b: self.restore()))
         self.history.style.description_width = "120px"
         self.actions_message = widgets.HTML()
+        self.group_privacy = GroupPrivacy(session, report)
         # Choosing or creating a workbook comes first: it is what a facilitator does on arrival.
         super().__init__([picker, self.current], layout=widgets.Layout(width="100%"))
         self.add_class("kpa-home")
@@ -226,6 +228,7 @@ class HomeApp(widgets.VBox):
         for field in self.identity_fields:
             field.show(getattr(identity, field.attr))
         self.cover.refresh()
+        self.group_privacy.refresh()
         self._refresh_history()
         name, lang = self.session.name, self.session.lang
         steps = "".join(
@@ -242,6 +245,7 @@ class HomeApp(widgets.VBox):
                          layout=widgets.Layout(align_items="center")),
             widgets.HBox([self.snapshot_name, self.snapshot_button], layout=widgets.Layout(align_items="center")),
             self.actions_message,
+            self.group_privacy,
         )
 
     def _listing_html(self, entries: list[WorkbookEntry]) -> str:
@@ -357,7 +361,7 @@ class HomeApp(widgets.VBox):
         version = self._versions[int(self.history.value)]
         workspace = self.session.workspace
         old = snapshot_workbook(version) if isinstance(version, Snapshot) else \
-            load_workbook_file(read_workbook_bytes(version.path), version.path.name)
+            load_workbook_file(version_bytes(version.path), version.path.name)
         if not confirmed:
             changes = differences(self.session.workbook, old, limit=30)
             items = "".join(f"<li>{esc(str(change))}</li>" for change in changes)

@@ -114,6 +114,10 @@ from kpawidgets.model.checklist.mix import (
     MIN_MIX_SIZE,
     MAX_GENDER_SHARE,
     MAX_SITUATION_SHARE,
+    SMALL_COUNT,
+    SMALL,
+    WITHHELD,
+    masked_counts,
 )
 from kpawidgets.model.checklist.readiness import (
     INGREDIENT_WEIGHTS,
@@ -175,7 +179,7 @@ __all__ = [
     "PAID_BY_LABELS", "EQUIPMENT_STATUS_LABELS", "EQUIPMENT_CATEGORIES", "PARTNER_ROLES",
     "PARTNER_STATUS_LABELS", "COMMITMENTS", "SUPPORT_STEPS", "PlausibleDate", "ShortText", "Message",
     "MixWarning", "GroupMix", "group_mix", "MIN_GROUP_SIZE", "MIN_MIX_SIZE", "MAX_GENDER_SHARE",
-    "MAX_SITUATION_SHARE", "INGREDIENT_WEIGHTS", "STATUS_VALUE", "STATUS_WEIGHT", "CHECKS_WEIGHT",
+    "MAX_SITUATION_SHARE", "SMALL_COUNT", "SMALL", "WITHHELD", "masked_counts", "INGREDIENT_WEIGHTS", "STATUS_VALUE", "STATUS_WEIGHT", "CHECKS_WEIGHT",
     "GREEN_FROM", "ORANGE_FROM", "TEAM_FTE_TARGET", "IngredientScore", "Readiness", "readiness",
     "check_results", "team_total_fte", "partner_counts", "UNKNOWN_FUNDER", "SECURED_STATUSES", "PartnerFunding",
     "normalised_name", "find_partner", "partners_by_id", "funder_name", "line_funder_text", "partner_roles",

@@ -1,8 +1,10 @@
-"""The group's mix: size, gender, age and situation indicators, with plain-language warnings."""
+"""The group's mix: size, gender, age and situation indicators, with plain-language warnings; small counts masked
+for what leaves the laptop (:func:`masked_counts`)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -11,12 +13,14 @@ from kpawidgets.model.checklist.messages import Message
 from kpawidgets.model.records.checklist import AGE_BANDS, GENDERS, SITUATIONS, SITUATIONS_PLURAL, Checklist
 
 __all__ = ["MixWarning", "GroupMix", "group_mix", "MIN_GROUP_SIZE", "MIN_MIX_SIZE", "MAX_GENDER_SHARE",
-           "MAX_SITUATION_SHARE"]
+           "MAX_SITUATION_SHARE", "SMALL_COUNT", "SMALL", "WITHHELD", "masked_counts"]
 
 MIN_GROUP_SIZE = 6
 MIN_MIX_SIZE = 3
 MAX_GENDER_SHARE = Decimal("0.70")
 MAX_SITUATION_SHARE = Decimal("0.70")
+#: What leaves the laptop (the PDF, its HTML) shows no count from 1 to this minus one: « moins de 3 ».
+SMALL_COUNT = 3
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,13 @@ _GENDER_WARNINGS = {
 }
 
 
+_GENDER_WORDS = {
+    "woman": N_("Le groupe compte surtout des femmes : cherchez aussi des hommes."),
+    "man": N_("Le groupe compte surtout des hommes : cherchez aussi des femmes."),
+    "other": N_("Le groupe compte surtout des personnes d'un même genre."),
+}
+
+
 def _share(part: int, whole: int) -> Decimal:
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) if whole else Decimal(0)
 
@@ -89,7 +100,10 @@ def group_mix(checklist: Checklist) -> GroupMix:
         if known_genders >= MIN_MIX_SIZE:
             top, top_count = genders.most_common(1)[0]
             share = _share(top_count, known_genders)
-            if share >= MAX_GENDER_SHARE:
+            if share >= MAX_GENDER_SHARE and 0 < known_genders - top_count < SMALL_COUNT:
+                # the share would give the few others' count away (the PDF, the next actions): said without it
+                warnings.append(MixWarning("gender", Message(_GENDER_WORDS[str(top)])))
+            elif share >= MAX_GENDER_SHARE:
                 warnings.append(MixWarning("gender", Message(_GENDER_WARNINGS[str(top)], {"share_pct": share})))
         known_ages = sum(ages.values())
         if known_ages >= MIN_MIX_SIZE and len(ages) == 1:
@@ -129,3 +143,25 @@ def group_mix(checklist: Checklist) -> GroupMix:
         situations={code: situations.get(code, 0) for code in SITUATIONS},
         warnings=tuple(warnings),
     )
+
+
+#: What :func:`masked_counts` puts in place of a count: a small one, or one withheld so the small one cannot be deduced.
+SMALL = "small"
+WITHHELD = "withheld"
+
+
+def masked_counts(counts: Mapping[str, int], total_shown: bool = True) -> dict[str, int | str]:
+    """*counts* as they may leave the laptop: a count from 1 to :data:`SMALL_COUNT` − 1 becomes
+    :data:`SMALL` (« moins de 3 »), so nobody in a small group is pointed at by their situation,
+    age or gender.
+
+    With *total_shown* (the counts add up to a figure shown elsewhere: the genders, the age bands),
+    a lone small count would be found by subtraction: the next smallest one is :data:`WITHHELD` too.
+    Zeros stay (they point at nobody).
+    """
+    shown: dict[str, int | str] = {code: SMALL if 0 < count < SMALL_COUNT else count for code, count in counts.items()}
+    if total_shown and sum(1 for value in shown.values() if value == SMALL) == 1:
+        others = sorted((count, code) for code, count in counts.items() if count and shown[code] != SMALL)
+        if others:
+            shown[others[0][1]] = WITHHELD
+    return shown

@@ -38,6 +38,8 @@ __all__ = [
 #: The owner of what the facilitator types for people without a phone.
 FACILITATOR = "facilitator"
 MAX_PARTICIPANTS = 80
+#: Default months after the launch when the group's personal fields are removed (issue 23).
+RETENTION_MONTHS = 12
 MAX_IDEAS = 400
 MAX_IDEAS_PER_PERSON = 12
 DOTS_PER_PERSON = 3
@@ -167,6 +169,10 @@ class Room(KpaModel):
     ideas: list[Idea] = Field(default_factory=list, max_length=MAX_IDEAS)
     votes: list[Vote] = Field(default_factory=list, max_length=MAX_PARTICIPANTS * len(get_args(CommitmentId)))
     dots: list[Dot] = Field(default_factory=list, max_length=MAX_PARTICIPANTS * DOTS_PER_PERSON)
+    retention_months: int = Field(
+        default=RETENTION_MONTHS, ge=1, le=120,
+        description="Mois après le lancement au bout desquels les prénoms et liens aux personnes sont effacés "
+                    "(kpa anonymise --si-echu)")
 
     @model_validator(mode="after")
     def _consistent(self) -> Room:

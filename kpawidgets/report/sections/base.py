@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from pydantic import BaseModel
 
+from kpawidgets.charts import BarItem
 from kpawidgets.i18n import _, format_date
 
-__all__ = ["Number", "Chart", "Tick", "SectionFailure", "drawn", "untouched", "owner_due", "LOG"]
+__all__ = ["Number", "Chart", "bars_alt", "Tick", "SectionFailure", "drawn", "untouched", "owner_due", "LOG"]
 
 LOG = logging.getLogger("kpawidgets.report")
 
@@ -73,3 +74,8 @@ def untouched(model: BaseModel) -> bool:
 
 def owner_due(owner: str, due: dt.date | None) -> str:
     return " · ".join(p for p in (owner, format_date(due) if due else "") if p)
+
+
+def bars_alt(title: str, items: Sequence[BarItem]) -> str:
+    """« Genre : Femme 4 ; Homme moins de 3. »: a bar chart's title and text alternative, its figures as shown."""
+    return _("{title} : {figures}.").format(title=title, figures=_(" ; ").join(f"{item.label} {item.shown}" for item in items))

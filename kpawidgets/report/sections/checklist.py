@@ -9,7 +9,7 @@ from kpawidgets.charts import PALETTE, BarItem, hbars, light
 from kpawidgets.i18n import N_, _, format_date, format_percent, ngettext, translate
 from kpawidgets.model import checklist as model
 from kpawidgets.model.workbook import Workbook
-from kpawidgets.report.sections.base import Chart, Number, untouched
+from kpawidgets.report.sections.base import Chart, Number, bars_alt, untouched
 
 __all__ = ["Action", "Ingredient", "Light", "PriorityAction", "ChecklistSection", "GroupSection", "checklist_section",
            "group_section"]
@@ -115,9 +115,9 @@ def checklist_section(workbook: Workbook) -> ChecklistSection | None:
             detail = ngettext("Acquis selon le groupe ; {count} question reste à confirmer",
                               "Acquis selon le groupe ; {count} questions restent à confirmer",
                               score.open_checks).format(count=score.open_checks)
-        items.append(Ingredient(title, status, detail, light(level, 14), tuple(shown), level, score.score, state.owner,
+        items.append(Ingredient(title, status, detail, light(level, 14, status), tuple(shown), level, score.score, state.owner,
                                 format_date(state.due) if state.due and score.status != "done" else ""))
-        lights.append(Light(title, status, light(level, 14), level))
+        lights.append(Light(title, status, light(level, 14, status), level))
     asks: list[str] = []
     if checklist.ingredients.get("venue").status != "done":
         asks.append(_("Nous aider à disposer d'un lieu ouvert, partagé et convivial, aux heures où le groupe peut venir."))
@@ -155,30 +155,50 @@ def _rest_note(rest: tuple[model.Action, ...]) -> str:
                     "Et {count} autres actions dans le carnet : {parts}.", len(rest)).format(count=len(rest), parts=parts)
 
 
+#: Room for a bar's figure in the group's charts: « moins de 3 », « non détaillé ».
+VALUE_ROOM = 96
+
+
+def _bars(labels: dict[str, str], counts: dict[str, int], total_shown: bool, keep_zeros: bool) -> list[BarItem]:
+    """Bars of one distribution as it may leave the laptop: a count below 3 is « moins de 3 », with no bar
+    (and the one that would give it away by subtraction « non détaillé »)."""
+    shown = model.masked_counts(counts, total_shown)
+    words = {model.SMALL: _("moins de {count}").format(count=model.SMALL_COUNT), model.WITHHELD: _("non détaillé")}
+    return [BarItem(translate(labels[code]), 0.0, words[value]) if isinstance(value, str)
+            else BarItem(translate(labels[code]), float(value), str(value))
+            for code, value in shown.items() if counts[code] or keep_zeros]
+
+
 def group_section(workbook: Workbook) -> GroupSection | None:
-    """The group's size and mix (gender, ages, situations), with no name; None without a group."""
+    """The group's size and mix (gender, ages, situations), with no name and no count below 3
+    (:func:`~kpawidgets.model.checklist.masked_counts`); None without a group."""
     if not workbook.checklist.group:
         return None
     mix = model.group_mix(workbook.checklist)
     known = sum(mix.genders.values())
+    genders = _bars(model.GENDERS, mix.genders, True, keep_zeros=False)
+    gender_masked = any(item.shown != str(int(item.value)) for item in genders)
     numbers = [Number(str(mix.size), _("personnes dans le groupe"))]
-    if known:
+    if known and not gender_masked:  # a share would give a small count away
         numbers.append(Number(format_percent(mix.gender_shares.get("woman", Decimal(0))), _("de femmes")))
     numbers.append(Number(str(mix.age_band_count), _("tranches d'âge représentées")))
     numbers.append(Number(str(mix.situation_count), _("situations différentes")))
     charts: list[Chart] = []
+    # each chart's title (its text alternative in the tagged PDF) says its figures as shown
     if known:
-        genders = [BarItem(translate(model.GENDERS[code]), float(count), str(count))
-                   for code, count in mix.genders.items() if count]
-        charts.append(Chart(_("Genre"), hbars(genders, _("Genre"), width=220, colour=PALETTE["accent"],
-                                              label_share=0.36)))
-    ages = [BarItem(translate(model.AGE_BANDS[code]), float(count), str(count)) for code, count in mix.age_bands.items()]
-    if any(item.value for item in ages):
-        charts.append(Chart(_("Âge"), hbars(ages, _("Âge"), width=220, colour=PALETTE["warm"], label_share=0.42)))
-    situations = sorted((BarItem(translate(model.SITUATIONS_PLURAL[code]), float(count), str(count))
-                         for code, count in mix.situations.items() if count), key=lambda item: -item.value)[:6]
+        charts.append(Chart(_("Genre"), hbars(genders, bars_alt(_("Genre"), genders), width=220, colour=PALETTE["accent"],
+                                              label_share=0.30, value_room=VALUE_ROOM)))
+    ages = _bars(model.AGE_BANDS, mix.age_bands, True, keep_zeros=True)
+    if any(count for count in mix.age_bands.values()):
+        charts.append(Chart(_("Âge"), hbars(ages, bars_alt(_("Âge"), ages), width=220, colour=PALETTE["warm"],
+                                            label_share=0.40, value_room=VALUE_ROOM)))
+    situations = sorted(_bars(model.SITUATIONS_PLURAL, mix.situations, False, keep_zeros=False),
+                        key=lambda item: (-item.value, item.shown != str(int(item.value))))[:6]
     if situations:
-        charts.append(Chart(_("Situations"), hbars(situations, _("Situations"), width=330, colour=PALETTE["info"],
-                                                   label_share=0.62), wide=True))
-    notes = [w.message.text() for w in mix.warnings]
-    return GroupSection(tuple(numbers), tuple(charts), " ".join(notes + [_("Aucun nom n'apparaît dans ce document.")]))
+        charts.append(Chart(_("Situations"), hbars(situations, bars_alt(_("Situations"), situations), width=330,
+                                                   colour=PALETTE["info"], label_share=0.56, value_room=VALUE_ROOM),
+                            wide=True))
+    notes = [w.message.text() for w in mix.warnings]  # a gender's share is left out where it gives a few away
+    return GroupSection(tuple(numbers), tuple(charts), " ".join(notes + [
+        _("Aucun nom n'apparaît dans ce document ; un effectif de moins de {count} personnes n'est pas détaillé.").format(
+            count=model.SMALL_COUNT)]))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kpawidgets.charts import gantt, gantt_rows, kind_colour, mark_icon
 from kpawidgets.charts.gantt import GanttRow
-from kpawidgets.i18n import _, format_date, format_month, translate
+from kpawidgets.i18n import _, format_date, format_month, ngettext, translate
 from kpawidgets.model.plan import STEP_KINDS, Timeline, months_of
 
 __all__ = ["GANTT_ROWS_PER_CHART", "Swatch", "MonthStep", "Month", "TimelineSection", "timeline_section",
@@ -75,7 +75,11 @@ def timeline_section(timeline: Timeline, launch: dt.date | None, today: dt.date)
     """The Gantt chart (in drawings of at most :data:`GANTT_ROWS_PER_CHART` rows), the months, the legend."""
     warned = {w.step_key for w in timeline.warnings if w.step_key}
     rows: list[GanttRow] = gantt_rows(timeline)
-    charts = tuple(gantt(rows[first:first + GANTT_ROWS_PER_CHART], _("Diagramme de Gantt du lancement"),
+    # the chart's text alternative: what it holds, and where the same steps are written out (« Mois par mois »)
+    charts = tuple(gantt(rows[first:first + GANTT_ROWS_PER_CHART], ngettext(
+        "Diagramme de Gantt du lancement : {count} ligne ; chaque étape et ses dates sont écrites mois par mois plus bas.",
+        "Diagramme de Gantt du lancement : {count} lignes ; chaque étape et ses dates sont écrites mois par mois plus bas.",
+        len(rows[first:first + GANTT_ROWS_PER_CHART])).format(count=len(rows[first:first + GANTT_ROWS_PER_CHART])),
                          marker=(launch, _("Lancement")) if launch else None, today=(today, _("Aujourd'hui")))
                    for first in range(0, len(rows), GANTT_ROWS_PER_CHART))
     months = tuple(Month(month_title(month), tuple(MonthStep(
@@ -86,9 +90,8 @@ def timeline_section(timeline: Timeline, launch: dt.date | None, today: dt.date)
     legend = tuple(Swatch(translate(STEP_KINDS[k]), kind_colour(k)) for k in STEP_KINDS if k in used)
     marks: tuple[Swatch, ...] = ()
     if any(s.lane for s in timeline.steps):
-        marks = (Swatch(_("dépôt du dossier"), svg=mark_icon("deadline")),
-                 Swatch(_("réponse attendue"), svg=mark_icon("answer")),
-                 Swatch(_("versement"), svg=mark_icon("advance")))
+        marks = tuple(Swatch(words, svg=mark_icon(mark, title=words)) for mark, words in (
+            ("deadline", _("dépôt du dossier")), ("answer", _("réponse attendue")), ("advance", _("versement"))))
     return TimelineSection(marks, not timeline.steps, charts, months, legend,
                            tuple(w.message for w in timeline.warnings), len(timeline.steps),
                            sum(1 for s in timeline.steps if s.done))
