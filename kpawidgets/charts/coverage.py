@@ -50,7 +50,7 @@ def coverage_bar(figures: BudgetFigures, *, legend: bool = True) -> str:
     """
     euros = figures.euros
     whole = max(euros.charges, euros.produits)
-    rects, items, left = [], [], Decimal(0)
+    rects, items, said, left = [], [], [], Decimal(0)
     for key in PARTS:
         amount = euros.parts[key]
         label = _(PART_LABELS[key])
@@ -60,17 +60,24 @@ def coverage_bar(figures: BudgetFigures, *, legend: bool = True) -> str:
             rects.append(f'<rect data-part="{key}" x="{left:.3f}" y="0" width="{width:.3f}" height="10" '
                          f'fill="{FUNDING_COLOURS[key]}"><title>{_esc(label)} : {_esc(value)}</title></rect>')
             left += width
+            said.append(f"{label} {value}")
         if amount > 0 or key != "gap":
-            items.append(f'<li data-part="{key}"><svg viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" '
-                         f'fill="{FUNDING_COLOURS[key]}"/></svg><span>{_esc(label)}</span> <b>{_esc(value)}</b></li>')
+            # The swatch's title is its text alternative in the tagged PDF (every drawing there is a
+            # figure); the page's screen readers skip it (aria-hidden) and read the words beside it.
+            items.append(f'<li data-part="{key}"><svg viewBox="0 0 10 10" aria-hidden="true"><title>{_esc(label)}</title>'
+                         f'<rect width="10" height="10" fill="{FUNDING_COLOURS[key]}"/></svg>'
+                         f'<span>{_esc(label)}</span> <b>{_esc(value)}</b></li>')
     if euros.surplus and whole:
         mark = euros.charges / whole * 100
         rects.append(f'<rect x="{mark - Decimal("0.4"):.3f}" y="0" width="0.8" height="10" fill="{PALETTE["ink"]}">'
                      f'<title>{_esc(_("charges"))}</title></rect>')
     if not rects:
         rects.append(f'<rect width="100" height="10" fill="{PALETTE["track"]}"/>')
+    title = _("Couverture des charges")
+    if said:
+        title = _("{title} : {figures}.").format(title=title, figures=" ; ".join(said))
     bar = (f'<svg class="kpa-bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
-           f'aria-label="{_esc(_("Couverture des charges"))}">{"".join(rects)}</svg>')
+           f'aria-label="{_esc(title)}"><title>{_esc(title)}</title>{"".join(rects)}</svg>')
     return ('<div class="kpa-coverage">' + bar
             + (f'<ul class="kpa-legend">{"".join(items)}</ul>' if legend else "") + '</div>')
 

@@ -163,7 +163,9 @@ def funding_section(workbook: Workbook, figures: model.BudgetFigures | None = No
     if cash.months:
         cash_svg = cash_columns(
             [CashMonth(m.date, float(m.cash_in - m.cash_out), float(m.balance)) for m in cash.months],
-            _("Trésorerie mois par mois"), bar_label=_("Entrées moins sorties du mois"),
+            # its title, the chart's text alternative in the tagged PDF, says what the sentence under it says
+            _("{title} : {figures}.").format(title=_("Trésorerie mois par mois"), figures=cash_note.rstrip(". ")),
+            bar_label=_("Entrées moins sorties du mois"),
             line_label=_("Solde en fin de mois, financements envisagés compris"),
             money=lambda v: format_money_rounded(Decimal(str(round(v)))),
             curves=[CashLine(translate(curve.label), [float(curve.balances[m.month]) for m in cash.months],
