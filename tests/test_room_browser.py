@@ -150,7 +150,7 @@ def _join(tab: Any, alias: str, idea: str, kind: str, votes: dict[int, str]) -> 
     ideas.locator("#kpa-idea").fill(idea)
     ideas.locator("#kpa-kind").select_option(label=kind)
     ideas.get_by_role("button", name="Ajouter l'idée au mur").tap()
-    tab.wait_for_selector("text=Idée ajoutée au mur", timeout=60_000)
+    tab.wait_for_selector("text=Idée envoyée", timeout=60_000)
     for index, choice in votes.items():
         tab.locator("#votes .kpa-toggle").nth(index).get_by_role("button", name=choice).tap()
         tab.locator("#votes .kpa-toggle").nth(index).get_by_role("button", name=choice).and_(

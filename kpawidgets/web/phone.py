@@ -36,7 +36,7 @@ from kpawidgets.model.records.checklist import AGE_BANDS, COMMITMENTS, SITUATION
 from kpawidgets.model.room import contributions as rc
 from kpawidgets.model.room import group as rg
 from kpawidgets.model.room.records import DOTS_PER_PERSON, GENDER_CHOICES, IDEA_KINDS, IDEA_MAX, VOTE_CHOICES
-from kpawidgets.model.room.summary import RoomSummary, room_summary, visible_ideas, wall
+from kpawidgets.model.room.summary import RoomSummary, idea_place, room_summary, visible_ideas, wall
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.report.sections.budget import FUNDING_PART_LABELS
 from kpawidgets.resources import static_dir
@@ -228,11 +228,25 @@ def _idea_fields(editing: rc.Idea | None) -> str:
             f'<button type="submit" class="kpa-primary">{esc(button)}</button>{cancel}</div>')
 
 
+_PLACES = {
+    "column": N_("Au mur, dans la colonne « {kind} »."),
+    "newest": N_("Au mur, dans « Nouvelles idées »."),
+    "folded": N_("Au mur, repliée sous « et … de plus » de la colonne « {kind} » : une gommette la fera monter."),
+    "merged": N_("Regroupée au mur avec « {into} »."),
+    "hidden": N_("Masquée par l'animation : elle n'est pas au mur."),
+}
+
+
+def place_text(workbook: Workbook, idea_id: str) -> str:
+    """Where the idea is on the wall, in words (the projector's own layout, :func:`idea_place`)."""
+    place = idea_place(workbook.room, idea_id)
+    return translate(_PLACES[place.where]).format(kind=translate(IDEA_KINDS[place.kind]), into=place.into)
+
+
 def _my_ideas(phone: Phone, workbook: Workbook) -> str:
     rows = []
     for idea in rc.ideas_of(workbook.room, phone.owner):
-        hidden = _("masquée par l'animation")
-        state = f' <span class="kpa-hint">{esc(hidden)}</span>' if idea.hidden else ""
+        state = f' <span class="kpa-hint kpa-place">{esc(place_text(workbook, idea.id))}</span>'
         buttons = (f'<button type="submit" name="action" value="idea-edit" class="kpa-plain">{esc(_("Modifier"))}</button>'
                    f'<button type="submit" name="action" value="idea-remove" class="kpa-plain">{esc(_("Retirer"))}</button>')
         which = f'<input type="hidden" name="idea" value="{esc(idea.id)}">'
@@ -444,7 +458,7 @@ def _act(workspace: Workspace, name: str, phone: Phone, action: str, args: Mappi
         else:
             def change(workbook: Workbook) -> Any:
                 return rc.add_idea(workbook.room, owner, text, kind)
-            done = _("Idée ajoutée au mur.")
+            done = _("Idée envoyée.")
         section = "idea"
     elif action == "idea-remove":
         idea_id = _one(args, "idea")
@@ -470,6 +484,8 @@ def _act(workspace: Workspace, name: str, phone: Phone, action: str, args: Mappi
     if action == "card":
         sections["me-status"] = _status_box("me", done)
     elif section == "idea":
+        if action == "idea" and result is not None:
+            done = f"{done} {place_text(workbook, result.id)}"
         sections["idea-status"] = _status_box("idea", done)
         if action == "idea":
             sections["idea-fields"] = _idea_fields(None)
