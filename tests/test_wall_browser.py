@@ -76,3 +76,69 @@ def test_the_wall_reads_at_every_size(voila_server: Any, page: Any, phones: int)
     assert unreachable == [], unreachable
     assert len(merged_texts) == len(seeded.merged)
     assert page.outside_requests == []
+
+
+#: Where the join box is in the window, after the page scrolled to its end (whatever element scrolls).
+_JOIN_AFTER_SCROLL = """() => {
+  let scrolled = 0;
+  for (const e of [document.scrollingElement, ...document.querySelectorAll('*')]) {
+    if (e === document.scrollingElement || e.scrollHeight > e.clientHeight + 1
+        && ['auto', 'scroll'].includes(getComputedStyle(e).overflowY)) {
+      e.scrollTop = e.scrollHeight; scrolled = Math.max(scrolled, e.scrollTop);
+    }
+  }
+  const inView = (e) => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight + 1; };
+  const join = document.querySelector('.kpa-room-join'), end = inView(join);
+  const last = Array.from(document.querySelectorAll('.kpa-room-vote')).pop();
+  last.scrollIntoView({block: 'end'});
+  return {scrolled, end, votes: inView(last), join: inView(join)};
+}"""
+
+
+def test_presenter_and_projected_views_follow_the_file(voila_server: Any, page: Any, browser: Any) -> None:
+    """Two windows: the facilitator's tools on one, only what the room sees on the other; a person added
+    on the first appears on the second (issue 18, presenter / projected)."""
+    name = "vues"
+    shutil.copy(EXAMPLE, voila_server.workspace / f"{name}.json")
+    seed_room(Workspace(voila_server.workspace), name, 25)
+    page.set_viewport_size(VIEWPORT)
+    page.goto(voila_server.url("05_groupe.ipynb", f"workbook={name}"))
+    wait_rendered(page)
+    page.wait_for_selector(".kpa-room-column", state="visible", timeout=60_000)
+    # the presenter: the tools first, in the window without scrolling
+    tools = page.locator(".kpa-room-tools").all()
+    assert len(tools) == 2
+    assert all(box["y"] + 40 < VIEWPORT["height"] for box in (t.bounding_box() for t in tools) if box), \
+        [t.bounding_box() for t in tools]
+    link = page.locator("a.kpa-room-open-projected")
+    href = link.get_attribute("href") or ""
+    assert "vue=salle" in href and f"workbook={name}" in href and "code=" not in href
+    page.screenshot(path=str(screenshot_dir() / "room-presenter.png"))
+    # the projected window: a second browser context, as a second screen would be
+    context = browser.new_context(viewport=VIEWPORT, locale="fr-FR")
+    try:
+        wall = context.new_page()
+        wall.goto(f"{voila_server.base}/voila/render/{href}")
+        wait_rendered(wall)
+        wall.wait_for_selector(".kpa-room-column", state="visible", timeout=60_000)
+        assert wall.locator(".kpa-room-tools").count() == 0
+        assert not wall.locator(".kpa-nav").is_visible()
+        controls = wall.eval_on_selector_all("select, textarea, input:not([type=hidden]), button",
+                                             "es => es.filter(e => e.getClientRects().length > 0).map(e => e.outerHTML.slice(0, 80))")
+        assert controls == [], controls
+        before = wall.locator(".kpa-room-counts b").first.inner_text()
+        wall.screenshot(path=str(screenshot_dir() / "room-projected.png"))
+        join = wall.evaluate(_JOIN_AFTER_SCROLL)
+        wall.screenshot(path=str(screenshot_dir() / "room-projected-scrolled.png"))
+        assert join == {"scrolled": join["scrolled"], "end": True, "votes": True, "join": True} and join["scrolled"] > 0, join
+        # the presenter adds a person without a phone: the projected window counts them, live
+        page.locator(".kpa-room-row input[type=text]").first.fill("Zélie")
+        page.locator(".kpa-room-row button").click()
+        page.wait_for_selector("text=Personne ajoutée au groupe", timeout=60_000)
+        wall.wait_for_function("""(before) => {
+            const b = document.querySelector('.kpa-room-counts b');
+            return b && b.textContent.trim() !== before && document.querySelector('.kpa-room-aliases').textContent.includes('Zélie'); }""",
+                               arg=before, timeout=60_000)
+        assert int(wall.locator(".kpa-room-counts b").first.inner_text()) == int(before) + 1
+    finally:
+        context.close()
