@@ -231,11 +231,11 @@ def test_hostile_text_is_refused_or_escaped(atelier: AtelierServer, browser: Any
         hostile = '<img src=x onerror="window.__pwned=1"><b>gras</b> 🍲'
         ideas.locator("#kpa-idea").fill(hostile)
         ideas.get_by_role("button", name="Add the idea to the wall").tap()
-        tab.wait_for_selector("text=Idea added to the wall", timeout=60_000)
+        tab.wait_for_selector("text=Idea sent", timeout=60_000)
         projector.wait_for_selector(".kpa-room-note:has-text('🍲')", timeout=30_000)
-        note = projector.locator(".kpa-room-note:has-text('🍲') .kpa-room-note-text")
+        note = projector.locator(".kpa-room-wall .kpa-room-note:has-text('🍲') .kpa-room-note-text")
         assert note.inner_text() == hostile
-        assert projector.locator(".kpa-room-wall img, .kpa-room-wall b:text-is('gras')").count() == 0
+        assert projector.locator(".kpa-room-wall img, .kpa-room-newest img, .kpa-room-wall b:text-is('gras'), .kpa-room-newest b:text-is('gras')").count() == 0
         assert tab.locator("#my-ideas img, #dots img").count() == 0
         assert hostile in tab.locator("#my-ideas").inner_text() and hostile in tab.locator("#dots").inner_text()
         assert projector.evaluate("window.__pwned") is None and tab.evaluate("window.__pwned") is None
