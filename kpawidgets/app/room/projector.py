@@ -69,10 +69,8 @@ def mix_panel_html(summary: RoomSummary) -> str:
     # <bdi>: a name typed in the group step may hold a direction override (the phones refuse them);
     # isolated, it cannot turn the rest of the list around
     names = "".join(f'<li><bdi>{esc(alias)}</bdi></li>' for alias in summary.aliases[-40:])
-    undisclosed = (f'<p class="kpa-muted">{esc(_("Préfèrent ne pas dire leur genre : {count}").format(count=summary.gender_undisclosed))}</p>'
-                   if summary.gender_undisclosed else "")
     aliases = f'<ul class="kpa-room-aliases" aria-label="{esc(_("Prénoms et pseudonymes"))}">{names}</ul>' if names else ""
-    return f'<div class="kpa-room-mix">{mix_html(summary.mix)}{undisclosed}{aliases}</div>'
+    return f'<div class="kpa-room-mix">{mix_html(summary.mix)}{aliases}</div>'
 
 
 class ProjectorPage(widgets.VBox):

@@ -42,6 +42,9 @@ def phrases_html(title: str, phrases: tuple[Phrase, ...], limit: int = 12) -> st
     else:
         items = "".join(f'<li><bdi class="kpa-room-phrase">{esc(p.text)}</bdi>'
                         f'{f" <b>×{p.count}</b>" if p.count > 1 else ""}</li>' for p in phrases[:limit])
+        if len(phrases) > limit:
+            items += f'<li class="kpa-muted">{esc(_("et {count} de plus").format(count=len(phrases) - limit))}</li>'
+
     return f'<div class="kpa-room-phrases"><h3>{esc(title)}</h3><ul>{items}</ul></div>'
 
 

@@ -109,7 +109,9 @@ from kpawidgets.model.checklist.messages import (
 from kpawidgets.model.checklist.mix import (
     MixWarning,
     GroupMix,
+    counted_members,
     group_mix,
+    workbook_mix,
     MIN_GROUP_SIZE,
     MIN_MIX_SIZE,
     MAX_GENDER_SHARE,
@@ -169,7 +171,7 @@ __all__ = [
     "INGREDIENT_TITLES", "CHECKS", "STATUS_LABELS", "AGE_BANDS", "GENDERS", "SITUATIONS", "SITUATIONS_PLURAL",
     "PAID_BY_LABELS", "EQUIPMENT_STATUS_LABELS", "EQUIPMENT_CATEGORIES", "PARTNER_ROLES",
     "PARTNER_STATUS_LABELS", "COMMITMENTS", "SUPPORT_STEPS", "PlausibleDate", "ShortText", "Message",
-    "MixWarning", "GroupMix", "group_mix", "MIN_GROUP_SIZE", "MIN_MIX_SIZE", "MAX_GENDER_SHARE",
+    "MixWarning", "GroupMix", "group_mix", "workbook_mix", "counted_members", "MIN_GROUP_SIZE", "MIN_MIX_SIZE", "MAX_GENDER_SHARE",
     "MAX_SITUATION_SHARE", "INGREDIENT_WEIGHTS", "STATUS_VALUE", "STATUS_WEIGHT", "CHECKS_WEIGHT",
     "GREEN_FROM", "ORANGE_FROM", "TEAM_FTE_TARGET", "IngredientScore", "Readiness", "readiness",
     "check_results", "team_total_fte", "partner_counts", "UNKNOWN_FUNDER", "SECURED_STATUSES", "PartnerFunding",

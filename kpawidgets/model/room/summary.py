@@ -28,7 +28,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from kpawidgets.model.checklist import COMMITMENTS, GroupMix, group_mix
+from kpawidgets.model.checklist import COMMITMENTS, GroupMix, workbook_mix
 from kpawidgets.model.records.workbook import Workbook
 from kpawidgets.model.room.group import phone_members, wishes_and_skills
 from kpawidgets.model.room.records import DOTS_PER_PERSON, IDEA_KINDS, Idea, Room
@@ -131,7 +131,7 @@ def _key(piece: str) -> str:
     return " ".join(piece.strip(_TRIM).casefold().split())
 
 
-def phrases(texts: list[str], limit: int = 30) -> tuple[Phrase, ...]:
+def phrases(texts: list[str], limit: int | None = None) -> tuple[Phrase, ...]:
     """Aggregate free texts (one per person): distinct pieces with how many people wrote them."""
     counts: Counter[str] = Counter()
     shown: dict[str, str] = {}
@@ -233,14 +233,14 @@ def room_summary(workbook: Workbook) -> RoomSummary:
         choices = Counter(v.choice for v in room.votes if v.commitment == commitment)
         totals.append(VoteTotal(commitment, label, choices.get("adopt", 0), choices.get("discuss", 0)))
     columns = wall(room)
+    mix = workbook_mix(workbook)
     owners = {p.owner for p in phones.values()} | {v.owner for v in room.votes} | {d.owner for d in room.dots}
     return RoomSummary(
-        joined=len(people),
+        joined=mix.size,
         by_phone=len(phones),
         aliases=tuple(member.alias for member in people if member.alias),
-        mix=group_mix(workbook.checklist),
-        gender_undisclosed=sum(1 for member in people
-                               if member.gender is None and member.id in phones and phones[member.id].gender == "undisclosed"),
+        mix=mix,
+        gender_undisclosed=mix.gender_undisclosed,
         wishes=phrases([wishes for wishes, _skills in texts]),
         skills=phrases([skills for _wishes, skills in texts]),
         wall=columns,

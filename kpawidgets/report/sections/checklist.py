@@ -157,9 +157,9 @@ def _rest_note(rest: tuple[model.Action, ...]) -> str:
 
 def group_section(workbook: Workbook) -> GroupSection | None:
     """The group's size and mix (gender, ages, situations), with no name; None without a group."""
-    if not workbook.checklist.group:
+    mix = model.workbook_mix(workbook)  # an empty row is nobody (issue 18)
+    if not mix.size:
         return None
-    mix = model.group_mix(workbook.checklist)
     known = sum(mix.genders.values())
     numbers = [Number(str(mix.size), _("personnes dans le groupe"))]
     if known:
@@ -175,8 +175,10 @@ def group_section(workbook: Workbook) -> GroupSection | None:
     ages = [BarItem(translate(model.AGE_BANDS[code]), float(count), str(count)) for code, count in mix.age_bands.items()]
     if any(item.value for item in ages):
         charts.append(Chart(_("Âge"), hbars(ages, _("Âge"), width=220, colour=PALETTE["warm"], label_share=0.42)))
-    situations = sorted((BarItem(translate(model.SITUATIONS_PLURAL[code]), float(count), str(count))
-                         for code, count in mix.situations.items() if count), key=lambda item: -item.value)[:6]
+    # every situation the number counts (it said « 8 situations différentes » beside a chart of 6)
+    situations = sorted((BarItem(translate((model.SITUATIONS if count == 1 else model.SITUATIONS_PLURAL)[code]),
+                                 float(count), str(count))
+                         for code, count in mix.situations.items() if count), key=lambda item: -item.value)
     if situations:
         charts.append(Chart(_("Situations"), hbars(situations, _("Situations"), width=330, colour=PALETTE["info"],
                                                    label_share=0.62), wide=True))
