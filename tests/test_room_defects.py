@@ -81,3 +81,17 @@ def test_the_pdf_charts_every_situation_it_counts_and_says_what_it_folds() -> No
     assert room is not None
     assert len(room.kinds[0].ideas) == LIMIT and room.kinds[0].more == "et 4 autres idées, moins dotées"
     assert room.wishes_more == "et 4 autres réponses" and room.skills_more == "et 4 autres réponses"
+
+
+def test_an_ingredient_marked_done_with_an_open_check_is_not_said_ready() -> None:
+    from kpawidgets.app.checklist.html import score_badge_html
+    from kpawidgets.model.checklist import readiness
+
+    workbook = Workbook(identity=Identity(territory="Les Tisserands"))
+    workbook.checklist.ingredients.venue.status = "done"
+    workbook.checklist.venue.name = "Maison de quartier"  # « named » needs an address too: one check open
+    score = readiness(workbook).get("venue")
+    assert score.score == 100 and score.open_checks >= 1
+    with use_language("fr"):
+        badge = score_badge_html(score)
+    assert "Prêt" not in badge and "Acquis" in badge and "à confirmer" in badge

@@ -68,13 +68,24 @@ def light_html(light: str, score: int, title: str, status: str | None = None) ->
 
 
 def score_badge_html(score: IngredientScore) -> str:
-    """The small score badge shown beside each ingredient's title."""
+    """The small score badge shown beside each ingredient's title.
+
+    An ingredient the group marked « Acquis » scores 100 (issue 12), but while a check is still
+    open the badge says « Acquis » and what is left to confirm, never « Prêt » beside « 5 critères
+    sur 6 » (issue 18).
+    """
+    word = _light_label(score.light)
+    checks = _("{met} critères sur {total}").format(met=score.checks_met, total=score.checks_total)
+    if score.status == "done" and score.open_checks:
+        word = translate(STATUS_LABELS["done"])
+        checks = ngettext("{count} critère à confirmer", "{count} critères à confirmer",
+                          score.open_checks).format(count=score.open_checks)
     return (
         f'<div class="kpa-cl-badge kpa-cl-light-{esc(score.light)}" role="status">'
         f'<span class="kpa-cl-badge-dot"></span>'
         f'<span class="kpa-cl-badge-score">{score.score}<small>/100</small></span>'
-        f'<span class="kpa-cl-badge-word">{esc(_light_label(score.light))}</span>'
-        f'<span class="kpa-cl-badge-checks">{esc(_("{met} critères sur {total}").format(met=score.checks_met, total=score.checks_total))}</span>'
+        f'<span class="kpa-cl-badge-word">{esc(word)}</span>'
+        f'<span class="kpa-cl-badge-checks">{esc(checks)}</span>'
         f'</div>'
     )
 
