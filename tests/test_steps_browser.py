@@ -63,3 +63,58 @@ def test_every_step_fits_or_scrolls_inside_the_stage(voila_server: Any, page: An
     out.write_text(json.dumps(recorded, indent=1), encoding="utf-8")
     print(people, "people:", heights, "dots:", steps)
     assert number >= 8, heights
+
+
+def test_the_undo_notice_is_seen_above_the_navigation(voila_server: Any, page: Any) -> None:
+    """Removing a person shows « Annuler » where it can be clicked: not under the navigation bar (issue 18)."""
+    page.set_viewport_size(VIEWPORT)
+    _open(voila_server, page, "annuler", people=4)
+    page.locator(".kpa-cl-next").click()
+    _at_step(page, 2)
+    page.locator(".kpa-cl-next").click()
+    _at_step(page, 3)
+    _wait_rows(page, 4)
+    page.locator(f"{ROWS} >> nth=1 >> .kpa-cl-remove").click()
+    _wait_rows(page, 3)
+    page.locator(".kpa-cl-notice .kpa-undo").wait_for(state="visible")
+    _fits(page)
+    seen = page.evaluate("""() => {
+        const undo = document.querySelector('.kpa-cl-notice .kpa-undo'), nav = document.querySelector('.kpa-cl-nav');
+        const r = undo.getBoundingClientRect(), n = nav.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return {undo: [r.top, r.bottom], nav: [n.top, n.bottom], inside: window.innerHeight,
+                onTop: !!hit && (hit === undo || undo.contains(hit))}; }""")
+    page.screenshot(path=str(screenshot_dir() / "steps-undo.png"))
+    assert seen["onTop"] and seen["undo"][1] <= seen["nav"][0] + 1 and seen["undo"][0] >= 0, seen
+    page.locator(".kpa-cl-notice .kpa-undo").click()
+    _wait_rows(page, 4)
+
+
+#: Drop-downs whose chosen option is wider than the box shows (« Autre / non… »).
+SELECTS_CUT = """(selector) => {
+  const canvas = document.createElement('canvas').getContext('2d');
+  return Array.from(document.querySelectorAll(selector)).filter(s => s.getClientRects().length > 0).map(s => {
+    const style = getComputedStyle(s);
+    canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const text = s.options[s.selectedIndex] ? s.options[s.selectedIndex].text : '';
+    const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;  // the arrow
+    return [text, Math.round(canvas.measureText(text).width), Math.round(room)];
+  }).filter(([_text, need, room]) => need > room);
+}"""
+
+
+def test_the_gender_other_is_read_whole_in_the_group_table(voila_server: Any, page: Any) -> None:
+    page.set_viewport_size(VIEWPORT)
+    _open(voila_server, page, "genre", people=4)
+    page.locator(".kpa-cl-next").click()
+    _at_step(page, 2)
+    page.locator(".kpa-cl-next").click()
+    _at_step(page, 3)
+    _wait_rows(page, 4)
+    page.locator(f"{ROWS} >> nth=0 >> .kpa-f-gr-gender select").select_option(label="Autre / non-binaire")
+    page.locator(f"{ROWS} >> nth=0").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir() / "steps-gender.png"))
+    assert page.evaluate(SELECTS_CUT, ".kpa-cl-stage .kpa-cl-gr select") == []
+    cut = page.eval_on_selector_all(".kpa-cl-stage .kpa-cl-gr .kpa-cl-remove",
+                                    "bs => bs.filter(b => b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1).length")
+    assert cut == 0
