@@ -40,7 +40,7 @@ def test_a_phone_joins_adds_an_idea_votes_and_dots(served: tuple[Workspace, str]
     assert reply.ok and "envoyée. Au mur" in reply.sections["idea-status"]
     assert "Buffets &lt;b&gt;du&lt;/b&gt; quartier" in reply.sections["my-ideas"]  # escaped, never markup
     assert "<b>du</b>" not in reply.sections["my-ideas"] + reply.sections["dots"]
-    assert 'name="text" placeholder' in reply.sections["idea-fields"] and "Buffets" not in reply.sections["idea-fields"]
+    assert 'name="text" maxlength="140" placeholder' in reply.sections["idea-fields"] and "Buffets" not in reply.sections["idea-fields"]
     assert phone.send("vote", commitment="reciprocity", choice="adopt").ok
     idea_id = _file(served)["room"]["ideas"][0]["id"]  # type: ignore[index]
     reply = phone.send("dot", idea=idea_id)

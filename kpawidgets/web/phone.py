@@ -30,12 +30,12 @@ from urllib.parse import urlencode
 
 from kpawidgets.errors import KpaError
 from kpawidgets.charts.palette import FUNDING_COLOURS
-from kpawidgets.i18n import N_, _, format_money_rounded, translate, use_language
+from kpawidgets.i18n import N_, _, format_money_rounded, ngettext, translate, use_language
 from kpawidgets.model import budget
 from kpawidgets.model.records.checklist import AGE_BANDS, COMMITMENTS, SITUATIONS
 from kpawidgets.model.room import contributions as rc
 from kpawidgets.model.room import group as rg
-from kpawidgets.model.room.records import DOTS_PER_PERSON, GENDER_CHOICES, IDEA_KINDS, IDEA_MAX, VOTE_CHOICES
+from kpawidgets.model.room.records import ALIAS_MAX, DOTS_PER_PERSON, GENDER_CHOICES, IDEA_KINDS, IDEA_MAX, VOTE_CHOICES, WISH_MAX
 from kpawidgets.model.room.summary import RoomSummary, idea_place, room_summary, visible_ideas, wall
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.report.sections.budget import FUNDING_PART_LABELS
@@ -194,18 +194,19 @@ def _me_html(phone: Phone, workbook: Workbook) -> str:
     body = (
         f'{_label("kpa-alias", _("Prénom ou pseudonyme"), _("facultatif"))}'
         f'<input id="kpa-alias" name="alias" value="{esc(shown["alias"])}" placeholder="{esc(_("ex. Awa, ou un pseudonyme"))}"'
-        f' autocomplete="off">'
+        f' autocomplete="off" maxlength="{ALIAS_MAX}">'
         f'{_label("kpa-age_band", _("Âge"))}'
         f'{_select("age_band", unset + [(k, translate(v)) for k, v in AGE_BANDS.items()], shown["age_band"])}'
         f'{_label("kpa-gender", _("Genre"), _("facultatif"))}'
         f'{_select("gender", unset + [(k, translate(v)) for k, v in GENDER_CHOICES.items()], shown["gender"])}'
-        f'<fieldset class="kpa-checks"><legend>{esc(_("Ma situation"))} <span class="kpa-hint">{esc(up_to_three)}</span>'
-        f'</legend>{checks}</fieldset>'
+        f'<details class="kpa-fold"{" open" if shown["situations"] else ""}><summary>{esc(_("Ma situation"))} '
+        f'<span class="kpa-hint">{esc(up_to_three)}</span></summary>'
+        f'<fieldset class="kpa-checks"><legend class="kpa-hidden">{esc(_("Ma situation"))}</legend>{checks}</fieldset></details>'
         f'{_label("kpa-wishes", wishes)}'
-        f'<textarea id="kpa-wishes" name="wishes" placeholder="{esc(_("ex. cuisiner pour des buffets, jardiner"))}">'
+        f'<textarea id="kpa-wishes" name="wishes" maxlength="{WISH_MAX}" placeholder="{esc(_("ex. cuisiner pour des buffets, jardiner"))}">'
         f'{esc(shown["wishes"])}</textarea>'
         f'{_label("kpa-skills", _("Ce que je sais faire"))}'
-        f'<textarea id="kpa-skills" name="skills" placeholder="{esc(_("ex. je parle arabe, je sais coudre, je conduis"))}">'
+        f'<textarea id="kpa-skills" name="skills" maxlength="{WISH_MAX}" placeholder="{esc(_("ex. je parle arabe, je sais coudre, je conduis"))}">'
         f'{esc(shown["skills"])}</textarea>'
         f'{_me_shown(held)}{_me_state(card)}{_status_box("me")}')
     return f'<section class="kpa-card" id="me"><h2>{esc(_("Qui je suis"))}</h2>{_form(phone, "card", body)}</section>'
@@ -221,7 +222,7 @@ def _idea_fields(editing: rc.Idea | None) -> str:
               f'{esc(_("Annuler la modification"))}</button>') if editing else ""
     return (f'<div id="idea-fields">{which}'
             f'{_label("kpa-idea", _("Mon idée"), _("{max} caractères au plus").format(max=IDEA_MAX))}'
-            f'<textarea id="kpa-idea" name="text" placeholder="{esc(_("ex. un buffet pour la fête de quartier"))}">'
+            f'<textarea id="kpa-idea" name="text" maxlength="{IDEA_MAX}" placeholder="{esc(_("ex. un buffet pour la fête de quartier"))}">'
             f'{esc(text)}</textarea>'
             f'{_label("kpa-kind", kind_label)}'
             f'{_select("kind", [(k, translate(v)) for k, v in IDEA_KINDS.items()], kind)}'
@@ -284,13 +285,20 @@ def _dots_html(phone: Phone, workbook: Workbook, status: tuple[str, str] = ("", 
     mine = set(rc.dots_of(room, phone.owner))
     left = DOTS_PER_PERSON - len(mine)
     help_text = _("Posez vos {max} gommettes sur les idées qui comptent le plus pour vous.").format(max=DOTS_PER_PERSON)
-    items = []
-    for idea in visible_ideas(room):
-        on = idea.id in mine
+    items: list[str] = []
+    folded: list[str] = []
+    order = [idea.id for column in wall(room) for idea in column.ideas]  # the wall's order: most dots first
+    by_id = {idea.id: idea for idea in visible_ideas(room)}
+    for rank, idea_id in enumerate(order):
+        idea, on = by_id[idea_id], idea_id in mine
         body = (f'<input type="hidden" name="idea" value="{esc(idea.id)}"><button type="submit" class="kpa-dot" '
                 f'aria-pressed="{"true" if on else "false"}"><span aria-hidden="true">{"●" if on else "○"}</span> '
                 f'<bdi>{esc(idea.text)}</bdi> <b>· {counts.get(idea.id, 0)}</b></button>')
-        items.append(f'<li>{_form(phone, "dot", body)}</li>')
+        (items if rank < DOTS_LISTED or on else folded).append(f'<li>{_form(phone, "dot", body)}</li>')
+    if folded:
+        more = ngettext("Voir {count} autre idée", "Voir les {count} autres idées", len(folded)).format(count=len(folded))
+        items.append(f'<li><details class="kpa-more"><summary>{esc(more)}</summary><ul class="kpa-dots">{"".join(folded)}</ul>'
+                     f'</details></li>')
     listed = "".join(items) or f'<li class="kpa-hint">{esc(_("Pas encore d’idée au mur."))}</li>'
     return (f'<section class="kpa-card" id="dots"><h2>{esc(_("Mes priorités"))}</h2><p class="kpa-hint">{esc(help_text)} '
             f'<b>{esc(_("Gommettes restantes : {count}").format(count=left))}</b></p><ul class="kpa-dots">{listed}</ul>'
@@ -329,6 +337,17 @@ def _budget_html(workbook: Workbook) -> str:
 
 
 # ------------------------------------------------------------------ the page
+#: Ideas listed open under « Mes priorités » (most dots first, plus those the phone dotted); the others are folded.
+DOTS_LISTED = 5
+
+
+def _jump_html() -> str:
+    """Links to the page's sections, at its top (the page is several screens long on a phone)."""
+    links = ((_("Moi"), "me"), (_("Idées"), "ideas"), (_("Votes"), "votes"), (_("Priorités"), "dots"))
+    return (f'<nav class="kpa-jump" aria-label="{esc(_("Aller à"))}">'
+            + "".join(f'<a href="#{anchor}">{esc(label)}</a>' for label, anchor in links) + "</nav>")
+
+
 def _live(phone: Phone, workbook: Workbook) -> dict[str, str]:
     card = rg.card_of(workbook, phone.owner)
     return {"me-state": _me_state(card), "me-shown": _me_shown(_card_values(card)), "my-ideas": _my_ideas(phone, workbook),
@@ -353,7 +372,7 @@ def page_html(phone: Phone, workbook: Workbook | None, revision: str, *, problem
         if workbook is None:
             body = _status(problem or _("Aucun atelier n'est ouvert sur ce carnet."), "error")
         else:
-            body = (_me_html(phone, workbook) + _ideas_html(phone, workbook) + _votes_html(phone, workbook)
+            body = (_jump_html() + _me_html(phone, workbook) + _ideas_html(phone, workbook) + _votes_html(phone, workbook)
                     + _dots_html(phone, workbook) + _group_html(workbook) + _budget_html(workbook))
         offline = _("Pas de connexion avec l’atelier : rien n’est perdu, réessayez dans un instant.")
         no_script = _status(_("Cette page a besoin de JavaScript : activez-le, puis rechargez."), "error")
