@@ -5,7 +5,9 @@ PDF's « 8 situations différentes » beside a chart of 6, its ideas and wishes 
 
 from __future__ import annotations
 
+import io
 import secrets
+from pathlib import Path
 
 from kpawidgets.app.checklist.html import mix_html
 from kpawidgets.app.room.projector import mix_panel_html
@@ -95,3 +97,24 @@ def test_an_ingredient_marked_done_with_an_open_check_is_not_said_ready() -> Non
     with use_language("fr"):
         badge = score_badge_html(score)
     assert "Prêt" not in badge and "Acquis" in badge and "à confirmer" in badge
+
+
+def test_the_pdf_fills_the_groups_page_and_names_every_gender_whole(tmp_path: Path, example_path: Path) -> None:
+    """The ideas start on the group's page (a flex box went to the next page whole, leaving it half
+    blank), and « Autre / non-binaire » is written whole in the gender chart (« Autre / non-bina… »)."""
+    import shutil
+
+    from pypdf import PdfReader
+
+    from kpawidgets.report.export import export_workbook
+    from kpawidgets.storage.workspace import Workspace
+    from tests.roomseed import seed_room
+
+    shutil.copy(example_path, tmp_path / example_path.name)
+    workspace = Workspace(tmp_path)
+    seed_room(workspace, example_path.stem, 25, keep_group=10)
+    pdf, _saved = export_workbook(workspace.open(example_path.stem).workbook, None, "fr")
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    (group_page,) = [n for n, text in enumerate(pages) if "En atelier : ce que dit le groupe" in text]
+    assert "Les idées d'activités, par type" in pages[group_page]
+    assert any("Autre / non-binaire" in text for text in pages[:group_page + 1])

@@ -170,8 +170,8 @@ def group_section(workbook: Workbook) -> GroupSection | None:
     if known:
         genders = [BarItem(translate(model.GENDERS[code]), float(count), str(count))
                    for code, count in mix.genders.items() if count]
-        charts.append(Chart(_("Genre"), hbars(genders, _("Genre"), width=220, colour=PALETTE["accent"],
-                                              label_share=0.36)))
+        charts.append(Chart(_("Genre"), hbars(genders, _("Genre"), width=250, colour=PALETTE["accent"],
+                                              label_share=0.5)))
     ages = [BarItem(translate(model.AGE_BANDS[code]), float(count), str(count)) for code, count in mix.age_bands.items()]
     if any(item.value for item in ages):
         charts.append(Chart(_("Âge"), hbars(ages, _("Âge"), width=220, colour=PALETTE["warm"], label_share=0.42)))
