@@ -19,6 +19,7 @@ from kpawidgets.app.room.views import DOT_ROW
 from kpawidgets.storage.workspace import Workspace
 from tests.conftest import EXAMPLE, screenshot_dir, wait_rendered
 from tests.roomseed import seed_room
+from tests.test_steps_browser import SELECTS_CUT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -53,7 +54,7 @@ def test_the_wall_reads_at_every_size(voila_server: Any, page: Any, phones: int)
     shutil.copy(EXAMPLE, voila_server.workspace / f"{name}.json")
     seeded = seed_room(Workspace(voila_server.workspace), name, phones)
     page.set_viewport_size(VIEWPORT)
-    page.goto(voila_server.url("05_groupe.ipynb", f"workbook={name}"))
+    page.goto(voila_server.url("05_groupe.ipynb", f"workbook={name}&vue=salle"))  # what the room sees
     wait_rendered(page)
     page.wait_for_selector(".kpa-room-column", state="visible", timeout=60_000)
     page.screenshot(path=str(screenshot_dir() / f"wall-{phones}.png"))
@@ -64,7 +65,9 @@ def test_the_wall_reads_at_every_size(voila_server: Any, page: Any, phones: int)
     # every idea: shown, or under its column's « et N de plus » once opened, or named in the one it joined
     for summary in page.locator(".kpa-room-more > summary").all():
         summary.click()
-    page.screenshot(path=str(screenshot_dir() / f"wall-{phones}-open.png"), full_page=True)
+    if page.locator(".kpa-room-more").count():
+        page.locator(".kpa-room-more").last.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir() / f"wall-{phones}-open.png"))
     assert page.evaluate(_OVERFLOWING) == []
     merged_texts = page.locator(".kpa-room-merged li").all_inner_texts()
     unreachable = []
@@ -132,6 +135,8 @@ def test_presenter_and_projected_views_follow_the_file(voila_server: Any, page: 
         wall.screenshot(path=str(screenshot_dir() / "room-projected-scrolled.png"))
         assert join == {"scrolled": join["scrolled"], "end": True, "votes": True, "join": True} and join["scrolled"] > 0, join
         # the presenter adds a person without a phone: the projected window counts them, live
+        page.locator(".kpa-room-row select").nth(1).select_option(label="Autre / non-binaire")
+        assert page.evaluate(SELECTS_CUT, ".kpa-room-row select") == []  # « Autre / non… » was cut
         page.locator(".kpa-room-row input[type=text]").first.fill("Zélie")
         page.locator(".kpa-room-row button").click()
         page.wait_for_selector("text=Personne ajoutée au groupe", timeout=60_000)

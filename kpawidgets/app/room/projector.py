@@ -123,14 +123,14 @@ class ProjectorPage(widgets.VBox):
         moderation.add_class("kpa-room-tools")
 
         # --- people without a phone: one compact row
-        self.row_alias = widgets.Text(placeholder=_("Prénom ou pseudonyme"), layout=widgets.Layout(width="16%"))
+        self.row_alias = widgets.Text(placeholder=_("Prénom ou pseudonyme"), layout=widgets.Layout(width="15%"))
         self.row_age = widgets.Dropdown(options=[(_("Âge ?"), "")] + [(translate(v), k) for k, v in AGE_BANDS.items()],
-                                        value="", layout=widgets.Layout(width="13%"))
+                                        value="", layout=widgets.Layout(width="12%"))
         self.row_gender = widgets.Dropdown(options=[(_("Genre ?"), "")] + [(translate(v), k) for k, v in GENDER_CHOICES.items()],
-                                           value="", layout=widgets.Layout(width="13%"))
+                                           value="", layout=widgets.Layout(width="18%"))
         self.row_situation = widgets.Dropdown(options=[(_("Situation ?"), "")] + [(translate(v), k) for k, v in SITUATIONS.items()],
                                               value="", layout=widgets.Layout(width="17%"))
-        self.row_wishes = widgets.Text(placeholder=_("Envies et savoir-faire"), layout=widgets.Layout(width="25%"))
+        self.row_wishes = widgets.Text(placeholder=_("Envies et savoir-faire"), layout=widgets.Layout(width="22%"))
         self.row_add = widgets.Button(description=_("Ajouter"), button_style="primary", layout=widgets.Layout(width="10%"))
         self.row_status = widgets.HTML(layout=layout)
         self.row_add.on_click(self._guard(lambda _b: self._add_person(), self.row_status))
