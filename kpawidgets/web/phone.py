@@ -36,7 +36,7 @@ from kpawidgets.model.records.checklist import AGE_BANDS, COMMITMENTS, SITUATION
 from kpawidgets.model.room import contributions as rc
 from kpawidgets.model.room import group as rg
 from kpawidgets.model.room.records import ALIAS_MAX, DOTS_PER_PERSON, GENDER_CHOICES, IDEA_KINDS, IDEA_MAX, VOTE_CHOICES, WISH_MAX
-from kpawidgets.model.room.summary import RoomSummary, idea_place, room_summary, visible_ideas, wall
+from kpawidgets.model.room.summary import KindColumn, RoomSummary, idea_place, room_summary, visible_ideas, wall
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.report.sections.budget import FUNDING_PART_LABELS
 from kpawidgets.resources import static_dir
@@ -238,16 +238,17 @@ _PLACES = {
 }
 
 
-def place_text(workbook: Workbook, idea_id: str) -> str:
+def place_text(workbook: Workbook, idea_id: str, columns: tuple[KindColumn, ...] | None = None) -> str:
     """Where the idea is on the wall, in words (the projector's own layout, :func:`idea_place`)."""
-    place = idea_place(workbook.room, idea_id)
+    place = idea_place(workbook.room, idea_id, columns)
     return translate(_PLACES[place.where]).format(kind=translate(IDEA_KINDS[place.kind]), into=place.into)
 
 
 def _my_ideas(phone: Phone, workbook: Workbook) -> str:
     rows = []
+    columns = wall(workbook.room)  # once for all the phone's ideas
     for idea in rc.ideas_of(workbook.room, phone.owner):
-        state = f' <span class="kpa-hint kpa-place">{esc(place_text(workbook, idea.id))}</span>'
+        state = f' <span class="kpa-hint kpa-place">{esc(place_text(workbook, idea.id, columns))}</span>'
         buttons = (f'<button type="submit" name="action" value="idea-edit" class="kpa-plain">{esc(_("Modifier"))}</button>'
                    f'<button type="submit" name="action" value="idea-remove" class="kpa-plain">{esc(_("Retirer"))}</button>')
         which = f'<input type="hidden" name="idea" value="{esc(idea.id)}">'
