@@ -37,10 +37,10 @@ def test_a_phone_joins_adds_an_idea_votes_and_dots(served: tuple[Workspace, str]
     assert reply.ok and "Fiche enregistrée" in reply.sections["me-status"]
     assert "Mettre à jour ma fiche" in reply.sections["me-state"]
     reply = phone.send("idea", text="Buffets <b>du</b> quartier", kind="cuisine")
-    assert reply.ok and "ajoutée" in reply.sections["idea-status"]
+    assert reply.ok and "envoyée. Au mur" in reply.sections["idea-status"]
     assert "Buffets &lt;b&gt;du&lt;/b&gt; quartier" in reply.sections["my-ideas"]  # escaped, never markup
     assert "<b>du</b>" not in reply.sections["my-ideas"] + reply.sections["dots"]
-    assert 'name="text" placeholder' in reply.sections["idea-fields"] and "Buffets" not in reply.sections["idea-fields"]
+    assert 'name="text" maxlength="140" placeholder' in reply.sections["idea-fields"] and "Buffets" not in reply.sections["idea-fields"]
     assert phone.send("vote", commitment="reciprocity", choice="adopt").ok
     idea_id = _file(served)["room"]["ideas"][0]["id"]  # type: ignore[index]
     reply = phone.send("dot", idea=idea_id)

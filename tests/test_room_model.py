@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from kpawidgets.model.budget import Budget
-from kpawidgets.model.checklist import group_mix, readiness
+from kpawidgets.model.checklist import group_mix, readiness, workbook_mix
 from kpawidgets.model.merge import merge_workbooks
 from kpawidgets.model.plan import Plan
 from kpawidgets.model.records.workbook import Identity, Workbook
@@ -285,7 +285,8 @@ def test_summary_mix_wishes_wall_and_anonymity() -> None:
     merge_ideas(room, soup.id, soup_again.id)
     summary = room_summary(workbook)
     assert summary.joined == 4 and summary.by_phone == 4 and summary.gender_undisclosed == 1
-    assert summary.mix == group_mix(workbook.checklist)  # the checklist's own computation
+    assert summary.mix == workbook_mix(workbook)  # the checklist's own computation, knowing the phones
+    assert summary.mix.gender_unknown == 0 and "gender_missing" not in {w.code for w in summary.mix.warnings}
     assert {w.code for w in summary.mix.warnings} >= {"small", "gender", "age", "situation"}
     assert summary.wishes[0].count == 4 and summary.skills == (summary.skills[0],) and summary.skills[0].count == 4
     cuisine = summary.wall[0]
@@ -311,7 +312,7 @@ def test_summary_counts_the_people_typed_in_and_the_phones_once() -> None:
     workbook.checklist.group[1].interests = "jardiner"
     summary = room_summary(workbook)
     assert (summary.joined, summary.by_phone, summary.aliases) == (2, 1, ("Awa", "Jo"))
-    assert summary.mix == group_mix(workbook.checklist) and summary.mix.genders["man"] == 1
+    assert summary.mix == workbook_mix(workbook) and summary.mix.genders["man"] == 1
     assert [p.text for p in summary.wishes] == ["cuisiner", "jardiner"] and [p.text for p in summary.skills] == ["coudre"]
     assert combined("", "coudre") == "coudre" and combined("cuisiner\njardiner", "coudre") == "cuisiner, jardiner; coudre"
 

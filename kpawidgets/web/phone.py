@@ -29,13 +29,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from kpawidgets.errors import KpaError
-from kpawidgets.i18n import N_, _, format_money_rounded, translate, use_language
+from kpawidgets.i18n import N_, _, format_money_rounded, ngettext, translate, use_language
 from kpawidgets.model import budget
 from kpawidgets.model.records.checklist import AGE_BANDS, COMMITMENTS
 from kpawidgets.model.room import contributions as rc
 from kpawidgets.model.room import group as rg
-from kpawidgets.model.room.records import DOTS_PER_PERSON, GENDER_CHOICES, IDEA_KINDS, IDEA_MAX, VOTE_CHOICES
-from kpawidgets.model.room.summary import RoomSummary, room_summary, visible_ideas, wall
+from kpawidgets.model.room.records import ALIAS_MAX, DOTS_PER_PERSON, GENDER_CHOICES, IDEA_KINDS, IDEA_MAX, VOTE_CHOICES, WISH_MAX
+from kpawidgets.model.room.summary import KindColumn, RoomSummary, idea_place, room_summary, visible_ideas, wall
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.charts.coverage import coverage_bar
 from kpawidgets.resources import static_dir
@@ -195,18 +195,20 @@ def _me_html(phone: Phone, workbook: Workbook) -> str:
     body = (
         f'{_label("kpa-alias", _("Prénom ou pseudonyme"), _("facultatif"))}'
         f'<input id="kpa-alias" name="alias" value="{esc(shown["alias"])}" placeholder="{esc(_("ex. Awa, ou un pseudonyme"))}"'
-        f' autocomplete="off">'
+        f' autocomplete="off" maxlength="{ALIAS_MAX}">'
         f'{_label("kpa-age_band", _("Âge"))}'
         f'{_select("age_band", unset + [(k, translate(v)) for k, v in AGE_BANDS.items()], shown["age_band"])}'
         f'{_label("kpa-gender", _("Genre"), _("facultatif"))}'
         f'{_select("gender", unset + [(k, translate(v)) for k, v in GENDER_CHOICES.items()], shown["gender"])}'
-        f'<fieldset class="kpa-checks"><legend>{esc(_("Ma situation"))} <span class="kpa-hint">{esc(up_to_three)}</span>'
-        f'</legend>{checks}</fieldset>{privacy.sensitive_html(shown["situations"])}'
+        f'<details class="kpa-fold"{" open" if shown["situations"] else ""}><summary>{esc(_("Ma situation"))} '
+        f'<span class="kpa-hint">{esc(up_to_three)}</span></summary>'
+        f'<fieldset class="kpa-checks"><legend class="kpa-hidden">{esc(_("Ma situation"))}</legend>{checks}</fieldset></details>'
+        f'{privacy.sensitive_html(shown["situations"])}'
         f'{_label("kpa-wishes", wishes)}'
-        f'<textarea id="kpa-wishes" name="wishes" placeholder="{esc(_("ex. cuisiner pour des buffets, jardiner"))}">'
+        f'<textarea id="kpa-wishes" name="wishes" maxlength="{WISH_MAX}" placeholder="{esc(_("ex. cuisiner pour des buffets, jardiner"))}">'
         f'{esc(shown["wishes"])}</textarea>'
         f'{_label("kpa-skills", _("Ce que je sais faire"))}'
-        f'<textarea id="kpa-skills" name="skills" placeholder="{esc(_("ex. je parle arabe, je sais coudre, je conduis"))}">'
+        f'<textarea id="kpa-skills" name="skills" maxlength="{WISH_MAX}" placeholder="{esc(_("ex. je parle arabe, je sais coudre, je conduis"))}">'
         f'{esc(shown["skills"])}</textarea>'
         f'{_me_shown(held)}{_me_state(card)}{_status_box("me")}')
     return (f'<section class="kpa-card" id="me"><h2>{esc(_("Qui je suis"))}</h2>{privacy.notice_html(workbook)}'
@@ -223,18 +225,33 @@ def _idea_fields(editing: rc.Idea | None) -> str:
               f'{esc(_("Annuler la modification"))}</button>') if editing else ""
     return (f'<div id="idea-fields">{which}'
             f'{_label("kpa-idea", _("Mon idée"), _("{max} caractères au plus").format(max=IDEA_MAX))}'
-            f'<textarea id="kpa-idea" name="text" placeholder="{esc(_("ex. un buffet pour la fête de quartier"))}">'
+            f'<textarea id="kpa-idea" name="text" maxlength="{IDEA_MAX}" placeholder="{esc(_("ex. un buffet pour la fête de quartier"))}">'
             f'{esc(text)}</textarea>'
             f'{_label("kpa-kind", kind_label)}'
             f'{_select("kind", [(k, translate(v)) for k, v in IDEA_KINDS.items()], kind)}'
             f'<button type="submit" class="kpa-primary">{esc(button)}</button>{cancel}</div>')
 
 
+_PLACES = {
+    "column": N_("Au mur, dans la colonne « {kind} »."),
+    "newest": N_("Au mur, dans « Nouvelles idées »."),
+    "folded": N_("Au mur, repliée sous « et … de plus » de la colonne « {kind} » : une gommette la fera monter."),
+    "merged": N_("Regroupée au mur avec « {into} »."),
+    "hidden": N_("Masquée par l'animation : elle n'est pas au mur."),
+}
+
+
+def place_text(workbook: Workbook, idea_id: str, columns: tuple[KindColumn, ...] | None = None) -> str:
+    """Where the idea is on the wall, in words (the projector's own layout, :func:`idea_place`)."""
+    place = idea_place(workbook.room, idea_id, columns)
+    return translate(_PLACES[place.where]).format(kind=translate(IDEA_KINDS[place.kind]), into=place.into)
+
+
 def _my_ideas(phone: Phone, workbook: Workbook) -> str:
     rows = []
+    columns = wall(workbook.room)  # once for all the phone's ideas
     for idea in rc.ideas_of(workbook.room, phone.owner):
-        hidden = _("masquée par l'animation")
-        state = f' <span class="kpa-hint">{esc(hidden)}</span>' if idea.hidden else ""
+        state = f' <span class="kpa-hint kpa-place">{esc(place_text(workbook, idea.id, columns))}</span>'
         buttons = (f'<button type="submit" name="action" value="idea-edit" class="kpa-plain">{esc(_("Modifier"))}</button>'
                    f'<button type="submit" name="action" value="idea-remove" class="kpa-plain">{esc(_("Retirer"))}</button>')
         which = f'<input type="hidden" name="idea" value="{esc(idea.id)}">'
@@ -272,13 +289,20 @@ def _dots_html(phone: Phone, workbook: Workbook, status: tuple[str, str] = ("", 
     mine = set(rc.dots_of(room, phone.owner))
     left = DOTS_PER_PERSON - len(mine)
     help_text = _("Posez vos {max} gommettes sur les idées qui comptent le plus pour vous.").format(max=DOTS_PER_PERSON)
-    items = []
-    for idea in visible_ideas(room):
-        on = idea.id in mine
+    items: list[str] = []
+    folded: list[str] = []
+    order = [idea.id for column in wall(room) for idea in column.ideas]  # the wall's order: most dots first
+    by_id = {idea.id: idea for idea in visible_ideas(room)}
+    for rank, idea_id in enumerate(order):
+        idea, on = by_id[idea_id], idea_id in mine
         body = (f'<input type="hidden" name="idea" value="{esc(idea.id)}"><button type="submit" class="kpa-dot" '
                 f'aria-pressed="{"true" if on else "false"}"><span aria-hidden="true">{"●" if on else "○"}</span> '
                 f'<bdi>{esc(idea.text)}</bdi> <b>· {counts.get(idea.id, 0)}</b></button>')
-        items.append(f'<li>{_form(phone, "dot", body)}</li>')
+        (items if rank < DOTS_LISTED or on else folded).append(f'<li>{_form(phone, "dot", body)}</li>')
+    if folded:
+        more = ngettext("Voir {count} autre idée", "Voir les {count} autres idées", len(folded)).format(count=len(folded))
+        items.append(f'<li><details class="kpa-more"><summary>{esc(more)}</summary><ul class="kpa-dots">{"".join(folded)}</ul>'
+                     f'</details></li>')
     listed = "".join(items) or f'<li class="kpa-hint">{esc(_("Pas encore d’idée au mur."))}</li>'
     return (f'<section class="kpa-card" id="dots"><h2>{esc(_("Mes priorités"))}</h2><p class="kpa-hint">{esc(help_text)} '
             f'<b>{esc(_("Gommettes restantes : {count}").format(count=left))}</b></p><ul class="kpa-dots">{listed}</ul>'
@@ -304,6 +328,17 @@ def _budget_html(workbook: Workbook) -> str:
 
 
 # ------------------------------------------------------------------ the page
+#: Ideas listed open under « Mes priorités » (most dots first, plus those the phone dotted); the others are folded.
+DOTS_LISTED = 5
+
+
+def _jump_html() -> str:
+    """Links to the page's sections, at its top (the page is several screens long on a phone)."""
+    links = ((_("Moi"), "me"), (_("Idées"), "ideas"), (_("Votes"), "votes"), (_("Priorités"), "dots"))
+    return (f'<nav class="kpa-jump" aria-label="{esc(_("Aller à"))}">'
+            + "".join(f'<a href="#{anchor}">{esc(label)}</a>' for label, anchor in links) + "</nav>")
+
+
 def _live(phone: Phone, workbook: Workbook) -> dict[str, str]:
     card = rg.card_of(workbook, phone.owner)
     return {"me-state": _me_state(card), "me-shown": _me_shown(_card_values(card)), "my-ideas": _my_ideas(phone, workbook),
@@ -328,7 +363,7 @@ def page_html(phone: Phone, workbook: Workbook | None, revision: str, *, problem
         if workbook is None:
             body = _status(problem or _("Aucun atelier n'est ouvert sur ce carnet."), "error")
         else:
-            body = (_me_html(phone, workbook) + _ideas_html(phone, workbook) + _votes_html(phone, workbook)
+            body = (_jump_html() + _me_html(phone, workbook) + _ideas_html(phone, workbook) + _votes_html(phone, workbook)
                     + _dots_html(phone, workbook) + _group_html(workbook) + _budget_html(workbook) + _forget_html(phone))
         offline = _("Pas de connexion avec l’atelier : rien n’est perdu, réessayez dans un instant.")
         no_script = _status(_("Cette page a besoin de JavaScript : activez-le, puis rechargez."), "error")
@@ -439,7 +474,7 @@ def _act(workspace: Workspace, name: str, phone: Phone, action: str, args: Mappi
         else:
             def change(workbook: Workbook) -> Any:
                 return rc.add_idea(workbook.room, owner, text, kind)
-            done = _("Idée ajoutée au mur.")
+            done = _("Idée envoyée.")
         section = "idea"
     elif action == "idea-remove":
         idea_id = _one(args, "idea")
@@ -465,6 +500,8 @@ def _act(workspace: Workspace, name: str, phone: Phone, action: str, args: Mappi
     if action == "card":
         sections["me-status"] = _status_box("me", done)
     elif section == "idea":
+        if action == "idea" and result is not None:
+            done = f"{done} {place_text(workbook, result.id)}"
         sections["idea-status"] = _status_box("idea", done)
         if action == "idea":
             sections["idea-fields"] = _idea_fields(None)

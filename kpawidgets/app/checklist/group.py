@@ -27,7 +27,7 @@ from kpawidgets.model.checklist import (
     GENDERS,
     SITUATIONS,
     GroupMember,
-    group_mix,
+    workbook_mix,
 )
 from kpawidgets.model.room.group import phone_members
 
@@ -77,7 +77,7 @@ class GroupFacts(widgets.VBox):
         self.refresh()
 
     def refresh(self) -> None:
-        self.mix.value = mix_html(group_mix(self.app.checklist))
+        self.mix.value = mix_html(workbook_mix(self.app.workbook))
         phones = phone_members(self.app.workbook)
         names = [m.alias or _("sans prénom") for m in self.app.checklist.group if m.id in phones]
         # each name isolated (<bdi>): a direction override typed in a row cannot turn the line around

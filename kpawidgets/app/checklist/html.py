@@ -28,6 +28,7 @@ from kpawidgets.model.checklist import (
     ORANGE_FROM,
     PAID_BY_LABELS,
     PARTNER_ROLES,
+    SITUATIONS,
     SITUATIONS_PLURAL,
     STATUS_LABELS,
     STATUS_WEIGHT,
@@ -44,7 +45,7 @@ from kpawidgets.model.workbook import Workbook
 __all__ = [
     "LIGHT_LABELS", "light_html", "progress_html", "fte_gauge_html", "mix_html", "partner_counts_html",
     "equipment_totals_html", "steps_html", "readiness_html", "actions_html", "folded_actions_html", "rule_html", "score_badge_html",
-    "team_breakdown_html", "mix_rules_html", "commitments_count",
+    "team_breakdown_html", "mix_rules_html", "commitments_count", "situation_label",
 ]
 
 #: Words under each traffic light (message ids).
@@ -67,13 +68,24 @@ def light_html(light: str, score: int, title: str, status: str | None = None) ->
 
 
 def score_badge_html(score: IngredientScore) -> str:
-    """The small score badge shown beside each ingredient's title."""
+    """The small score badge shown beside each ingredient's title.
+
+    An ingredient the group marked « Acquis » scores 100 (issue 12), but while a check is still
+    open the badge says « Acquis » and what is left to confirm, never « Prêt » beside « 5 critères
+    sur 6 » (issue 18).
+    """
+    word = _light_label(score.light)
+    checks = _("{met} critères sur {total}").format(met=score.checks_met, total=score.checks_total)
+    if score.status == "done" and score.open_checks:
+        word = translate(STATUS_LABELS["done"])
+        checks = ngettext("{count} critère à confirmer", "{count} critères à confirmer",
+                          score.open_checks).format(count=score.open_checks)
     return (
         f'<div class="kpa-cl-badge kpa-cl-light-{esc(score.light)}" role="status">'
         f'<span class="kpa-cl-badge-dot"></span>'
         f'<span class="kpa-cl-badge-score">{score.score}<small>/100</small></span>'
-        f'<span class="kpa-cl-badge-word">{esc(_light_label(score.light))}</span>'
-        f'<span class="kpa-cl-badge-checks">{esc(_("{met} critères sur {total}").format(met=score.checks_met, total=score.checks_total))}</span>'
+        f'<span class="kpa-cl-badge-word">{esc(word)}</span>'
+        f'<span class="kpa-cl-badge-checks">{esc(checks)}</span>'
         f'</div>'
     )
 
@@ -110,6 +122,11 @@ def team_breakdown_html(checklist: Checklist) -> str:
             f'<ul>{items}</ul></div>')
 
 
+def situation_label(code: str, count: int) -> str:
+    """« étudiant·e » for one person, « étudiant·es » for more."""
+    return translate((SITUATIONS if count == 1 else SITUATIONS_PLURAL)[code])
+
+
 def mix_html(mix: GroupMix) -> str:
     """The group's mix indicators as an infographic, then the warnings in words."""
     size = f'<div class="kpa-cl-stat"><div class="kpa-big">{mix.size}</div><div class="kpa-big-label">{esc(_("personnes"))}</div></div>'
@@ -122,6 +139,9 @@ def mix_html(mix: GroupMix) -> str:
                          f'{esc(format_percent(share))}</span>')
             legend += (f'<span><span class="kpa-cl-key kpa-cl-key-{esc(code)}"></span>'
                        f'{esc(translate(GENDERS[code]))} · {count}</span>')
+    if mix.gender_undisclosed:
+        legend += (f'<span><span class="kpa-cl-key kpa-cl-key-unknown"></span>'
+                   f'{esc(ngettext("préfère ne pas dire", "préfèrent ne pas dire", mix.gender_undisclosed))} · {mix.gender_undisclosed}</span>')
     if mix.gender_unknown:
         legend += (f'<span><span class="kpa-cl-key kpa-cl-key-unknown"></span>'
                    f'{esc(_("non renseigné"))} · {mix.gender_unknown}</span>')
@@ -137,7 +157,7 @@ def mix_html(mix: GroupMix) -> str:
             f'{esc(ngettext("Âges : {count} tranche", "Âges : {count} tranches", mix.age_band_count).format(count=mix.age_band_count))}</div>'
             f'<div class="kpa-cl-ages">{bars}</div></div>')
     present = [code for code, count in mix.situations.items() if count]
-    chips = "".join(f'<span class="kpa-cl-chip">{esc(translate(SITUATIONS_PLURAL[code]))} · {mix.situations[code]}</span>'
+    chips = "".join(f'<span class="kpa-cl-chip">{esc(situation_label(code, mix.situations[code]))} · {mix.situations[code]}</span>'
                     for code in sorted(present, key=lambda c: -mix.situations[c]))
     situations = (f'<div class="kpa-cl-stat kpa-cl-stat-wide"><div class="kpa-cl-stat-title">'
                   f'{esc(_("Situations : {count} différentes").format(count=mix.situation_count))}</div>'

@@ -1,12 +1,15 @@
 """« Le groupe en direct » (``notebooks/05_groupe.ipynb``): the projector screen of a workshop.
 
-The QR code and short address to join, how many joined, the group mix and its warnings,
-wishes and skills, the ideas wall by kind with dot counts, the commitment votes — totals
-only. It follows the workbook file and redraws only the panels whose content changed.
-Below, the facilitator's tools: hide or merge ideas, turn one into a budget activity or a
-next action of the plan, and add people without a phone, one compact row each. The people
-are the checklist's group (phones and rows typed in alike), so what the projector counts is
-what the group step lists.
+Two views of one page, as slide tools have. The **projected view** (``?vue=salle``, the window
+put on the projector) shows only what the room should see: the QR code, short address and
+code to join (always in sight, for late joiners), how many joined, the newest ideas and the
+ideas wall by kind with dot counts, the group mix and its warnings, wishes and skills, the
+commitment votes — totals only. The **presenter view** (the facilitator's own screen, the
+default) opens the projected one in a new window and holds the facilitator's tools first:
+hide or merge ideas, turn one into a budget activity or a next action of the plan, add people
+without a phone, one compact row each; below, the same live panels. Both follow the workbook
+file and redraw only the panels whose content changed. The people are the checklist's group
+(phones and rows typed in alike), so what the projector counts is what the group step lists.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from typing import Any
+from urllib.parse import urlencode
 
 import ipywidgets as widgets
 from IPython.display import display
@@ -36,9 +40,22 @@ from kpawidgets.model.room.records import GENDER_CHOICES, IDEA_KINDS
 from kpawidgets.model.room.summary import RoomSummary, room_summary
 from kpawidgets.model.workbook import Workbook
 
-__all__ = ["PAGE", "ProjectorPage", "build_projector", "projector_page", "join_address", "mix_panel_html"]
+__all__ = ["PAGE", "VIEW", "PROJECTED", "ProjectorPage", "build_projector", "projector_page", "join_address",
+           "mix_panel_html", "projected_link"]
 
 PAGE = "05_groupe.ipynb"
+#: The query parameter naming the view, and its value for the projected window.
+VIEW, PROJECTED = "vue", "salle"
+
+
+def projected_link(params: dict[str, str]) -> str:
+    """The projected view's address, relative to this page: its workbook and language, and ``vue=salle``.
+
+    Never the facilitator's code: the projected window's address bar is on the wall, and the
+    browser already holds the facilitator's role in its cookie (``config/atelier_auth.py``).
+    """
+    kept = {key: params[key] for key in ("workbook", "lang") if params.get(key)}
+    return PAGE + "?" + urlencode({**kept, VIEW: PROJECTED})
 
 
 def join_address(url: str) -> str:
@@ -52,17 +69,17 @@ def mix_panel_html(summary: RoomSummary) -> str:
     # <bdi>: a name typed in the group step may hold a direction override (the phones refuse them);
     # isolated, it cannot turn the rest of the list around
     names = "".join(f'<li><bdi>{esc(alias)}</bdi></li>' for alias in summary.aliases[-40:])
-    undisclosed = (f'<p class="kpa-muted">{esc(_("Préfèrent ne pas dire leur genre : {count}").format(count=summary.gender_undisclosed))}</p>'
-                   if summary.gender_undisclosed else "")
     aliases = f'<ul class="kpa-room-aliases" aria-label="{esc(_("Prénoms et pseudonymes"))}">{names}</ul>' if names else ""
-    return f'<div class="kpa-room-mix">{mix_html(summary.mix)}{undisclosed}{aliases}</div>'
+    return f'<div class="kpa-room-mix">{mix_html(summary.mix)}{aliases}</div>'
 
 
 class ProjectorPage(widgets.VBox):
     """The live screen and the facilitator's tools, over one workbook."""
 
-    def __init__(self, session: WorkbookSession) -> None:
+    def __init__(self, session: WorkbookSession, params: dict[str, str] | None = None) -> None:
         self.session = session
+        params = params or {}
+        self.projected = params.get(VIEW) == PROJECTED
         layout = widgets.Layout(width="100%")
         self.shell = PageShell(PAGE, session)
         self.join = widgets.HTML(layout=layout)
@@ -76,11 +93,14 @@ class ProjectorPage(widgets.VBox):
         self.redraws: dict[str, int] = {name: 0 for name in self.panels}
         side = widgets.VBox([self.join, self.counts])
         side.add_class("kpa-room-side")
-        main = widgets.VBox([self.wall, self.mix])
+        below = widgets.HBox([self.votes, self.phrases], layout=layout)
+        below.add_class("kpa-room-below")
+        # projected: the wall, the mix and the votes scroll beside the join box, which stays in sight
+        main = widgets.VBox([self.wall, self.mix, below] if self.projected else [self.wall, self.mix])
         main.add_class("kpa-room-main")
         top = widgets.HBox([side, main], layout=layout)
         top.add_class("kpa-room-top")
-        live = widgets.VBox([top, widgets.HBox([self.votes, self.phrases], layout=layout)], layout=layout)
+        live = widgets.VBox([top] if self.projected else [top, below], layout=layout)
         live.add_class("kpa-room-live")
 
         # --- moderation
@@ -103,14 +123,14 @@ class ProjectorPage(widgets.VBox):
         moderation.add_class("kpa-room-tools")
 
         # --- people without a phone: one compact row
-        self.row_alias = widgets.Text(placeholder=_("Prénom ou pseudonyme"), layout=widgets.Layout(width="16%"))
+        self.row_alias = widgets.Text(placeholder=_("Prénom ou pseudonyme"), layout=widgets.Layout(width="15%"))
         self.row_age = widgets.Dropdown(options=[(_("Âge ?"), "")] + [(translate(v), k) for k, v in AGE_BANDS.items()],
-                                        value="", layout=widgets.Layout(width="13%"))
+                                        value="", layout=widgets.Layout(width="12%"))
         self.row_gender = widgets.Dropdown(options=[(_("Genre ?"), "")] + [(translate(v), k) for k, v in GENDER_CHOICES.items()],
-                                           value="", layout=widgets.Layout(width="13%"))
+                                           value="", layout=widgets.Layout(width="18%"))
         self.row_situation = widgets.Dropdown(options=[(_("Situation ?"), "")] + [(translate(v), k) for k, v in SITUATIONS.items()],
                                               value="", layout=widgets.Layout(width="17%"))
-        self.row_wishes = widgets.Text(placeholder=_("Envies et savoir-faire"), layout=widgets.Layout(width="25%"))
+        self.row_wishes = widgets.Text(placeholder=_("Envies et savoir-faire"), layout=widgets.Layout(width="22%"))
         self.row_add = widgets.Button(description=_("Ajouter"), button_style="primary", layout=widgets.Layout(width="10%"))
         self.row_status = widgets.HTML(layout=layout)
         self.row_add.on_click(self._guard(lambda _b: self._add_person(), self.row_status))
@@ -121,10 +141,20 @@ class ProjectorPage(widgets.VBox):
                               layout=layout)
         people.add_class("kpa-room-tools")
 
-        body = widgets.VBox([live, moderation, people], layout=layout)
+        if self.projected:
+            body = widgets.VBox([live], layout=layout)
+        else:
+            opener = widgets.HTML(
+                f'<div class="kpa-room-presenter-bar"><a class="kpa-room-open-projected" href="{esc(projected_link(params))}" '
+                f'target="_blank" rel="opener">{esc(_("Ouvrir la vue projetée"))}</a><span>'
+                f'{esc(_("Mettez cette fenêtre sur le projecteur : la salle voit le mur, le groupe et les votes ; vos outils restent ici."))}'
+                f'</span></div>', layout=layout)
+            seen = widgets.HTML(f'<h3 class="kpa-room-seen">{esc(_("Ce que voit la salle"))}</h3>', layout=layout)
+            body = widgets.VBox([opener, moderation, people, seen, live], layout=layout)
         self.shell.set_body(body)
         super().__init__([self.shell], layout=layout)
         self.add_class("kpa-room-projector")
+        self.add_class("kpa-room-projected" if self.projected else "kpa-room-presenter")
         if session.workbook is None:
             self.shell.set_body(widgets.HTML(message_html(
                 session.error.message(session.lang) if session.error else _("Ouvrez un carnet depuis l'accueil pour animer l'atelier."),
@@ -256,16 +286,18 @@ class ProjectorPage(widgets.VBox):
         self.refresh()
 
 
-def build_projector(session: WorkbookSession) -> ProjectorPage:
-    """The projector page for *session* (testable without a browser)."""
+def build_projector(session: WorkbookSession, params: dict[str, str] | None = None) -> ProjectorPage:
+    """The projector page for *session*: the presenter view, or the projected one if *params* say
+    ``vue=salle`` (testable without a browser)."""
     with use_language(session.lang):
-        return ProjectorPage(session)
+        return ProjectorPage(session, params)
 
 
 def projector_page() -> ProjectorPage:
     """Build and display the projector page for the current Voilà request."""
-    session = open_room_session(query_params())
-    page = build_projector(session)
+    params = query_params()
+    session = open_room_session(params)
+    page = build_projector(session, params)
     display(page)
     page.follow()
     return page

@@ -9,7 +9,7 @@ from __future__ import annotations
 from kpawidgets.app.shell import esc
 from kpawidgets.i18n import _, translate
 from kpawidgets.model.room.records import IDEA_KINDS, VOTE_CHOICES
-from kpawidgets.model.room.summary import KindColumn, Phrase, RoomSummary, VoteTotal
+from kpawidgets.model.room.summary import KindColumn, Phrase, RoomSummary, VoteTotal, WallIdea
 from kpawidgets.web.phone import counts_html
 
 __all__ = ["join_html", "qr_svg", "counts_html", "wall_html", "votes_html", "phrases_html",
@@ -42,31 +42,55 @@ def phrases_html(title: str, phrases: tuple[Phrase, ...], limit: int = 12) -> st
     else:
         items = "".join(f'<li><bdi class="kpa-room-phrase">{esc(p.text)}</bdi>'
                         f'{f" <b>×{p.count}</b>" if p.count > 1 else ""}</li>' for p in phrases[:limit])
+        if len(phrases) > limit:
+            items += f'<li class="kpa-muted">{esc(_("et {count} de plus").format(count=len(phrases) - limit))}</li>'
+
     return f'<div class="kpa-room-phrases"><h3>{esc(title)}</h3><ul>{items}</ul></div>'
 
 
+#: Dots drawn one by one up to this count; past it, one dot and the number.
+DOT_ROW = 4
+
+
 def dots_html(count: int) -> str:
-    return f'<span class="kpa-room-dots" aria-label="{esc(_("gommettes"))} {count}">{"●" * min(count, 12)} <b>{count}</b></span>'
+    """A dot count: a few dots drawn, then one dot and the number (a row of 12 took a column's width)."""
+    drawn = "●" * count if count <= DOT_ROW else "●"
+    return (f'<span class="kpa-room-dots" aria-label="{esc(_("gommettes"))} {count}"><span aria-hidden="true">{drawn}</span>'
+            f' <b>{count}</b></span>')
 
 
-def _column_html(column: KindColumn, limit: int) -> str:
-    notes = []
-    for idea in column.ideas[:limit]:
-        merged = (f'<div class="kpa-room-merged">+ {esc(" · ".join(idea.merged))}</div>' if idea.merged else "")
-        marks = "".join(mark for mark, on in (("💶", idea.activity_id), ("📅", idea.step_id)) if on)
-        notes.append(f'<li class="kpa-room-note" data-idea="{esc(idea.id)}"><span class="kpa-room-note-text">'
-                     f'{esc(idea.text)}</span>{merged}<span class="kpa-room-note-foot">{dots_html(idea.dots)} {marks}</span></li>')
-    more = len(column.ideas) - limit
-    extra = f'<li class="kpa-muted">{esc(_("et {count} de plus").format(count=more))}</li>' if more > 0 else ""
-    return (f'<section class="kpa-room-column kpa-room-kind-{esc(column.kind)}"><h3>{esc(translate(column.label))}'
-            f' <span class="kpa-room-column-dots">{dots_html(column.dots)}</span></h3><ul>{"".join(notes)}{extra}</ul></section>')
+def _note_html(idea: WallIdea, *, kind: bool = False) -> str:
+    merged = "".join(f'<li><bdi>{esc(text)}</bdi></li>' for text in idea.merged)
+    merged = f'<ul class="kpa-room-merged" aria-label="{esc(_("Regroupées ici"))}">{merged}</ul>' if merged else ""
+    marks = "".join(mark for mark, on in (("💶", idea.activity_id), ("📅", idea.step_id)) if on)
+    label = f'<span class="kpa-room-note-kind">{esc(kind_label(idea.kind))}</span>' if kind else ""
+    return (f'<li class="kpa-room-note" data-idea="{esc(idea.id)}">{label}<bdi class="kpa-room-note-text">'
+            f'{esc(idea.text)}</bdi>{merged}<span class="kpa-room-note-foot">{marks} {dots_html(idea.dots)}</span></li>')
 
 
-def wall_html(summary: RoomSummary, limit: int = 8) -> str:
-    """The ideas wall, grouped by kind, most dots first."""
+def _column_html(column: KindColumn) -> str:
+    notes = "".join(_note_html(idea) for idea in column.shown)
+    folded = column.folded
+    more = ""
+    if folded:
+        more = (f'<details class="kpa-room-more"><summary>{esc(_("et {count} de plus").format(count=len(folded)))}</summary>'
+                f'<ul>{"".join(_note_html(idea) for idea in folded)}</ul></details>')
+    return (f'<section class="kpa-room-column kpa-room-kind-{esc(column.kind)}"><h3><span class="kpa-room-column-title">'
+            f'{esc(translate(column.label))}</span> <span class="kpa-room-column-dots">{dots_html(column.dots)}</span></h3>'
+            f'<ul>{notes}</ul>{more}</section>')
+
+
+def wall_html(summary: RoomSummary) -> str:
+    """The ideas wall: the newest ideas in a lane of their own, then the kinds, most dots first.
+
+    Every visible idea is in the page: in its column, or folded under its column's « et N de plus »
+    (a ``<details>`` the facilitator opens).
+    """
     if not summary.wall:
         return f'<div class="kpa-room-wall kpa-room-empty">{esc(_("Pas encore d’idée au mur."))}</div>'
-    return '<div class="kpa-room-wall">' + "".join(_column_html(c, limit) for c in summary.wall) + "</div>"
+    lane = (f'<section class="kpa-room-newest"><h3>{esc(_("Nouvelles idées"))}</h3>'
+            f'<ul>{"".join(_note_html(idea, kind=True) for idea in summary.newest)}</ul></section>')
+    return f'{lane}<div class="kpa-room-wall">' + "".join(_column_html(c) for c in summary.wall) + "</div>"
 
 
 def _vote_row(total: VoteTotal) -> str:

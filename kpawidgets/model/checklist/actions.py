@@ -8,7 +8,7 @@ from typing import Any
 
 from kpawidgets.i18n import N_
 from kpawidgets.model.checklist.messages import Message
-from kpawidgets.model.checklist.mix import MIN_GROUP_SIZE, group_mix
+from kpawidgets.model.checklist.mix import MIN_GROUP_SIZE, workbook_mix
 from kpawidgets.model.checklist.partners import partner_funding
 from kpawidgets.model.checklist.readiness import INGREDIENT_WEIGHTS, TEAM_FTE_TARGET, check_results, team_total_fte
 from kpawidgets.model.records.checklist import COMMITMENTS, INGREDIENTS, SUPPORT_STEPS, Checklist
@@ -62,14 +62,14 @@ def next_actions(workbook: Workbook, launch_date: dt.date | None = None) -> list
                     owner, due, f"{name}:{check.id}"))
                 continue
             if name == "group" and check.id == "size":
-                missing_people = MIN_GROUP_SIZE - len(checklist.group)
+                missing_people = MIN_GROUP_SIZE - workbook_mix(workbook).size
                 actions.append(Action(name, Message(
                     N_("Recruter au moins {count} personne de plus (au moins 6 en tout)"), {"count": missing_people},
                     N_("Recruter au moins {count} personnes de plus (au moins 6 en tout)")),
                     owner, due, f"{name}:{check.id}"))
                 continue
             if name == "group" and check.id == "mixed":
-                for warning in group_mix(checklist).warnings:
+                for warning in workbook_mix(workbook).warnings:
                     if warning.level == "warning" and warning.code not in ("small", "empty"):
                         actions.append(Action(name, Message(N_("Élargir le recrutement : {detail}"),
                                                             {"detail": warning.message}), owner, due,

@@ -1,19 +1,26 @@
 """The group's mix: size, gender, age and situation indicators, with plain-language warnings; small counts masked
-for what leaves the laptop (:func:`masked_counts`)."""
+for what leaves the laptop (:func:`masked_counts`).
+
+A person is a member with something told (a first name, an age band, a gender, a situation, a
+wish) or one who joined from a phone: an empty row (« Ajouter une personne » and nothing typed)
+is no one, on the page, the projector and the PDF alike. Who preferred not to say their gender
+on a phone is counted apart from who did not answer (:func:`workbook_mix`).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from kpawidgets.i18n import N_
 from kpawidgets.model.checklist.messages import Message
-from kpawidgets.model.records.checklist import AGE_BANDS, GENDERS, SITUATIONS, SITUATIONS_PLURAL, Checklist
+from kpawidgets.model.records.checklist import AGE_BANDS, GENDERS, SITUATIONS, SITUATIONS_PLURAL, Checklist, GroupMember
+from kpawidgets.model.records.workbook import Workbook
 
-__all__ = ["MixWarning", "GroupMix", "group_mix", "MIN_GROUP_SIZE", "MIN_MIX_SIZE", "MAX_GENDER_SHARE",
-           "MAX_SITUATION_SHARE", "SMALL_COUNT", "SMALL", "WITHHELD", "masked_counts"]
+__all__ = ["MixWarning", "GroupMix", "group_mix", "workbook_mix", "counted_members", "MIN_GROUP_SIZE", "MIN_MIX_SIZE",
+           "MAX_GENDER_SHARE", "MAX_SITUATION_SHARE", "SMALL_COUNT", "SMALL", "WITHHELD", "masked_counts"]
 
 MIN_GROUP_SIZE = 6
 MIN_MIX_SIZE = 3
@@ -38,12 +45,13 @@ class GroupMix:
 
     size: int
     genders: dict[str, int]  #: gender code → count (known genders only)
-    gender_unknown: int
+    gender_unknown: int  #: people whose gender nobody knows (neither told nor declined)
     gender_shares: dict[str, Decimal]  #: gender code → share of the known genders
     age_bands: dict[str, int]  #: age band code → count, in age order
     age_unknown: int
     situations: dict[str, int]  #: situation code → number of people holding it
     warnings: tuple[MixWarning, ...]
+    gender_undisclosed: int = 0  #: people who preferred not to say their gender (on a phone)
 
     @property
     def age_band_count(self) -> int:
@@ -78,10 +86,31 @@ def _share(part: int, whole: int) -> Decimal:
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) if whole else Decimal(0)
 
 
-def group_mix(checklist: Checklist) -> GroupMix:
-    """Size, gender, age and situation indicators of the group, with warnings."""
-    people = checklist.group
+def _told(member: GroupMember) -> bool:
+    return bool(member.alias.strip() or member.age_band or member.gender or member.situations or member.interests.strip())
+
+
+def counted_members(checklist: Checklist, joined: Collection[str] = ()) -> list[GroupMember]:
+    """The members who are someone: something told, or joined from a phone (ids in *joined*)."""
+    return [member for member in checklist.group if member.id in joined or _told(member)]
+
+
+def workbook_mix(workbook: Workbook) -> GroupMix:
+    """:func:`group_mix` of *workbook*'s group, knowing who joined from a phone and who declined to say their gender."""
+    entries = workbook.room.participants
+    declined = {entry.id for entry in entries if entry.gender == "undisclosed"}
+    return group_mix(workbook.checklist, joined={entry.id for entry in entries}, undisclosed=declined)
+
+
+def group_mix(checklist: Checklist, *, joined: Collection[str] = (), undisclosed: Collection[str] = ()) -> GroupMix:
+    """Size, gender, age and situation indicators of the group, with warnings.
+
+    *joined*: ids of members who joined from a phone (people even with nothing told);
+    *undisclosed*: ids of members who preferred not to say their gender.
+    """
+    people = counted_members(checklist, joined)
     size = len(people)
+    declined = sum(1 for p in people if p.gender is None and p.id in undisclosed)
     genders = Counter(p.gender for p in people if p.gender)
     known_genders = sum(genders.values())
     ages = Counter(p.age_band for p in people if p.age_band)
@@ -128,7 +157,7 @@ def group_mix(checklist: Checklist) -> GroupMix:
         warnings.append(MixWarning("age_missing", Message(
             N_("Âge non renseigné pour {count} personne."), {"count": age_unknown},
             N_("Âge non renseigné pour {count} personnes.")), "info"))
-    gender_unknown = size - known_genders
+    gender_unknown = size - known_genders - declined
     if gender_unknown:
         warnings.append(MixWarning("gender_missing", Message(
             N_("Genre non renseigné pour {count} personne."), {"count": gender_unknown},
@@ -142,6 +171,7 @@ def group_mix(checklist: Checklist) -> GroupMix:
         age_unknown=age_unknown,
         situations={code: situations.get(code, 0) for code in SITUATIONS},
         warnings=tuple(warnings),
+        gender_undisclosed=declined,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from kpawidgets.model.checklist.mix import MIN_GROUP_SIZE, group_mix
+from kpawidgets.model.checklist.mix import MIN_GROUP_SIZE, workbook_mix
 from kpawidgets.model.checklist.partners import partner_counts
 from kpawidgets.model.records.checklist import CHECKS, INGREDIENT_TITLES, INGREDIENTS, PARTNER_ROLES, Check, Checklist
 from kpawidgets.model.records.workbook import Workbook
@@ -38,7 +38,7 @@ def _auto_checks(workbook: Workbook, ingredient: str) -> dict[str, bool]:
         return {"listed": bool(checklist.equipment),
                 "costed": bool(checklist.equipment) and all(item.cost > 0 for item in checklist.equipment if item.status == "buy")}
     if ingredient == "group":
-        mix = group_mix(checklist)
+        mix = workbook_mix(workbook)
         return {"size": mix.size >= MIN_GROUP_SIZE, "mixed": mix.ok}
     if ingredient == "team":
         return {"fte": team_total_fte(checklist) >= TEAM_FTE_TARGET,

@@ -172,9 +172,9 @@ def _bars(labels: dict[str, str], counts: dict[str, int], total_shown: bool, kee
 def group_section(workbook: Workbook) -> GroupSection | None:
     """The group's size and mix (gender, ages, situations), with no name and no count below 3
     (:func:`~kpawidgets.model.checklist.masked_counts`); None without a group."""
-    if not workbook.checklist.group:
+    mix = model.workbook_mix(workbook)  # an empty row is nobody (issue 18)
+    if not mix.size:
         return None
-    mix = model.group_mix(workbook.checklist)
     known = sum(mix.genders.values())
     genders = _bars(model.GENDERS, mix.genders, True, keep_zeros=False)
     gender_masked = any(item.shown != str(int(item.value)) for item in genders)
@@ -186,14 +186,16 @@ def group_section(workbook: Workbook) -> GroupSection | None:
     charts: list[Chart] = []
     # each chart's title (its text alternative in the tagged PDF) says its figures as shown
     if known:
-        charts.append(Chart(_("Genre"), hbars(genders, bars_alt(_("Genre"), genders), width=220, colour=PALETTE["accent"],
-                                              label_share=0.30, value_room=VALUE_ROOM)))
+        charts.append(Chart(_("Genre"), hbars(genders, bars_alt(_("Genre"), genders), width=260, colour=PALETTE["accent"],
+                                              label_share=0.45, value_room=VALUE_ROOM)))
     ages = _bars(model.AGE_BANDS, mix.age_bands, True, keep_zeros=True)
     if any(count for count in mix.age_bands.values()):
         charts.append(Chart(_("Âge"), hbars(ages, bars_alt(_("Âge"), ages), width=220, colour=PALETTE["warm"],
                                             label_share=0.40, value_room=VALUE_ROOM)))
+    # every situation the number counts (it said « 8 situations différentes » beside a chart of 6); the
+    # labels stay plural: a singular one would say « 1 » where the count is masked
     situations = sorted(_bars(model.SITUATIONS_PLURAL, mix.situations, False, keep_zeros=False),
-                        key=lambda item: (-item.value, item.shown != str(int(item.value))))[:6]
+                        key=lambda item: (-item.value, item.shown != str(int(item.value))))
     if situations:
         charts.append(Chart(_("Situations"), hbars(situations, bars_alt(_("Situations"), situations), width=330,
                                                    colour=PALETTE["info"], label_share=0.56, value_room=VALUE_ROOM),

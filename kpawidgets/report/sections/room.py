@@ -35,6 +35,7 @@ class IdeaLine:
 class IdeaKind:
     label: str
     ideas: tuple[IdeaLine, ...]
+    more: str = ""  #: « et 4 autres idées, moins dotées » when the kind has more than :data:`LIMIT`
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class RoomSection:
     wishes: tuple[str, ...]
     skills_title: str
     skills: tuple[str, ...]
+    wishes_more: str  #: « et 4 autres réponses » when there were more than :data:`LIMIT` (else "")
+    skills_more: str
     ideas_title: str
     kinds: tuple[IdeaKind, ...]
     votes_title: str
@@ -66,6 +69,17 @@ class RoomSection:
 
 def _phrases(phrases: tuple[Phrase, ...]) -> tuple[str, ...]:
     return tuple(f"{p.text} (×{p.count})" if p.count > 1 else p.text for p in phrases[:LIMIT])
+
+
+def _more_phrases(phrases: tuple[Phrase, ...]) -> str:
+    rest = len(phrases) - LIMIT
+    return ngettext("et {count} autre réponse", "et {count} autres réponses", rest).format(count=rest) if rest > 0 else ""
+
+
+def _more_ideas(count: int) -> str:
+    rest = count - LIMIT
+    return (ngettext("et {count} autre idée, moins dotée", "et {count} autres idées, moins dotées", rest).format(count=rest)
+            if rest > 0 else "")
 
 
 def room_section(workbook: Workbook) -> RoomSection | None:
@@ -85,7 +99,7 @@ def room_section(workbook: Workbook) -> RoomSection | None:
     kinds = tuple(
         IdeaKind(translate(column.label), tuple(
             IdeaLine(idea.text, idea.dots, " ".join(m for m, on in ((activity, idea.activity_id), (action, idea.step_id)) if on))
-            for idea in column.ideas[:LIMIT]))
+            for idea in column.ideas[:LIMIT]), _more_ideas(len(column.ideas)))
         for column in summary.wall)
     votes = tuple(VoteLine(translate(COMMITMENTS[t.commitment]), t.adopt, t.discuss) for t in summary.votes if t.total)
     return RoomSection(
@@ -96,6 +110,8 @@ def room_section(workbook: Workbook) -> RoomSection | None:
         wishes=_phrases(summary.wishes),
         skills_title=_("Ce que nous savons faire"),
         skills=_phrases(summary.skills),
+        wishes_more=_more_phrases(summary.wishes),
+        skills_more=_more_phrases(summary.skills),
         ideas_title=_("Les idées d'activités, par type (gommettes)"),
         kinds=kinds,
         votes_title=_("Les engagements votés"),

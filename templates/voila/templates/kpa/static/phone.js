@@ -78,3 +78,63 @@
   }
   window.setInterval(function () { if (failures < 100) { follow(); } }, 3000);
 })();
+
+// Layout helpers (issue 18): a counter under every bounded field, and what is typed kept across a
+// reload until it is sent (sessionStorage, keys « kpa-draft:<field id> »; unsent sends are not here).
+(function () {
+  "use strict";
+  var PREFIX = "kpa-draft:";
+  var store = null;
+  try { store = window.sessionStorage; } catch (e) { store = null; }
+  function fields(root) {
+    return Array.prototype.slice.call(root.querySelectorAll("form[data-kpa] textarea[id], form[data-kpa] input[id]:not([type]), form[data-kpa] select[id]"));
+  }
+  function count(field) {
+    var max = parseInt(field.getAttribute("maxlength") || "0", 10);
+    if (!max) { return; }
+    var shown = field.nextElementSibling;
+    if (!shown || !shown.classList.contains("kpa-count")) {
+      shown = document.createElement("span");
+      shown.className = "kpa-count";
+      field.insertAdjacentElement("afterend", shown);
+    }
+    shown.textContent = field.value.length + " / " + max;
+    shown.classList.toggle("kpa-full", field.value.length >= max);
+  }
+  function restore(root) {
+    fields(root).forEach(function (field) {
+      if (store) {
+        var draft = store.getItem(PREFIX + field.id);
+        if (draft !== null && field.value !== draft) { field.value = draft; }
+      }
+      count(field);
+    });
+  }
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.id || !field.closest || !field.closest("form[data-kpa]")) { return; }
+    if (store) { try { store.setItem(PREFIX + field.id, field.value); } catch (e) { /* full: nothing kept */ } }
+    count(field);
+  });
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.tagName === "SELECT" && field.id && store && field.closest("form[data-kpa]")) {
+      try { store.setItem(PREFIX + field.id, field.value); } catch (e) { /* full */ }
+    }
+  });
+  // sent: the drafts of that form are done with (if the send fails, what is typed stays in the field)
+  document.addEventListener("submit", function (event) {
+    if (!store || !event.target.hasAttribute || !event.target.hasAttribute("data-kpa")) { return; }
+    fields(event.target.parentNode || document).forEach(function (field) {
+      if (event.target.contains(field)) { store.removeItem(PREFIX + field.id); }
+    });
+  }, true);
+  restore(document);
+  // sections drawn again by the server (after a send, or others' changes) get their counters back
+  new MutationObserver(function () {
+    fields(document).forEach(function (field) {
+      var next = field.nextElementSibling;
+      if (field.getAttribute("maxlength") && (!next || !next.classList.contains("kpa-count"))) { count(field); }
+    });
+  }).observe(document.body, { childList: true, subtree: true });
+})();

@@ -1,0 +1,149 @@
+"""The ideas wall at 5, 25 and 60 phones' worth of ideas and dots (issue 18, item 2–3), in Chromium at 1280×720.
+
+The room is written through the model (:mod:`tests.roomseed`), then « Le groupe en direct » is
+opened on a real ``kpa serve``. At each size: no element of the wall sticks out of its box, no
+kind's title breaks inside a word (at ~11 dots it stacked one letter per line), dots past a few
+are a number, and every idea sent is reachable — in its column, in « Nouvelles idées », under its
+column's « et N de plus » once opened, or named under the idea it was merged into.
+Screenshots: ``out/screenshots/wall-5.png``, ``wall-25.png``, ``wall-60.png`` (and ``-open``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+import pytest
+
+from kpawidgets.app.room.views import DOT_ROW
+from kpawidgets.storage.workspace import Workspace
+from tests.conftest import EXAMPLE, screenshot_dir, wait_rendered
+from tests.roomseed import seed_room
+from tests.test_steps_browser import SELECTS_CUT
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+VIEWPORT = {"width": 1280, "height": 720}
+
+#: Elements of the wall that stick out of their parent (sideways), or whose content overflows them.
+_OVERFLOWING = """() => {
+  const out = [];
+  for (const e of document.querySelectorAll('.kpa-room-newest *, .kpa-room-wall *')) {
+    const r = e.getBoundingClientRect();
+    if (!r.width || !e.parentElement) continue;
+    const p = e.parentElement.getBoundingClientRect();
+    const sticks = r.left < p.left - 1 || r.right > p.right + 1;
+    const inner = getComputedStyle(e).display !== 'inline' && e.scrollWidth > e.clientWidth + 1;
+    const tall = getComputedStyle(e).overflowY === 'hidden' && e.scrollHeight > e.clientHeight + 1;
+    if (sticks || inner || tall) out.push([e.className || e.tagName, (e.textContent || '').slice(0, 40)]);
+  }
+  return out;
+}"""
+
+#: Kinds' titles drawn on more lines than they have words (a word broken across lines).
+_BROKEN_TITLES = """() => Array.from(document.querySelectorAll('.kpa-room-column-title')).map(t => {
+  const range = document.createRange(); range.selectNodeContents(t);
+  const lines = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size;
+  return [t.textContent, lines, t.textContent.trim().split(/\\s+/).length];
+}).filter(([_text, lines, words]) => lines > words)"""
+
+
+@pytest.mark.parametrize("phones", [5, 25, 60])
+def test_the_wall_reads_at_every_size(voila_server: Any, page: Any, phones: int) -> None:
+    name = f"mur-{phones}"
+    shutil.copy(EXAMPLE, voila_server.workspace / f"{name}.json")
+    seeded = seed_room(Workspace(voila_server.workspace), name, phones)
+    page.set_viewport_size(VIEWPORT)
+    page.goto(voila_server.url("05_groupe.ipynb", f"workbook={name}&vue=salle"))  # what the room sees
+    wait_rendered(page)
+    page.wait_for_selector(".kpa-room-column", state="visible", timeout=60_000)
+    page.screenshot(path=str(screenshot_dir() / f"wall-{phones}.png"))
+    assert page.evaluate(_BROKEN_TITLES) == []
+    assert page.evaluate(_OVERFLOWING) == []
+    drawn = page.eval_on_selector_all(".kpa-room-dots > span[aria-hidden]", "spans => spans.map(s => s.textContent.length)")
+    assert drawn and max(drawn) <= DOT_ROW, drawn
+    # every idea: shown, or under its column's « et N de plus » once opened, or named in the one it joined
+    for summary in page.locator(".kpa-room-more > summary").all():
+        summary.click()
+    if page.locator(".kpa-room-more").count():
+        page.locator(".kpa-room-more").last.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir() / f"wall-{phones}-open.png"))
+    assert page.evaluate(_OVERFLOWING) == []
+    merged_texts = page.locator(".kpa-room-merged li").all_inner_texts()
+    unreachable = []
+    for idea in seeded.ideas:
+        if idea in seeded.merged:
+            continue
+        if not any(note.is_visible() for note in page.locator(f'[data-idea="{idea}"]').all()):
+            unreachable.append(idea)
+    assert unreachable == [], unreachable
+    assert len(merged_texts) == len(seeded.merged)
+    assert page.outside_requests == []
+
+
+#: Where the join box is in the window, after the page scrolled to its end (whatever element scrolls).
+_JOIN_AFTER_SCROLL = """() => {
+  let scrolled = 0;
+  for (const e of [document.scrollingElement, ...document.querySelectorAll('*')]) {
+    if (e === document.scrollingElement || e.scrollHeight > e.clientHeight + 1
+        && ['auto', 'scroll'].includes(getComputedStyle(e).overflowY)) {
+      e.scrollTop = e.scrollHeight; scrolled = Math.max(scrolled, e.scrollTop);
+    }
+  }
+  const inView = (e) => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight + 1; };
+  const join = document.querySelector('.kpa-room-join'), end = inView(join);
+  const last = Array.from(document.querySelectorAll('.kpa-room-vote')).pop();
+  last.scrollIntoView({block: 'end'});
+  return {scrolled, end, votes: inView(last), join: inView(join)};
+}"""
+
+
+def test_presenter_and_projected_views_follow_the_file(voila_server: Any, page: Any, browser: Any) -> None:
+    """Two windows: the facilitator's tools on one, only what the room sees on the other; a person added
+    on the first appears on the second (issue 18, presenter / projected)."""
+    name = "vues"
+    shutil.copy(EXAMPLE, voila_server.workspace / f"{name}.json")
+    seed_room(Workspace(voila_server.workspace), name, 25)
+    page.set_viewport_size(VIEWPORT)
+    page.goto(voila_server.url("05_groupe.ipynb", f"workbook={name}"))
+    wait_rendered(page)
+    page.wait_for_selector(".kpa-room-column", state="visible", timeout=60_000)
+    # the presenter: the tools first, in the window without scrolling
+    tools = page.locator(".kpa-room-tools").all()
+    assert len(tools) == 2
+    assert all(box["y"] + 40 < VIEWPORT["height"] for box in (t.bounding_box() for t in tools) if box), \
+        [t.bounding_box() for t in tools]
+    link = page.locator("a.kpa-room-open-projected")
+    href = link.get_attribute("href") or ""
+    assert "vue=salle" in href and f"workbook={name}" in href and "code=" not in href
+    page.screenshot(path=str(screenshot_dir() / "room-presenter.png"))
+    # the projected window: a second browser context, as a second screen would be
+    context = browser.new_context(viewport=VIEWPORT, locale="fr-FR")
+    try:
+        wall = context.new_page()
+        wall.goto(f"{voila_server.base}/voila/render/{href}")
+        wait_rendered(wall)
+        wall.wait_for_selector(".kpa-room-column", state="visible", timeout=60_000)
+        assert wall.locator(".kpa-room-tools").count() == 0
+        assert not wall.locator(".kpa-nav").is_visible()
+        controls = wall.eval_on_selector_all("select, textarea, input:not([type=hidden]), button",
+                                             "es => es.filter(e => e.getClientRects().length > 0).map(e => e.outerHTML.slice(0, 80))")
+        assert controls == [], controls
+        before = wall.locator(".kpa-room-counts b").first.inner_text()
+        wall.screenshot(path=str(screenshot_dir() / "room-projected.png"))
+        join = wall.evaluate(_JOIN_AFTER_SCROLL)
+        wall.screenshot(path=str(screenshot_dir() / "room-projected-scrolled.png"))
+        assert join == {"scrolled": join["scrolled"], "end": True, "votes": True, "join": True} and join["scrolled"] > 0, join
+        # the presenter adds a person without a phone: the projected window counts them, live
+        page.locator(".kpa-room-row select").nth(1).select_option(label="Autre / non-binaire")
+        assert page.evaluate(SELECTS_CUT, ".kpa-room-row select") == []  # « Autre / non… » was cut
+        page.locator(".kpa-room-row input[type=text]").first.fill("Zélie")
+        page.locator(".kpa-room-row button").click()
+        page.wait_for_selector("text=Personne ajoutée au groupe", timeout=60_000)
+        wall.wait_for_function("""(before) => {
+            const b = document.querySelector('.kpa-room-counts b');
+            return b && b.textContent.trim() !== before && document.querySelector('.kpa-room-aliases').textContent.includes('Zélie'); }""",
+                               arg=before, timeout=60_000)
+        assert int(wall.locator(".kpa-room-counts b").first.inner_text()) == int(before) + 1
+    finally:
+        context.close()
