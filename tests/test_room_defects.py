@@ -5,6 +5,7 @@ PDF's « 8 situations différentes » beside a chart of 6, its ideas and wishes 
 
 from __future__ import annotations
 
+import html
 import io
 import secrets
 from pathlib import Path
@@ -13,7 +14,7 @@ from kpawidgets.app.checklist.html import mix_html
 from kpawidgets.app.room.projector import mix_panel_html
 from kpawidgets.i18n import use_language
 from kpawidgets.model.checklist import group_mix, workbook_mix
-from kpawidgets.model.records.checklist import SITUATIONS, GroupMember
+from kpawidgets.model.records.checklist import SITUATIONS, SITUATIONS_PLURAL, GroupMember
 from kpawidgets.model.records.workbook import Identity
 from kpawidgets.model.room import contributions as rc
 from kpawidgets.model.room.group import save_card
@@ -74,7 +75,10 @@ def test_the_pdf_charts_every_situation_it_counts_and_says_what_it_folds() -> No
     assert section is not None
     assert section.numbers[-1].value == "8"
     (chart,) = [c for c in section.charts if c.title == "Situations"]
-    assert all(f">{label}<" in chart.svg for label in ("étudiant·e", "parent au foyer", "salarié·e"))
+    # each of the 8 is in the chart; plural labels and « moins de 3 »: a singular one would say « 1 » (issue 23)
+    labels = [SITUATIONS_PLURAL[code] for code in codes]
+    assert all(f">{html.escape(label)}<" in chart.svg for label in labels), labels
+    assert chart.svg.count(">moins de 3<") == 8
     owners = [_owner() for _ in range(LIMIT + 4)]
     for number, owner in enumerate(owners):
         save_card(workbook, owner, alias=f"Q{number}", wishes=f"envie {number}", skills=f"savoir {number}")
@@ -116,5 +120,7 @@ def test_the_pdf_fills_the_groups_page_and_names_every_gender_whole(tmp_path: Pa
     pdf, _saved = export_workbook(workspace.open(example_path.stem).workbook, None, "fr")
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
     (group_page,) = [n for n, text in enumerate(pages) if "En atelier : ce que dit le groupe" in text]
-    assert "Les idées d'activités, par type" in pages[group_page]
+    # the room's section starts on the group's page (the group's charts, every situation on a row of
+    # its own since the counts are masked, leave room for its numbers, not for the ideas too)
+    assert "situations différentes" in pages[group_page] and "idées d'activités" in pages[group_page]
     assert any("Autre / non-binaire" in text for text in pages[:group_page + 1])

@@ -186,8 +186,8 @@ def group_section(workbook: Workbook) -> GroupSection | None:
     charts: list[Chart] = []
     # each chart's title (its text alternative in the tagged PDF) says its figures as shown
     if known:
-        charts.append(Chart(_("Genre"), hbars(genders, bars_alt(_("Genre"), genders), width=260, colour=PALETTE["accent"],
-                                              label_share=0.45, value_room=VALUE_ROOM)))
+        charts.append(Chart(_("Genre"), hbars(genders, bars_alt(_("Genre"), genders), width=280, colour=PALETTE["accent"],
+                                              label_share=0.5, value_room=VALUE_ROOM)))
     ages = _bars(model.AGE_BANDS, mix.age_bands, True, keep_zeros=True)
     if any(count for count in mix.age_bands.values()):
         charts.append(Chart(_("Âge"), hbars(ages, bars_alt(_("Âge"), ages), width=220, colour=PALETTE["warm"],
@@ -197,8 +197,8 @@ def group_section(workbook: Workbook) -> GroupSection | None:
     situations = sorted(_bars(model.SITUATIONS_PLURAL, mix.situations, False, keep_zeros=False),
                         key=lambda item: (-item.value, item.shown != str(int(item.value))))
     if situations:
-        charts.append(Chart(_("Situations"), hbars(situations, bars_alt(_("Situations"), situations), width=330,
-                                                   colour=PALETTE["info"], label_share=0.56, value_room=VALUE_ROOM),
+        charts.append(Chart(_("Situations"), hbars(situations, bars_alt(_("Situations"), situations), width=440,
+                                                   colour=PALETTE["info"], label_share=0.6, value_room=VALUE_ROOM),
                             wide=True))
     notes = [w.message.text() for w in mix.warnings]  # a gender's share is left out where it gives a few away
     return GroupSection(tuple(numbers), tuple(charts), " ".join(notes + [
