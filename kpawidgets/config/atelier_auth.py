@@ -33,9 +33,12 @@ import base64
 import binascii
 import html
 import os
+import re
 import time
 from collections import deque
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.services.kernels.handlers import _kernel_id_regex
@@ -45,15 +48,19 @@ from voila.request_info_handler import RequestInfoSocketHandler
 from kpawidgets.charts.palette import PALETTE
 from kpawidgets.config.atelier import (
     ACCESS_ENV,
+    CODES_ENV,
     FACILITATOR,
     JOIN_ATTEMPTS_PER_MINUTE,
     KERNEL,
     KERNEL_USER,
     PARTICIPANT,
     AtelierAccess,
+    AtelierCodes,
+    read_codes,
 )
 from kpawidgets.i18n import N_, translate
 from kpawidgets.web.handlers import phone_handlers
+from kpawidgets.storage.room import JOIN_CODE_ENV, JOIN_URL_ENV
 from kpawidgets.web.phone import PHONE_PATH
 
 __all__ = ["AtelierIdentityProvider", "JoinHandler", "QueryHandler", "COOKIE"]
@@ -72,8 +79,40 @@ _NEED_CODE = N_("Cette page demande le code de l'atelier.")
 _TOO_MANY = N_("Trop d'essais en peu de temps : attendez une minute.")
 
 
+#: The codes file as last read: (its stat signature, the rule it gives).
+_held: dict[str, tuple[tuple[int, ...], AtelierAccess]] = {}
+
+
 def _access() -> AtelierAccess:
-    return AtelierAccess.from_json(os.environ.get(ACCESS_ENV))
+    """The rule now: from the workshop's codes file (:data:`CODES_ENV`, read again when it
+    changed: a rotation or the workshop's end takes effect at once; no file, nobody in), else
+    from :data:`ACCESS_ENV`."""
+    path = os.environ.get(CODES_ENV)
+    if not path:
+        return AtelierAccess.from_json(os.environ.get(ACCESS_ENV))
+    try:
+        info = os.stat(path)
+        signature: tuple[int, ...] = (info.st_ino, info.st_mtime_ns, info.st_size)
+    except OSError:
+        signature = ()
+    held = _held.get(path)
+    if held is not None and held[0] == signature:
+        return held[1]
+    codes = read_codes(Path(path)) if signature else None
+    access = AtelierAccess.for_codes(codes) if codes else AtelierAccess({})
+    if codes:
+        _follow_codes(codes)
+    _held[path] = (signature, access)
+    return access
+
+
+def _follow_codes(codes: AtelierCodes) -> None:
+    """Give kernels started from now on (a reloaded projector) the participants' URL and join code of *codes*."""
+    url = os.environ.get(JOIN_URL_ENV, "")
+    if url:
+        os.environ[JOIN_URL_ENV] = re.sub(r"([?&]code=)[^&]*", lambda m: m.group(1) + quote(codes.participant), url)
+    if os.environ.get(JOIN_CODE_ENV):
+        os.environ[JOIN_CODE_ENV] = codes.join
 
 
 def _role_cookie(handler: web.RequestHandler) -> str | None:
