@@ -135,8 +135,13 @@ def test_killed_and_restarted_the_workshop_comes_back(workshop: Workshop, browse
 
         workshop.kill()
         # While the server is away the pages stay as they were (nothing blank, nothing lost).
-        phones[1].wait_for_timeout(1500)
         assert "Atelier couture" in phones[1].locator("#dots").inner_text()
+        # A send while the server is away waits on the phone, and says so.
+        ideas = phones[1].locator(".kpa-card").nth(1)
+        ideas.locator("#kpa-idea").fill("Cantine solidaire")
+        ideas.get_by_role("button", name="Ajouter l'idée au mur").tap()
+        phones[1].wait_for_selector("text=votre envoi est gardé sur ce téléphone", timeout=60_000)
+        assert phones[1].evaluate("window.kpaOutbox().length") == 1
         workshop.start()
         assert (workshop.participant_url, workshop.facilitator_url, workshop.join_code) == before
 
@@ -145,6 +150,9 @@ def test_killed_and_restarted_the_workshop_comes_back(workshop: Workshop, browse
         projector.wait_for_selector(".kpa-room-note:has-text('Atelier couture')", timeout=120_000)
         assert "/login" not in projector.url and "05_groupe.ipynb" in projector.url
         assert projector.locator(".kpa-room-qr").inner_html() == qr_before  # the same QR code
+        # The waiting send went by itself, once.
+        projector.wait_for_selector(".kpa-room-note:has-text('Cantine solidaire')", timeout=60_000)
+        phones[1].wait_for_function("window.kpaOutbox().length === 0", timeout=60_000)
         # The phones were never reloaded; their cookies still hold; one sends, the other follows.
         _idea(phones[1], "Réparation de vélos")
         phones[0].wait_for_selector("#dots .kpa-dot:has-text('Réparation de vélos')", timeout=60_000)
@@ -157,6 +165,12 @@ def test_killed_and_restarted_the_workshop_comes_back(workshop: Workshop, browse
         assert "/login" not in projector.url
         texts = [idea["text"] for idea in workshop.room()["ideas"]]
         assert texts.count("Atelier couture") == 1 and texts.count("Réparation de vélos") == 1  # nothing doubled
+        assert texts.count("Cantine solidaire") == 1
+        # A draft stays on the phone across a reload, until it is sent.
+        phones[0].locator("#kpa-idea").fill("Brouillon pas encore envoyé")
+        phones[0].reload()
+        phones[0].wait_for_selector("#me button.kpa-primary", state="visible", timeout=120_000)
+        assert phones[0].locator("#kpa-idea").input_value() == "Brouillon pas encore envoyé"
         projector.screenshot(path=str(screenshot_dir() / "room-restart-projector.png"))
         phones[0].screenshot(path=str(screenshot_dir() / "room-restart-phone.png"))
     finally:

@@ -341,7 +341,8 @@ def page_html(phone: Phone, workbook: Workbook | None, revision: str, *, problem
         else:
             body = (_me_html(phone, workbook) + _ideas_html(phone, workbook) + _votes_html(phone, workbook)
                     + _dots_html(phone, workbook) + _group_html(workbook) + _budget_html(workbook))
-        offline = _("Pas de connexion avec l’atelier : rien n’est perdu, réessayez dans un instant.")
+        offline = _("Pas de connexion avec l’atelier : votre envoi est gardé sur ce téléphone et partira tout seul "
+                    "dès que l’atelier répond.")
         no_script = _status(_("Cette page a besoin de JavaScript : activez-le, puis rechargez."), "error")
         return (f'<!DOCTYPE html><html lang="{phone.lang}"><head><meta charset="utf-8">'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light">'
@@ -386,6 +387,13 @@ def _changed_card(args: Mapping[str, Sequence[str]], typed: dict[str, Any], card
         fields = {name: value for name, value in typed.items()
                   if (",".join(value) if isinstance(value, list) else value) != shown[name]}
     return {name: (value or None) if name in ("age_band", "gender") else value for name, value in fields.items()}
+
+
+def sent_id(owner: str, send: str) -> str:
+    """The id of the item a send with key *send* adds (a retry finds it), or "" without a key."""
+    if not send or len(send) > 64:
+        return ""
+    return hashlib.sha256(f"{owner}:{send}".encode()).hexdigest()[:12]
 
 
 def act(workspace: Workspace, name: str, phone: Phone, args: Mapping[str, Sequence[str]]) -> Reply:
@@ -442,8 +450,16 @@ def _act(workspace: Workspace, name: str, phone: Phone, action: str, args: Mappi
                 return rc.edit_idea(workbook.room, owner, editing, text, kind)
             done = _("Idée modifiée.")
         else:
+            sent = sent_id(owner, _one(args, "send"))
+
             def change(workbook: Workbook) -> Any:
-                return rc.add_idea(workbook.room, owner, text, kind)
+                again = next((i for i in workbook.room.ideas if sent and i.id == sent), None)
+                if again is not None:  # the same send again (its answer was lost): already on the wall
+                    return again
+                idea = rc.add_idea(workbook.room, owner, text, kind)
+                if sent:
+                    idea.id = sent
+                return idea
             done = _("Idée ajoutée au mur.")
         section = "idea"
     elif action == "idea-remove":
@@ -459,9 +475,11 @@ def _act(workspace: Workspace, name: str, phone: Phone, action: str, args: Mappi
             return rc.set_vote(workbook.room, owner, commitment, choice or None)
         done, section = _("Vote enregistré."), "votes"
     else:
-        idea_id = _one(args, "idea")
+        idea_id, want = _one(args, "idea"), _one(args, "want")
 
         def change(workbook: Workbook) -> Any:
+            if want in ("on", "off") and (idea_id in rc.dots_of(workbook.room, owner)) == (want == "on"):
+                return want == "on"  # already as wanted (a send arriving twice)
             return rc.toggle_dot(workbook.room, owner, idea_id)
         done, section = "", "dots"
     result, saved = apply_now(workspace, name, change)
