@@ -143,10 +143,12 @@ def preheat_config(preheat: int) -> dict[str, dict[str, Any]]:
 
 
 def print_atelier(run: AtelierRun) -> None:
-    """The participants' URL, then the facilitator's, then the join code: one per line."""
+    """The participants' URL, then the facilitator's, then the join code, then the door's page: one per line."""
     print(_("Participant·es : {url}").format(url=run.participant_url), flush=True)
     print(_("Animation : {url}").format(url=run.facilitator_url), flush=True)
     print(_("Code à taper sur http://{address} : {code}").format(address=run.join_address, code=run.codes.join), flush=True)
+    print(_("Porte de l'atelier (nouveaux téléphones, changer les codes, terminer) : http://{address}/atelier/animation")
+          .format(address=run.join_address), flush=True)
 
 
 def cmd_atelier(args: argparse.Namespace) -> int:

@@ -58,6 +58,7 @@ from kpawidgets.config.atelier import (
     AtelierCodes,
     read_codes,
 )
+from kpawidgets.config.atelier_admin import ANIMATION_PATH, AnimationHandler
 from kpawidgets.i18n import N_, translate
 from kpawidgets.web.handlers import phone_handlers
 from kpawidgets.storage.room import JOIN_CODE_ENV, JOIN_URL_ENV
@@ -162,6 +163,8 @@ class AtelierIdentityProvider(IdentityProvider):  # type: ignore[misc]
     @staticmethod
     def _role(handler: web.RequestHandler, access: AtelierAccess) -> str | None:
         """The role of the request (from its ``?code=``, else its cookie), once per request."""
+        if not access.roles:  # the workshop ended: its cookies open nothing any more
+            return None
         if not hasattr(handler, "_kpa_role"):
             code = handler.get_query_argument("code", None)
             role = access.role_of(code) if code else None
@@ -171,7 +174,8 @@ class AtelierIdentityProvider(IdentityProvider):  # type: ignore[misc]
         return handler._kpa_role  # type: ignore[attr-defined,no-any-return]
 
     def get_handlers(self) -> list[tuple[str, object]]:
-        handlers: list[tuple[str, object]] = [(r"/login", JoinHandler), *phone_handlers()]
+        handlers: list[tuple[str, object]] = [(r"/login", JoinHandler), (ANIMATION_PATH, AnimationHandler),
+                                              *phone_handlers()]
         if getattr(getattr(self.parent, "voila_configuration", None), "preheat_kernel", False):
             # Served before Voilà's own handlers: this query handler replaces Voilà's.
             handlers.append((rf"/voila/query/{_kernel_id_regex}", QueryHandler))

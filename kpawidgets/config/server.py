@@ -20,11 +20,14 @@ on connections, the ``Host`` header checked by jupyter_server's handlers only, a
 * no ``Server`` header;
 * in workshop mode, cookies signed with the workshop's secret, kept beside its codes
   (:mod:`kpawidgets.config.atelier`), so that a restarted server still knows the phones and the
-  facilitator's devices that were in.
+  facilitator's devices that were in; the phones' keys are signed with it too
+  (:mod:`kpawidgets.web.handlers`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import os
 import resource
@@ -39,6 +42,7 @@ from tornado.routing import Matcher, Rule
 from voila.app import Voila
 
 from kpawidgets.config.atelier import CODES_ENV, read_codes
+from kpawidgets.web.handlers import SECRET_SETTING
 
 __all__ = ["KpaVoila", "KpaHTTPServer", "HOSTS_ENV", "allowed_host", "main"]
 
@@ -152,7 +156,9 @@ class KpaVoila(Voila):  # type: ignore[misc]
         codes_file = os.environ.get(CODES_ENV)
         codes = read_codes(Path(codes_file)) if codes_file else None
         if codes is not None:
-            settings["cookie_secret"] = bytes.fromhex(codes.secret)
+            secret = bytes.fromhex(codes.secret)
+            settings["cookie_secret"] = hmac.new(secret, b"cookies", hashlib.sha256).digest()
+            settings[SECRET_SETTING] = hmac.new(secret, b"phone keys", hashlib.sha256).digest()
         settings["transforms"] = [_NoServerHeader]
         return settings
 

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from pydantic import ValidationError
+
 from kpawidgets.errors import KpaError
 from kpawidgets.charts.palette import FUNDING_COLOURS
 from kpawidgets.i18n import N_, _, format_money_rounded, translate, use_language
@@ -389,6 +391,9 @@ def _changed_card(args: Mapping[str, Sequence[str]], typed: dict[str, Any], card
     return {name: (value or None) if name in ("age_band", "gender") else value for name, value in fields.items()}
 
 
+_ROOM_FULL = N_("L'atelier est complet : il n'y a plus de place pour cela. Dites-le à l'animateur·rice.")
+
+
 def sent_id(owner: str, send: str) -> str:
     """The id of the item a send with key *send* adds (a retry finds it), or "" without a key."""
     if not send or len(send) > 64:
@@ -409,6 +414,8 @@ def act(workspace: Workspace, name: str, phone: Phone, args: Mapping[str, Sequen
         except Exception as exc:  # noqa: BLE001 - the phone must never see a traceback
             if isinstance(exc, KpaError):
                 message = exc.message(phone.lang)
+            elif isinstance(exc, ValidationError) and exc.errors(include_url=False)[0]["type"] == "too_long":
+                message = translate(_ROOM_FULL, phone.lang)  # a list of the room is full (dots, votes…)
             else:  # the traceback goes to the server's terminal only
                 _log.exception("The participant page could not do « %s »", action[:40])
                 message = translate(_UNEXPECTED, phone.lang)
