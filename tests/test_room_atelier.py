@@ -45,7 +45,8 @@ def test_who_opens_what() -> None:
     access, codes = _access()
     assert access.role_of(codes.participant) == PARTICIPANT  # type: ignore[attr-defined]
     assert access.role_of(codes.facilitator) == FACILITATOR  # type: ignore[attr-defined]
-    assert access.role_of(codes.join.lower().replace("-", " ")) == PARTICIPANT  # type: ignore[attr-defined]
+    assert access.role_of(codes.join.lower().replace("-", " "), typed=True) == PARTICIPANT  # type: ignore[attr-defined]
+    assert access.role_of(codes.join) is None  # the short code opens nothing in a URL (?code=): the join form only
     assert access.role_of("") is None and access.role_of("x" * 500) is None and access.role_of("nope") is None
     for path in ("/atelier", "/atelier/live"):  # the participant page, drawn by the server: no kernel
         assert access.allowed(PARTICIPANT, path), path
@@ -134,7 +135,8 @@ def test_a_workshops_codes_are_kept_until_it_ends(workspace_dir: Path, example_p
     assert rotated.participant != first.codes.participant and rotated.join != first.codes.join
     assert (rotated.facilitator, rotated.secret) == (first.codes.facilitator, first.codes.secret)  # phones in stay in
     access = atelier_auth._access()
-    assert access.role_of(first.codes.participant) is None and access.role_of(first.codes.join) is None
+    assert access.role_of(first.codes.participant) is None and access.role_of(first.codes.join, typed=True) is None
+    assert access.role_of(rotated.join, typed=True) == PARTICIPANT
     assert access.role_of(rotated.participant) == PARTICIPANT and access.role_of(rotated.facilitator) == FACILITATOR
     import os
     assert rotated.participant in os.environ["KPA_ATELIER_JOIN_URL"] and os.environ["KPA_ATELIER_JOIN_CODE"] == rotated.join

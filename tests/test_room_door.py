@@ -11,7 +11,10 @@ workshop. Answers carry no ``Server`` header, and a wrong ``Host`` is refused ev
 from __future__ import annotations
 
 import json
+import re
 import secrets
+import socket
+import time
 import urllib.parse
 from collections.abc import Iterator
 from typing import Any
@@ -105,6 +108,89 @@ def test_the_facilitator_sees_new_phones_and_closes_the_door(atelier: Atelier) -
     assert newcomer.request("GET", "/atelier")[0] == 200
 
 
+def test_no_server_header_and_the_host_checked_everywhere(atelier: Atelier) -> None:
+    visitor = Visitor(atelier)
+    for path in ("/login", "/voila/templates/kpa/static/phone.js", "/atelier"):
+        status, headers, _body = visitor.request("GET", path)
+        assert "server" not in headers, path
+        assert visitor.request("GET", path, headers={"Host": "attacker.example"})[0] == 403, path
+        assert visitor.request("GET", path, headers={"Host": f"attacker.example:{atelier.port}"})[0] == 403, path
+
+
+def _raw(atelier: Atelier, source: str = "127.0.0.1") -> socket.socket:
+    """A TCP connection to the server from *source* (another loopback address stands for another phone)."""
+    sock = socket.socket()
+    sock.bind((source, 0))
+    sock.settimeout(120)
+    sock.connect(("127.0.0.1", atelier.port))
+    return sock
+
+
+def _join_from(atelier: Atelier, code: str, source: str) -> int:
+    sock = _raw(atelier, source)
+    body = urllib.parse.urlencode({"code": code}).encode()
+    sock.sendall(b"POST /login HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                 b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (atelier.port, len(body), body))
+    answer = b""
+    while chunk := sock.recv(65536):
+        answer += chunk
+    sock.close()
+    return int(answer.split(b" ", 2)[1])
+
+
+def test_the_join_code_only_on_the_join_form_and_a_guesser_locks_out_only_itself(atelier: Atelier) -> None:
+    join = re.search(r"Code à taper sur \S+ : (\S+)", atelier.log()).group(1)  # type: ignore[union-attr]
+    visitor = Visitor(atelier)
+    for path in (f"/atelier?code={join}", f"/atelier/live?code={join}", f"/atelier?code={join.replace('-', '')}"):
+        status, _headers, _body = visitor.request("GET", path)
+        assert status in (302, 403) and "kpa-phone=" not in visitor.cookie, path  # no ?code= bypass
+    statuses = [_join_from(atelier, f"ZZZ-ZZ{n % 10}", "127.0.0.9") for n in range(25)]
+    assert statuses[0] == 403 and statuses[-1] == 429
+    assert _join_from(atelier, join, "127.0.0.9") == 429  # the guesser waits a minute…
+    assert _join_from(atelier, join, "127.0.0.10") == 302  # …another phone is let in at once
+
+
+def test_half_open_and_too_many_connections_are_closed(atelier: Atelier) -> None:
+    from kpawidgets.config.server import CONNECTIONS_PER_CLIENT
+
+    half = _raw(atelier, "127.0.0.20")
+    half.sendall(b"GET /login HT")  # half a request line, and then nothing
+    started = time.monotonic()
+    assert half.recv(100) == b""  # the server closed it (the socket waits up to 120 s)
+    held = time.monotonic() - started
+    half.close()
+    many = [_raw(atelier, "127.0.0.21") for _ in range(CONNECTIONS_PER_CLIENT)]
+    one_more = _raw(atelier, "127.0.0.21")
+    assert one_more.recv(100) == b""  # closed at once: the address holds its share
+    other = Visitor(atelier)
+    assert other.request("GET", "/login")[0] == 200  # everyone else is served
+    for sock in [*many, one_more]:
+        sock.close()
+    print(f"half-open connection held {held:.1f} s")
+
+
+def test_bodies_are_refused_before_they_are_read(atelier: Atelier) -> None:
+    phone = _phone(atelier)
+    status, reply = _post(phone, action="idea", text="x" * 40_000, kind="autre")
+    assert status == 413 and "trop long" in reply["message"]
+    sock = _raw(atelier)
+    sock.sendall(b"POST /login HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                 b"Content-Length: 95000000\r\n\r\ncode=" % atelier.port)  # announces 95 MB, sends 5 bytes
+    answer = sock.recv(65536)
+    sock.close()
+    assert answer.startswith(b"HTTP/1.1 413")
+    # any other handler: past the server's bound (1 MB) the connection is closed unread
+    sock = _raw(atelier)
+    sock.sendall(b"POST /voila/api/shutdown/x HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Length: 95000000\r\n\r\n"
+                 % atelier.port)
+    try:
+        answer = sock.recv(65536)
+    except ConnectionResetError:
+        answer = b""
+    sock.close()
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 4")
+
+
 def test_rotating_keeps_the_phones_in_and_ending_lets_nobody_in(atelier: Atelier) -> None:
     facilitator = Visitor(atelier)
     facilitator.request("GET", "/atelier/animation?code=" + urllib.parse.quote(atelier.facilitator_code))
@@ -123,10 +209,3 @@ def test_rotating_keeps_the_phones_in_and_ending_lets_nobody_in(atelier: Atelier
     assert facilitator.request("GET", "/atelier/animation")[0] in (302, 403)
 
 
-def test_no_server_header_and_the_host_checked_everywhere(atelier: Atelier) -> None:
-    visitor = Visitor(atelier)
-    for path in ("/login", "/voila/templates/kpa/static/phone.js", "/atelier"):
-        status, headers, _body = visitor.request("GET", path)
-        assert "server" not in headers, path
-        assert visitor.request("GET", path, headers={"Host": "attacker.example"})[0] == 403, path
-        assert visitor.request("GET", path, headers={"Host": f"attacker.example:{atelier.port}"})[0] == 403, path

@@ -15,8 +15,9 @@ facilitator's code and the secret. The codes:
   whole URL (``?code=…``) that ``kpa serve`` prints and the projector shows as a QR code;
 * a short join code (6 characters from :data:`JOIN_ALPHABET`, about 30 bits) that a person
   types on the server's join page when the QR code will not scan; it gives the participants'
-  access only, and failed attempts are limited (:data:`JOIN_ATTEMPTS_PER_MINUTE` for the
-  whole server), so guessing it would take years.
+  access only, it is accepted on the join form only (never in a URL's ``?code=``), and failed
+  attempts are limited per client (:data:`JOIN_ATTEMPTS_PER_MINUTE` a minute from one address),
+  so one guesser never locks the others out.
 
 A fourth secret, the kernels' key (128 bits), is shown to nobody: the server's own kernels
 present it (as :data:`KERNEL_USER`'s password) to read their visitor's request on
@@ -164,16 +165,15 @@ class AtelierAccess:
 
     roles: dict[str, str]
     kernel_hash: str = ""
+    join_hash: str = ""  #: the short join code's, accepted as typed on the join form only
 
     @classmethod
     def for_codes(cls, codes: AtelierCodes) -> AtelierAccess:
-        return cls({code_hash(codes.participant): PARTICIPANT,
-                    code_hash(normalize_join_code(codes.join)): PARTICIPANT,
-                    code_hash(codes.facilitator): FACILITATOR},
-                   code_hash(codes.kernel) if codes.kernel else "")
+        return cls({code_hash(codes.participant): PARTICIPANT, code_hash(codes.facilitator): FACILITATOR},
+                   code_hash(codes.kernel) if codes.kernel else "", code_hash(normalize_join_code(codes.join)))
 
     def to_json(self) -> str:
-        return json.dumps({"roles": self.roles, "kernel": self.kernel_hash})
+        return json.dumps({"roles": self.roles, "kernel": self.kernel_hash, "join": self.join_hash})
 
     @classmethod
     def from_json(cls, text: str | None) -> AtelierAccess:
@@ -186,15 +186,22 @@ class AtelierAccess:
             data = {}
         roles = data.get("roles")
         roles = roles if isinstance(roles, dict) else {}
-        kernel = data.get("kernel")
-        return cls({str(k): str(v) for k, v in roles.items() if v in (PARTICIPANT, FACILITATOR)},
-                   kernel if isinstance(kernel, str) and re.fullmatch(r"[0-9a-f]{64}", kernel) else "")
+        kernel, join = data.get("kernel"), data.get("join")
 
-    def role_of(self, code: str) -> str | None:
-        """The role a code gives (the URL codes as they are, the join code as typed)."""
+        def digest(value: object) -> str:
+            return value if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value) else ""
+        return cls({str(k): str(v) for k, v in roles.items() if v in (PARTICIPANT, FACILITATOR)}, digest(kernel), digest(join))
+
+    def role_of(self, code: str, *, typed: bool = False) -> str | None:
+        """The role a code gives: the URL codes as they are; with *typed* (the join form only),
+        the short join code as typed too."""
         if not code or len(code) > 200:
             return None
-        return self.roles.get(code_hash(code)) or self.roles.get(code_hash(normalize_join_code(code)))
+        role = self.roles.get(code_hash(code))
+        if role is None and typed and self.join_hash and secrets.compare_digest(
+                code_hash(normalize_join_code(code)), self.join_hash):
+            role = PARTICIPANT
+        return role
 
     def is_kernel_key(self, key: str) -> bool:
         """Whether *key* is the kernels' key of this run."""

@@ -32,6 +32,7 @@ from __future__ import annotations
 import base64
 import binascii
 import html
+import logging
 import os
 import re
 import time
@@ -60,14 +61,17 @@ from kpawidgets.config.atelier import (
 )
 from kpawidgets.config.atelier_admin import ANIMATION_PATH, AnimationHandler
 from kpawidgets.i18n import N_, translate
-from kpawidgets.web.handlers import phone_handlers
+from kpawidgets.web.handlers import BoundedBody, phone_handlers
 from kpawidgets.storage.room import JOIN_CODE_ENV, JOIN_URL_ENV
 from kpawidgets.web.phone import PHONE_PATH
 
 __all__ = ["AtelierIdentityProvider", "JoinHandler", "QueryHandler", "COOKIE"]
 
 COOKIE = "kpa-atelier"
-_failures: deque[float] = deque()
+#: Failed join attempts in the last minute, per client address (a guesser locks out only itself).
+_failures: dict[str, deque[float]] = {}
+_failure_log = {"since": 0.0, "count": 0}
+_log = logging.getLogger("kpa.atelier")
 
 _TITLE = N_("Atelier Carnet KPA")
 _ASK = N_("Pour participer, scannez le QR code affiché à l'écran, ou tapez ici le code de l'atelier.")
@@ -208,8 +212,14 @@ def _both(message: str, **values: Any) -> str:
     return f'{parts[0]}<br><span class="en">{parts[1]}</span>'
 
 
-class JoinHandler(web.RequestHandler):
-    """``/login``: the page every request without a valid code ends on, and the short code's form."""
+class JoinHandler(BoundedBody):
+    """``/login``: the page every request without a valid code ends on, and the short code's form
+    (its body: a code, at most :attr:`body_limit` bytes, refused before it is read)."""
+
+    body_limit = 1024
+
+    def too_large(self) -> None:
+        self._page(413, _both(_WRONG))
 
     def check_xsrf_cookie(self) -> None:
         """The form only trades a code for a cookie: nothing to forge (and no session yet)."""
@@ -257,15 +267,25 @@ button {{ font-size: 20px; width: 100%; min-height: 52px; margin-top: 12px; back
             self._page(200)
 
     def post(self) -> None:
+        self.read_body()
         now = time.monotonic()
-        while _failures and now - _failures[0] > 60:
-            _failures.popleft()
-        if len(_failures) >= JOIN_ATTEMPTS_PER_MINUTE:
+        client = self.request.remote_ip or ""
+        for address in [a for a, times in _failures.items() if not times or now - times[-1] > 60]:
+            del _failures[address]  # (the map holds the last minute's guessers only)
+        failures = _failures.setdefault(client, deque())
+        while failures and now - failures[0] > 60:
+            failures.popleft()
+        if len(failures) >= JOIN_ATTEMPTS_PER_MINUTE:
+            _failure_log["count"] += 1
+            if now - _failure_log["since"] >= 60:  # a flood of guesses logs one line a minute
+                _log.warning("kpa atelier: %d join attempt(s) refused in the last minute (too many wrong codes)",
+                             _failure_log["count"])
+                _failure_log.update(since=now, count=0)
             self._page(429, _both(_TOO_MANY))
             return
-        role = _access().role_of(self.get_body_argument("code", "")[:200])
+        role = _access().role_of(self.get_body_argument("code", "")[:200], typed=True)
         if role is None:
-            _failures.append(now)
+            failures.append(now)
             self._page(403, _both(_WRONG))
             return
         _set_role(self, role)

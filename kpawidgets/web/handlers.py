@@ -30,7 +30,7 @@ from collections import deque
 from typing import Any
 from urllib.parse import quote
 
-from tornado import web
+from tornado import httputil, web
 
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, normalize_language, translate
@@ -40,11 +40,12 @@ from kpawidgets.storage.room import ATELIER_WORKBOOK_ENV
 from kpawidgets.storage.workspace import Workspace
 from kpawidgets.web.phone import KEY_COOKIE, LIVE_PATH, PHONE_PATH, Phone, act, live_sections, page_html, style_source
 
-__all__ = ["PhoneHandler", "PhoneLiveHandler", "phone_handlers", "BODY_MAX", "KEYS_PER_ADDRESS", "KEYS_IN_ALL",
+__all__ = ["BoundedBody", "PhoneHandler", "PhoneLiveHandler", "phone_handlers", "BODY_MAX", "KEYS_PER_ADDRESS", "KEYS_IN_ALL",
            "new_key", "key_is_ours", "mint_stats", "set_door", "SECRET_SETTING"]
 
-#: A form of the page is a few kB; anything much larger is not one of its forms.
-BODY_MAX = 64 * 1024
+#: A form of the page is a few kB; anything much larger is not one of its forms (refused from its
+#: ``Content-Length``, or as its bytes arrive, before it is read whole).
+BODY_MAX = 16 * 1024
 #: The page's own header on the forms its script sends. Another site's page can send neither it
 #: (a form cannot, a script would need this server's consent) nor the cookies, which are
 #: ``SameSite=Strict``: a forged request from elsewhere is refused twice.
@@ -139,8 +140,52 @@ def _workbook_now(workspace: Workspace, name: str) -> tuple[Workbook, str]:
     return opened.workbook, opened.revision
 
 
-class _PhoneBase(web.RequestHandler):
+@web.stream_request_body
+class BoundedBody(web.RequestHandler):
+    """A handler whose request body is refused past :attr:`body_limit` bytes before it is read:
+    its ``Content-Length`` is checked when the headers arrive, and the bytes as they come."""
+
+    body_limit = BODY_MAX
+
     def prepare(self) -> None:
+        self._chunks: list[bytes] = []
+        self._size = 0
+        length = self.request.headers.get("Content-Length", "")
+        if length and (not length.isdigit() or int(length) > self.body_limit):
+            self.too_large()
+            return
+        if self.request.method in ("POST", "PUT", "PATCH"):
+            self.request.connection.set_max_body_size(self.body_limit)  # type: ignore[union-attr]
+
+    def too_large(self) -> None:
+        """Answer a body too large (413); subclasses say it in their own way."""
+        self.set_status(413)
+        self.finish()
+
+    def data_received(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size > self.body_limit:
+            raise web.HTTPError(413)
+        self._chunks.append(chunk)
+
+    def read_body(self) -> None:
+        """Parse the body received (form fields into ``request.body_arguments``)."""
+        self.request.body = b"".join(self._chunks)
+        httputil.parse_body_arguments(self.request.headers.get("Content-Type", ""), self.request.body,
+                                      self.request.body_arguments, self.request.files, self.request.headers)
+        for name, values in self.request.body_arguments.items():
+            self.request.arguments.setdefault(name, []).extend(values)
+
+
+class _PhoneBase(BoundedBody):
+    def too_large(self) -> None:
+        lang = normalize_language(self.get_query_argument("lang", "fr"))
+        self.send_json({"ok": False, "message": translate(_TOO_LONG, lang)}, 413)
+
+    def prepare(self) -> None:
+        super().prepare()
+        if self._finished:
+            return
         provider = self.settings.get("identity_provider")
         user = provider.get_user(self) if provider is not None else None
         if user is None:
@@ -214,9 +259,7 @@ class PhoneHandler(_PhoneBase):
             lang = normalize_language(self.get_argument("lang", "fr"))
             self.send_json({"ok": False, "message": translate(_RELOAD, lang)}, 403)
             return
-        if len(self.request.body) > BODY_MAX:
-            self.send_json({"ok": False, "message": translate(_TOO_LONG, phone.lang)}, 413)
-            return
+        self.read_body()
         args = {name: [value.decode("utf-8", "replace") for value in values]
                 for name, values in self.request.body_arguments.items()}
         reply = act(Workspace(), self.workbook_name(), phone, args)
