@@ -177,3 +177,30 @@ def test_killed_and_restarted_the_workshop_comes_back(workshop: Workshop, browse
         for tab in phones:
             tab.context.close()
         projector_context.close()
+
+
+def test_typing_kept_after_a_lost_kernel_comes_back_on_an_address_with_its_code(workshop: Workshop, browser: Any) -> None:
+    """The facilitator's printed link carries ?code=, which room.js takes out of the address bar:
+    what kpa.js keeps for the reloaded page is found again there (issue 20.6)."""
+    from tests.conftest import wait_rendered
+
+    code = re.search(r"code=([^&]+)", workshop.facilitator_url).group(1)  # type: ignore[union-attr]
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
+    tab = context.new_page()
+    try:
+        tab.goto(f"{workshop.base}/voila/render/00_accueil.ipynb?code={code}&workbook={EXAMPLE.stem}")
+        wait_rendered(tab)
+        assert "code=" not in tab.url
+        kernel = tab.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+        assert tab.evaluate(f"fetch('/api/kernels/{kernel}', {{method: 'DELETE', credentials: 'same-origin'}}).then(r => r.status)") == 204
+        field = tab.locator(".kpa-f-identity-neighbourhood input")
+        field.fill("Les Trois-Ponts")
+        tab.evaluate("window.kpaCheckKernel()")
+        banner = tab.locator("#kpa-kernel-lost")
+        banner.wait_for(state="visible", timeout=30_000)
+        banner.locator("button").click()
+        wait_rendered(tab)
+        tab.wait_for_function("() => document.documentElement.dataset.kpaRestored === '1'", timeout=60_000)
+        assert tab.locator(".kpa-f-identity-neighbourhood input").input_value() == "Les Trois-Ponts"
+    finally:
+        context.close()
