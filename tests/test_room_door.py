@@ -191,6 +191,23 @@ def test_bodies_are_refused_before_they_are_read(atelier: Atelier) -> None:
     assert answer == b"" or answer.startswith(b"HTTP/1.1 4")
 
 
+def test_a_phone_downloads_what_changed_only_and_gzipped(atelier: Atelier) -> None:
+    follower, author = _phone(atelier), _phone(atelier)
+    status, _headers, body = follower.request("GET", "/atelier/live?revision=")
+    first = json.loads(body)
+    assert status == 200 and set(first["sections"]) == set(first["hashes"]) and "budget" in first["sections"]
+    have = ",".join(f"{k}:{v}" for k, v in first["hashes"].items())
+    assert _post(author, action="idea", text="Marché de producteurs", kind="autre", send=secrets.token_hex(16))[1]["ok"]
+    status, _headers, body = follower.request("GET", "/atelier/live?revision=" + urllib.parse.quote(first["revision"])
+                                              + "&have=" + urllib.parse.quote(have))
+    news = json.loads(body)
+    assert status == 200 and "Marché de producteurs" in news["sections"]["dots"]
+    assert "budget" not in news["sections"] and "me-state" not in news["sections"]  # unchanged: not sent again
+    assert set(news["hashes"]) == set(first["hashes"])
+    status, headers, _body = follower.request("GET", "/atelier", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("content-encoding") == "gzip"
+
+
 def test_rotating_keeps_the_phones_in_and_ending_lets_nobody_in(atelier: Atelier) -> None:
     facilitator = Visitor(atelier)
     facilitator.request("GET", "/atelier/animation?code=" + urllib.parse.quote(atelier.facilitator_code))

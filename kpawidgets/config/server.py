@@ -17,7 +17,8 @@ on connections, the ``Host`` header checked by jupyter_server's handlers only, a
 * the ``Host`` header checked before any handler, static files included, against the names
   this server is reached by (:data:`HOSTS_ENV`, set by ``kpa serve``): another name (a DNS
   rebinding page) gets a 403;
-* no ``Server`` header;
+* no ``Server`` header; text answers gzipped for the browsers that ask (a full room's
+  following of changes is mostly repeated HTML);
 * in workshop mode, cookies signed with the workshop's secret, kept beside its codes
   (:mod:`kpawidgets.config.atelier`), so that a restarted server still knows the phones and the
   facilitator's devices that were in; the phones' keys are signed with it too
@@ -159,7 +160,9 @@ class KpaVoila(Voila):  # type: ignore[misc]
             secret = bytes.fromhex(codes.secret)
             settings["cookie_secret"] = hmac.new(secret, b"cookies", hashlib.sha256).digest()
             settings[SECRET_SETTING] = hmac.new(secret, b"phone keys", hashlib.sha256).digest()
-        settings["transforms"] = [_NoServerHeader]
+        # gzip for answers of text (tornado's GZipContentEncoding: 1 kB and more, by content type):
+        # the phones' following of the room is mostly repeated HTML.
+        settings["transforms"] = [web.GZipContentEncoding, _NoServerHeader]
         return settings
 
     def listen(self) -> None:

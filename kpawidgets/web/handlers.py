@@ -285,7 +285,27 @@ class PhoneLiveHandler(_PhoneBase):
             self.set_status(204)
             self.finish()
             return
-        self.send_json({"revision": revision, "sections": live_sections(phone, workbook)})
+        sections = live_sections(phone, workbook)
+        hashes = {name: section_hash(html) for name, html in sections.items()}
+        held = _held_hashes(self.get_argument("have", ""))
+        # what changed only: a section the phone already shows as it is now is not sent again
+        self.send_json({"revision": revision, "hashes": hashes,
+                        "sections": {name: html for name, html in sections.items() if held.get(name) != hashes[name]}})
+
+
+def section_hash(html: str) -> str:
+    """A short digest of a section's HTML (the phone sends back those it shows: ``have``)."""
+    return hashlib.blake2s(html.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _held_hashes(text: str) -> dict[str, str]:
+    """``id:hash,id:hash`` (what the phone shows) as a map; anything else is ignored."""
+    held = {}
+    for part in text[:2000].split(","):
+        name, _colon, digest = part.partition(":")
+        if name and len(digest) == 16:
+            held[name[:40]] = digest
+    return held
 
 
 def phone_handlers() -> list[tuple[str, object]]:

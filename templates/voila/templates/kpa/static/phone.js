@@ -41,11 +41,19 @@
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
-  function draw(sections) {
+  // What the phone shows of each live section, as the server's digests: the server sends only
+  // the sections that changed since (« have »).
+  var shown = {};
+  function draw(sections, hashes) {
     Object.keys(sections || {}).forEach(function (id) {
       var here = document.getElementById(id);
       if (here) { here.outerHTML = sections[id]; }
+      if (!hashes) { delete shown[id]; }  // drawn from a send's answer: not the digest we hold
     });
+    Object.keys(hashes || {}).forEach(function (id) { shown[id] = hashes[id]; });
+  }
+  function have() {
+    return Object.keys(shown).map(function (id) { return id + ":" + shown[id]; }).join(",");
   }
 
   function say(where, text) {
@@ -164,11 +172,11 @@
   // (restarting, Wi-Fi gone): keep asking, so the page is live again within seconds of it.
   function follow() {
     if (busy || document.hidden || !live) { return; }
-    fetch(live + (live.indexOf("?") < 0 ? "?" : "&") + "revision=" + encodeURIComponent(revision),
-          { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+    fetch(live + (live.indexOf("?") < 0 ? "?" : "&") + "revision=" + encodeURIComponent(revision) +
+          "&have=" + encodeURIComponent(have()), { credentials: "same-origin", cache: "no-store" }).then(function (response) {
       return response.status === 200 ? response.json() : null;
     }).then(function (news) {
-      if (news && !busy) { revision = news.revision; draw(news.sections); }
+      if (news && !busy) { revision = news.revision; draw(news.sections, news.hashes || {}); }
       flush();
     }).catch(function () { /* the next turn asks again */ });
   }
