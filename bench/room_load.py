@@ -243,6 +243,9 @@ def load(phones: int, seconds: float, kill_at: float | None) -> dict[str, Any]:
             projector.evaluate(_WATCH)
             start = time.monotonic()
             crowd = [Phone(n, server, start + seconds) for n in range(phones)]
+            edits: list[float] = []
+            editor = threading.Thread(target=_facilitator_edits, args=(server, start + seconds, edits), daemon=True)
+            editor.start()
             for phone in crowd:
                 phone.start()
             cpu_peak_rss = 0.0
@@ -296,9 +299,34 @@ def load(phones: int, seconds: float, kill_at: float | None) -> dict[str, Any]:
         results["send_to_projector_median_s"] = round(statistics.median(delays), 2) if delays else None
         results["send_to_projector_p95_s"] = round(delays[int(0.95 * (len(delays) - 1))], 2) if delays else None
         results["server_peak_rss_mb"] = cpu_peak_rss
+        results["facilitator_edits"] = len(edits)
+        results["facilitator_edit_median_s"] = round(statistics.median(edits), 3) if edits else None
+        results["facilitator_edit_max_s"] = round(max(edits), 3) if edits else None
     finally:
         server.stop()
     return results
+
+
+def _facilitator_edits(server: Server, stop_at: float, edits: list[float]) -> None:
+    """Every 5 s, a facilitator's edit (the territory's neighbourhood) saved as the kernels save the
+    room's file (storage.room.apply_now, beside the phones' saves): how long until it is saved."""
+    from kpawidgets.storage.room import RoomUnavailable, apply_now
+    from kpawidgets.storage.workspace import Workspace
+
+    workspace = Workspace(server.file.parent)
+    number = 0
+    while time.monotonic() < stop_at:
+        time.sleep(5)
+        number += 1
+
+        def change(workbook: Any, value: str = f"Quartier {number}") -> None:
+            workbook.identity.neighbourhood = value
+        t0 = time.monotonic()
+        try:
+            apply_now(workspace, server.file.stem, change)
+            edits.append(time.monotonic() - t0)
+        except (RoomUnavailable, OSError) as exc:
+            print(f"facilitator edit failed: {exc}", file=sys.stderr)
 
 
 def floods() -> dict[str, Any]:
