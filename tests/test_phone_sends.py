@@ -52,3 +52,34 @@ def test_a_dot_sent_twice_stays_as_wanted(served: tuple[Workspace, str]) -> None
     for _attempt in range(2):
         assert voter.send("dot", idea=idea, want="off").ok
     assert [d["idea"] for d in _room(served)["dots"]].count(idea) == 0
+
+
+def _send_under_file_size_limit(root: str, name: str) -> dict[str, object]:
+    """Child: a file size limit (RLIMIT_FSIZE) below the workbook's size (writes get EFBIG, a full disk), one send."""
+    import logging
+    import resource
+    import signal
+
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+    logging.getLogger("kpa.atelier").addHandler(Keep())
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    phone = PhoneKit(Workspace(Path(root)), name)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))
+    replies = [phone.send("idea", text=f"Idée {n}", kind="autre", send=f"{n:032d}") for n in range(3)]
+    return {"ok": [r.ok for r in replies], "status": replies[0].sections.get("idea-status", ""), "log": records}
+
+
+def test_a_full_disk_is_named_to_the_phone_and_in_the_log_once(served: tuple[Workspace, str]) -> None:
+    from tests.test_reliability_save import _in_child
+
+    workspace, name = served
+    before = workspace.path_for(name).read_bytes()
+    result = _in_child(_send_under_file_size_limit, str(workspace.root), name)
+    assert result["ok"] == [False, False, False]
+    assert "le disque est plein" in str(result["status"]) and "réessayez" not in str(result["status"])
+    assert len(result["log"]) == 1 and "disk is full" in result["log"][0]  # one line, however many sends
+    assert workspace.path_for(name).read_bytes() == before
