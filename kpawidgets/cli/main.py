@@ -152,6 +152,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (« kpa check FILE | head -1 »): what it wanted, it had. Python's own
+        # advice: point stdout at /dev/null so that the exit's flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as exc:
         print(_("Erreur : {message}").format(message=exc.strerror or exc), file=sys.stderr)
         return 1
