@@ -17,6 +17,7 @@ on connections, the ``Host`` header checked by jupyter_server's handlers only, a
 * the ``Host`` header checked before any handler, static files included, against the names
   this server is reached by (:data:`HOSTS_ENV`, set by ``kpa serve``): another name (a DNS
   rebinding page) gets a 403;
+* template files' addresses it cannot read answered 404, not 500 with a traceback;
 * no ``Server`` header; text answers gzipped for the browsers that ask (a full room's
   following of changes is mostly repeated HTML);
 * in workshop mode, cookies signed with the workshop's secret, kept beside its codes
@@ -31,6 +32,7 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import resource
 import time
 from collections import Counter
@@ -39,8 +41,9 @@ from typing import Any
 
 from tornado import httputil, iostream, web
 from tornado.httpserver import HTTPServer
-from tornado.routing import Matcher, Rule
+from tornado.routing import Matcher, PathMatches, Rule
 from voila.app import Voila
+from voila.static_file_handler import TemplateStaticFileHandler
 
 from kpawidgets.config.atelier import CODES_ENV, read_codes
 from kpawidgets.web.handlers import SECRET_SETTING
@@ -84,6 +87,21 @@ class _WrongHostHandler(web.RequestHandler):
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.finish("Host refused\n")
+
+
+#: A template's static file as Voilà's handler can read it: ``<template>/static/<path>``, no ``..``.
+_TEMPLATE_FILE = re.compile(r"[A-Za-z0-9_.-]+/static/(?!.*(?:^|/)\.\.(?:/|$))[^\x00\\]+")
+
+
+class _TemplateFiles(TemplateStaticFileHandler):  # type: ignore[misc]
+    """Voilà's ``/voila/templates/…`` with a 404 for an address it cannot read (it answered 500,
+    with a traceback in the log, to ``/voila/templates/kpa`` or ``…/static/%2e%2e/x``)."""
+
+    def parse_url_path(self, url_path: str) -> str:
+        if not _TEMPLATE_FILE.fullmatch(url_path) or len(os.path.normpath(url_path).split(os.path.sep, 2)) < 3:
+            raise web.HTTPError(404)
+        result: str = super().parse_url_path(url_path)
+        return result
 
 
 class _NoServerHeader(web.OutputTransform):
@@ -168,8 +186,10 @@ class KpaVoila(Voila):  # type: ignore[misc]
     def listen(self) -> None:
         app: web.Application = self.app
         names = frozenset(n.strip().lower() for n in os.environ.get(HOSTS_ENV, "").split(",") if n.strip())
+        router = app.default_router
+        base = self.server_url.rstrip("/")
+        router.rules.insert(0, router.process_rule(Rule(PathMatches(rf"{re.escape(base)}/voila/templates/(.*)"), _TemplateFiles)))
         if names:
-            router = app.default_router
             router.rules.insert(0, router.process_rule(Rule(_WrongHost(names), _WrongHostHandler)))
 
         def listen(port: int, address: str = "", **kwargs: Any) -> HTTPServer:
