@@ -229,7 +229,10 @@ def test_rotating_keeps_the_phones_in_and_ending_lets_nobody_in(atelier: Atelier
     status, _headers, _body = late.request("GET", "/atelier?code=" + urllib.parse.quote(atelier.participant_code))
     assert status == 302  # the old code opens nothing any more
     assert _post(inside, action="idea", text="Après le changement de code", kind="autre", send=secrets.token_hex(16))[1]["ok"]
-    status, _headers, page = facilitator.request("POST", "/atelier/animation", b"action=end",
+    assert facilitator.request("POST", "/atelier/animation", b"action=end",  # the box not ticked: nothing ends
+                               {"Content-Type": "application/x-www-form-urlencoded"})[0] == 400
+    assert inside.request("GET", "/atelier")[0] == 200
+    status, _headers, page = facilitator.request("POST", "/atelier/animation", b"action=end&sure=1",
                                                  {"Content-Type": "application/x-www-form-urlencoded"})
     assert status == 200 and "Atelier terminé" in page
     assert inside.request("POST", "/atelier", b"action=idea&text=x", FORM)[0] == 403

@@ -39,6 +39,7 @@ _ROTATE_HELP = N_("Si le code a fuité : les téléphones déjà entrés gardent
                   "code court n'ouvrent plus rien. Rechargez la page projetée pour montrer le nouveau QR code.")
 _END = N_("Terminer l'atelier")
 _END_HELP = N_("Les codes ne servent plus, pour personne. Le prochain « kpa serve --atelier » en donnera de nouveaux.")
+_SURE = N_("Oui, l'atelier est fini : plus personne n'entre avec ces codes.")
 _ENDED = N_("Atelier terminé : ses codes ne servent plus. Vous pouvez arrêter le serveur (Ctrl+C).")
 _NO_WORKSHOP = N_("Aucun atelier en cours.")
 
@@ -79,8 +80,11 @@ class AnimationHandler(web.RequestHandler):
 
         def button(name: str, label: str, help_text: str = "") -> str:
             extra = f"<p>{t(help_text)}</p>" if help_text else ""
+            # ending cannot be undone (the next run draws new codes): a box to tick first
+            sure = (f'<label class="sure"><input type="checkbox" name="sure" value="1" required> {t(_SURE)}</label>'
+                    if name == "end" else "")
             return (f'<form method="post" action="{action}">{form}<input type="hidden" name="action" value="{name}">'
-                    f'<button type="submit">{t(label)}</button>{extra}</form>')
+                    f'{sure}<button type="submit" class="{name}">{t(label)}</button>{extra}</form>')
 
         if codes is None:
             body = f'<p class="note" role="status">{t(note or _NO_WORKSHOP)}</p>'
@@ -102,6 +106,7 @@ main {{ max-width: 720px; margin: 0 auto; }} h1 {{ color: {PALETTE['accent']}; }
 .note {{ background: {PALETTE['warm_soft']}; border-left: 8px solid {PALETTE['warm']}; padding: 10px 14px; border-radius: 6px; }}
 form {{ margin: 18px 0; }} button {{ font-size: 19px; min-height: 48px; padding: 0 18px; background: {PALETTE['accent']};
   color: {PALETTE['paper']}; border: 0; border-radius: 8px; }} form p {{ margin: 6px 0 0; color: {PALETTE['slate']}; }}
+button.end {{ background: {PALETTE['warm']}; }} .sure {{ display: block; margin-bottom: 8px; }}
 </style></head><body><main><h1>{t(_TITLE)}</h1>{body}</main></body></html>""")
 
     def get(self) -> None:
@@ -115,7 +120,7 @@ form {{ margin: 18px 0; }} button {{ font-size: 19px; min-height: 48px; padding:
             set_door(action == "close")
         elif action == "rotate" and path is not None and path.exists():
             rotate_codes(path.parent.parent, path.stem)
-        elif action == "end" and path is not None:
+        elif action == "end" and path is not None and self.get_body_argument("sure", "") == "1":
             end_workshop(path.parent.parent, path.stem)
             note = _ENDED
         else:
