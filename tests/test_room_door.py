@@ -208,13 +208,15 @@ def test_a_phone_downloads_what_changed_only_and_gzipped(atelier: Atelier) -> No
     assert status == 200 and headers.get("content-encoding") == "gzip"
 
 
-def test_malformed_template_addresses_are_not_found_without_a_traceback(atelier: Atelier) -> None:
+def test_malformed_addresses_and_refused_websockets_log_no_traceback(atelier: Atelier) -> None:
     visitor = Visitor(atelier)
     assert visitor.request("GET", "/voila/templates/kpa/static/kpa.css")[0] == 200
     for path in ("/voila/templates/kpa", "/voila/templates/", "/voila/templates/kpa/static/", "/voila/templates/kpa/x.js",
                  "/voila/templates/kpa/static/%2e%2e/%2e%2e/x", "/voila/templates/..%2f..%2fetc/passwd",
                  "/voila/templates/kpa/static/%00"):
         assert visitor.request("GET", path)[0] == 404, path
+    # a kernel's websocket refused (no code): one line in the log, no traceback
+    assert visitor.websocket("/api/kernels/0f8fad5b-d9cb-469f-a165-70867728950e/channels") == 403
     assert "Traceback" not in atelier.log()
 
 

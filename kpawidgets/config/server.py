@@ -17,7 +17,8 @@ on connections, the ``Host`` header checked by jupyter_server's handlers only, a
 * the ``Host`` header checked before any handler, static files included, against the names
   this server is reached by (:data:`HOSTS_ENV`, set by ``kpa serve``): another name (a DNS
   rebinding page) gets a 403;
-* template files' addresses it cannot read answered 404, not 500 with a traceback;
+* template files' addresses it cannot read answered 404, not 500 with a traceback; jupyter_server's
+  handlers' errors (a refused kernel websocket) drawn as a plain page, not three tracebacks;
 * no ``Server`` header; text answers gzipped for the browsers that ask (a full room's
   following of changes is mostly repeated HTML);
 * in workshop mode, cookies signed with the workshop's secret, kept beside its codes
@@ -39,6 +40,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from jinja2 import ChoiceLoader, DictLoader
 from tornado import httputil, iostream, web
 from tornado.httpserver import HTTPServer
 from tornado.routing import Matcher, PathMatches, Rule
@@ -102,6 +104,10 @@ class _TemplateFiles(TemplateStaticFileHandler):  # type: ignore[misc]
             raise web.HTTPError(404)
         result: str = super().parse_url_path(url_path)
         return result
+
+
+_ERROR_PAGE = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{{ status_code }} {{ status_message }}</title>"
+               "</head><body><p>{{ status_code }} {{ status_message }}</p></body></html>")
 
 
 class _NoServerHeader(web.OutputTransform):
@@ -181,6 +187,11 @@ class KpaVoila(Voila):  # type: ignore[misc]
         # gzip for answers of text (tornado's GZipContentEncoding: 1 kB and more, by content type):
         # the phones' following of the room is mostly repeated HTML.
         settings["transforms"] = [web.GZipContentEncoding, _NoServerHeader]
+        # jupyter_server's handlers draw their errors with its error.html, which needs a static_url
+        # Voilà's settings lack: a refused kernel websocket logged three tracebacks. A plain page.
+        environment = settings.get("jinja2_env")
+        if environment is not None:
+            environment.loader = ChoiceLoader([DictLoader({"error.html": _ERROR_PAGE}), environment.loader])
         return settings
 
     def listen(self) -> None:
