@@ -5,7 +5,7 @@ A real server on 127.0.0.1 (the tests reach it there only); phones are separate 
 contexts at 390×844 with touch, the projector a 1280×720 context. The server, Voilà and its
 kernels are killed with SIGKILL, as a crash or a pulled plug would; the same command is started
 again on the same port and workspace. Screenshots: ``room-restart-projector.png``,
-``room-restart-phone.png``.
+``room-restart-phone.png``, ``room-restart-phone-waiting.png`` (a send waiting for the server).
 """
 
 from __future__ import annotations
@@ -142,6 +142,10 @@ def test_killed_and_restarted_the_workshop_comes_back(workshop: Workshop, browse
         ideas.get_by_role("button", name="Ajouter l'idée au mur").tap()
         phones[1].wait_for_selector("text=votre envoi est gardé sur ce téléphone", timeout=60_000)
         assert phones[1].evaluate("window.kpaOutbox().length") == 1
+        ideas.get_by_role("button", name="Ajouter l'idée au mur").tap()  # tapped again while it waits
+        assert phones[1].evaluate("window.kpaOutbox().length") == 1
+        phones[1].locator("#idea-status").scroll_into_view_if_needed()
+        phones[1].screenshot(path=str(screenshot_dir() / "room-restart-phone-waiting.png"))
         workshop.start()
         assert (workshop.participant_url, workshop.facilitator_url, workshop.join_code) == before
 

@@ -140,10 +140,15 @@
       // the dot as the person wants it, not a toggle: a send arriving twice changes nothing
       data.append("want", submitter.getAttribute("aria-pressed") === "true" ? "off" : "on");
     }
+    var section = form.closest("section");
+    var same = new URLSearchParams(data).toString();
+    if (outbox().some(function (item) { return item.same === same; })) {
+      say(form, offline);  // the same send already waits for the server: a second tap adds nothing
+      return;
+    }
     var key = newKey();
     data.append("send", key);
-    var section = form.closest("section");
-    var item = { key: key, action: form.getAttribute("action"), body: new URLSearchParams(data).toString(),
+    var item = { key: key, same: same, action: form.getAttribute("action"), body: new URLSearchParams(data).toString(),
                  section: section ? section.id : "", time: Date.now(),
                  fields: fieldsOf(form).map(function (el) { return el.id; }) };
     write(OUTBOX, outbox().concat([item]));
