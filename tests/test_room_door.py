@@ -148,6 +148,8 @@ def test_the_join_code_only_on_the_join_form_and_a_guesser_locks_out_only_itself
     assert statuses[0] == 403 and statuses[-1] == 429
     assert _join_from(atelier, join, "127.0.0.9") == 429  # the guesser waits a minute…
     assert _join_from(atelier, join, "127.0.0.10") == 302  # …another phone is let in at once
+    # the flood of wrong guesses is not a line each in the facilitator's terminal
+    assert len(re.findall(r"40[0-9] POST /login", atelier.log())) < 5
 
 
 def test_half_open_and_too_many_connections_are_closed(atelier: Atelier) -> None:

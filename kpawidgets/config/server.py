@@ -13,7 +13,8 @@ on connections, the ``Host`` header checked by jupyter_server's handlers only, a
   own, checked before the body is read (:mod:`kpawidgets.web.handlers`);
 * at most :data:`CONNECTIONS_PER_CLIENT` open HTTP connections per address and
   :data:`CONNECTIONS_IN_ALL` in all (well under the process's file limit): one more is closed
-  at once, and such refusals are logged in one line a minute, not a traceback each;
+  at once, and such refusals are logged in one line a minute, not a traceback each — as are
+  refused requests (4xx) in the access log;
 * the ``Host`` header checked before any handler, static files included, against the names
   this server is reached by (:data:`HOSTS_ENV`, set by ``kpa serve``): another name (a DNS
   rebinding page) gets a 403;
@@ -135,6 +136,39 @@ class _Refusals:
             self.count, self.since = 0, now
 
 
+_access_log = logging.getLogger("tornado.access")
+
+
+class _RequestLog:
+    """tornado's access log, with refused requests (4xx) in one line a minute: the first of the
+    minute as usual, then how many more, by status — a flood of guesses or forged keys does not
+    fill the facilitator's terminal."""
+
+    def __init__(self) -> None:
+        self.since = -60.0
+        self.counts: Counter[int] = Counter()
+
+    def __call__(self, handler: web.RequestHandler) -> None:
+        status = handler.get_status()
+        line = "%d %s %.2fms"
+        values = (status, handler._request_summary(), 1000.0 * handler.request.request_time())
+        if status < 400:
+            _access_log.info(line, *values)
+            return
+        if status >= 500:
+            _access_log.error(line, *values)
+            return
+        now = time.monotonic()
+        if now - self.since >= 60:
+            if self.counts:
+                _access_log.warning("kpa: %d more refused request(s) in the last minute (%s)", sum(self.counts.values()),
+                                    ", ".join(f"{code}: {n}" for code, n in sorted(self.counts.items())))
+            self.since, self.counts = now, Counter()
+            _access_log.warning(line, *values)
+        else:
+            self.counts[status] += 1
+
+
 class KpaHTTPServer(HTTPServer):
     """tornado's HTTP server with a bound on open connections, per address and in all."""
 
@@ -187,6 +221,7 @@ class KpaVoila(Voila):  # type: ignore[misc]
         # gzip for answers of text (tornado's GZipContentEncoding: 1 kB and more, by content type):
         # the phones' following of the room is mostly repeated HTML.
         settings["transforms"] = [web.GZipContentEncoding, _NoServerHeader]
+        settings["log_function"] = _RequestLog()
         # jupyter_server's handlers draw their errors with its error.html, which needs a static_url
         # Voilà's settings lack: a refused kernel websocket logged three tracebacks. A plain page.
         environment = settings.get("jinja2_env")

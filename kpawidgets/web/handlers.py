@@ -110,6 +110,8 @@ def _may_mint(address: str, now: float) -> str:
         return reason
     _minted.append((now, address))
     _minted_by_address[address] = _minted_by_address.get(address, 0) + 1
+    while len(_minted_by_address) > 10_000:  # bounded memory (a /16 of addresses at most)
+        del _minted_by_address[next(iter(_minted_by_address))]
     _mint_totals["minted"] += 1
     return ""
 
