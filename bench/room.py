@@ -313,7 +313,22 @@ def main() -> int:
                              "each phone's time counts from its own arrival")
     parser.add_argument("--server-only", action="store_true",
                         help="only the server's part: the participant page fetched without browsers")
+    parser.add_argument("--load", type=int, default=0, metavar="N",
+                        help="N phones as HTTP clients acting for --seconds (bench/room_load.py): lost, doubled, send → projector")
+    parser.add_argument("--seconds", type=float, default=120, help="--load: how long (default 120)")
+    parser.add_argument("--kill-at", type=float, default=None, metavar="T",
+                        help="--load: SIGKILL the server at T seconds and start it again (time until 95 %% of phones are back)")
+    parser.add_argument("--floods", action="store_true", help="the door's floods (bench/room_load.py)")
     args = parser.parse_args()
+    if args.load or args.floods:
+        sys.path.insert(0, str(ROOT / "bench"))
+        import room_load
+
+        results = room_load.load(args.load, args.seconds, args.kill_at) if args.load else room_load.floods()
+        print(json.dumps(results, indent=2))
+        name = "room-load-results.json" if args.load else "room-floods-results.json"
+        (ROOT / "bench" / name).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        return 0
     results = asyncio.run(run(args.phones, args.preheat, args.server_only, args.spread))
     results["load_average"] = os.getloadavg()
     print(json.dumps(results, indent=2))

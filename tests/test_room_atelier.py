@@ -45,7 +45,8 @@ def test_who_opens_what() -> None:
     access, codes = _access()
     assert access.role_of(codes.participant) == PARTICIPANT  # type: ignore[attr-defined]
     assert access.role_of(codes.facilitator) == FACILITATOR  # type: ignore[attr-defined]
-    assert access.role_of(codes.join.lower().replace("-", " ")) == PARTICIPANT  # type: ignore[attr-defined]
+    assert access.role_of(codes.join.lower().replace("-", " "), typed=True) == PARTICIPANT  # type: ignore[attr-defined]
+    assert access.role_of(codes.join) is None  # the short code opens nothing in a URL (?code=): the join form only
     assert access.role_of("") is None and access.role_of("x" * 500) is None and access.role_of("nope") is None
     for path in ("/atelier", "/atelier/live"):  # the participant page, drawn by the server: no kernel
         assert access.allowed(PARTICIPANT, path), path
@@ -108,3 +109,38 @@ def test_preheated_pools_skip_the_projector() -> None:
     assert config["VoilaConfiguration"] == {"preheat_kernel": True, "default_pool_size": 2}
     pools = config["VoilaKernelManager"]["kernel_pools_config"]
     assert pools["default"]["pool_size"] == 2 and pools["05_groupe.ipynb"]["pool_size"] == 0
+
+
+def test_a_workshops_codes_are_kept_until_it_ends(workspace_dir: Path, example_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from kpawidgets.cli.main import main
+    from kpawidgets.config import atelier_auth
+    from kpawidgets.config.atelier import CODES_ENV, codes_path, read_codes
+
+    shutil.copy(example_path, workspace_dir)
+    first = prepare_atelier(Workspace(workspace_dir), None, "127.0.0.1", 8866, "fr")
+    again = prepare_atelier(Workspace(workspace_dir), None, "127.0.0.1", 8866, "fr")
+    assert again.codes == first.codes and again.participant_url == first.participant_url  # a restart: the same QR
+    kept = codes_path(workspace_dir, example_path.stem)
+    assert kept.stat().st_mode & 0o777 == 0o600 and read_codes(kept) == first.codes
+    assert Workspace(workspace_dir).names() == [example_path.stem]  # not a workbook
+    # the server follows the file: a rotation lets the new codes in and the old ones out, at once
+    monkeypatch.setenv(CODES_ENV, str(kept))
+    monkeypatch.setenv("KPA_ATELIER_JOIN_URL", first.participant_url)
+    monkeypatch.setenv("KPA_ATELIER_JOIN_CODE", first.codes.join)
+    assert atelier_auth._access().role_of(first.codes.participant) == PARTICIPANT
+    assert main(["atelier", "rotate", "--workspace", str(workspace_dir)]) == 0
+    rotated = read_codes(kept)
+    assert rotated is not None and rotated.join in capsys.readouterr().out
+    assert rotated.participant != first.codes.participant and rotated.join != first.codes.join
+    assert (rotated.facilitator, rotated.secret) == (first.codes.facilitator, first.codes.secret)  # phones in stay in
+    access = atelier_auth._access()
+    assert access.role_of(first.codes.participant) is None and access.role_of(first.codes.join, typed=True) is None
+    assert access.role_of(rotated.join, typed=True) == PARTICIPANT
+    assert access.role_of(rotated.participant) == PARTICIPANT and access.role_of(rotated.facilitator) == FACILITATOR
+    import os
+    assert rotated.participant in os.environ["KPA_ATELIER_JOIN_URL"] and os.environ["KPA_ATELIER_JOIN_CODE"] == rotated.join
+    # the end: nobody in, and the next run draws new codes
+    assert main(["atelier", "end", "--workspace", str(workspace_dir)]) == 0
+    assert not kept.exists() and atelier_auth._access().role_of(rotated.facilitator) is None
+    assert prepare_atelier(Workspace(workspace_dir), None, "127.0.0.1", 8866, "fr").codes.facilitator != first.codes.facilitator

@@ -1,8 +1,8 @@
 """``kpa serve --atelier``: what workshop mode adds to ``kpa serve`` (address, codes, URLs, Voilà settings).
 
 The server listens on the laptop's network address (the venue's Wi-Fi or the laptop's own
-hotspot; ``--ip`` chooses another, ``0.0.0.0`` every one), with fresh codes for the run
-(:mod:`kpawidgets.config.atelier`) checked by
+hotspot; ``--ip`` chooses another, ``0.0.0.0`` every one), with the workshop's codes (drawn at
+its first run, kept until ``kpa atelier end``: :mod:`kpawidgets.config.atelier`) checked by
 :class:`kpawidgets.config.atelier_auth.AtelierIdentityProvider`. The kernels learn the
 workshop's workbook, the participants' URL and the join code (never the facilitator's code),
 and the address where they read their visitor's request, with the kernels' key.
@@ -15,6 +15,7 @@ are deprecated by traitlets).
 
 from __future__ import annotations
 
+import argparse
 import socket
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,13 +23,23 @@ from urllib.parse import urlencode
 
 from kpawidgets.app.room.projector import PAGE as PROJECTOR_PAGE
 from kpawidgets.storage.room import ATELIER_WORKBOOK_ENV, JOIN_CODE_ENV, JOIN_URL_ENV
-from kpawidgets.cli.commands import CliError
-from kpawidgets.config.atelier import ACCESS_ENV, KERNEL_USER, AtelierAccess, AtelierCodes, new_codes
+from kpawidgets.cli.commands import CliError, _workspace
+from kpawidgets.config.atelier import (
+    ACCESS_ENV,
+    CODES_ENV,
+    KERNEL_USER,
+    AtelierAccess,
+    AtelierCodes,
+    codes_path,
+    end_workshop,
+    rotate_codes,
+    workshop_codes,
+)
 from kpawidgets.i18n import _
 from kpawidgets.web.phone import PHONE_PATH
 from kpawidgets.storage.workspace import Workspace
 
-__all__ = ["AtelierRun", "LOOPBACK", "lan_address", "prepare_atelier", "print_atelier", "preheat_config"]
+__all__ = ["AtelierRun", "LOOPBACK", "lan_address", "prepare_atelier", "print_atelier", "preheat_config", "cmd_atelier"]
 
 #: Addresses that only this computer reaches.
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -91,7 +102,7 @@ def prepare_atelier(workspace: Workspace, workbook: str | None, ip: str | None, 
                            "(ou ouvrez son point d'accès), ou choisissez une adresse avec --ip.")
     host = ip if ip not in ("0.0.0.0", "::") else (lan_address() or "127.0.0.1")
     base = f"http://{host}:{port}/voila/render/"
-    codes = new_codes()
+    codes = workshop_codes(workspace.root, name)  # the workshop's own, kept until it ends
     participant_query = {"code": codes.participant, **({"lang": lang} if lang != "fr" else {})}
     facilitator_query = {"code": codes.facilitator, "workbook": name, **({"lang": lang} if lang != "fr" else {})}
     participant_url = f"http://{host}:{port}{PHONE_PATH}?" + urlencode(participant_query)
@@ -100,7 +111,7 @@ def prepare_atelier(workspace: Workspace, workbook: str | None, ip: str | None, 
     # wait_for_request: ws://VOILA_APP_IP:port/voila/query/<kernel>), giving the kernels' key
     # as the URL's user and password; the address is one the server listens on.
     kernels_host = "127.0.0.1" if ip == "0.0.0.0" else "[::1]" if ip == "::" else f"[{ip}]" if ":" in ip else ip
-    env = {ACCESS_ENV: access.to_json(), ATELIER_WORKBOOK_ENV: name, JOIN_URL_ENV: participant_url,
+    env = {ACCESS_ENV: access.to_json(), CODES_ENV: str(codes_path(workspace.root, name)), ATELIER_WORKBOOK_ENV: name, JOIN_URL_ENV: participant_url,
            JOIN_CODE_ENV: codes.join, KERNELS_ADDRESS_ENV: f"{KERNEL_USER}:{codes.kernel}@{kernels_host}"}
     voila: dict[str, Any] = {"identity_provider_class": _IDENTITY}
     if ip not in LOOPBACK:  # (loopback/voila.json already has it, with its Host check)
@@ -132,7 +143,27 @@ def preheat_config(preheat: int) -> dict[str, dict[str, Any]]:
 
 
 def print_atelier(run: AtelierRun) -> None:
-    """The participants' URL, then the facilitator's, then the join code: one per line."""
+    """The participants' URL, then the facilitator's, then the join code, then the door's page: one per line."""
     print(_("Participant·es : {url}").format(url=run.participant_url), flush=True)
     print(_("Animation : {url}").format(url=run.facilitator_url), flush=True)
     print(_("Code à taper sur http://{address} : {code}").format(address=run.join_address, code=run.codes.join), flush=True)
+    print(_("Porte de l'atelier (nouveaux téléphones, changer les codes, terminer) : http://{address}/atelier/animation")
+          .format(address=run.join_address), flush=True)
+
+
+def cmd_atelier(args: argparse.Namespace) -> int:
+    """``kpa atelier end|rotate [--workbook NAME]``: end a workbook's workshop, or draw new
+    participants' codes for it (phones already in keep their place)."""
+    workspace = _workspace(args)
+    name = _workshop_workbook(workspace, args.workbook)
+    if args.action == "end":
+        if end_workshop(workspace.root, name):
+            print(_("Atelier terminé pour « {name} » : ses codes ne servent plus. Le prochain « kpa serve --atelier » "
+                    "en donnera de nouveaux.").format(name=name))
+        else:
+            print(_("Aucun atelier en cours pour « {name} ».").format(name=name))
+        return 0
+    codes = rotate_codes(workspace.root, name)
+    print(_("Nouveaux codes pour « {name} » : les téléphones déjà entrés gardent leur place ; l'ancien QR code "
+            "et l'ancien code court n'ouvrent plus rien. Code court : {code}").format(name=name, code=codes.join))
+    return 0

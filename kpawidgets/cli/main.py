@@ -18,6 +18,7 @@ from kpawidgets.cli.commands import (
     cmd_new,
     cmd_schema,
 )
+from kpawidgets.cli.atelier import cmd_atelier
 from kpawidgets.cli.serve import DEFAULT_PORT, cmd_serve
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _, get_language, set_language
@@ -78,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--preheat", type=int, default=None, metavar="N",
                        help=_("garder N noyaux prêts par page (plus rapide, environ 70 Mo par noyau)"))
     serve.add_argument("--lang", dest="lang", default=argparse.SUPPRESS, choices=["fr", "en"], help=_("langue de l'interface"))
+
+    atelier = add("atelier", _("terminer l'atelier d'un carnet, ou changer ses codes (kpa serve --atelier les garde d'un lancement à l'autre)"),
+                  cmd_atelier)
+    atelier.add_argument("action", choices=["end", "rotate"],
+                         help=_("end : terminer l'atelier (ses codes ne servent plus) ; rotate : nouveaux codes pour les participant·es"))
+    atelier.add_argument("--workbook", help=_("carnet de l'atelier"))
 
     new = add("new", _("créer un carnet pour un territoire"), cmd_new)
     new.add_argument("name", metavar=_("NOM"), help=_("nom du territoire"))
@@ -154,6 +161,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (« kpa check FILE | head -1 »): what it wanted, it had. Python's own
+        # advice: point stdout at /dev/null so that the exit's flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as exc:
         print(_("Erreur : {message}").format(message=exc.strerror or exc), file=sys.stderr)
         return 1

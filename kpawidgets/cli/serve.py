@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kpawidgets.cli.atelier import LOOPBACK, AtelierRun, preheat_config, prepare_atelier, print_atelier
+from kpawidgets.cli.atelier import LOOPBACK, AtelierRun, lan_address, preheat_config, prepare_atelier, print_atelier
 from kpawidgets.cli.commands import CliError, _workspace
 from kpawidgets.config import jupyter_config_path
+from kpawidgets.config.server import HOSTS_ENV
 from kpawidgets.i18n import _, normalize_language
 from kpawidgets.resources import notebooks_dir, templates_dir
 from kpawidgets.storage.atomic import write_atomic
@@ -33,9 +34,10 @@ def voila_command(notebooks: Path, port: int, ip: str = "127.0.0.1", *, extra: S
 
     The settings themselves (template, tracebacks, allowed files, culling, timeouts) are in
     ``kpawidgets/config/voila.json``, found through the ``JUPYTER_CONFIG_PATH`` that
-    :func:`serve_environment` sets.
+    :func:`serve_environment` sets. The server is Voilà with the project's bounds and Host
+    check (:mod:`kpawidgets.config.server`).
     """
-    return [sys.executable, "-m", "voila", str(notebooks), "--no-browser", f"--port={port}", f"--Voila.ip={ip}", *extra]
+    return [sys.executable, "-m", "kpawidgets.config.server", str(notebooks), "--no-browser", f"--port={port}", f"--Voila.ip={ip}", *extra]
 
 
 def _port_free(ip: str, port: int) -> bool:
@@ -66,6 +68,19 @@ def serve_environment(workspace: Path, lang: str, *, loopback: bool = True, run_
                                                      run=str(run_config) if run_config else None)
     env.setdefault("MPLBACKEND", "Agg")
     return env
+
+
+def host_names(ip: str) -> list[str]:
+    """The names a browser may give in ``Host`` for a server listening on *ip*: the loopback
+    names, the address itself, and on every address (``0.0.0.0``) the network address and the
+    computer's name."""
+    names = ["127.0.0.1", "localhost", "::1"]
+    if ip not in ("0.0.0.0", "::"):
+        names.append(ip.strip("[]"))
+    else:
+        names.extend(n for n in (lan_address(), socket.gethostname()) if n)
+        names.append(socket.gethostname() + ".local")
+    return sorted({n.lower() for n in names})
 
 
 def write_run_config(folder: Path, *sections: dict[str, dict[str, Any]]) -> Path:
@@ -126,7 +141,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="kpa-serve-") as run_folder:
         run_config = write_run_config(Path(run_folder), *sections) if sections else None
         env = {**serve_environment(workspace.root, lang, loopback=ip in LOOPBACK, run_config=run_config),
-               **(atelier.env if atelier else {})}
+               **(atelier.env if atelier else {}), HOSTS_ENV: ",".join(host_names(ip))}
         return _run(command, env, atelier, home, no_browser=args.no_browser, workspace_root=workspace.root)
 
 

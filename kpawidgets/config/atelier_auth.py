@@ -32,10 +32,14 @@ from __future__ import annotations
 import base64
 import binascii
 import html
+import logging
 import os
+import re
 import time
 from collections import deque
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.services.kernels.handlers import _kernel_id_regex
@@ -45,21 +49,29 @@ from voila.request_info_handler import RequestInfoSocketHandler
 from kpawidgets.charts.palette import PALETTE
 from kpawidgets.config.atelier import (
     ACCESS_ENV,
+    CODES_ENV,
     FACILITATOR,
     JOIN_ATTEMPTS_PER_MINUTE,
     KERNEL,
     KERNEL_USER,
     PARTICIPANT,
     AtelierAccess,
+    AtelierCodes,
+    read_codes,
 )
+from kpawidgets.config.atelier_admin import ANIMATION_PATH, AnimationHandler
 from kpawidgets.i18n import N_, translate
-from kpawidgets.web.handlers import phone_handlers
+from kpawidgets.web.handlers import BoundedBody, phone_handlers
+from kpawidgets.storage.room import JOIN_CODE_ENV, JOIN_URL_ENV
 from kpawidgets.web.phone import PHONE_PATH
 
 __all__ = ["AtelierIdentityProvider", "JoinHandler", "QueryHandler", "COOKIE"]
 
 COOKIE = "kpa-atelier"
-_failures: deque[float] = deque()
+#: Failed join attempts in the last minute, per client address (a guesser locks out only itself).
+_failures: dict[str, deque[float]] = {}
+_failure_log = {"since": 0.0, "count": 0}
+_log = logging.getLogger("kpa.atelier")
 
 _TITLE = N_("Atelier Carnet KPA")
 _ASK = N_("Pour participer, scannez le QR code affiché à l'écran, ou tapez ici le code de l'atelier.")
@@ -72,8 +84,40 @@ _NEED_CODE = N_("Cette page demande le code de l'atelier.")
 _TOO_MANY = N_("Trop d'essais en peu de temps : attendez une minute.")
 
 
+#: The codes file as last read: (its stat signature, the rule it gives).
+_held: dict[str, tuple[tuple[int, ...], AtelierAccess]] = {}
+
+
 def _access() -> AtelierAccess:
-    return AtelierAccess.from_json(os.environ.get(ACCESS_ENV))
+    """The rule now: from the workshop's codes file (:data:`CODES_ENV`, read again when it
+    changed: a rotation or the workshop's end takes effect at once; no file, nobody in), else
+    from :data:`ACCESS_ENV`."""
+    path = os.environ.get(CODES_ENV)
+    if not path:
+        return AtelierAccess.from_json(os.environ.get(ACCESS_ENV))
+    try:
+        info = os.stat(path)
+        signature: tuple[int, ...] = (info.st_ino, info.st_mtime_ns, info.st_size)
+    except OSError:
+        signature = ()
+    held = _held.get(path)
+    if held is not None and held[0] == signature:
+        return held[1]
+    codes = read_codes(Path(path)) if signature else None
+    access = AtelierAccess.for_codes(codes) if codes else AtelierAccess({})
+    if codes:
+        _follow_codes(codes)
+    _held[path] = (signature, access)
+    return access
+
+
+def _follow_codes(codes: AtelierCodes) -> None:
+    """Give kernels started from now on (a reloaded projector) the participants' URL and join code of *codes*."""
+    url = os.environ.get(JOIN_URL_ENV, "")
+    if url:
+        os.environ[JOIN_URL_ENV] = re.sub(r"([?&]code=)[^&]*", lambda m: m.group(1) + quote(codes.participant), url)
+    if os.environ.get(JOIN_CODE_ENV):
+        os.environ[JOIN_CODE_ENV] = codes.join
 
 
 def _role_cookie(handler: web.RequestHandler) -> str | None:
@@ -123,6 +167,8 @@ class AtelierIdentityProvider(IdentityProvider):  # type: ignore[misc]
     @staticmethod
     def _role(handler: web.RequestHandler, access: AtelierAccess) -> str | None:
         """The role of the request (from its ``?code=``, else its cookie), once per request."""
+        if not access.roles:  # the workshop ended: its cookies open nothing any more
+            return None
         if not hasattr(handler, "_kpa_role"):
             code = handler.get_query_argument("code", None)
             role = access.role_of(code) if code else None
@@ -132,7 +178,8 @@ class AtelierIdentityProvider(IdentityProvider):  # type: ignore[misc]
         return handler._kpa_role  # type: ignore[attr-defined,no-any-return]
 
     def get_handlers(self) -> list[tuple[str, object]]:
-        handlers: list[tuple[str, object]] = [(r"/login", JoinHandler), *phone_handlers()]
+        handlers: list[tuple[str, object]] = [(r"/login", JoinHandler), (ANIMATION_PATH, AnimationHandler),
+                                              *phone_handlers()]
         if getattr(getattr(self.parent, "voila_configuration", None), "preheat_kernel", False):
             # Served before Voilà's own handlers: this query handler replaces Voilà's.
             handlers.append((rf"/voila/query/{_kernel_id_regex}", QueryHandler))
@@ -165,8 +212,14 @@ def _both(message: str, **values: Any) -> str:
     return f'{parts[0]}<br><span class="en">{parts[1]}</span>'
 
 
-class JoinHandler(web.RequestHandler):
-    """``/login``: the page every request without a valid code ends on, and the short code's form."""
+class JoinHandler(BoundedBody):
+    """``/login``: the page every request without a valid code ends on, and the short code's form
+    (its body: a code, at most :attr:`body_limit` bytes, refused before it is read)."""
+
+    body_limit = 1024
+
+    def too_large(self) -> None:
+        self._page(413, _both(_WRONG))
 
     def check_xsrf_cookie(self) -> None:
         """The form only trades a code for a cookie: nothing to forge (and no session yet)."""
@@ -214,15 +267,25 @@ button {{ font-size: 20px; width: 100%; min-height: 52px; margin-top: 12px; back
             self._page(200)
 
     def post(self) -> None:
+        self.read_body()
         now = time.monotonic()
-        while _failures and now - _failures[0] > 60:
-            _failures.popleft()
-        if len(_failures) >= JOIN_ATTEMPTS_PER_MINUTE:
+        client = self.request.remote_ip or ""
+        for address in [a for a, times in _failures.items() if not times or now - times[-1] > 60]:
+            del _failures[address]  # (the map holds the last minute's guessers only)
+        failures = _failures.setdefault(client, deque())
+        while failures and now - failures[0] > 60:
+            failures.popleft()
+        if len(failures) >= JOIN_ATTEMPTS_PER_MINUTE:
+            _failure_log["count"] += 1
+            if now - _failure_log["since"] >= 60:  # a flood of guesses logs one line a minute
+                _log.warning("kpa atelier: %d join attempt(s) refused in the last minute (too many wrong codes)",
+                             _failure_log["count"])
+                _failure_log.update(since=now, count=0)
             self._page(429, _both(_TOO_MANY))
             return
-        role = _access().role_of(self.get_body_argument("code", "")[:200])
+        role = _access().role_of(self.get_body_argument("code", "")[:200], typed=True)
         if role is None:
-            _failures.append(now)
+            failures.append(now)
             self._page(403, _both(_WRONG))
             return
         _set_role(self, role)

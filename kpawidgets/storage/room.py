@@ -11,13 +11,28 @@ join the group on the way (:func:`~kpawidgets.model.room.group.adopt`, the same 
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from kpawidgets.errors import KpaError
 from kpawidgets.model.room.group import adopt
 from kpawidgets.model.workbook import Workbook
+from kpawidgets.storage.files import SaveError
 from kpawidgets.storage.workspace import OpenWorkbook, Workspace
+
+_log = logging.getLogger("kpa.atelier")
+_logged = {"at": -60.0, "count": 0}
+
+
+def _log_refusal(name: str, error: SaveError) -> None:
+    """The server's log names a refused save (disk full…), one line a minute however many phones ask."""
+    _logged["count"] += 1
+    now = time.monotonic()
+    if now - _logged["at"] >= 60:
+        _log.error("kpa atelier: %d save(s) of « %s » refused: %s", _logged["count"], name, error.message("en"))
+        _logged.update(at=now, count=0)
 
 __all__ = ["ATTEMPTS", "RoomUnavailable", "apply_now", "save_plainly", "ATELIER_WORKBOOK_ENV", "JOIN_URL_ENV",
            "JOIN_CODE_ENV"]
@@ -52,9 +67,22 @@ def apply_now(workspace: Workspace, name: str, change: Callable[[Workbook], T],
     (default :func:`save_plainly`); return what *change* returned and the saved workbook.
 
     *change* may raise (a :class:`~kpawidgets.model.room.contributions.RoomError`): nothing is
-    saved then. :class:`RoomUnavailable` when the file could not be written.
+    saved then. The :class:`~kpawidgets.storage.files.SaveError` that says why (the disk is full,
+    the folder read-only) when the file cannot be written, also in the server's log;
+    :class:`RoomUnavailable` when other writers kept saving in between.
     """
-    save = save or (lambda opened: save_plainly(workspace, opened))
+    refused: list[SaveError] = []
+
+    def plainly(opened: OpenWorkbook) -> bool:
+        try:
+            workspace.save(opened)
+        except SaveError as exc:
+            refused.append(exc)
+            return False
+        except KpaError:
+            return False
+        return True
+    save = save or plainly
     for _attempt in range(ATTEMPTS):
         fresh = workspace.open(name)
         adopt(fresh.workbook)
@@ -62,5 +90,8 @@ def apply_now(workspace: Workspace, name: str, change: Callable[[Workbook], T],
         if save(fresh):
             return result, fresh
         if workspace.current_revision(name) == fresh.revision:
-            break  # not another writer: a real save error (disk full…)
+            if refused:  # not another writer: a real save error, named (disk full, read-only folder…)
+                _log_refusal(name, refused[-1])
+                raise refused[-1]
+            break
     raise RoomUnavailable("Enregistrement impossible pour le moment : rien n'a été perdu de ce que vous avez tapé, réessayez.")

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from pydantic import ValidationError
+
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, _, format_money_rounded, ngettext, translate, use_language
 from kpawidgets.model import budget
@@ -365,7 +367,8 @@ def page_html(phone: Phone, workbook: Workbook | None, revision: str, *, problem
         else:
             body = (_jump_html() + _me_html(phone, workbook) + _ideas_html(phone, workbook) + _votes_html(phone, workbook)
                     + _dots_html(phone, workbook) + _group_html(workbook) + _budget_html(workbook) + _forget_html(phone))
-        offline = _("Pas de connexion avec l’atelier : rien n’est perdu, réessayez dans un instant.")
+        offline = _("Pas de connexion avec l’atelier : votre envoi est gardé sur ce téléphone et partira tout seul "
+                    "dès que l’atelier répond.")
         no_script = _status(_("Cette page a besoin de JavaScript : activez-le, puis rechargez."), "error")
         return (f'<!DOCTYPE html><html lang="{phone.lang}"><head><meta charset="utf-8">'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light">'
@@ -413,6 +416,16 @@ def _changed_card(args: Mapping[str, Sequence[str]], typed: dict[str, Any], card
     return {name: (value or None) if name in ("age_band", "gender") else value for name, value in fields.items()}
 
 
+_ROOM_FULL = N_("L'atelier est complet : il n'y a plus de place pour cela. Dites-le à l'animateur·rice.")
+
+
+def sent_id(owner: str, send: str) -> str:
+    """The id of the item a send with key *send* adds (a retry finds it), or "" without a key."""
+    if not send or len(send) > 64:
+        return ""
+    return hashlib.sha256(f"{owner}:{send}".encode()).hexdigest()[:12]
+
+
 def act(workspace: Workspace, name: str, phone: Phone, args: Mapping[str, Sequence[str]]) -> Reply:
     """Carry out the form *args* sent by *phone* on workbook *name*; the sections to draw again.
 
@@ -426,6 +439,8 @@ def act(workspace: Workspace, name: str, phone: Phone, args: Mapping[str, Sequen
         except Exception as exc:  # noqa: BLE001 - the phone must never see a traceback
             if isinstance(exc, KpaError):
                 message = exc.message(phone.lang)
+            elif isinstance(exc, ValidationError) and exc.errors(include_url=False)[0]["type"] == "too_long":
+                message = translate(_ROOM_FULL, phone.lang)  # a list of the room is full (dots, votes…)
             else:  # the traceback goes to the server's terminal only
                 _log.exception("The participant page could not do « %s »", action[:40])
                 message = translate(_UNEXPECTED, phone.lang)
@@ -472,8 +487,16 @@ def _act(workspace: Workspace, name: str, phone: Phone, action: str, args: Mappi
                 return rc.edit_idea(workbook.room, owner, editing, text, kind)
             done = _("Idée modifiée.")
         else:
+            sent = sent_id(owner, _one(args, "send"))
+
             def change(workbook: Workbook) -> Any:
-                return rc.add_idea(workbook.room, owner, text, kind)
+                again = next((i for i in workbook.room.ideas if sent and i.id == sent), None)
+                if again is not None:  # the same send again (its answer was lost): already on the wall
+                    return again
+                idea = rc.add_idea(workbook.room, owner, text, kind)
+                if sent:
+                    idea.id = sent
+                return idea
             done = _("Idée envoyée.")
         section = "idea"
     elif action == "idea-remove":
@@ -489,9 +512,11 @@ def _act(workspace: Workspace, name: str, phone: Phone, action: str, args: Mappi
             return rc.set_vote(workbook.room, owner, commitment, choice or None)
         done, section = _("Vote enregistré."), "votes"
     else:
-        idea_id = _one(args, "idea")
+        idea_id, want = _one(args, "idea"), _one(args, "want")
 
         def change(workbook: Workbook) -> Any:
+            if want in ("on", "off") and (idea_id in rc.dots_of(workbook.room, owner)) == (want == "on"):
+                return want == "on"  # already as wanted (a send arriving twice)
             return rc.toggle_dot(workbook.room, owner, idea_id)
         done, section = "", "dots"
     result, saved = apply_now(workspace, name, change)

@@ -31,7 +31,14 @@
   } catch (e) { return; }
   var banner = document.getElementById("kpa-kernel-lost");
   var lang = (new URLSearchParams(window.location.search).get("lang") || "fr").slice(0, 2) === "en" ? "en" : "fr";
-  var storeKey = "kpa-pending:" + window.location.pathname + window.location.search;
+  // The page's address without its workshop code (room.js takes ?code= out of the address bar,
+  // so the reloaded page has none): the same key before and after.
+  var storeKey = "kpa-pending:" + window.location.pathname + (function () {
+    var query = new URLSearchParams(window.location.search);
+    query.delete("code");
+    var text = query.toString();
+    return text ? "?" + text : "";
+  })();
   var TEXTS = {
     fr: { replaced: "Le carnet a redémarré et a perdu cette page : ce que vous venez de taper n'est pas enregistré.",
           kept: "Rechargez la page : votre saisie sera remise dans ses champs.",

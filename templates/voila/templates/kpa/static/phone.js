@@ -1,5 +1,14 @@
 // Carnet KPA — the participant page (kpawidgets/web/phone.py): send its forms in the background,
 // swap in the sections the server drew again, and follow the others' changes.
+//
+// Nothing typed is lost, nothing sent is doubled:
+//   * every send carries a key of its own (« send »); the server applies a send once, however
+//     often it arrives (a retry after a lost answer finds its idea already on the wall);
+//   * a send waits in the phone's localStorage (the outbox) until the server answers it; with no
+//     answer (Wi-Fi gone, server restarting) it is sent again, in order, every few seconds and at
+//     the next visit, with the same key;
+//   * what is typed in a form is kept as a draft (localStorage) until the form is sent, and put
+//     back after a reload.
 (function () {
   "use strict";
   var body = document.body;
@@ -7,6 +16,9 @@
   var live = body.getAttribute("data-live");
   var offline = body.getAttribute("data-offline") || "";
   var busy = 0;
+  var OUTBOX = "kpa-outbox:" + window.location.pathname;
+  var DRAFTS = "kpa-drafts:" + window.location.pathname;
+  var KEEP_MS = 2 * 24 * 3600 * 1000;  // a send older than two days is not sent any more
 
   // Workshop mode: the code was traded for a cookie; keep it out of the address bar.
   try {
@@ -17,15 +29,36 @@
     }
   } catch (e) { /* an old browser keeps the code in its address bar */ }
 
-  function draw(sections) {
+  function read(name, fallback) {
+    try { return JSON.parse(window.localStorage.getItem(name) || "null") || fallback; } catch (e) { return fallback; }
+  }
+  function write(name, value) {
+    try { window.localStorage.setItem(name, JSON.stringify(value)); } catch (e) { /* private mode, full */ }
+  }
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  // What the phone shows of each live section, as the server's digests: the server sends only
+  // the sections that changed since (« have »).
+  var shown = {};
+  function draw(sections, hashes) {
     Object.keys(sections || {}).forEach(function (id) {
       var here = document.getElementById(id);
       if (here) { here.outerHTML = sections[id]; }
+      if (!hashes) { delete shown[id]; }  // drawn from a send's answer: not the digest we hold
     });
+    Object.keys(hashes || {}).forEach(function (id) { shown[id] = hashes[id]; });
+  }
+  function have() {
+    return Object.keys(shown).map(function (id) { return id + ":" + shown[id]; }).join(",");
   }
 
-  function say(form, text) {
-    var status = form.querySelector(".kpa-status") || form.closest("section").querySelector(".kpa-status");
+  function say(where, text) {
+    var status = where && (where.querySelector(".kpa-status") ||
+                           (where.closest && where.closest("section") && where.closest("section").querySelector(".kpa-status")));
     if (status) {
       var p = document.createElement("p");
       p.className = "kpa-banner kpa-banner-error";
@@ -36,6 +69,66 @@
     }
   }
 
+  // ------------------------------------------------------------------ drafts
+  function fieldsOf(form) {
+    return Array.prototype.filter.call(form.querySelectorAll("input[id], textarea[id], select[id]"),
+                                       function (el) { return el.type !== "hidden"; });
+  }
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    if (!el.id || !el.form || !el.form.hasAttribute("data-kpa")) { return; }
+    var drafts = read(DRAFTS, {});
+    drafts[el.id] = el.value;
+    write(DRAFTS, drafts);
+  }, true);
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.tagName === "SELECT" && el.id && el.form && el.form.hasAttribute("data-kpa")) {
+      var drafts = read(DRAFTS, {});
+      drafts[el.id] = el.value;
+      write(DRAFTS, drafts);
+    }
+  }, true);
+  function forgetDrafts(ids) {
+    var drafts = read(DRAFTS, {});
+    ids.forEach(function (id) { delete drafts[id]; });
+    write(DRAFTS, drafts);
+  }
+  function putDraftsBack() {
+    var drafts = read(DRAFTS, {});
+    Object.keys(drafts).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el && el.form && el.form.hasAttribute("data-kpa") && typeof drafts[id] === "string") { el.value = drafts[id]; }
+    });
+  }
+
+  // ------------------------------------------------------------------ sends
+  function outbox() { return read(OUTBOX, []).filter(function (item) { return Date.now() - item.time < KEEP_MS; }); }
+  function drop(key) { write(OUTBOX, outbox().filter(function (item) { return item.key !== key; })); }
+
+  function deliver(item, form) {
+    busy += 1;
+    return fetch(item.action, {
+      method: "POST", body: item.body, credentials: "same-origin",
+      headers: { "X-KPA-Phone": "1", "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8" }
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") < 0) { throw new Error("no answer"); }
+      return response.json();
+    }).then(function (reply) {
+      drop(item.key);  // answered: done (or refused, with the reason shown): never sent again
+      if (reply.revision) { revision = reply.revision; }
+      var where = form && form.isConnected ? form : document.getElementById(item.section);
+      if (reply.ok) { forgetDrafts(item.fields || []); }
+      draw(reply.sections);
+      if (reply.message) { say(where || document.getElementById(item.section), reply.message); }
+      return true;
+    }).catch(function () {
+      say(form && form.isConnected ? form : document.getElementById(item.section), offline);
+      return false;
+    }).finally(function () { busy -= 1; });
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-kpa")) { return; }
@@ -43,40 +136,61 @@
     var data = new FormData(form);
     var submitter = event.submitter;
     if (submitter && submitter.name) { data.append(submitter.name, submitter.value); }
+    if (submitter && submitter.classList.contains("kpa-dot")) {
+      // the dot as the person wants it, not a toggle: a send arriving twice changes nothing
+      data.append("want", submitter.getAttribute("aria-pressed") === "true" ? "off" : "on");
+    }
+    var section = form.closest("section");
+    var same = new URLSearchParams(data).toString();
+    if (outbox().some(function (item) { return item.same === same; })) {
+      say(form, offline);  // the same send already waits for the server: a second tap adds nothing
+      return;
+    }
+    var key = newKey();
+    data.append("send", key);
+    var item = { key: key, same: same, action: form.getAttribute("action"), body: new URLSearchParams(data).toString(),
+                 section: section ? section.id : "", time: Date.now(),
+                 fields: fieldsOf(form).map(function (el) { return el.id; }) };
+    write(OUTBOX, outbox().concat([item]));
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
-    busy += 1;
-    fetch(form.getAttribute("action"), {
-      method: "POST", body: new URLSearchParams(data), credentials: "same-origin",
-      headers: { "X-KPA-Phone": "1" }
-    }).then(function (response) {
-      return response.json();
-    }).then(function (reply) {
-      if (reply.revision) { revision = reply.revision; }
-      if (reply.message) { say(form, reply.message); }
-      draw(reply.sections);
-    }).catch(function () {
-      say(form, offline);
-    }).finally(function () {
-      busy -= 1;
+    deliver(item, form).finally(function () {
       buttons.forEach(function (b) { if (b.isConnected) { b.disabled = false; } });
     });
   });
 
+  // Sends no server answered yet, oldest first, one at a time.
+  var flushing = false;
+  function flush() {
+    if (flushing || busy) { return; }
+    var waiting = outbox();
+    if (!waiting.length) { return; }
+    flushing = true;
+    deliver(waiting[0], null).then(function (answered) {
+      flushing = false;
+      if (answered) { flush(); }
+    });
+  }
+
   // Others' changes (ideas to put dots on, the group's numbers): ask every few seconds,
-  // not while a send is on its way nor while the phone's screen is off.
-  var failures = 0;
+  // not while a send is on its way nor while the phone's screen is off. The server away
+  // (restarting, Wi-Fi gone): keep asking, so the page is live again within seconds of it.
   function follow() {
     if (busy || document.hidden || !live) { return; }
-    fetch(live + (live.indexOf("?") < 0 ? "?" : "&") + "revision=" + encodeURIComponent(revision),
-          { credentials: "same-origin" }).then(function (response) {
-      failures = 0;
+    fetch(live + (live.indexOf("?") < 0 ? "?" : "&") + "revision=" + encodeURIComponent(revision) +
+          "&have=" + encodeURIComponent(have()), { credentials: "same-origin", cache: "no-store" }).then(function (response) {
       return response.status === 200 ? response.json() : null;
     }).then(function (news) {
-      if (news && !busy) { revision = news.revision; draw(news.sections); }
-    }).catch(function () { failures += 1; });
+      if (news && !busy) { revision = news.revision; draw(news.sections, news.hashes || {}); }
+      flush();
+    }).catch(function () { /* the next turn asks again */ });
   }
-  window.setInterval(function () { if (failures < 100) { follow(); } }, 3000);
+  var every = Number(window.KPA_PHONE_POLL_MS) > 0 ? Number(window.KPA_PHONE_POLL_MS) : 3000;
+  window.setInterval(follow, every);
+  window.addEventListener("online", follow);
+  putDraftsBack();
+  flush();
+  window.kpaOutbox = outbox;  // for tests and the browser console
 })();
 
 // Layout helpers (issue 18): a counter under every bounded field, and what is typed kept across a

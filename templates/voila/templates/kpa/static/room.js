@@ -11,3 +11,36 @@
     }
   } catch (e) { /* an old browser keeps the code in its address bar */ }
 })();
+
+// The projector comes back by itself: when its server stopped (a restart, a crash, the laptop
+// asleep) or its kernel is gone, the page reloads as soon as the server answers again — the
+// workshop's cookie still holds (kpa serve --atelier keeps the workshop's secret), so the room
+// is drawn again as it is in the file. The projector holds nothing typed: nothing to lose.
+// Other pages keep kpa.js's banner (they may hold typing).
+(function () {
+  "use strict";
+  if (!/\/05_groupe\.ipynb$/.test(window.location.pathname)) { return; }
+  var config = document.getElementById("jupyter-config-data");
+  if (!config) { return; }
+  var kernelId = null;
+  var baseUrl = "/";
+  try {
+    var data = JSON.parse(config.textContent);
+    kernelId = data.kernelId;
+    baseUrl = data.baseUrl || "/";
+  } catch (e) { return; }
+  if (!kernelId) { return; }
+  var every = Number(window.KPA_RECONNECT_MS) > 0 ? Number(window.KPA_RECONNECT_MS) : 2000;
+  var down = false;
+  var asking = false;
+  window.setInterval(function () {
+    if (asking) { return; }
+    asking = true;
+    fetch(baseUrl + "api/kernels/" + encodeURIComponent(kernelId), { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        // The server answers again after being away, or it no longer has this page's kernel.
+        if (down || response.status === 404) { window.location.reload(); }
+      }, function () { down = true; })
+      .then(function () { asking = false; });
+  }, every);
+})();
