@@ -355,7 +355,8 @@ def _voila_for_port(port: int) -> list[int]:
                 cmdline = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"voila" in b" ".join(cmdline) and f"--port={port}".encode() in cmdline:
+            # Voilà itself, or the project's server (kpawidgets.config.server … --Voila.ip=…)
+            if b"voila" in b" ".join(cmdline).lower() and f"--port={port}".encode() in cmdline:
                 found.append(int(entry.name))
     return found
 

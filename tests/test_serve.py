@@ -214,3 +214,14 @@ def test_workshop_mode_with_a_pool_starts_with_no_warning(workspace_dir: Path, e
     text = log.read_text(errors="replace")
     assert "DeprecationWarning" not in text and "deprecated" not in text.lower(), text[-3000:]
     assert not run_dir.exists()  # the run's settings go with the run
+
+
+def test_a_sigterm_before_the_server_listens_ends_it_at_once() -> None:
+    """Voilà's SIGTERM handler used the loop it makes only once listening: a SIGTERM in between
+    raised an AttributeError inside start-up (which start-up code may swallow) instead of stopping."""
+    code = ("from kpawidgets.config.server import KpaVoila\n"
+            "KpaVoila()._handle_signal_stop(15, None)\n"
+            "print('still running')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 128 + 15, (done.returncode, done.stderr[-2000:])
+    assert "still running" not in done.stdout and "Traceback" not in done.stderr

@@ -36,6 +36,7 @@ import logging
 import os
 import re
 import resource
+import shutil
 import time
 from collections import Counter
 from pathlib import Path
@@ -228,6 +229,21 @@ class KpaVoila(Voila):  # type: ignore[misc]
         if environment is not None:
             environment.loader = ChoiceLoader([DictLoader({"error.html": _ERROR_PAGE}), environment.loader])
         return settings
+
+    def _handle_signal_stop(self, sig: int, frame: Any) -> None:
+        """SIGTERM: stop the loop; before there is one, leave at once.
+
+        Voilà sets this handler when it reads its settings but makes its loop only once it
+        listens: a SIGTERM in between (``kpa serve`` stopped right after starting) raised an
+        AttributeError wherever start-up was, where it could be swallowed, leaving a server that
+        had been told to stop. Before the loop nothing is running but the connection folder.
+        """
+        if getattr(self, "ioloop", None) is None:
+            folder = getattr(self, "connection_dir", None)
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
+            os._exit(128 + sig)
+        super()._handle_signal_stop(sig, frame)
 
     def listen(self) -> None:
         app: web.Application = self.app
