@@ -284,8 +284,37 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
-def table(results: dict[str, Any]) -> str:
-    rows = [("figure", "median", "floor", "ratio", "target", "ok")]
+def _commit() -> str:
+    """The commit measured (``-dirty`` with uncommitted changes), for the history."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                                timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
+                               text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    return f"{commit}-dirty" if dirty else commit or "?"
+
+
+def previous_run(history: Path) -> dict[str, Any]:
+    """The last run kept in *history* (one JSON line a run), or an empty one."""
+    try:
+        lines = [line for line in history.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return json.loads(lines[-1]) if lines else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def keep_run(history: Path, rows: list[tuple[str, ...]], when: str) -> None:
+    """Add this run's figures (each row's median as printed) to *history*."""
+    line = {"when": when, "commit": _commit(), "load": round(os.getloadavg()[0], 1),
+            "figures": {row[0]: row[1] for row in rows[1:]}}
+    with history.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def table_rows(results: dict[str, Any]) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = [("figure", "median", "floor", "ratio", "target", "ok")]
     floor_tti = _median(results["tti_s"][KERNEL_FLOOR]) if "tti_s" in results else float("nan")
     for page in PAGES if "tti_s" in results else []:
         value = _median(results["tti_s"][page])
@@ -300,6 +329,10 @@ def table(results: dict[str, Any]) -> str:
                      f"{edit / echo:.2f}×", "≤ 100 ms", "yes" if edit <= 100 else "NO"))
     else:
         rows.append(("edit → chart, budget page", results.get("budget_edit_error", "?"), f"{echo:.0f} ms", "", "≤ 100 ms", "NO"))
+    if "budget_edit_200_lines_12_scenarios_s" in results and "slider_echo_s" in results:
+        edit = _median(results["budget_edit_200_lines_12_scenarios_s"]) * 1000
+        rows.append(("edit → chart, 200 lines, 12 scenarios", f"{edit:.0f} ms", f"{echo:.0f} ms (slider echo)",
+                     f"{edit / echo:.2f}×", "≤ 100 ms", "yes" if edit <= 100 else "NO"))
     if "pdf_s" in results:
         pdf, pdf_floor = _median(results["pdf_s"]["export"]), _median(results["pdf_s"]["floor"])
         rows.append(("kpa export --pdf (example)", f"{pdf:.2f} s", f"{pdf_floor:.2f} s (nbconvert empty)",
@@ -322,9 +355,17 @@ def table(results: dict[str, Any]) -> str:
             rows.append(("workshop: pages usable in arrival order", f"{order:.0%} of pairs" if order is not None else "",
                          "", "", "first come, first served", "yes" if order is not None and order >= 0.9 else "NO"))
     if "live" in results:
-        from bench.live import table_rows
+        from bench.live import table_rows as live_rows
 
-        rows.extend(table_rows(results["live"]))
+        rows.extend(live_rows(results["live"]))
+    return rows
+
+
+def table(rows: list[tuple[str, ...]], previous: dict[str, Any] | None = None) -> str:
+    """The rows as a text table, with the previous run's median beside each figure."""
+    before = (previous or {}).get("figures", {})
+    label = f"previous ({previous.get('commit', '?')}, load {previous.get('load', '?')})" if previous else "previous"
+    rows = [(*rows[0], label)] + [(*row, before.get(row[0], "")) for row in rows[1:]]
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     lines = [" | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)) for row in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
@@ -343,11 +384,16 @@ def main() -> int:
                              "overlap the next load on 2 cores")
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: tti, memory, edit, workshop, pdf, live")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument("--history", default=str(ROOT / "bench" / "history.jsonl"),
+                        help="one line a run (commit and figures), kept in git: a regression shows beside the last run")
     args = parser.parse_args()
     results = asyncio.run(run(args))
     Path(args.output).write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    print(table(results))
-    print(f"\n{args.output}")
+    rows = table_rows(results)
+    history = Path(args.history)
+    print(table(rows, previous_run(history)))
+    keep_run(history, rows, results.get("when", time.strftime("%Y-%m-%d %H:%M:%S")))
+    print(f"\n{args.output}\n{history}")
     return 0
 
 
