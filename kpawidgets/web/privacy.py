@@ -54,8 +54,14 @@ def notice_html(workbook: Workbook) -> str:
                                         "contributions du carnet et de ses versions gardées.")),
     ]
     items = "".join(f"<li><b>{esc(_('{title} :').format(title=title))}</b> {esc(text)}</li>" for title, text in points)
+    # In two layers (as the EDPB's guidelines on transparency advise): the essentials in one sentence, the
+    # whole notice one tap away — the full text took the phone's first screen.
+    essentials = _("Vos réponses restent dans le carnet de « {territory} », sur l'ordinateur de l'animation. Tout est "
+                   "facultatif, et « Effacer mes réponses » les retire.").format(territory=workbook.identity.territory)
     return (f'<div class="kpa-privacy" id="privacy" role="note" aria-labelledby="privacy-title">'
-            f'<h3 id="privacy-title">{esc(_("Vos réponses"))}</h3><ul>{items}</ul></div>')
+            f'<h3 id="privacy-title">{esc(_("Vos réponses"))}</h3><p>{esc(essentials)}</p>'
+            f'<details class="kpa-fold"><summary>{esc(_("Qui les garde, pour quoi, combien de temps"))}</summary>'
+            f'<ul>{items}</ul></details></div>')
 
 
 def sensitive_html(situations: Sequence[str]) -> str:
