@@ -23,9 +23,10 @@ from tests.test_room_browser import AtelierServer, _phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-#: Screens of 844 px the page may take with 29 people and 56 ideas (8.6 with 29 people before, 5.4 with
-#: only the dots folded; 4.3 now: the goal of « about 3 » is not reached yet).
-MAX_SCREENS = 4.5
+#: Screens of 844 px the page may take with 29 people and 56 ideas: a guard against it growing back (8.6
+#: before; 4.3 with the folds; 4.8 with the privacy notice, the sensitive question and « Reprendre mes
+#: réponses » of issue 23, the budget folded). The issue's goal of about 3 is not met yet.
+MAX_SCREENS = 5.0
 
 
 @pytest.fixture(scope="module")

@@ -106,7 +106,7 @@ def _idea(tab: Any, text: str) -> None:
     ideas.locator("#kpa-idea").fill(text)
     ideas.locator("#kpa-kind").select_option(index=1)
     ideas.get_by_role("button", name="Ajouter l'idée au mur").tap()
-    tab.wait_for_selector("text=Idée ajoutée au mur", timeout=60_000)
+    tab.wait_for_selector("text=Idée envoyée", timeout=60_000)
 
 
 def test_the_codes_are_the_workshops_and_kept_for_the_owner_only(workshop: Workshop) -> None:

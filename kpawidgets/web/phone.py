@@ -39,7 +39,7 @@ from kpawidgets.model.room import group as rg
 from kpawidgets.model.room.records import ALIAS_MAX, DOTS_PER_PERSON, GENDER_CHOICES, IDEA_KINDS, IDEA_MAX, VOTE_CHOICES, WISH_MAX
 from kpawidgets.model.room.summary import KindColumn, RoomSummary, idea_place, room_summary, visible_ideas, wall
 from kpawidgets.model.workbook import Workbook
-from kpawidgets.charts.coverage import coverage_bar
+from kpawidgets.charts.coverage import coverage_bar, percent_text
 from kpawidgets.resources import static_dir
 from kpawidgets.storage.erasure import forget_everywhere
 from kpawidgets.storage.room import apply_now
@@ -325,7 +325,10 @@ def _budget_html(workbook: Workbook) -> str:
         body = f'<p class="kpa-hint">{esc(_("Le budget n’est pas encore chiffré."))}</p>'
     else:
         charges = _("Charges de l'année : {amount}").format(amount=format_money_rounded(figures.euros.charges))
-        body = f'<p><b>{esc(charges)}</b></p>{coverage_bar(figures)}'
+        secured = _("{percent} acquis").format(percent=percent_text(figures.percents["secured"]))
+        # folded under its two figures: the bar and its legend are a screen's third on a phone
+        body = (f'<details class="kpa-more"><summary>{esc(charges)} · {esc(secured)}</summary>'
+                f'{coverage_bar(figures)}</details>')
     return f'<section class="kpa-card" id="budget"><h2>{esc(title)}</h2>{body}</section>'
 
 
