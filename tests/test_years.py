@@ -1,0 +1,141 @@
+"""Years 2 and 3 (issue 24): more figures of the one figures object, computed by hand here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from kpawidgets.model.budget.figures import budget_figures
+from kpawidgets.model.checklist import funder_partner
+from kpawidgets.model.records.budget import BudgetLine, YearRule
+from kpawidgets.model.workbook import Workbook, dump_workbook, load_workbook_text, validation_messages
+from kpawidgets.resources import example_workbook_path
+
+FORMAT_3 = Path(__file__).parent / "data" / "format-3-example.json"
+
+
+def test_the_three_years_of_the_example_by_hand() -> None:
+    figures = budget_figures(load_workbook_text(example_workbook_path().read_bytes()))
+    one, two, three = figures.years.years
+    # Year 1 is the year-1 budget, unchanged.
+    assert (one.charges, one.produits, one.gap) == (figures.euros.charges, figures.euros.produits, figures.euros.gap)
+    assert one.resources == {k: figures.euros.parts[k] for k in ("secured", "requested", "considered", "revenue")}
+    assert one.table is figures.cerfa
+    # Year 1 by hand: sales 9 120 + 3 240 + 2 625 = 14 985 € of 38 485 € of resources → 38,9 % → 39 %.
+    assert one.own == D(14985) and one.own_share == 39 and not one.own_share_reached
+    # Year 2. Charges: the coordinator 16 920 + 5 076, the CAE 10 % of the sales at cruising rhythm,
+    # the lines carried on (2 400 + 300 + 480 + 1 800 + 900 + 720 + 360 + 240); the three KPA-Cité
+    # sessions before the launch (3 × 2 700) are one-off, the equipment bought (650 + 480) bought once.
+    sales = 3 * 320 * 12 + 6 * 60 * 12 + 25 * 14 * 12  # 11 520 + 4 320 + 4 200 = 20 040
+    carried = 2400 + 300 + 480 + 1800 + 900 + 720 + 360 + 240
+    charges = 16920 + 5076 + sales // 10 + carried
+    assert sales == 20040 and charges == 31200
+    assert two.charges == three.charges == D(charges)
+    # Resources: the city's convention 8 000 then 6 000; the State 100/80/50 % of 4 000; the CAF flat
+    # 1 500; the other grants one-off (nothing said: one-off).
+    assert two.resources == {"secured": D(8000), "requested": D(3200), "considered": D(1500), "revenue": D(sales)}
+    assert three.resources == {"secured": D(6000), "requested": D(2000), "considered": D(1500), "revenue": D(sales)}
+    assert two.produits == D(32740) and three.produits == D(29540)
+    assert (two.gap, two.surplus) == (D(0), D(1540)) and (three.gap, three.surplus) == (D(1660), D(0))
+    # Own share: 20 040 / 32 740 = 61,2 % → 61 %; 20 040 / 29 540 = 67,8 % → 68 %; the mark is 50 %.
+    assert (two.own_share, three.own_share) == (61, 68) and figures.years.own_share_mark == 50
+    assert two.own_share_reached and three.own_share_reached
+    # In kind each year: the lent staff 13 800 + 6 500, lent equipment 320 + 250, the hall 5 400, volunteering 1 440.
+    assert one.in_kind == two.in_kind == three.in_kind == D(27710)
+    assert figures.years.break_even_year == 2
+    # 86 = 87 each year, and every whole-euro column adds up as printed.
+    for year in figures.years.years:
+        assert year.table.uses[0].euros == year.table.resources[0].euros == year.in_kind
+        assert sum(r.euros for r in year.table.charges if r.level == 1) == year.charges
+        assert sum(r.euros for r in year.table.produits if r.level == 1) == year.produits
+        assert sum(year.resources.values()) == year.produits
+
+
+def _workbook() -> Workbook:
+    wb = Workbook.new("Trois ans", launch_date=dt.date(2027, 1, 1))
+    wb.budget.lines = [BudgetLine(account="641", label="Salaire", amount=D("20000"),
+                                  years=YearRule(growth_pct=D("2.5"))),
+                       BudgetLine(account="613", label="Local, à partir de l'an 2", amount=D("3000"),
+                                  years=YearRule(first_year=2)),
+                       BudgetLine(account="625", label="Étude de lancement", amount=D("1000"),
+                                  years=YearRule(last_year=1))]
+    for name, amount, rule in (
+            ("Consolidation emploi", "10000", YearRule(shape="degressive", percents=[D(80), D(50)])),
+            ("FONJEP", "3582", YearRule(shape="fixed", yearly=D("7164"))),  # a post from July: half a year
+            ("Fondation", "1000", None)):
+        wb.budget.lines.append(BudgetLine(account="74", label=name, partner=funder_partner(wb, name).id,
+                                          status="vote", subline="etat", amount=D(amount), years=rule))
+    wb.budget.lines.append(BudgetLine(account="756", label="Cotisations", amount=D("500"),
+                                      years=YearRule(growth_pct=D(10))))
+    return wb
+
+
+def test_a_degressive_grant_a_fonjep_post_growth_and_lines_that_start_or_end() -> None:
+    wb = _workbook()
+    figures = budget_figures(wb)
+    one, two, three = figures.years.years
+    # Year 1: the premises starting in year 2 are not in it.
+    assert one.charges == D(21000) == figures.euros.charges
+    assert one.produits == D(10000 + 3582 + 1000 + 500)
+    # Year 2: salary + 2,5 % = 20 500, premises 3 000; the study ended. Year 3: 20 500 × 1,025 = 21 012,50
+    # + 3 000 = 24 012,50 €, printed 24 013 € (the one rule: half up).
+    assert two.charges == D(23500) and three.charges == D(24013)
+    assert three.table.totals.charges == D("24012.50")
+    # 10 000 → 8 000 → 5 000; FONJEP 3 582 (half a year) then 7 164 a year; the foundation one-off;
+    # dues 500 → 550 → 605.
+    assert two.resources["secured"] == D(8000 + 7164) and three.resources["secured"] == D(5000 + 7164)
+    assert (two.own, three.own) == (D(550), D(605))
+    assert two.produits == D(8000 + 7164 + 550) and three.produits == D(5000 + 7164 + 605)
+    # 550 / 15 714 = 3,5 % → 4 %; 605 / 12 769 = 4,7 % → 5 %.
+    assert (two.own_share, three.own_share) == (4, 5)
+    assert figures.years.break_even_year is None
+    # A growth of −100 % stops the line from year 2, nothing less.
+    wb.budget.lines[0].years = YearRule(growth_pct=D(-100))
+    assert budget_figures(wb).years[2].charges == D(3000)
+
+
+def test_the_mark_is_the_workbooks_and_round_trips() -> None:
+    wb = _workbook()
+    wb.budget.own_share_mark = D(4)
+    again = load_workbook_text(dump_workbook(wb))
+    assert again == wb
+    years = budget_figures(again).years
+    assert years.own_share_mark == 4 and [y.own_share_reached for y in years.years] == [False, True, True]
+
+
+@pytest.mark.parametrize(("rule", "french", "english"), [
+    ({"growth_pct": "-120"}, "une évolution ne peut pas être inférieure à −100 % par an (-120 %)",
+     "a change cannot be below −100 % a year (-120 %)"),
+    ({"shape": "degressive", "percents": ["80", "150"]},
+     "une part ne peut pas dépasser 100 % de l'aide de l'année 1 (150 %)",
+     "a share cannot exceed 100 % of the year-1 award (150 %)"),
+    ({"shape": "convention", "first_year": 3, "last_year": 2, "amounts": ["5000"]},
+     "la ligne finit (année 2) avant de commencer (année 3)", "the line ends (year 2) before it starts (year 3)"),
+])
+def test_bad_years_are_refused_with_a_message_in_each_language(rule: dict, french: str, english: str) -> None:
+    data = json.loads(example_workbook_path().read_text(encoding="utf-8"))
+    data["budget"]["lines"][0]["years"] = rule
+    with pytest.raises(ValidationError) as caught:
+        Workbook.model_validate(data)
+    assert any(french in line for line in validation_messages(caught.value, "fr")), validation_messages(caught.value, "fr")
+    assert any(english in line for line in validation_messages(caught.value, "en"))
+    with pytest.raises(ValidationError):  # the page's assignment is refused the same way
+        BudgetLine(account="74", amount=D(1000), years=rule)
+
+
+def test_an_older_file_gets_years_without_changing_year_one() -> None:
+    """Format 3 (and so 4): no rules; charges carried on, grants one-off; same ids on every device."""
+    first = load_workbook_text(FORMAT_3.read_bytes())
+    again = load_workbook_text(FORMAT_3.read_bytes())
+    assert dump_workbook(first) == dump_workbook(again)
+    figures = budget_figures(first)
+    assert all(line.years is None for line in first.budget.lines)
+    one, two, _three = figures.years.years
+    assert one.charges == figures.euros.charges and one.produits == figures.euros.produits
+    assert two.resources["secured"] == two.resources["requested"] == two.resources["considered"] == 0
+    assert two.in_kind == one.in_kind
