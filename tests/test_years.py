@@ -139,3 +139,36 @@ def test_an_older_file_gets_years_without_changing_year_one() -> None:
     assert one.charges == figures.euros.charges and one.produits == figures.euros.produits
     assert two.resources["secured"] == two.resources["requested"] == two.resources["considered"] == 0
     assert two.in_kind == one.in_kind
+
+
+def test_kpa_check_json_has_the_years_as_the_figures_say(capsys: pytest.CaptureFixture[str], example_path: Path) -> None:
+    from kpawidgets.cli import main
+
+    assert main(["check", str(example_path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    figures = budget_figures(load_workbook_text(example_path.read_bytes()))
+    assert [y["year"] for y in report["years"]] == [1, 2, 3]
+    first = report["years"][0]
+    assert (first["charges_euros"], first["produits_euros"], first["secured_euros"]) == (
+        report["charges_euros"], report["produits_euros"], report["secured_euros"])
+    assert first["charges_total"] == report["charges_total"]
+    two = report["years"][1]
+    assert (two["charges_euros"], two["produits_euros"], two["own_euros"], two["own_share_pct"]) == (31200, 32740, 20040, 61)
+    assert (two["surplus_euros"], report["years"][2]["funding_gap_euros"]) == (0 + 1540, 1660)
+    assert [y["own_share_pct"] for y in report["years"]] == [y.own_share for y in figures.years.years] == [39, 61, 68]
+    assert report["own_share_mark_pct"] == 50 and report["break_even_year"] == 2
+
+
+def test_kpa_check_refuses_a_bad_rule_in_one_line_per_problem(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from kpawidgets.cli import main
+
+    data = json.loads(example_workbook_path().read_text(encoding="utf-8"))
+    data["budget"]["lines"][0]["years"] = {"growth_pct": "-120"}
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    before = bad.read_bytes()
+    assert main(["--lang", "en", "check", str(bad)]) == 1
+    out, err = capsys.readouterr()
+    said = [line for line in (out + err).splitlines() if "−100 %" in line]
+    assert len(said) == 1 and "a change cannot be below −100 % a year (-120 %)" in said[0] and "bad.json" in said[0]
+    assert bad.read_bytes() == before  # nothing written
