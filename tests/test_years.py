@@ -172,3 +172,15 @@ def test_kpa_check_refuses_a_bad_rule_in_one_line_per_problem(capsys: pytest.Cap
     said = [line for line in (out + err).splitlines() if "−100 %" in line]
     assert len(said) == 1 and "a change cannot be below −100 % a year (-120 %)" in said[0] and "bad.json" in said[0]
     assert bad.read_bytes() == before  # nothing written
+
+
+def test_a_refused_assignment_leaves_the_rule_as_it_was() -> None:
+    """The page sets one field at a time: a convention that would end before it starts is refused, and the
+    rule keeps its years (pydantic had already set the field when the rule's own check refused it)."""
+    rule = YearRule(shape="convention", first_year=1, last_year=2, amounts=[D(5000)])
+    with pytest.raises(ValidationError):
+        rule.first_year = 3
+    assert (rule.first_year, rule.last_year) == (1, 2)
+    with pytest.raises(ValidationError):
+        rule.percents = [D(120)]
+    assert rule.percents == []

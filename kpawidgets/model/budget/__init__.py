@@ -36,6 +36,10 @@ from kpawidgets.model.records.budget import (
     SMIC_GROSS_MONTHLY,
     MAX_MONTH,
     HUNDRED,
+    YEARS,
+    SHAPES,
+    OWN_SHARE_MARK,
+    YearRule,
     BudgetLine,
     StaffCost,
     Activity,
@@ -117,6 +121,13 @@ from kpawidgets.model.budget.figures import (
     BudgetFigures,
     budget_figures,
 )
+from kpawidgets.model.budget.years import (
+    BUCKETS,
+    YearFigures,
+    YearsFigures,
+    year_amount,
+    is_own,
+)
 from kpawidgets.model.budget.funding import (
     FundingEvent,
     funding_calendar,
@@ -129,7 +140,8 @@ from kpawidgets.model.budget.fields import (
 __all__ = [
     "ACCOUNTS", "CHARGE_GROUPS", "PRODUIT_GROUPS", "INKIND_USES", "INKIND_RESOURCES", "INKIND_MIRROR",
     "SUBLINES", "STATUSES", "STATUS_BUCKET", "STATUS_LIKELIHOOD", "RATE_PRESETS", "RATE_PRESET_SOURCES", "SMIC_GROSS_MONTHLY",
-    "MAX_MONTH", "HUNDRED", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan",
+    "MAX_MONTH", "HUNDRED", "YEARS", "SHAPES", "OWN_SHARE_MARK", "YearRule", "BUCKETS", "YearFigures", "YearsFigures",
+    "year_amount", "is_own", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan",
     "Scenario", "Budget", "account_label", "account_block", "account_group", "is_known_account", "new_id", "BudgetError",
     "parse_money_field", "parse_percent", "to_cent", "split_evenly", "copy_plan", "plan_of", "plan_start",
     "month_date", "iter_funders", "Origin", "Entry", "StaffRow", "ActivityRow", "staff_settings_for",

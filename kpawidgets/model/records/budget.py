@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from kpawidgets.i18n import N_
 from kpawidgets.model.base import ID_PATTERN, KpaModel, PlausibleDate, SingleLine, id_field, new_id, unique_ids
@@ -231,7 +231,7 @@ class YearRule(KpaModel):
     @classmethod
     def _growth(cls, value: Decimal) -> Decimal:
         if value < -100:
-            raise problem("kpa_growth_below", value=value)
+            raise problem("kpa_growth_below", value=format(value.normalize(), "f"))
         return value
 
     @field_validator("percents")
@@ -239,7 +239,7 @@ class YearRule(KpaModel):
     def _shares(cls, value: list[Decimal]) -> list[Decimal]:
         for share in value:
             if share > 100 or share < 0:
-                raise problem("kpa_share_over", value=share)
+                raise problem("kpa_share_over", value=format(share.normalize(), "f"))
         return value
 
     @field_validator("yearly")
@@ -261,6 +261,17 @@ class YearRule(KpaModel):
         if self.last_year < self.first_year:
             raise problem("kpa_years_order", first=self.first_year, last=self.last_year)
         return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """An assignment the rule refuses leaves the rule as it was (pydantic sets the field before the
+        model's own check: a refused ``first_year = 3`` would stay, nothing saved half is the rule)."""
+        before = self.__dict__.get(name)
+        try:
+            super().__setattr__(name, value)
+        except ValidationError:
+            if name in self.__dict__:
+                self.__dict__[name] = before
+            raise
 
 
 class BudgetLine(KpaModel):

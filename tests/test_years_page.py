@@ -1,0 +1,62 @@
+"""The « Trois ans » tab driven without a browser (issue 24): the figures printed, a rule edited and saved."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from pathlib import Path
+
+from kpawidgets.app.budget import BudgetPage, build_budget
+from kpawidgets.model.workbook import load_workbook_text
+from tests.pagekit import EXAMPLE as NAME
+from tests.pagekit import fields, find_all, flat, open_page
+
+
+def _page(workspace_dir: Path, example_path: Path, lang: str = "fr") -> BudgetPage:
+    opened = open_page(build_budget, workspace_dir, example_path, lang)
+    assert isinstance(opened.body, BudgetPage)
+    return opened.body
+
+
+def _rule_fields(tab, line_id: str, page: BudgetPage):
+    index = [line.id for line in page.plan.lines].index(line_id)
+    row = find_all(tab, "kpa-years-rule")[index]
+    return row, {f.label: f for f in fields(row)}
+
+
+def test_the_tab_prints_the_years_and_a_rule_edit_moves_them_and_saves(workspace_dir: Path, example_path: Path) -> None:
+    page = _page(workspace_dir, example_path)
+    tab = page.select("years")
+    text = flat(tab.view.value)
+    for shown in ("31 200 €", "32 740 €", "29 540 €", "20 040 € (61 %)", "20 040 € (68 %)", "charges : l&#x27;année 2.", "Repère : 50 %"):
+        assert shown in text, shown
+    assert "kpa-years-chart" in tab.view.value and "Année 3" in tab.view.value
+    row, by_label = _rule_fields(tab, "f03", page)  # the Département's 3 000 €, one-off by default
+    assert "3 000 € → 0 € → 0 €" in flat(tab.previews["f03"].value)
+    by_label["forme"].value = "flat"
+    assert page.plan.lines[[x.id for x in page.plan.lines].index("f03")].years.shape == "flat"
+    assert "3 000 € → 3 000 € → 3 000 €" in flat(tab.previews["f03"].value)
+    assert "35 740 €" in flat(tab.view.value)  # year 2: 32 740 + 3 000
+    saved = load_workbook_text((workspace_dir / f"{NAME}.json").read_bytes())
+    assert saved.budget.lines[[x.id for x in saved.budget.lines].index("f03")].years.shape == "flat"
+    # A growth below −100 %: refused beside the field, the model and the file keep the last good value.
+    _row, by_label = _rule_fields(tab, "l01", page)
+    growth = by_label["évolution (% par an)"]
+    growth.value = "-150"
+    assert growth.invalid and "−100 %" in growth.message.value
+    line = page.plan.lines[[x.id for x in page.plan.lines].index("l01")]
+    assert line.year_rule.growth_pct == 0
+    growth.value = "10"
+    assert not growth.invalid and line.year_rule.growth_pct == D(10)
+    assert "2 640 €" in flat(tab.previews["l01"].value)  # 2 400 € + 10 %
+
+
+def test_the_tab_speaks_english(workspace_dir: Path, example_path: Path) -> None:
+    page = _page(workspace_dir, example_path, "en")
+    tab = page.select("years")
+    text = flat(tab.view.value)
+    assert "Year 2" in text and "Own resources" in text and "Mark: 50" in text
+    _row, by_label = _rule_fields(tab, "f02", page)
+    assert by_label["shape"].input.value == "degressive"
+    shares = by_label["shares of the following years (%)"]
+    shares.value = "80 / 150"
+    assert shares.invalid and "a share cannot exceed 100 % of the year-1 award (150 %)" in shares.message.value
