@@ -30,6 +30,13 @@ def test_the_tab_prints_the_years_and_a_rule_edit_moves_them_and_saves(workspace
     for shown in ("31 200 €", "32 740 €", "29 540 €", "20 040 € (61 %)", "20 040 € (68 %)", "charges : l&#x27;année 2.", "Repère : 50 %"):
         assert shown in text, shown
     assert "kpa-years-chart" in tab.view.value and "Année 3" in tab.view.value
+    # Only the fields a shape uses are hidden, by their own box: the kit's fields share one layout, and
+    # hiding it hid every field of the page (seen in the browser: the tab showed no field at all).
+    assert all(f.layout.display in (None, "") for f in fields(page))
+    hidden = [box for row in find_all(tab, "kpa-years-rule") for box in row.children[1].children[3:]
+              if box.layout.display == "none"]
+    shapes = [line.year_rule.shape for line in page.plan.lines]  # one-off and flat use none of the four
+    assert len(hidden) == sum(4 if shape in ("one_off", "flat") else 3 for shape in shapes)
     row, by_label = _rule_fields(tab, "f03", page)  # the Département's 3 000 €, one-off by default
     assert "3 000 € → 0 € → 0 €" in flat(tab.previews["f03"].value)
     by_label["forme"].value = "flat"

@@ -130,21 +130,24 @@ class YearsTab(Tab):
         current = line.year_rule
         years = [(_("année {n}").format(n=n), n) for n in range(1, b.YEARS + 1)]
         extra = {
-            "growth_pct": text_field(page, rule, "growth_pct", _("évolution (% par an)"), GROWTH, width="220px",
+            "growth_pct": text_field(page, rule, "growth_pct", _("évolution (% par an)"), GROWTH, width="280px",
                                      value=current.growth_pct),
-            "percents": text_field(page, rule, "percents", _("parts des années suivantes (%)"), SHARES, width="300px",
+            "percents": text_field(page, rule, "percents", _("parts des années suivantes (%)"), SHARES, width="400px",
                                    value=current.percents, placeholder="80 / 50"),
-            "yearly": text_field(page, rule, "yearly", _("montant par an ensuite"), AMOUNT, width="280px",
+            "yearly": text_field(page, rule, "yearly", _("montant par an ensuite"), AMOUNT, width="340px",
                                  value=current.yearly),
-            "amounts": text_field(page, rule, "amounts", _("montants des années suivantes"), AMOUNTS, width="340px",
+            "amounts": text_field(page, rule, "amounts", _("montants des années suivantes"), AMOUNTS, width="480px",
                                   value=current.amounts, placeholder="8 000 / 6 000"),
         }
 
-        def show_for(shape: str) -> None:
-            for name, field in extra.items():
-                field.layout.display = "" if _SHAPE_FIELD.get(shape) == name else "none"
+        # each in a box of its own: the kit's fields share one layout, which must never be changed
+        boxes = {name: widgets.Box([field], layout=layout()) for name, field in extra.items()}
 
-        shape = choice_field(page, rule, "shape", _("forme"), b.SHAPES, value=current.shape, width="380px",
+        def show_for(shape: str) -> None:
+            for name, box in boxes.items():
+                box.layout.display = "" if _SHAPE_FIELD.get(shape) == name else "none"
+
+        shape = choice_field(page, rule, "shape", _("forme"), b.SHAPES, value=current.shape, width="400px",
                              after=show_for)
         first = choice_field(page, rule, "first_year", _("de"), years, value=current.first_year, width="150px")
         last = choice_field(page, rule, "last_year", _("à"), years, value=current.last_year, width="150px")
@@ -153,7 +156,7 @@ class YearsTab(Tab):
         self.previews[line.id] = preview
         label = line.label or _(b.account_label(line.account))
         head = widgets.HTML(f'<span class="kpa-years-line"><b>{esc(line.account)}</b> {esc(label)}</span>')
-        row = widgets.VBox([widgets.HBox([head, preview]), widgets.HBox([shape, first, last, *extra.values()])],
+        row = widgets.VBox([widgets.HBox([head, preview]), widgets.HBox([shape, first, last, *boxes.values()], layout=layout(flex_flow="row wrap", width="100%"))],
                            layout=layout(width="100%"))
         row.add_class("kpa-years-rule")
         return row

@@ -1,0 +1,36 @@
+"""The « Trois ans » tab in a real browser, served by a real ``kpa serve`` (issue 24)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import screenshot_dir, wait_rendered
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def flat(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_three_years_tab_shows_the_years_and_follows_a_rule(page, voila_server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(voila_server.url("02_budget.ipynb", "workbook=exemple-quartier-des-tisserands"))
+    wait_rendered(page)
+    page.wait_for_selector(".kpa-coverage-pct", state="visible")
+    page.get_by_role("tab", name="Trois ans").click()
+    table = page.locator(".kpa-years-table")
+    table.wait_for(state="visible")
+    text = flat(table.inner_text())
+    for shown in ("31 200 €", "32 740 €", "29 540 €", "61 %", "68 %"):
+        assert shown in text, shown
+    assert page.locator(".kpa-years-chart-box svg.kpa-years-chart").count() == 1
+    page.screenshot(path=str(screenshot_dir() / "years-1280x720.png"))
+    page.locator(".kpa-years-chart-box").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir() / "years-1280x720-chart.png"))
+    # The Département's grant (one-off by default) made the same each year: year 2 gains its 3 000 €.
+    rule = page.locator(".kpa-years-rule").filter(has_text="Département")
+    rule.locator("select").first.select_option(label="identique chaque année")
+    page.wait_for_function("() => document.querySelector('.kpa-years-table').innerText.replace(/\\s/g, '').includes('35740')")
+    rule.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir() / "years-1280x720-rule.png"))
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
