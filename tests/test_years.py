@@ -184,3 +184,35 @@ def test_a_refused_assignment_leaves_the_rule_as_it_was() -> None:
     with pytest.raises(ValidationError):
         rule.percents = [D(120)]
     assert rule.percents == []
+
+
+def test_the_xlsx_has_a_sheet_a_year_and_the_three_years_as_the_figures_say() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from kpawidgets.storage.spreadsheets import budget_xlsx
+
+    workbook = load_workbook_text(example_workbook_path().read_bytes())
+    book = load_workbook(io.BytesIO(budget_xlsx(workbook)))
+    summary = book["Trois ans"]
+    header = [cell.value for cell in summary[1]]
+    rows = [dict(zip(header, [cell.value for cell in row])) for row in summary.iter_rows(min_row=2, max_row=4)]
+    assert [r["Année"] for r in rows] == [1, 2, 3]
+    assert [r["Charges"] for r in rows] == [39925, 31200, 31200]
+    assert [r["Total des ressources"] for r in rows] == [38485, 32740, 29540]
+    assert [r["Part des ressources propres (%)"] for r in rows] == [39, 61, 68]
+    assert [r["Reste à trouver"] for r in rows] == [1440, 0, 1660]
+    # year 2's Cerfa sheet: its lines as values, exact to the cent (its charges add up to 31 200 €)
+    year_two = book["Budget année 2"]
+    assert year_two["A1"].value.startswith("Budget prévisionnel de l'année 2")
+    values = [row[2].value for row in year_two.iter_rows(min_row=5) if isinstance(row[2].value, (int, float, D))]
+    charges_rows = [row for row in year_two.iter_rows(min_row=5) if row[1].value == "TOTAL DES CHARGES"]
+    assert charges_rows and values
+    formula = charges_rows[0][2].value
+    assert isinstance(formula, str) and formula.startswith("=")
+    line_values = []
+    for row in year_two.iter_rows(min_row=5, max_row=charges_rows[0][2].row - 1):
+        if row[2].value is not None and not isinstance(row[2].value, str):
+            line_values.append(D(str(row[2].value)))
+    assert sum(line_values) == D(31200)
