@@ -216,3 +216,25 @@ def test_the_xlsx_has_a_sheet_a_year_and_the_three_years_as_the_figures_say() ->
         if row[2].value is not None and not isinstance(row[2].value, str):
             line_values.append(D(str(row[2].value)))
     assert sum(line_values) == D(31200)
+
+
+def test_a_funders_cap_with_and_without_the_volunteering() -> None:
+    """The brief's figures: a 3 000 € action, a funder capped at 80 % → 2 400 €; with 600 € of volunteering
+    valued in 86/87 → 2 880 €."""
+    wb = Workbook.new("Plafond", launch_date=dt.date(2027, 1, 1))
+    wb.budget.lines = [BudgetLine(account="622", label="Action", amount=D(3000)),
+                       BudgetLine(account="74", label="Ville", partner=funder_partner(wb, "Ville").id, status="vote",
+                                  subline="commune", amount=D(2400), cap_pct=D(80)),
+                       BudgetLine(account="74", label="Fondation", partner=funder_partner(wb, "Fondation").id,
+                                  status="demande", subline="private", amount=D(600))]
+    city, foundation = (budget_figures(wb).caps[line.id] for line in wb.budget.lines[1:])
+    assert (city.cap_without, city.cap_with, city.share_of_cost, city.over) == (D(2400), D(2400), 80, False)
+    assert foundation.cap_pct is None and foundation.share_of_cost == 20
+    wb.budget.lines.append(BudgetLine(account="864", label="Bénévolat (50 h × 12 €)", amount=D(600)))
+    city = budget_figures(wb).caps[wb.budget.lines[1].id]
+    assert (city.cost, city.valued, city.cap_without, city.cap_with) == (D(3000), D(3600), D(2400), D(2880))
+    assert (city.share_of_cost, city.share_of_valued) == (80, 67)  # 2 400 / 3 600 = 66,7 %
+    wb.budget.lines[1].amount = D(3000)
+    assert budget_figures(wb).caps[wb.budget.lines[1].id].over  # 3 000 € > 2 880 €
+    with pytest.raises(ValidationError):
+        wb.budget.lines[1].cap_pct = D(120)

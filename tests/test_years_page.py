@@ -67,3 +67,25 @@ def test_the_tab_speaks_english(workspace_dir: Path, example_path: Path) -> None
     shares = by_label["shares of the following years (%)"]
     shares.value = "80 / 150"
     assert shares.invalid and "a share cannot exceed 100 % of the year-1 award (150 %)" in shares.message.value
+
+
+def test_a_funders_cap_is_said_on_its_card_with_and_without_the_contributions_in_kind(workspace_dir: Path,
+                                                                                     example_path: Path) -> None:
+    page = _page(workspace_dir, example_path)
+    tab = page.select("funders")
+    note = tab.cap_notes["f01"]  # the city's 8 000 € of a 39 925 € budget, 67 635 € with the 27 710 € in kind
+    assert "représente 20 % du coût total (39 925 €), 12 % avec les contributions en nature valorisées (67 635 €)" in flat(note.value)
+    assert "Plafond" not in note.value
+    index = [card_line.id for card_line in page.plan.lines if card_line.is_funder].index("f01")
+    card = find_all(tab, "kpa-funder-card")[index]
+    cap = next(f for f in fields(card) if f.attr == "cap_pct")
+    cap.value = "20"
+    assert page.plan.lines[[x.id for x in page.plan.lines].index("f01")].cap_pct == D(20)
+    assert "Plafond de 20 % : 7 985 € sans les contributions en nature, 13 527 € avec." in flat(note.value)
+    assert "kpa-warning" not in note.value  # 8 000 € ≤ 13 527 €
+    cap.value = "10"
+    assert "dépasse le plafond" in flat(note.value)  # 8 000 € > 6 764 €
+    cap.value = ""
+    assert page.plan.lines[[x.id for x in page.plan.lines].index("f01")].cap_pct is None
+    cap.value = "120"
+    assert cap.invalid

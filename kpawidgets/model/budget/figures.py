@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kpawidgets.i18n import N_
+from kpawidgets.model.budget.caps import FunderCap, funder_caps
 from kpawidgets.model.budget.cash import Cash, monthly_cash
 from kpawidgets.model.budget.cerfa import CerfaTable, cerfa_table
 from kpawidgets.model.budget.coverage import Coverage, coverage
@@ -84,6 +85,8 @@ class BudgetFigures:
     line_euros: dict[str, Decimal]
     #: years 1 to 3 (:mod:`.years`): year 1 is these figures, years 2 and 3 each line turned by its rule
     years: YearsFigures
+    #: each funder line against the action's cost, with and without the contributions in kind (:mod:`.caps`)
+    caps: dict[str, FunderCap]
 
     @property
     def empty(self) -> bool:
@@ -136,4 +139,5 @@ def budget_figures(workbook: Workbook, plan: BudgetPlan | None = None, name: str
         curves_lowest={curve.key: to_euro(curve.lowest) for curve in cash.curves})
     percents = whole_percents([(key, parts[key]) for key in PARTS], shown.charges, "secured")
     years = years_figures(workbook, plan, items, table)
-    return BudgetFigures(name, items, totals, table, cover, cash, euros, percents, line_euros, years)
+    caps = funder_caps(plan if plan is not None else workbook.budget, line_euros, euros.charges, euros.valued)
+    return BudgetFigures(name, items, totals, table, cover, cash, euros, percents, line_euros, years, caps)

@@ -17,6 +17,9 @@ The computations (entries, totals, coverage, cash…) are in :mod:`kpawidgets.mo
   ``deadline``      application deadline (date limite de dépôt)   — for the timeline
   ``answer_date``   expected answer date (date de réponse attendue) — for the timeline
   ``assume_no``     the « et s'il dit non ? » toggle: the line counts as refused
+  ``years``         its rule for years 2 and 3 (:class:`YearRule`, file format 5)
+  ``cap_pct``       the funder's cap, in % of the action's cost (80 % of public money…): the valued
+                    contributions in kind (86/87) count in the cost (file format 5)
 
   Months are numbered from 1 (the first month of year 1, :attr:`BudgetPlan.start_month`).
 
@@ -294,6 +297,8 @@ class BudgetLine(KpaModel):
     answer_date: PlausibleDate = Field(default=None, description="Date de réponse attendue")
     assume_no: bool = Field(default=False, description="« Et s'il dit non ? » : compter la ligne comme refusée")
     years: YearRule | None = Field(default=None, description="Années 2 et 3 (vide : reconduite, ou ponctuelle pour un financeur)")
+    cap_pct: Decimal | None = Field(default=None, ge=0, le=100,
+                                    description="Plafond du financeur (% du coût de l'action, contributions en nature comprises)")
 
     @field_validator("account")
     @classmethod
