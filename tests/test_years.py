@@ -238,3 +238,18 @@ def test_a_funders_cap_with_and_without_the_volunteering() -> None:
     assert budget_figures(wb).caps[wb.budget.lines[1].id].over  # 3 000 € > 2 880 €
     with pytest.raises(ValidationError):
         wb.budget.lines[1].cap_pct = D(120)
+
+
+def test_the_spreadsheet_round_trip_keeps_each_lines_years_and_cap() -> None:
+    from kpawidgets.storage import spreadsheets as sp
+
+    wb = load_workbook_text(example_workbook_path().read_bytes())
+    wb.budget.lines[[x.id for x in wb.budget.lines].index("f01")].cap_pct = D(80)
+    before = {line.id: (line.years, line.cap_pct) for line in wb.budget.lines}
+    years = budget_figures(wb).years
+    for name, export in (("b.xlsx", sp.budget_xlsx), ("b.csv", lambda w: sp.budget_csv(w).encode("utf-8"))):
+        result = sp.parse_import(name, export(wb))
+        assert result.clean
+        sp.apply_import(wb, result, mode="replace")
+        assert {line.id: (line.years, line.cap_pct) for line in wb.budget.lines} == before
+        assert budget_figures(wb).years == years
