@@ -34,3 +34,26 @@ def test_three_years_tab_shows_the_years_and_follows_a_rule(page, voila_server) 
     rule.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_dir() / "years-1280x720-rule.png"))
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_funders_cap_typed_on_its_card(page, voila_server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(voila_server.url("02_budget.ipynb", "workbook=exemple-quartier-des-tisserands"))
+    wait_rendered(page)
+    page.wait_for_selector(".kpa-coverage-pct", state="visible")
+    page.get_by_role("tab", name="Financeurs").click()
+    card = page.locator(".kpa-funder-card").first
+    card.wait_for(state="visible")
+    field = card.locator("[class*='cap_pct'] input")
+    field.fill("80")
+    field.press("Enter")
+    note = card.locator(".kpa-cap-note")
+    page.wait_for_function("() => (document.querySelector('.kpa-cap-note') || {}).innerText?.includes('80')")
+    text = flat(note.inner_text())
+    assert "Plafond de 80 % : 31 940 € sans les contributions en nature, 54 108 € avec." in text
+    note.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir() / "years-1280x720-funder-cap.png"))
+    field.fill("130")
+    field.press("Enter")
+    error = card.locator(".kpa-field-error").first
+    error.wait_for(state="visible")
+    assert "100" in flat(error.inner_text()) and field.input_value() == "130"
