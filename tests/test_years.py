@@ -253,3 +253,29 @@ def test_the_spreadsheet_round_trip_keeps_each_lines_years_and_cap() -> None:
         sp.apply_import(wb, result, mode="replace")
         assert {line.id: (line.years, line.cap_pct) for line in wb.budget.lines} == before
         assert budget_figures(wb).years == years
+
+
+def test_cash_over_36_months_with_a_funder_paying_late_by_hand() -> None:
+    wb = Workbook.new("Trésorerie", launch_date=dt.date(2027, 1, 1))
+    wb.budget.lines = [BudgetLine(account="613", label="Local", amount=D(1200)),  # 100 € a month, carried on
+                       BudgetLine(account="74", label="Ville", partner=funder_partner(wb, "Ville").id, status="vote",
+                                  subline="commune", amount=D(1200), advance_pct=D(100), advance_month=1,
+                                  years=YearRule(shape="flat"))]
+    cash = budget_figures(wb).years.cash
+    # Paid 3 months late (the default): 1 200 € in months 4, 16 and 28. Months 1–3: −100, −200, −300 €.
+    assert [m.balance for m in cash.months[:5]] == [D(-100), D(-200), D(-300), D(800), D(700)]
+    assert (cash.lowest, cash.lowest_month) == (D(-300), 3)  # the first of months 3, 15 and 27
+    assert cash.months[15].cash_in == D(1200) and cash.months[27].cash_in == D(1200)
+    assert cash.opening == (D(0), D(0), D(0)) and cash.months_in_hand == (D(0), D(0), D(0))
+    assert cash.bridge is not None and (cash.bridge.kind, cash.bridge.amount, cash.bridge.first, cash.bridge.last) == (
+        "advance", D(300), 1, 3)
+    # Paid on time: never below zero, no bridge; 600 € at the start: half a year of charges in hand.
+    wb.budget.lines[1].delay_months = 0
+    wb.budget.starting_cash = D(600)
+    cash = budget_figures(wb).years.cash
+    assert cash.bridge is None and cash.lowest == D(600) and cash.months_in_hand == (D("6.0"), D("6.0"), D("6.0"))
+    # A 40-month delay is refused, with its message.
+    with pytest.raises(ValidationError) as caught:
+        wb.budget.lines[1].delay_months = 40
+    assert "au plus 24" in validation_messages(caught.value, "fr")[0]
+    assert wb.budget.lines[1].delay_months == 0

@@ -89,3 +89,23 @@ def test_a_funders_cap_is_said_on_its_card_with_and_without_the_contributions_in
     assert page.plan.lines[[x.id for x in page.plan.lines].index("f01")].cap_pct is None
     cap.value = "120"
     assert cap.invalid
+
+
+def test_a_funders_delay_moves_the_36_month_cash_and_40_months_is_refused(workspace_dir: Path, example_path: Path) -> None:
+    page = _page(workspace_dir, example_path)
+    years = page.select("years")
+    before = flat(years.view.value)
+    assert "au plus bas à -9 983 € en juin 2027" in before and "par un prêt" in before
+    tab = page.select("funders")
+    index = [line.id for line in page.plan.lines if line.is_funder].index("f01")
+    card = find_all(tab, "kpa-funder-card")[index]
+    delay = next(f for f in fields(card) if f.attr == "delay_months")
+    delay.value = "40"
+    assert delay.invalid and "entre 0 et 24" in flat(delay.message.value)
+    assert page.plan.lines[[x.id for x in page.plan.lines].index("f01")].delay_months is None
+    delay.value = "0"  # the city pays on time
+    assert page.plan.lines[[x.id for x in page.plan.lines].index("f01")].delay_months == 0
+    page.select("years")
+    assert flat(years.view.value) != before
+    saved = load_workbook_text((workspace_dir / f"{NAME}.json").read_bytes())
+    assert saved.budget.lines[[x.id for x in saved.budget.lines].index("f01")].delay_months == 0

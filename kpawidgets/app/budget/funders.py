@@ -30,6 +30,7 @@ from kpawidgets.app.fields import (
     date_field,
     month_field,
     text_field,
+    whole_number,
 )
 from kpawidgets.app.shell import esc
 from kpawidgets.i18n import _, format_money_rounded, format_number, ngettext
@@ -44,11 +45,17 @@ from kpawidgets.model.checklist import (
     partners_by_id,
 )
 
-__all__ = ["FundersTab", "cap_html", "OPTIONAL_PERCENT"]
+__all__ = ["FundersTab", "cap_html", "OPTIONAL_PERCENT", "OPTIONAL_DELAY"]
 
 #: A percentage that may be left empty (None: no cap).
 OPTIONAL_PERCENT: Kind[Decimal | None] = Kind(lambda text: PERCENT.parse(text) if text.strip() else None,
                                              lambda value: "" if value is None else PERCENT.show(value), "kpa-percent")
+
+
+_DELAY = whole_number(0, 24)
+#: A funder's payment delay in months, 0–24; empty: the default (3 months, France Active's figure).
+OPTIONAL_DELAY: Kind[int | None] = Kind(lambda text: _DELAY.parse(text) if text.strip() else None,
+                                        lambda value: "" if value is None else _DELAY.show(value), "kpa-count")
 
 
 def cap_html(cap: b.FunderCap) -> str:
@@ -208,6 +215,8 @@ class FundersTab(Tab):
         amount = text_field(page, find, "amount", _("Montant"), AMOUNT, width="260px")
         advance = text_field(page, find, "advance_pct", _("Avance (%)"), PERCENT, width="180px")
         cap = text_field(page, find, "cap_pct", _("Plafond du financeur (% du coût)"), OPTIONAL_PERCENT, width="340px")
+        delay = text_field(page, find, "delay_months", _("Retard de paiement (mois ; vide : 3)"), OPTIONAL_DELAY,
+                           width="340px")
         cap_note = widgets.HTML()
         self.cap_notes[line_id] = cap_note
         advance_month = month_field(page, find, "advance_month", _("versée en"), self.months(b.MAX_MONTH), width="300px")
@@ -231,7 +240,8 @@ class FundersTab(Tab):
             unknown,
             widgets.HBox([subline, status, amount]),
             widgets.HBox([advance, advance_month, balance_month]),
-            widgets.HBox([cap, cap_note]),
+            widgets.HBox([cap, delay]),
+            cap_note,
             widgets.HBox([deadline, answer, what_if, remove]),
         ]
         card.add_class("kpa-funder-card")

@@ -14,7 +14,7 @@ from kpawidgets.app.fields import AMOUNT, PERCENT, ById, FieldError, Kind, choic
 from kpawidgets.app.shell import esc
 from kpawidgets.charts.coverage import PART_LABELS
 from kpawidgets.charts.years import years_chart
-from kpawidgets.i18n import _, format_money, format_money_rounded, format_number, format_percent
+from kpawidgets.i18n import _, format_money, format_money_rounded, format_month, format_number, format_percent
 from kpawidgets.model import budget as b
 from kpawidgets.model.money import AmountError, parse_amount
 
@@ -75,10 +75,21 @@ def years_html(figures: Figures) -> str:
     rule = _("Part des ressources propres = ventes (70), cotisations (756) et autres produits propres (75 à 78) ÷ total des "
              "ressources (hors contributions en nature), en euros entiers. Repère : {mark} % (au-delà de la moitié "
              "d'argent public, le banquier s'inquiète).").format(mark=years.own_share_mark)
+    cash = years.cash
+    words = [_("Sur 36 mois, chaque financeur payant en retard (3 mois sauf indication : France Active prévient que les "
+               "subventions arrivent 3 à 6 mois après), la trésorerie descend au plus bas à {low} en {month}.").format(
+        low=format_money_rounded(cash.lowest), month=format_month(cash.lowest_date))]
+    words.append(_("Mois de charges en caisse le premier jour de chaque année : {months} (France Active conseille 3 à 6).").format(
+        months=" · ".join(format_number(v, digits=1) for v in cash.months_in_hand)))
+    if cash.bridge is not None:
+        words.append(_("À trouver : {amount} du mois {first} au mois {last}, par {bridge}.").format(
+            amount=format_money_rounded(cash.bridge.amount), first=cash.bridge.first, last=cash.bridge.last,
+            bridge=_(b.BRIDGES[cash.bridge.kind])))
+    cash_html = f'<p class="kpa-banner kpa-banner-{"bad" if cash.bridge else "ok"} kpa-years-cash">{esc(" ".join(words))}</p>'
     return (f'<div class="kpa-table-wrap"><table class="kpa-table kpa-years-table"><thead><tr>'
             + "".join(f'<th class="num">{esc(h)}</th>' for h in head) + f'</tr></thead><tbody>{"".join(rows)}</tbody>'
             f'</table></div><p class="kpa-years-even"><b>{esc(even)}</b></p><p class="kpa-help">{esc(rule)}</p>'
-            f'<div class="kpa-years-chart-box">{years_chart(years)}</div>')
+            f'<div class="kpa-years-chart-box">{years_chart(years)}</div>{cash_html}')
 
 
 class YearsTab(Tab):

@@ -37,6 +37,7 @@ from kpawidgets.model.records.budget import (
     MAX_MONTH,
     HUNDRED,
     YEARS,
+    DEFAULT_DELAY,
     SHAPES,
     OWN_SHARE_MARK,
     YearRule,
@@ -122,6 +123,7 @@ from kpawidgets.model.budget.figures import (
     budget_figures,
 )
 from kpawidgets.model.budget.caps import FunderCap, funder_caps
+from kpawidgets.model.budget.longcash import BRIDGES, Bridge, LongCash, LongMonth
 from kpawidgets.model.budget.years import (
     BUCKETS,
     YearFigures,
@@ -142,7 +144,8 @@ __all__ = [
     "ACCOUNTS", "CHARGE_GROUPS", "PRODUIT_GROUPS", "INKIND_USES", "INKIND_RESOURCES", "INKIND_MIRROR",
     "SUBLINES", "STATUSES", "STATUS_BUCKET", "STATUS_LIKELIHOOD", "RATE_PRESETS", "RATE_PRESET_SOURCES", "SMIC_GROSS_MONTHLY",
     "MAX_MONTH", "HUNDRED", "YEARS", "SHAPES", "OWN_SHARE_MARK", "YearRule", "BUCKETS", "YearFigures", "YearsFigures",
-    "year_amount", "is_own", "FunderCap", "funder_caps", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan",
+    "year_amount", "is_own", "FunderCap", "funder_caps", "BRIDGES", "Bridge", "LongCash",
+    "LongMonth", "DEFAULT_DELAY", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan",
     "Scenario", "Budget", "account_label", "account_block", "account_group", "is_known_account", "new_id", "BudgetError",
     "parse_money_field", "parse_percent", "to_cent", "split_evenly", "copy_plan", "plan_of", "plan_start",
     "month_date", "iter_funders", "Origin", "Entry", "StaffRow", "ActivityRow", "staff_settings_for",

@@ -66,6 +66,10 @@ class BudgetCheckFields(TypedDict):
     years: list[YearCheckFields]
     own_share_mark_pct: int
     break_even_year: int | None
+    cash36_min_euros: int
+    cash36_min_month: str
+    cash36_months_in_hand: list[float]
+    cash36_bridge_euros: int
 
 
 def _amount_text(value: Decimal) -> str:
@@ -79,7 +83,9 @@ def check_fields(workbook: Workbook) -> BudgetCheckFields:
     parts in whole percent as printed; ``cash_min_month`` is ``"YYYY-MM"`` (the month of the
     lowest end-of-month balance, every funder not refused counted); ``cash_min_secured_only_euros``
     the lowest balance counting only secured funding; ``years`` years 1 to 3 (year 1 is the figures
-    above), ``own_share_mark_pct`` the budget's mark, ``break_even_year`` the first year without a gap.
+    above), ``own_share_mark_pct`` the budget's mark, ``break_even_year`` the first year without a gap;
+    ``cash36_*`` the 36-month cash with each funder paying late (its low point, the months of charges in
+    hand on the first day of each year, the bridge to find, 0 if none).
     """
     figures = budget_figures(workbook)
     totals, cover, cash, euros = figures.totals, figures.coverage, figures.cash, figures.euros
@@ -118,4 +124,8 @@ def check_fields(workbook: Workbook) -> BudgetCheckFields:
             funding_gap_euros=int(y.gap), surplus_euros=int(y.surplus)) for y in figures.years.years],
         own_share_mark_pct=figures.years.own_share_mark,
         break_even_year=figures.years.break_even_year,
+        cash36_min_euros=int(figures.years.cash.lowest),
+        cash36_min_month=figures.years.cash.lowest_date.strftime("%Y-%m"),
+        cash36_months_in_hand=[float(v) for v in figures.years.cash.months_in_hand],
+        cash36_bridge_euros=int(figures.years.cash.bridge.amount) if figures.years.cash.bridge else 0,
     )

@@ -22,13 +22,14 @@ banker worries when public money passes half of the resources; Pointcarré in Sa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from kpawidgets.model.budget.amounts import to_cent
 from kpawidgets.model.budget.cerfa import CerfaTable, cerfa_table
 from kpawidgets.model.budget.entries import Entry, line_entry
-from kpawidgets.model.budget.plans import plan_of
+from kpawidgets.model.budget.longcash import LongCash, long_cash, with_months
+from kpawidgets.model.budget.plans import plan_of, plan_start
 from kpawidgets.model.budget.rounding import to_euro
 from kpawidgets.model.checklist.partners import partners_by_id
 from kpawidgets.model.money import ZERO
@@ -91,6 +92,8 @@ class YearsFigures:
     own_share_mark: int
     #: the first year whose resources cover its charges, if any
     break_even_year: int | None
+    #: cash over 36 months, each funder paying late (:mod:`.longcash`)
+    cash: LongCash
 
     def __getitem__(self, year: int) -> YearFigures:
         return self.years[year - 1]
@@ -123,13 +126,13 @@ def _year_items(workbook: Workbook, plan: BudgetPlan, first: Sequence[Entry], ye
         line = lines.get(entry.line_id or "") if entry.origin == "line" else None
         amount = year_amount(line.year_rule, line.amount, year) if line else _derived_amount(entry, year, plan)
         if amount:
-            items.append(replace(entry, amount=amount, cash={}))
+            items.append(with_months(entry, entry.cash, amount, year))
     for line in plan.lines:  # lines that start after year 1
         if not line.in_year_one:
             amount = year_amount(line.year_rule, line.amount, year)
             later = line_entry(workbook, line, known) if amount else None
             if later is not None:
-                items.append(replace(later, amount=amount, cash={}))
+                items.append(with_months(later, later.cash, amount, year))
     return items
 
 
@@ -154,8 +157,11 @@ def years_figures(workbook: Workbook, plan: BudgetPlan | None, first: Sequence[E
     chosen = plan_of(workbook, plan)
     mark = int(to_euro(chosen.own_share_mark))
     result = [_year(1, first, first_table, mark)]
+    every = [list(first)]
     for year in range(2, YEARS + 1):
         items = _year_items(workbook, chosen, first, year)
+        every.append(items)
         result.append(_year(year, items, cerfa_table(workbook, chosen, computed=items), mark))
     even = next((y.year for y in result if y.charges and not y.gap), None)
-    return YearsFigures(tuple(result), mark, even)
+    cash = long_cash(chosen, plan_start(workbook, chosen), every, [y.table.totals.charges for y in result])
+    return YearsFigures(tuple(result), mark, even, cash)

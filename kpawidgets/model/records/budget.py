@@ -18,6 +18,8 @@ The computations (entries, totals, coverage, cash…) are in :mod:`kpawidgets.mo
   ``answer_date``   expected answer date (date de réponse attendue) — for the timeline
   ``assume_no``     the « et s'il dit non ? » toggle: the line counts as refused
   ``years``         its rule for years 2 and 3 (:class:`YearRule`, file format 5)
+  ``delay_months``  how late the funder pays, in months (0–24; empty: :data:`DEFAULT_DELAY`), for the
+                    36-month cash plan only (file format 5)
   ``cap_pct``       the funder's cap, in % of the action's cost (80 % of public money…): the valued
                     contributions in kind (86/87) count in the cost (file format 5)
 
@@ -47,7 +49,7 @@ from kpawidgets.model.problems import problem
 __all__ = [
     "ACCOUNTS", "CHARGE_GROUPS", "PRODUIT_GROUPS", "INKIND_USES", "INKIND_RESOURCES", "INKIND_MIRROR",
     "SUBLINES", "STATUSES", "STATUS_BUCKET", "STATUS_LIKELIHOOD", "RATE_PRESETS", "RATE_PRESET_SOURCES", "SMIC_GROSS_MONTHLY", "MAX_MONTH",
-    "HUNDRED", "YEARS", "SHAPES", "OWN_SHARE_MARK", "YearRule", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan", "Scenario", "Budget",
+    "HUNDRED", "DEFAULT_DELAY", "YEARS", "SHAPES", "OWN_SHARE_MARK", "YearRule", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan", "Scenario", "Budget",
     "account_label", "account_group", "account_block", "is_known_account", "new_id",
 ]
 
@@ -186,6 +188,9 @@ def account_label(account: str) -> str:
     return ACCOUNTS.get(account) or SUBLINES.get(account) or ACCOUNTS.get(account_block(account) or "") or account
 
 
+#: A funder's payment delay when none is said: France Active warns that subsidies arrive 3 to 6 months
+#: late; the 36-month cash plan takes the low end.
+DEFAULT_DELAY = 3
 #: How many years the budget reaches (year 1 and the next two: what a funder reads).
 YEARS = 3
 #: The shapes a line may take over the years (French labels, translated when shown).
@@ -297,6 +302,8 @@ class BudgetLine(KpaModel):
     answer_date: PlausibleDate = Field(default=None, description="Date de réponse attendue")
     assume_no: bool = Field(default=False, description="« Et s'il dit non ? » : compter la ligne comme refusée")
     years: YearRule | None = Field(default=None, description="Années 2 et 3 (vide : reconduite, ou ponctuelle pour un financeur)")
+    delay_months: int | None = Field(default=None, ge=0, le=24,
+                                     description="Retard de paiement du financeur (mois ; vide : 3, le repère de France Active)")
     cap_pct: Decimal | None = Field(default=None, ge=0, le=100,
                                     description="Plafond du financeur (% du coût de l'action, contributions en nature comprises)")
 
