@@ -279,3 +279,9 @@ def test_cash_over_36_months_with_a_funder_paying_late_by_hand() -> None:
         wb.budget.lines[1].delay_months = 40
     assert "au plus 24" in validation_messages(caught.value, "fr")[0]
     assert wb.budget.lines[1].delay_months == 0
+
+
+def test_an_overdraft_on_the_first_day_is_no_month_in_hand() -> None:
+    cash = budget_figures(load_workbook_text(example_workbook_path().read_bytes())).years.cash
+    assert cash.opening == (D(1500), D(-7840), D(-2400))
+    assert cash.months_in_hand == (D("0.5"), D(0), D(0))  # 1 500 € ÷ (39 925 € ÷ 12) = 0,45 month

@@ -79,13 +79,16 @@ def years_html(figures: Figures) -> str:
     words = [_("Sur 36 mois, chaque financeur payant en retard (3 mois sauf indication : France Active prévient que les "
                "subventions arrivent 3 à 6 mois après), la trésorerie descend au plus bas à {low} en {month}.").format(
         low=format_money_rounded(cash.lowest), month=format_month(cash.lowest_date))]
-    words.append(_("Mois de charges en caisse le premier jour de chaque année : {months} (France Active conseille 3 à 6).").format(
-        months=" · ".join(format_number(v, digits=1) for v in cash.months_in_hand)))
+    words.append(_("Le premier jour de chaque année, en caisse : {months} (France Active conseille 3 à 6 mois de "
+                   "charges).").format(months=" · ".join(
+                       _("{amount} ({months} mois de charges)").format(amount=format_money_rounded(amount),
+                                                                       months=format_number(months, digits=1))
+                       for amount, months in zip(cash.opening, cash.months_in_hand))))
     if cash.bridge is not None:
         words.append(_("À trouver : {amount} du mois {first} au mois {last}, par {bridge}.").format(
             amount=format_money_rounded(cash.bridge.amount), first=cash.bridge.first, last=cash.bridge.last,
             bridge=_(b.BRIDGES[cash.bridge.kind])))
-    cash_html = f'<p class="kpa-banner kpa-banner-{"bad" if cash.bridge else "ok"} kpa-years-cash">{esc(" ".join(words))}</p>'
+    cash_html = f'<p class="kpa-banner kpa-banner-{"warning" if cash.bridge else "ok"} kpa-years-cash">{esc(" ".join(words))}</p>'
     return (f'<div class="kpa-table-wrap"><table class="kpa-table kpa-years-table"><thead><tr>'
             + "".join(f'<th class="num">{esc(h)}</th>' for h in head) + f'</tr></thead><tbody>{"".join(rows)}</tbody>'
             f'</table></div><p class="kpa-years-even"><b>{esc(even)}</b></p><p class="kpa-help">{esc(rule)}</p>'

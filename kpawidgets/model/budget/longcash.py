@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from kpawidgets.i18n import N_
 from kpawidgets.model.budget.amounts import split_evenly, to_cent
@@ -59,7 +59,8 @@ class LongCash:
     lowest: Decimal
     lowest_month: int
     lowest_date: dt.date
-    #: on the first day of each year: the balance in whole euros, and the months of charges it covers (one decimal)
+    #: on the first day of each year: the balance in whole euros, and the months of charges it covers (one
+    #: decimal, 0 for an overdraft)
     opening: tuple[Decimal, ...]
     months_in_hand: tuple[Decimal, ...]
     bridge: Bridge | None
@@ -112,8 +113,8 @@ def long_cash(plan: BudgetPlan, start: dt.date, years: Sequence[Sequence[Entry]]
         months.append(LongMonth(month, month_date(start, month), flows_in[month], flows_out[month], balance))
     low = min(months, key=lambda m: (m.balance, m.month))
     opening = [plan.starting_cash] + [months[12 * y - 1].balance for y in range(1, len(years))]
-    in_hand = tuple((to_cent(value * 12 / charge).quantize(Decimal("0.1")) if charge else ZERO)
-                    for value, charge in zip(opening, charges))
+    in_hand = tuple((max(ZERO, value * 12 / charge).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if charge else ZERO)
+                    for value, charge in zip(opening, charges))  # an overdraft is no month in hand
     bridge = None
     if low.balance < 0:
         first = next(m.month for m in months if m.balance < 0)
