@@ -157,6 +157,8 @@ def test_kpa_check_json_has_the_years_as_the_figures_say(capsys: pytest.CaptureF
     assert (two["surplus_euros"], report["years"][2]["funding_gap_euros"]) == (0 + 1540, 1660)
     assert [y["own_share_pct"] for y in report["years"]] == [y.own_share for y in figures.years.years] == [39, 61, 68]
     assert report["own_share_mark_pct"] == 50 and report["break_even_year"] == 2
+    assert (report["cash36_min_euros"], report["cash36_min_month"], report["cash36_bridge_euros"]) == (-9983, "2027-06", 9983)
+    assert report["cash36_months_in_hand"] == [0.5, 0.0, 0.0]
 
 
 def test_kpa_check_refuses_a_bad_rule_in_one_line_per_problem(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

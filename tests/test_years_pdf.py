@@ -35,6 +35,10 @@ def test_the_annex_prints_each_year_in_whole_euros_with_86_equal_87_and_the_own_
     assert "Resteàtrouver1440€0€1660€" in squeezed
     assert [y.own_share for y in years.years] == [39, 61, 68]
     assert "l'année2." in _squeezed(" ".join(pages))  # the break-even year
+    # the 36-month cash, each funder paying 3 months late: the same low point as the page and kpa check
+    everything = _squeezed(" ".join(pages))
+    assert "auplusbasà-9983€enjuin2027" in everything and "Àtrouver:9983€dumois1aumois28" in everything
+    assert years.cash.lowest == -9983
     # the chart is drawn with real text: its years and shares are in the PDF's words
     assert "ressourcespropres:61%" in _squeezed(" ".join(pages))
 

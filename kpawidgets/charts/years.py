@@ -13,10 +13,10 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from kpawidgets.charts.coverage import PART_LABELS
 from kpawidgets.charts.figure import drawing, new_figure, svg_of
 from kpawidgets.charts.palette import FUNDING_COLOURS, PALETTE
-from kpawidgets.i18n import N_, _, format_money_rounded
-from kpawidgets.model.budget import BUCKETS, YearsFigures
+from kpawidgets.i18n import N_, _, format_money_rounded, format_month, format_number
+from kpawidgets.model.budget import BRIDGES, BUCKETS, YearsFigures
 
-__all__ = ["YEAR_LABEL", "OWN_SHARE_LABEL", "years_chart"]
+__all__ = ["YEAR_LABEL", "OWN_SHARE_LABEL", "years_chart", "long_cash_sentence"]
 
 YEAR_LABEL = N_("Année {year}")
 OWN_SHARE_LABEL = N_("ressources propres : {percent} %")
@@ -61,3 +61,22 @@ def years_chart(years: YearsFigures, *, width: float = 640, height: float = 300)
                     fontsize=10, labelcolor=PALETTE["ink"], handlelength=1.4)
         label = _("Charges et ressources des années 1 à 3")
         return svg_of(figure, label, "kpa-years-chart")
+
+
+def long_cash_sentence(years: YearsFigures) -> tuple[str, str]:
+    """(banner kind, sentence): the 36-month cash in words, for the page and the PDF (``warning`` when a
+    bridge is needed, else ``ok``)."""
+    cash = years.cash
+    words = [_("Sur 36 mois, chaque financeur payant en retard (3 mois sauf indication : France Active prévient que les "
+               "subventions arrivent 3 à 6 mois après), la trésorerie descend au plus bas à {low} en {month}.").format(
+        low=format_money_rounded(cash.lowest), month=format_month(cash.lowest_date))]
+    words.append(_("Le premier jour de chaque année, en caisse : {months} (France Active conseille 3 à 6 mois de "
+                   "charges).").format(months=" · ".join(
+                       _("{amount} ({months} mois de charges)").format(amount=format_money_rounded(amount),
+                                                                       months=format_number(months, digits=1))
+                       for amount, months in zip(cash.opening, cash.months_in_hand))))
+    if cash.bridge is not None:
+        words.append(_("À trouver : {amount} du mois {first} au mois {last}, par {bridge}.").format(
+            amount=format_money_rounded(cash.bridge.amount), first=cash.bridge.first, last=cash.bridge.last,
+            bridge=_(BRIDGES[cash.bridge.kind])))
+    return ("warning" if cash.bridge else "ok"), " ".join(words)

@@ -13,8 +13,8 @@ from kpawidgets.app.budget.tab import Figures, Host, Tab, help_html, layout
 from kpawidgets.app.fields import AMOUNT, PERCENT, ById, FieldError, Kind, choice_field, text_field
 from kpawidgets.app.shell import esc
 from kpawidgets.charts.coverage import PART_LABELS
-from kpawidgets.charts.years import years_chart
-from kpawidgets.i18n import _, format_money, format_money_rounded, format_month, format_number, format_percent
+from kpawidgets.charts.years import long_cash_sentence, years_chart
+from kpawidgets.i18n import _, format_money, format_money_rounded, format_number, format_percent
 from kpawidgets.model import budget as b
 from kpawidgets.model.money import AmountError, parse_amount
 
@@ -75,20 +75,8 @@ def years_html(figures: Figures) -> str:
     rule = _("Part des ressources propres = ventes (70), cotisations (756) et autres produits propres (75 à 78) ÷ total des "
              "ressources (hors contributions en nature), en euros entiers. Repère : {mark} % (au-delà de la moitié "
              "d'argent public, le banquier s'inquiète).").format(mark=years.own_share_mark)
-    cash = years.cash
-    words = [_("Sur 36 mois, chaque financeur payant en retard (3 mois sauf indication : France Active prévient que les "
-               "subventions arrivent 3 à 6 mois après), la trésorerie descend au plus bas à {low} en {month}.").format(
-        low=format_money_rounded(cash.lowest), month=format_month(cash.lowest_date))]
-    words.append(_("Le premier jour de chaque année, en caisse : {months} (France Active conseille 3 à 6 mois de "
-                   "charges).").format(months=" · ".join(
-                       _("{amount} ({months} mois de charges)").format(amount=format_money_rounded(amount),
-                                                                       months=format_number(months, digits=1))
-                       for amount, months in zip(cash.opening, cash.months_in_hand))))
-    if cash.bridge is not None:
-        words.append(_("À trouver : {amount} du mois {first} au mois {last}, par {bridge}.").format(
-            amount=format_money_rounded(cash.bridge.amount), first=cash.bridge.first, last=cash.bridge.last,
-            bridge=_(b.BRIDGES[cash.bridge.kind])))
-    cash_html = f'<p class="kpa-banner kpa-banner-{"warning" if cash.bridge else "ok"} kpa-years-cash">{esc(" ".join(words))}</p>'
+    kind, sentence = long_cash_sentence(years)
+    cash_html = f'<p class="kpa-banner kpa-banner-{kind} kpa-years-cash">{esc(sentence)}</p>'
     return (f'<div class="kpa-table-wrap"><table class="kpa-table kpa-years-table"><thead><tr>'
             + "".join(f'<th class="num">{esc(h)}</th>' for h in head) + f'</tr></thead><tbody>{"".join(rows)}</tbody>'
             f'</table></div><p class="kpa-years-even"><b>{esc(even)}</b></p><p class="kpa-help">{esc(rule)}</p>'

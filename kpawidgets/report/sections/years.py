@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kpawidgets.charts.coverage import ROUNDING_NOTE
-from kpawidgets.charts.years import YEAR_LABEL, years_chart
+from kpawidgets.charts.years import YEAR_LABEL, long_cash_sentence, years_chart
 from kpawidgets.i18n import _, format_money_rounded, format_percent, translate
 from kpawidgets.model.budget import BudgetFigures, CerfaRow, YearFigures
 
@@ -92,6 +92,7 @@ def years_section(figures: BudgetFigures) -> YearsSection | None:
           "d'argent public, le banquier s'inquiète).").format(mark=figures.years.own_share_mark),
         _("Première année où les ressources couvrent les charges : l'année {year}.").format(year=even) if even else
         _("Aucune des trois années ne couvre ses charges : il reste à trouver chaque année."),
+        long_cash_sentence(figures.years)[1],
         _(ROUNDING_NOTE),
     ]
     return YearsSection(tuple(_(YEAR_LABEL).format(year=y.year) for y in years), tuple(charges), tuple(products),
