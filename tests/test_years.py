@@ -287,3 +287,14 @@ def test_an_overdraft_on_the_first_day_is_no_month_in_hand() -> None:
     cash = budget_figures(load_workbook_text(example_workbook_path().read_bytes())).years.cash
     assert cash.opening == (D(1500), D(-7840), D(-2400))
     assert cash.months_in_hand == (D("0.5"), D(0), D(0))  # 1 500 € ÷ (39 925 € ÷ 12) = 0,45 month
+
+
+def test_what_if_the_multi_year_grants_end() -> None:
+    from kpawidgets.model.budget import grants_end
+
+    workbook = load_workbook_text(example_workbook_path().read_bytes())
+    figures, ended = budget_figures(workbook), grants_end(workbook)
+    assert ended.euros == figures.euros  # year 1 unchanged
+    # years 2 and 3 keep only the sales (20 040 €) against 31 200 € of charges
+    assert [(y.produits, y.gap, y.own_share) for y in ended.years.years[1:]] == [(D(20040), D(11160), 100)] * 2
+    assert workbook.budget.lines[[x.id for x in workbook.budget.lines].index("f01")].years.shape == "convention"  # untouched

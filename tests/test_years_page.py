@@ -109,3 +109,10 @@ def test_a_funders_delay_moves_the_36_month_cash_and_40_months_is_refused(worksp
     assert flat(years.view.value) != before
     saved = load_workbook_text((workspace_dir / f"{NAME}.json").read_bytes())
     assert saved.budget.lines[[x.id for x in saved.budget.lines].index("f01")].delay_months == 0
+
+
+def test_the_scenarios_tab_has_the_years_and_the_grants_ending(workspace_dir: Path, example_path: Path) -> None:
+    page = _page(workspace_dir, example_path)
+    text = flat(page.select("scenarios").scenario_view.value)
+    assert "Si les aides pluriannuelles s&#x27;arrêtent après l&#x27;année 1" in text
+    assert "Année 3 : reste à trouver" in text and "11 160 €" in text and "1 660 €" in text

@@ -112,6 +112,8 @@ from kpawidgets.model.budget.comparison import (
     NetworkRow,
     network_comparison,
     scenario_comparison,
+    GRANTS_END,
+    grants_end,
 )
 from kpawidgets.model.budget.rounding import share_whole, to_euro, whole_percents
 from kpawidgets.model.budget.figures import (
@@ -152,6 +154,7 @@ __all__ = [
     "staff_rows", "activity_monthly", "activity_rows", "entries", "Totals", "budget_totals", "MissingItem",
     "Coverage", "coverage", "CashMonth", "CashCurve", "CASH_CURVES", "Cash", "monthly_cash", "CerfaRow", "CerfaTable", "cerfa_table",
     "ShareRow", "SharingResult", "revenue_sharing", "Members", "planned_members", "NetworkRow", "network_comparison", "scenario_comparison",
+    "GRANTS_END", "grants_end",
     "share_whole", "to_euro", "whole_percents", "PARTS", "SECURED_MARK", "SECURED_MARK_SOURCE", "WholeEuros", "BudgetFigures",
     "budget_figures", "FundingEvent", "funding_calendar", "BudgetCheckFields", "check_fields",
 ]
