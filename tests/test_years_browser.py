@@ -57,3 +57,18 @@ def test_a_funders_cap_typed_on_its_card(page, voila_server) -> None:  # type: i
     error = card.locator(".kpa-field-error").first
     error.wait_for(state="visible")
     assert "100" in flat(error.inner_text()) and field.input_value() == "130"
+
+
+def test_three_years_in_english_and_narrow_without_horizontal_scroll(page, voila_server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(voila_server.url("02_budget.ipynb", "workbook=exemple-quartier-des-tisserands&lang=en"))
+    wait_rendered(page)
+    page.wait_for_selector(".kpa-coverage-pct", state="visible")
+    page.get_by_role("tab", name="Three years").click()
+    page.locator(".kpa-years-table").wait_for(state="visible")
+    assert "Own resources" in page.inner_text(".kpa-years-table")
+    page.screenshot(path=str(screenshot_dir() / "years-1280x720-en.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(".kpa-years-rule").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir() / "years-390x844-en.png"))
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"horizontal scroll of {overflow}px"
