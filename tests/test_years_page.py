@@ -116,3 +116,25 @@ def test_the_scenarios_tab_has_the_years_and_the_grants_ending(workspace_dir: Pa
     text = flat(page.select("scenarios").scenario_view.value)
     assert "Si les aides pluriannuelles s&#x27;arrêtent après l&#x27;année 1" in text
     assert "Année 3 : reste à trouver" in text and "11 160 €" in text and "1 660 €" in text
+
+
+def test_following_the_file_stores_no_rule(workspace_dir: Path, example_path: Path) -> None:
+    """The page follows another device's save by reading every field again: that must not give each line a
+    stored rule (the next save would write one for every line, and a three-way merge would set it against
+    the rule another device gave the line)."""
+    from kpawidgets.app.live import follow_widgets
+
+    page = _page(workspace_dir, example_path)
+    tab = page.select("years")
+    unsaid = [line.id for line in page.plan.lines if line.years is None]
+    assert unsaid
+    follow_widgets(tab)
+    assert [line.id for line in page.plan.lines if line.years is None] == unsaid
+    _row, by_label = _rule_fields(tab, "f03", page)
+    by_label["de"].value = 2  # the first edit stores the whole rule, one-off by default for a funder
+    stored = page.plan.lines[[x.id for x in page.plan.lines].index("f03")].years
+    assert stored is not None and (stored.shape, stored.first_year) == ("one_off", 2)
+    _row, by_label = _rule_fields(tab, "f03", page)
+    by_label["à"].value = 1  # ends before it starts: refused, the rule as it was
+    assert by_label["à"].invalid and "avant de commencer" in flat(by_label["à"].message.value)
+    assert page.plan.lines[[x.id for x in page.plan.lines].index("f03")].years.last_year == 3

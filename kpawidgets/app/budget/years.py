@@ -5,12 +5,14 @@ Everything printed is ``figures.years`` (:mod:`kpawidgets.model.budget.years`): 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import ipywidgets as widgets
 
 from kpawidgets.app.budget.tab import Figures, Host, Tab, help_html, layout
-from kpawidgets.app.fields import AMOUNT, PERCENT, ById, FieldError, Kind, choice_field, text_field
+from kpawidgets.app.fields import AMOUNT, PERCENT, ById, Field, FieldError, Kind, bind, text_field
 from kpawidgets.app.shell import esc
 from kpawidgets.charts.coverage import PART_LABELS
 from kpawidgets.charts.years import long_cash_sentence, years_chart
@@ -121,25 +123,41 @@ class YearsTab(Tab):
         page = self.page
         find = ById(lambda: self.plan.lines, line.id)
 
-        def rule() -> b.YearRule | None:
-            found = find()
-            if found is None:
-                return None
-            if found.years is None:  # the first edit stores the rule the line had by default
-                found.years = found.year_rule
-            return found.years
-
         current = line.year_rule
         years = [(_("année {n}").format(n=n), n) for n in range(1, b.YEARS + 1)]
+
+        def field(name: str, widget: widgets.Widget, parse: Callable[[Any], Any], show: Callable[[Any], Any],
+                  label: str, after: Callable[[Any], None] | None = None) -> Field:
+            """A field of the line's rule, bound to the line's ``years`` as a whole: reading never stores a
+            rule (the page follows others' saves by reading every field), the first edit stores the whole
+            rule, validated together (a convention ending before it starts is refused, nothing half set)."""
+
+            def rule_now() -> b.YearRule:
+                found = find()
+                return found.year_rule if found is not None else b.YearRule()
+
+            widget.description = label
+            widget.style.description_width = "initial"
+            return bind(page, find, "years", widget, label=label, key=f"{line.id}-years-{name}", after=after,
+                        parse=lambda raw: {**rule_now().model_dump(), name: parse(raw)},
+                        show=lambda rule: show(getattr(rule if rule is not None else rule_now(), name)))
+
+        def text(name: str, kind: Kind[Any], label: str, width: str, placeholder: str = "") -> Field:
+            widget = widgets.Text(value=kind.show(getattr(current, name)), placeholder=placeholder,
+                                  continuous_update=False, layout=layout(width=width))
+            widget.add_class(kind.css)
+            return field(name, widget, lambda raw: kind.parse(str(raw or "")), kind.show, label)
+
+        def choice(name: str, label: str, options: list[tuple[str, Any]], width: str,
+                   after: Callable[[Any], None] | None = None) -> Field:
+            widget = widgets.Dropdown(options=options, value=getattr(current, name), layout=layout(width=width))
+            return field(name, widget, lambda raw: raw, lambda value: value, label, after)
+
         extra = {
-            "growth_pct": text_field(page, rule, "growth_pct", _("évolution (% par an)"), GROWTH, width="280px",
-                                     value=current.growth_pct),
-            "percents": text_field(page, rule, "percents", _("parts des années suivantes (%)"), SHARES, width="400px",
-                                   value=current.percents, placeholder="80 / 50"),
-            "yearly": text_field(page, rule, "yearly", _("montant par an ensuite"), AMOUNT, width="340px",
-                                 value=current.yearly),
-            "amounts": text_field(page, rule, "amounts", _("montants des années suivantes"), AMOUNTS, width="480px",
-                                  value=current.amounts, placeholder="8 000 / 6 000"),
+            "growth_pct": text("growth_pct", GROWTH, _("évolution (% par an)"), "280px"),
+            "percents": text("percents", SHARES, _("parts des années suivantes (%)"), "400px", "80 / 50"),
+            "yearly": text("yearly", AMOUNT, _("montant par an ensuite"), "340px"),
+            "amounts": text("amounts", AMOUNTS, _("montants des années suivantes"), "480px", "8 000 / 6 000"),
         }
 
         # each in a box of its own: the kit's fields share one layout, which must never be changed
@@ -149,10 +167,10 @@ class YearsTab(Tab):
             for name, box in boxes.items():
                 box.layout.display = "" if _SHAPE_FIELD.get(shape) == name else "none"
 
-        shape = choice_field(page, rule, "shape", _("forme"), b.SHAPES, value=current.shape, width="400px",
-                             after=show_for)
-        first = choice_field(page, rule, "first_year", _("de"), years, value=current.first_year, width="150px")
-        last = choice_field(page, rule, "last_year", _("à"), years, value=current.last_year, width="150px")
+        shape = choice("shape", _("forme"), [(_(text), key) for key, text in b.SHAPES.items()], "400px",
+                       after=lambda rule: show_for(rule.shape if rule is not None else current.shape))
+        first = choice("first_year", _("de"), years, "150px")
+        last = choice("last_year", _("à"), years, "150px")
         show_for(current.shape)
         preview = widgets.HTML()
         self.previews[line.id] = preview
