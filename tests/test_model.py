@@ -380,7 +380,7 @@ def test_notes_keep_line_breaks_but_refuse_nul(example_path: Path) -> None:
 # ---------------------------------------------------------------- stable ids (format 2)
 FORMAT_1_EXAMPLE = Path(__file__).resolve().parent / "data" / "exemple-format-1.json"
 #: Lists of plain values: sets of choices (criteria, situations, roles) and the asks' lines.
-SCALAR_LISTS = {"criteria", "situations", "roles", "asks"}
+SCALAR_LISTS = {"criteria", "situations", "roles", "asks", "amounts", "percents"}  # the last two: a line's years, by year
 
 
 def _lists(node: object, where: str = "") -> list[tuple[str, list]]:
@@ -412,7 +412,7 @@ def test_the_format_1_example_is_read_and_every_item_gets_an_id() -> None:
     original = json.loads(text)
     assert original["schema_version"] == 1 and "id" not in original["checklist"]["group"][0]
     workbook = load_workbook_text(text, source=FORMAT_1_EXAMPLE.name)
-    assert workbook.schema_version == SCHEMA_VERSION == 4
+    assert workbook.schema_version == SCHEMA_VERSION == 5
     dumped = json.loads(dump_workbook(workbook))
     assert _assert_every_item_has_a_unique_id(dumped) > 50
     # Ids the file had are kept; the ones given are the same on every device that reads it.
@@ -439,6 +439,10 @@ def test_the_shipped_example_is_of_the_current_format_with_ids(example_path: Pat
     assert all(p.kind is None for p in older.checklist.partners)
     for mine, shipped in zip(older.checklist.partners, workbook.checklist.partners):
         mine.kind = shipped.kind
+    # format 5 (issue 24): some of the example's lines say their years; a migrated line has no rule
+    assert all(line.years is None for line in older.budget.lines)
+    for mine_line, shipped_line in zip(older.budget.lines, workbook.budget.lines):
+        mine_line.years = shipped_line.years
     assert older == workbook  # the same ids
 
 

@@ -38,7 +38,7 @@ def test_migration_loses_no_funder_and_no_partner(source: Path) -> None:
     original = json.loads(text)
     assert original["schema_version"] < 3
     workbook = load_workbook_text(text)
-    assert workbook.schema_version == SCHEMA_VERSION == 4
+    assert workbook.schema_version == SCHEMA_VERSION == 5
     # Every funder name of every line (budget and scenarios) is now its partner's name.
     names = _funder_names(original)
     assert len(names) == 7 + 7 + 7 + 8
@@ -70,11 +70,13 @@ def test_migration_loses_no_funder_and_no_partner(source: Path) -> None:
 
 def test_the_shipped_example_is_its_format_2_file_migrated(example_path: Path) -> None:
     shipped = json.loads(example_path.read_text(encoding="utf-8"))
-    assert shipped["schema_version"] == 4
+    assert shipped["schema_version"] == 5
     migrated = migrate(json.loads(FORMAT_2.read_text(encoding="utf-8")))
     # format 4 (issue 19): the shipped example's funders say their Cerfa kind; a migrated file has none said
     for partner in shipped["checklist"]["partners"]:
         partner.pop("kind", None)
+    for line in shipped["budget"]["lines"]:  # format 5 (issue 24): the example's lines say their years
+        line.pop("years", None)
     assert migrated == shipped
     assert all("funder" not in line for line in shipped["budget"]["lines"])
 

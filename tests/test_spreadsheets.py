@@ -69,7 +69,7 @@ def test_xlsx_export_matches_the_page_to_the_cent() -> None:
     cash = b.monthly_cash(wb)
     with use_language("fr"):
         book = load_workbook(io.BytesIO(sp.budget_xlsx(wb)))
-    assert book.sheetnames == ["Budget Cerfa", "Financeurs", "Trésorerie", "Lignes"]
+    assert book.sheetnames == ["Budget Cerfa", "Financeurs", "Trésorerie", "Budget année 2", "Budget année 3", "Trois ans", "Lignes"]
     sheet = book["Budget Cerfa"]
     assert evaluate(sheet, f"C{find_row(sheet, 'TOTAL DES CHARGES')}") == totals.charges == D("19447.51")
     assert evaluate(sheet, f"C{find_row(sheet, 'TOTAL DES PRODUITS')}") == totals.produits == D("19150.00")

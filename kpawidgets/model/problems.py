@@ -33,6 +33,9 @@ PROBLEMS: dict[str, str] = {
     "kpa_unknown_criteria": N_("critère inconnu pour {ingredient} : {criteria}"),
     "kpa_end_before_start": N_("la fin est avant le début"),
     "kpa_override_id": N_("l'identifiant d'une étape modifiée doit être sa clé"),
+    "kpa_growth_below": N_("une évolution ne peut pas être inférieure à −100 % par an ({value} %)"),
+    "kpa_share_over": N_("une part ne peut pas dépasser 100 % de l'aide de l'année 1 ({value} %)"),
+    "kpa_years_order": N_("la ligne finit (année {last}) avant de commencer (année {first})"),
     # pydantic's own types, as a file or a field meets them.
     "missing": N_("champ obligatoire"),
     "extra_forbidden": N_("champ inconnu"),

@@ -232,8 +232,16 @@ def _from_v3(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _from_v4(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 5 gives a budget line its rule for years 2 and 3 (``years``) and the budget its own-resources
+    mark (``own_share_mark``). A version-4 line has no rule: a charge, a sale or an in-kind line is carried
+    on unchanged, a funder line is one-off (grants one-off unless marked); the mark is 50 %. Nothing is
+    added to the file, so nothing changes for year 1 and every device reads the same ids and lines."""
+    return data
+
+
 #: version N → function that turns a version-N dict into version N+1.
-MIGRATIONS = {0: _from_v0, 1: _from_v1, 2: _from_v2, 3: _from_v3}
+MIGRATIONS = {0: _from_v0, 1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

@@ -47,6 +47,7 @@ from kpawidgets.report.sections import (
 )
 from kpawidgets.report.sections.checklist import Light
 from kpawidgets.report.sections.room import RoomSection, room_section
+from kpawidgets.report.sections.years import YearsSection, years_section
 from kpawidgets.storage.files import revision_of
 from kpawidgets.storage.logo import logo_media_type
 
@@ -104,6 +105,7 @@ class ReportContext:
     partners: PartnersSection | SectionFailure | None
     budget: BudgetSection | SectionFailure | None
     funding: FundingSection | SectionFailure | None
+    years: YearsSection | SectionFailure | None
     timeline: TimelineSection | SectionFailure
     governance: GovernanceSection | SectionFailure | None
 
@@ -155,6 +157,7 @@ def labels() -> dict[str, str]:
         "kind_uses": _("Emplois (86)"),
         "kind_resources": _("Ressources (87)"),
         "funding": _("Financement et trésorerie"),
+        "years": _("Annexe : budget sur trois ans"),
         "coverage": _("Couverture du budget par les financements"),
         "cash": _("Trésorerie mois par mois"),
         "timeline": _("Calendrier de lancement"),
@@ -249,7 +252,7 @@ def version_mark(workbook: Workbook) -> str:
     return _("Version {code} · carnet enregistré le {date}").format(code=code, date=format_date(workbook.updated_at.date()))
 
 
-_ORDER = ("summary", "checklist", "group", "team", "partners", "budget", "funding", "timeline", "governance")
+_ORDER = ("summary", "checklist", "group", "team", "partners", "budget", "funding", "timeline", "governance", "years")
 
 
 def _build(workbook: Workbook, lang: str, today: dt.date, logo: bytes | None = None) -> ReportContext:
@@ -271,6 +274,7 @@ def _build(workbook: Workbook, lang: str, today: dt.date, logo: bytes | None = N
 
     budget = drawn(_("Budget prévisionnel de la première année"), lambda: budget_section(workbook, figures()))
     funding = drawn(_("Financement et trésorerie"), lambda: funding_section(workbook, figures()))
+    years = drawn(_("Annexe : budget sur trois ans"), lambda: years_section(figures()))
     governance = drawn(_("Gouvernance et engagements"), lambda: governance_section(workbook))
     timeline = drawn(_("Calendrier de lancement"), lambda: timeline_section(
         build_timeline(workbook, today=today, lang=lang), launch, today))
@@ -285,13 +289,13 @@ def _build(workbook: Workbook, lang: str, today: dt.date, logo: bytes | None = N
                "team": team is not None, "partners": partners is not None, "budget": budget is not None,
                "funding": funding is not None,
                "timeline": isinstance(timeline, SectionFailure) or not timeline.empty,
-               "governance": governance is not None}
+               "governance": governance is not None, "years": years is not None}
     number = {key: index for index, key in enumerate((k for k in _ORDER if present[k]), start=1)}
     titles = labels()
     title_of = {"checklist": titles["checklist"], "group": titles["group"], "team": titles["team"],
                 "partners": titles["partners"], "budget": titles["budget"], "funding": titles["funding"],
-                "timeline": titles["timeline"], "governance": titles["governance"]}
-    missing = [title_of[k] for k in _ORDER if not present[k]]
+                "timeline": titles["timeline"], "governance": titles["governance"], "years": titles["years"]}
+    missing = [title_of[k] for k in _ORDER if not present[k] and k != "years"]  # no annex: no budget, said once
     if not asks:
         missing.insert(0, titles["asks"])
     return ReportContext(
@@ -316,5 +320,5 @@ def _build(workbook: Workbook, lang: str, today: dt.date, logo: bytes | None = N
         asks=tuple(asks[:5]),
         asks_generated=asks_generated,
         checklist=checklist, group=group, room=room, team=team, partners=partners, budget=budget, funding=funding,
-        timeline=timeline, governance=governance,
+        years=years, timeline=timeline, governance=governance,
     )

@@ -10,6 +10,8 @@ changes here too.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import ipywidgets as widgets
 
 import kpawidgets.app.budget.html as H
@@ -20,6 +22,7 @@ from kpawidgets.app.fields import (
     TEXT,
     ById,
     Field,
+    Kind,
     bind,
     check_field,
     choice_field,
@@ -27,9 +30,10 @@ from kpawidgets.app.fields import (
     date_field,
     month_field,
     text_field,
+    whole_number,
 )
 from kpawidgets.app.shell import esc
-from kpawidgets.i18n import _, ngettext
+from kpawidgets.i18n import _, format_money_rounded, format_number, ngettext
 from kpawidgets.model import budget as b
 from kpawidgets.model.checklist import (
     UNKNOWN_FUNDER,
@@ -41,7 +45,33 @@ from kpawidgets.model.checklist import (
     partners_by_id,
 )
 
-__all__ = ["FundersTab"]
+__all__ = ["FundersTab", "cap_html", "OPTIONAL_PERCENT", "OPTIONAL_DELAY"]
+
+#: A percentage that may be left empty (None: no cap).
+OPTIONAL_PERCENT: Kind[Decimal | None] = Kind(lambda text: PERCENT.parse(text) if text.strip() else None,
+                                             lambda value: "" if value is None else PERCENT.show(value), "kpa-percent")
+
+
+_DELAY = whole_number(0, 24)
+#: A funder's payment delay in months, 0–24; empty: the default (3 months, France Active's figure).
+OPTIONAL_DELAY: Kind[int | None] = Kind(lambda text: _DELAY.parse(text) if text.strip() else None,
+                                        lambda value: "" if value is None else _DELAY.show(value), "kpa-count")
+
+
+def cap_html(cap: b.FunderCap) -> str:
+    """« La subvention représente X % du coût total », and the cap with and without the contributions in kind."""
+    words = [_("La subvention représente {share} % du coût total ({cost}), {valued_share} % avec les contributions "
+               "en nature valorisées ({valued}).").format(share=cap.share_of_cost, cost=format_money_rounded(cap.cost),
+                                                           valued_share=cap.share_of_valued,
+                                                           valued=format_money_rounded(cap.valued))]
+    if cap.cap_pct is not None and cap.cap_without is not None and cap.cap_with is not None:
+        words.append(_("Plafond de {pct} % : {without} sans les contributions en nature, {with_kind} avec.").format(
+            pct=format_number(cap.cap_pct, digits=2), without=format_money_rounded(cap.cap_without),
+            with_kind=format_money_rounded(cap.cap_with)))
+    if cap.over:
+        words.append(_("Le montant dépasse le plafond : le financeur ne pourra pas le verser en entier."))
+    tone = "kpa-warning" if cap.over else "kpa-help"
+    return f'<p class="{tone} kpa-cap-note">{esc(" ".join(words))}</p>'
 
 
 class FundersTab(Tab):
@@ -65,6 +95,8 @@ class FundersTab(Tab):
 
     def structure_changed(self) -> None:
         self.funder_fields: list[tuple[Field, widgets.HTML, ById]] = []
+        #: line id → the line's share of the cost and its cap, with and without the contributions in kind
+        self.cap_notes: dict[str, widgets.HTML] = {}
         self.funder_rows.children = tuple(self._card(line) for line in self.plan.lines if line.is_funder)
 
     def refresh(self, figures: Figures) -> None:
@@ -72,6 +104,9 @@ class FundersTab(Tab):
                            for text in kindless_funder_warnings(self.page.workbook))
         self.coverage.value = warnings + ("" if figures.empty else H.coverage_bar(figures)) + H.missing_html(figures)
         self.follow_partners()
+        for line_id, note in self.cap_notes.items():
+            cap = figures.caps.get(line_id)
+            note.value = cap_html(cap) if cap is not None else ""
 
     def follow_partners(self) -> None:
         """Offer the partners' names as they are now, and show each line's funder by its partner's
@@ -179,6 +214,11 @@ class FundersTab(Tab):
                               value=line.status or "envisage", css="kpa-status", width="260px")
         amount = text_field(page, find, "amount", _("Montant"), AMOUNT, width="260px")
         advance = text_field(page, find, "advance_pct", _("Avance (%)"), PERCENT, width="180px")
+        cap = text_field(page, find, "cap_pct", _("Plafond du financeur (% du coût)"), OPTIONAL_PERCENT, width="340px")
+        delay = text_field(page, find, "delay_months", _("Retard de paiement (mois ; vide : 3)"), OPTIONAL_DELAY,
+                           width="340px")
+        cap_note = widgets.HTML()
+        self.cap_notes[line_id] = cap_note
         advance_month = month_field(page, find, "advance_month", _("versée en"), self.months(b.MAX_MONTH), width="300px")
         balance_month = month_field(page, find, "balance_month", _("solde en"),
                                     self.months(b.MAX_MONTH, spread=_("fin d'année (mois 12)")), spread=True,
@@ -200,6 +240,8 @@ class FundersTab(Tab):
             unknown,
             widgets.HBox([subline, status, amount]),
             widgets.HBox([advance, advance_month, balance_month]),
+            widgets.HBox([cap, delay]),
+            cap_note,
             widgets.HBox([deadline, answer, what_if, remove]),
         ]
         card.add_class("kpa-funder-card")

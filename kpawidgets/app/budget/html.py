@@ -238,13 +238,16 @@ def network_html(rows: Sequence[b.NetworkRow]) -> str:
 
 def scenarios_html(figures: Sequence[b.BudgetFigures]) -> str:
     """The side-by-side comparison: a table and CSS bars (charges beside resources)."""
-    names = [f.name or _("Budget actuel") for f in figures]
+    names = [_(f.name) if f.name == b.GRANTS_END else f.name or _("Budget actuel") for f in figures]
     rows: list[tuple[str, list[str]]] = [
         (_("Charges"), [format_money_rounded(f.euros.charges) for f in figures]),
         (_("Ressources"), [format_money_rounded(f.euros.produits) for f in figures]),
         *((_(PART_LABELS[key]), [format_money_rounded(f.euros.parts[key]) for f in figures]) for key in b.PARTS),
         (_("Financements acquis"), [percent_text(f.percents["secured"]) for f in figures]),
         (_("Point bas de trésorerie"), [f"{format_money_rounded(f.euros.cash_lowest)} ({format_month(f.cash.lowest_date)})" for f in figures]),
+        *((_("Année {year} : reste à trouver").format(year=y), [format_money_rounded(f.years[y].gap) for f in figures])
+          for y in (2, 3)),
+        (_("Année 3 : part des ressources propres"), [percent_text(f.years[3].own_share) for f in figures]),
     ]
     head = "".join(f'<th class="num">{esc(n)}</th>' for n in names)
     body = "".join("<tr><th>" + esc(label) + "</th>" + "".join(f'<td class="num">{esc(v)}</td>' for v in values) + "</tr>"

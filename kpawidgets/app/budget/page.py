@@ -23,6 +23,7 @@ from kpawidgets.app.budget.scenarios import ScenariosTab
 from kpawidgets.app.budget.sharing import SharingTab
 from kpawidgets.app.budget.staff import StaffTab
 from kpawidgets.app.budget.tab import Figures, Tab, layout
+from kpawidgets.app.budget.years import YearsTab
 from kpawidgets.app.live import Changes
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell, esc, message_html, page_url
@@ -42,6 +43,7 @@ TABS: dict[str, tuple[str, type[Tab]]] = {
     "staff": (N_("Équipe"), StaffTab),
     "revenue": (N_("Activités"), RevenueTab),
     "cash": (N_("Trésorerie"), CashTab),
+    "years": (N_("Trois ans"), YearsTab),
     "scenarios": (N_("Scénarios"), ScenariosTab),
     "sharing": (N_("Partage"), SharingTab),
     "files": (N_("Tableur"), FilesTab),

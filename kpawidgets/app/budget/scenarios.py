@@ -50,7 +50,8 @@ class ScenariosTab(Tab):
         self.scenario_list.children = tuple(rows)
 
     def refresh(self, figures: Figures) -> None:
-        self.scenario_view.value = H.scenarios_html(b.scenario_comparison(self.page.workbook))
+        workbook = self.page.workbook
+        self.scenario_view.value = H.scenarios_html([*b.scenario_comparison(workbook), b.grants_end(workbook)])
 
     def save_scenario(self) -> None:
         name = clean_text(self.scenario_name.value, 80)

@@ -36,6 +36,11 @@ from kpawidgets.model.records.budget import (
     SMIC_GROSS_MONTHLY,
     MAX_MONTH,
     HUNDRED,
+    YEARS,
+    DEFAULT_DELAY,
+    SHAPES,
+    OWN_SHARE_MARK,
+    YearRule,
     BudgetLine,
     StaffCost,
     Activity,
@@ -107,6 +112,8 @@ from kpawidgets.model.budget.comparison import (
     NetworkRow,
     network_comparison,
     scenario_comparison,
+    GRANTS_END,
+    grants_end,
 )
 from kpawidgets.model.budget.rounding import share_whole, to_euro, whole_percents
 from kpawidgets.model.budget.figures import (
@@ -116,6 +123,15 @@ from kpawidgets.model.budget.figures import (
     WholeEuros,
     BudgetFigures,
     budget_figures,
+)
+from kpawidgets.model.budget.caps import FunderCap, funder_caps
+from kpawidgets.model.budget.longcash import BRIDGES, Bridge, LongCash, LongMonth
+from kpawidgets.model.budget.years import (
+    BUCKETS,
+    YearFigures,
+    YearsFigures,
+    year_amount,
+    is_own,
 )
 from kpawidgets.model.budget.funding import (
     FundingEvent,
@@ -129,13 +145,16 @@ from kpawidgets.model.budget.fields import (
 __all__ = [
     "ACCOUNTS", "CHARGE_GROUPS", "PRODUIT_GROUPS", "INKIND_USES", "INKIND_RESOURCES", "INKIND_MIRROR",
     "SUBLINES", "STATUSES", "STATUS_BUCKET", "STATUS_LIKELIHOOD", "RATE_PRESETS", "RATE_PRESET_SOURCES", "SMIC_GROSS_MONTHLY",
-    "MAX_MONTH", "HUNDRED", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan",
+    "MAX_MONTH", "HUNDRED", "YEARS", "SHAPES", "OWN_SHARE_MARK", "YearRule", "BUCKETS", "YearFigures", "YearsFigures",
+    "year_amount", "is_own", "FunderCap", "funder_caps", "BRIDGES", "Bridge", "LongCash",
+    "LongMonth", "DEFAULT_DELAY", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan",
     "Scenario", "Budget", "account_label", "account_block", "account_group", "is_known_account", "new_id", "BudgetError",
     "parse_money_field", "parse_percent", "to_cent", "split_evenly", "copy_plan", "plan_of", "plan_start",
     "month_date", "iter_funders", "Origin", "Entry", "StaffRow", "ActivityRow", "staff_settings_for",
     "staff_rows", "activity_monthly", "activity_rows", "entries", "Totals", "budget_totals", "MissingItem",
     "Coverage", "coverage", "CashMonth", "CashCurve", "CASH_CURVES", "Cash", "monthly_cash", "CerfaRow", "CerfaTable", "cerfa_table",
     "ShareRow", "SharingResult", "revenue_sharing", "Members", "planned_members", "NetworkRow", "network_comparison", "scenario_comparison",
+    "GRANTS_END", "grants_end",
     "share_whole", "to_euro", "whole_percents", "PARTS", "SECURED_MARK", "SECURED_MARK_SOURCE", "WholeEuros", "BudgetFigures",
     "budget_figures", "FundingEvent", "funding_calendar", "BudgetCheckFields", "check_fields",
 ]

@@ -8,13 +8,18 @@ from decimal import Decimal
 from kpawidgets.model.budget.amounts import to_cent
 from kpawidgets.model.budget.entries import activity_rows
 from kpawidgets.model.budget.figures import BudgetFigures, budget_figures
-from kpawidgets.model.budget.plans import plan_of
+from kpawidgets.i18n import N_
+from kpawidgets.model.budget.plans import copy_plan, plan_of
 from kpawidgets.model.money import ZERO
 from kpawidgets.model.network import load_network
 from kpawidgets.model.records.budget import BudgetPlan
 from kpawidgets.model.records.workbook import Workbook
 
-__all__ = ["Members", "planned_members", "NetworkRow", "network_comparison", "scenario_comparison"]
+__all__ = ["Members", "planned_members", "NetworkRow", "network_comparison", "scenario_comparison", "GRANTS_END",
+           "grants_end"]
+
+#: The name of the « what if » of the multi-year grants (a French message id, translated when shown).
+GRANTS_END = N_("Si les aides pluriannuelles s'arrêtent après l'année 1")
 
 
 @dataclass(frozen=True)
@@ -63,3 +68,13 @@ def scenario_comparison(workbook: Workbook) -> list[BudgetFigures]:
     result = [budget_figures(workbook)]
     result.extend(budget_figures(workbook, s.plan, s.name) for s in workbook.budget.scenarios)
     return result
+
+
+def grants_end(workbook: Workbook, plan: BudgetPlan | None = None) -> BudgetFigures:
+    """« What if the degressive grants end »: the budget with every funder line one-off (year 1 unchanged,
+    years 2 and 3 without the grants that were to go on). Its ``name`` is :data:`GRANTS_END`."""
+    chosen = copy_plan(plan_of(workbook, plan))
+    for line in chosen.lines:
+        if line.is_funder and line.year_rule.shape != "one_off":
+            line.years = line.year_rule.model_copy(update={"shape": "one_off"})
+    return budget_figures(workbook, chosen, GRANTS_END)

@@ -21,10 +21,11 @@ from kpawidgets.model.records.budget import (
     StaffCost,
     account_block,
 )
+from kpawidgets.model.records.checklist import Partner
 from kpawidgets.model.records.workbook import Workbook
 
 __all__ = ["Origin", "Entry", "StaffRow", "ActivityRow", "staff_settings_for", "staff_rows", "activity_monthly",
-           "activity_rows", "entries"]
+           "activity_rows", "entries", "line_entry"]
 
 Origin = Literal["line", "staff", "equipment", "venue", "activity", "cae"]
 
@@ -204,27 +205,32 @@ def entries(workbook: Workbook, plan: BudgetPlan | None = None) -> list[Entry]:
     if cae_total:
         result.append(Entry("charge", "622", N_("Contribution à la CAE"), cae_total, "cae",
                             cash={m: a for m, a in cae_monthly.items() if a}))
-    # Entered lines.
+    # Entered lines (a line whose rule starts after year 1 is not in year 1).
     known = partners_by_id(workbook)
     for line in chosen.lines:
-        if line.is_in_kind:
-            result.append(Entry("inkind", line.account, line.label, line.amount, "line", line.id,
-                                mirror=INKIND_MIRROR.get(account_block(line.account) or "", "871")))
-            continue
-        if line.is_funder:
-            status = line.effective_status
-            if status == "refuse":
-                continue
-            funder = funder_name(workbook, line, known)
-            result.append(Entry("produit", line.account, line.label or funder, line.amount, "line", line.id,
-                                cash=_funder_cash(line), bucket=STATUS_BUCKET[status], funder=funder,
-                                partner=line.partner,
-                                subline=line_subline(workbook, line, known) if line.account.startswith("74") else None,
-                                status=status))
-            continue
-        months = [line.month] if line.month else year
-        side = "charge" if line.is_charge else "produit"
-        result.append(Entry(side, line.account, line.label, line.amount, "line", line.id,
-                            cash=split_evenly(line.amount, months),
-                            bucket=None if side == "charge" else "revenue"))
+        entered = line_entry(workbook, line, known) if line.in_year_one else None
+        if entered is not None:
+            result.append(entered)
     return result
+
+
+def line_entry(workbook: Workbook, line: BudgetLine, known: dict[str, Partner] | None = None) -> Entry | None:
+    """The entry of one entered line at its own amount (None for a refused funder line)."""
+    known = partners_by_id(workbook) if known is None else known
+    if line.is_in_kind:
+        return Entry("inkind", line.account, line.label, line.amount, "line", line.id,
+                     mirror=INKIND_MIRROR.get(account_block(line.account) or "", "871"))
+    if line.is_funder:
+        status = line.effective_status
+        if status == "refuse":
+            return None
+        funder = funder_name(workbook, line, known)
+        return Entry("produit", line.account, line.label or funder, line.amount, "line", line.id,
+                     cash=_funder_cash(line), bucket=STATUS_BUCKET[status], funder=funder,
+                     partner=line.partner,
+                     subline=line_subline(workbook, line, known) if line.account.startswith("74") else None,
+                     status=status)
+    months = [line.month] if line.month else list(range(1, 13))
+    side = "charge" if line.is_charge else "produit"
+    return Entry(side, line.account, line.label, line.amount, "line", line.id,
+                 cash=split_evenly(line.amount, months), bucket=None if side == "charge" else "revenue")

@@ -2,7 +2,7 @@
 
 :func:`budget_figures` is the one computation behind every number a treasurer or a funder
 reads: the budget page (summary, Cerfa table, coverage bar, cash), the phone's read-only
-budget, the PDF, the spreadsheet export and ``kpa check --json``. Views format what is here
+budget, the PDF, the spreadsheet export and ``kpa check --json``; years 2 and 3 are more figures of it (:mod:`.years`). Views format what is here
 and sum nothing. Whole-euro figures follow the one rule of :mod:`.rounding`.
 """
 
@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kpawidgets.i18n import N_
+from kpawidgets.model.budget.caps import FunderCap, funder_caps
 from kpawidgets.model.budget.cash import Cash, monthly_cash
 from kpawidgets.model.budget.cerfa import CerfaTable, cerfa_table
 from kpawidgets.model.budget.coverage import Coverage, coverage
 from kpawidgets.model.budget.entries import Entry, entries
 from kpawidgets.model.budget.rounding import to_euro, whole_percents
 from kpawidgets.model.budget.totals import Totals
+from kpawidgets.model.budget.years import YearsFigures, years_figures
 from kpawidgets.model.money import ZERO
 from kpawidgets.model.records.budget import BudgetPlan
 from kpawidgets.model.records.workbook import Workbook
@@ -81,6 +83,10 @@ class BudgetFigures:
     percents: dict[str, int]
     #: a budget line's id → its whole euros as the Cerfa table prints it (refused lines: their own rounding)
     line_euros: dict[str, Decimal]
+    #: years 1 to 3 (:mod:`.years`): year 1 is these figures, years 2 and 3 each line turned by its rule
+    years: YearsFigures
+    #: each funder line against the action's cost, with and without the contributions in kind (:mod:`.caps`)
+    caps: dict[str, FunderCap]
 
     @property
     def empty(self) -> bool:
@@ -132,4 +138,6 @@ def budget_figures(workbook: Workbook, plan: BudgetPlan | None = None, name: str
         cash_lowest=to_euro(cash.lowest), cash_need=to_euro(cash.need),
         curves_lowest={curve.key: to_euro(curve.lowest) for curve in cash.curves})
     percents = whole_percents([(key, parts[key]) for key in PARTS], shown.charges, "secured")
-    return BudgetFigures(name, items, totals, table, cover, cash, euros, percents, line_euros)
+    years = years_figures(workbook, plan, items, table)
+    caps = funder_caps(plan if plan is not None else workbook.budget, line_euros, euros.charges, euros.valued)
+    return BudgetFigures(name, items, totals, table, cover, cash, euros, percents, line_euros, years, caps)

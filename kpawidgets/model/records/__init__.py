@@ -14,7 +14,10 @@ What a valid file may hold (the loader refuses anything else, with a message nam
   plan holds one override per step;
 - every list is bounded far above what a real territory reaches: budget lines 2000 (per
   scenario), scenarios 50, staff settings, activities, sharers, equipment, group, partners 200
-  each, team 50, plan overrides and added steps 500 each, asks 8, criteria 20 per ingredient.
+  each, team 50, plan overrides and added steps 500 each, asks 8, criteria 20 per ingredient;
+- a line's years (file format 5): a growth of −100 % a year at least, shares of at most 100 % of
+  the first year's amount, no negative amount, a first year before its last (1–3); a funder's
+  payment delay 0–24 months and its cap 0–100 % (a refused assignment leaves the rule as it was).
 """
 
 from __future__ import annotations

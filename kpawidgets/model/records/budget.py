@@ -17,6 +17,11 @@ The computations (entries, totals, coverage, cash…) are in :mod:`kpawidgets.mo
   ``deadline``      application deadline (date limite de dépôt)   — for the timeline
   ``answer_date``   expected answer date (date de réponse attendue) — for the timeline
   ``assume_no``     the « et s'il dit non ? » toggle: the line counts as refused
+  ``years``         its rule for years 2 and 3 (:class:`YearRule`, file format 5)
+  ``delay_months``  how late the funder pays, in months (0–24; empty: :data:`DEFAULT_DELAY`), for the
+                    36-month cash plan only (file format 5)
+  ``cap_pct``       the funder's cap, in % of the action's cost (80 % of public money…): the valued
+                    contributions in kind (86/87) count in the cost (file format 5)
 
   Months are numbered from 1 (the first month of year 1, :attr:`BudgetPlan.start_month`).
 
@@ -33,9 +38,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from kpawidgets.i18n import N_
 from kpawidgets.model.base import ID_PATTERN, KpaModel, PlausibleDate, SingleLine, id_field, new_id, unique_ids
@@ -45,7 +50,7 @@ from kpawidgets.model.problems import problem
 __all__ = [
     "ACCOUNTS", "CHARGE_GROUPS", "PRODUIT_GROUPS", "INKIND_USES", "INKIND_RESOURCES", "INKIND_MIRROR",
     "SUBLINES", "STATUSES", "STATUS_BUCKET", "STATUS_LIKELIHOOD", "RATE_PRESETS", "RATE_PRESET_SOURCES", "SMIC_GROSS_MONTHLY", "MAX_MONTH",
-    "HUNDRED", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan", "Scenario", "Budget",
+    "HUNDRED", "DEFAULT_DELAY", "YEARS", "SHAPES", "OWN_SHARE_MARK", "YearRule", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan", "Scenario", "Budget",
     "account_label", "account_group", "account_block", "is_known_account", "new_id",
 ]
 
@@ -185,7 +190,100 @@ def account_label(account: str) -> str:
     return ACCOUNTS.get(account) or SUBLINES.get(account) or ACCOUNTS.get(account_block(account) or "") or account
 
 
+#: A funder's payment delay when none is said: France Active warns that subsidies arrive 3 to 6 months
+#: late; the 36-month cash plan takes the low end.
+DEFAULT_DELAY = 3
+#: How many years the budget reaches (year 1 and the next two: what a funder reads).
+YEARS = 3
+#: The shapes a line may take over the years (French labels, translated when shown).
+SHAPES: dict[str, str] = {
+    "carried": N_("reconduite (± x % par an)"),
+    "one_off": N_("ponctuelle (année 1 seulement)"),
+    "flat": N_("identique chaque année"),
+    "degressive": N_("dégressive (parts de l'année 1)"),
+    "fixed": N_("montant fixe par an (poste FONJEP…)"),
+    "convention": N_("convention pluriannuelle (montant de chaque année)"),
+}
+Shape = Literal["carried", "one_off", "flat", "degressive", "fixed", "convention"]
+#: The own-resources share (sales, member dues, other own income over all resources) from which a year
+#: shows green: the banker's worry of the brief, « when public money passes half of the resources ».
+OWN_SHARE_MARK = Decimal(50)
+
+
 # --------------------------------------------------------------------------- stored models
+class YearRule(KpaModel):
+    """What a line becomes in years 2 and 3 (file format 5). Years count from the line's ``first_year``.
+
+    ``carried``    the line's amount each year, + ``growth_pct`` % a year compounded (−100 % at least)
+    ``one_off``    its first year only
+    ``flat``       the same amount each year
+    ``degressive`` the first year's amount, then ``percents`` of it for the following years (100/80/50 is
+                   ``percents = [80, 50]``; each 0–100 %)
+    ``fixed``      the first year's amount, then ``yearly`` each following year (a FONJEP post: 7 164 €)
+    ``convention`` the first year's amount, then ``amounts`` for the following years, as the convention says
+
+    ``first_year`` / ``last_year`` (1–3): the line starts in year N, ends after year N; a line starting after
+    year 1 is not in year 1's budget. Without a rule: a charge, a sale or an in-kind line is carried on
+    unchanged, a funder line (74, or with a status) is one-off — so nothing changes for year 1.
+    """
+
+    shape: Shape = Field(default="carried", description="Forme sur les années 2 et 3")
+    growth_pct: Decimal = Field(default=ZERO, le=1000, description="Évolution par an (%), forme « reconduite »")
+    first_year: int = Field(default=1, ge=1, le=YEARS, description="Première année de la ligne")
+    last_year: int = Field(default=YEARS, ge=1, le=YEARS, description="Dernière année de la ligne")
+    percents: list[Decimal] = Field(default_factory=list, max_length=YEARS - 1,
+                                    description="Forme dégressive : part (%) du montant de la première année, années suivantes")
+    yearly: Money = Field(default=ZERO, description="Forme « montant fixe » : montant de chaque année suivante")
+    amounts: list[Money] = Field(default_factory=list, max_length=YEARS - 1,
+                                 description="Forme « convention » : montants des années suivantes")
+
+    @field_validator("growth_pct")
+    @classmethod
+    def _growth(cls, value: Decimal) -> Decimal:
+        if value < -100:
+            raise problem("kpa_growth_below", value=format(value.normalize(), "f"))
+        return value
+
+    @field_validator("percents")
+    @classmethod
+    def _shares(cls, value: list[Decimal]) -> list[Decimal]:
+        for share in value:
+            if share > 100 or share < 0:
+                raise problem("kpa_share_over", value=format(share.normalize(), "f"))
+        return value
+
+    @field_validator("yearly")
+    @classmethod
+    def _yearly(cls, value: Decimal) -> Decimal:
+        if value < 0:
+            raise problem("kpa_negative_amount")
+        return value
+
+    @field_validator("amounts")
+    @classmethod
+    def _amounts(cls, value: list[Decimal]) -> list[Decimal]:
+        if any(amount < 0 for amount in value):
+            raise problem("kpa_negative_amount")
+        return value
+
+    @model_validator(mode="after")
+    def _order(self) -> YearRule:
+        if self.last_year < self.first_year:
+            raise problem("kpa_years_order", first=self.first_year, last=self.last_year)
+        return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """An assignment the rule refuses leaves the rule as it was (pydantic sets the field before the
+        model's own check: a refused ``first_year = 3`` would stay, nothing saved half is the rule)."""
+        before = self.__dict__.get(name)
+        try:
+            super().__setattr__(name, value)
+        except ValidationError:
+            if name in self.__dict__:
+                self.__dict__[name] = before
+            raise
+
+
 class BudgetLine(KpaModel):
     """One line of the budget on a Cerfa account; a funder line when on 74x or with a status."""
 
@@ -205,6 +303,11 @@ class BudgetLine(KpaModel):
     deadline: PlausibleDate = Field(default=None, description="Date limite de dépôt du dossier")
     answer_date: PlausibleDate = Field(default=None, description="Date de réponse attendue")
     assume_no: bool = Field(default=False, description="« Et s'il dit non ? » : compter la ligne comme refusée")
+    years: YearRule | None = Field(default=None, description="Années 2 et 3 (vide : reconduite, ou ponctuelle pour un financeur)")
+    delay_months: int | None = Field(default=None, ge=0, le=24,
+                                     description="Retard de paiement du financeur (mois ; vide : 3, le repère de France Active)")
+    cap_pct: Decimal | None = Field(default=None, ge=0, le=100,
+                                    description="Plafond du financeur (% du coût de l'action, contributions en nature comprises)")
 
     @field_validator("account")
     @classmethod
@@ -238,6 +341,17 @@ class BudgetLine(KpaModel):
         if self.assume_no:
             return "refuse"
         return self.status or "envisage"
+
+    @property
+    def year_rule(self) -> YearRule:
+        """The line's rule for the years (its own, else: a funder line one-off, any other carried on)."""
+        if self.years is not None:
+            return self.years
+        return YearRule(shape="one_off") if self.is_funder else YearRule()
+
+    @property
+    def in_year_one(self) -> bool:
+        return self.years is None or self.years.first_year == 1
 
     @property
     def effective_subline(self) -> str:
@@ -306,6 +420,8 @@ class BudgetPlan(KpaModel):
     equipment_month: int = Field(default=1, ge=1, le=12, description="Mois d'achat de l'équipement")
     members: int = Field(default=0, ge=0, le=500, description="Nombre de coopérant·es prévu (0 : la taille du groupe)")
     sharing: Sharing = Field(default_factory=Sharing)
+    own_share_mark: Decimal = Field(default=OWN_SHARE_MARK, ge=0, le=100,
+                                    description="Repère de la part des ressources propres (%)")
 
     @field_validator("lines")
     @classmethod

@@ -116,13 +116,15 @@ def _row_label(row: b.CerfaRow, funders: dict[str, str]) -> str:
     return f"{funder} — {label}" if funder and funder != label else label
 
 
-def _cerfa_sheet(sheet: Worksheet, workbook: Workbook, table: b.CerfaTable, cash: b.Cash) -> None:
-    """The Cerfa budget: line amounts as values, every total as a formula over the rows it sums."""
-    _text_cell(sheet, 1, 1, _("Budget prévisionnel de l'année 1 : {territory}").format(
-        territory=workbook.identity.territory)).font = Font(bold=True, size=14)
-    last_month = b.month_date(cash.start, 12)
+def _cerfa_sheet(sheet: Worksheet, workbook: Workbook, table: b.CerfaTable, cash: b.Cash, year: int = 1) -> None:
+    """The Cerfa budget of *year*: line amounts as values, every total as a formula over the rows it sums."""
+    title = (_("Budget prévisionnel de l'année 1 : {territory}") if year == 1 else
+             _("Budget prévisionnel de l'année {year} : {territory}"))
+    _text_cell(sheet, 1, 1, title.format(year=year, territory=workbook.identity.territory)).font = Font(bold=True, size=14)
+    first_month = b.month_date(cash.start, 12 * (year - 1) + 1)
+    last_month = b.month_date(cash.start, 12 * year)
     _text_cell(sheet, 2, 1, _("Période : {start} à {end} (présentation du Cerfa n°12156)").format(
-        start=format_month(cash.start), end=format_month(last_month)))
+        start=format_month(first_month), end=format_month(last_month)))
     known = partners_by_id(workbook)
     funders = {line.id: funder_name(workbook, line, known) for line in workbook.budget.lines if line.is_funder}
     sheet.column_dimensions["A"].width = 10
@@ -228,12 +230,24 @@ def _cash_frame(cash: b.Cash) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=titles, dtype=object)
 
 
+def _years_frame(years: b.YearsFigures) -> pd.DataFrame:
+    """Years 1 to 3 in whole euros as every view prints them (:mod:`kpawidgets.model.budget.years`)."""
+    titles = [_("Année"), _("Charges"), _("Acquis (voté, versé)"), _("Demandé"), _("Envisagé"),
+              _("Ventes et recettes propres"), _("Total des ressources"), _("Ressources propres"),
+              _("Part des ressources propres (%)"), _("Repère (%)"), _("Reste à trouver"), _("Excédent"),
+              _("Contributions volontaires en nature (86 = 87)")]
+    rows = [[y.year, y.charges, *(y.resources[k] for k in b.BUCKETS), y.produits, y.own, y.own_share,
+             years.own_share_mark, y.gap, y.surplus, y.in_kind] for y in years.years]
+    return pd.DataFrame(rows, columns=titles, dtype=object)
+
+
 def budget_xlsx(workbook: Workbook) -> bytes:
     """The budget as an Excel workbook, in the current language.
 
     Sheets: the Cerfa budget (line amounts as values, every total as a formula), the funders,
-    the monthly cash (balances as formulas from the starting cash), and the lines in the import
-    format. Amounts are exact to the cent.
+    the monthly cash (balances as formulas from the starting cash), the Cerfa budget of years 2 and 3,
+    the three years side by side (whole euros, as printed everywhere), and the lines in the import
+    format. Amounts are exact to the cent but in the three years' summary.
     """
     figures = b.budget_figures(workbook)  # the one computation the page, the PDF and kpa check print
     table, cash = figures.cerfa, figures.cash
@@ -263,6 +277,18 @@ def budget_xlsx(workbook: Workbook) -> bytes:
         _text_cell(sheet_cash, last_row + 2, 1, _("Point le plus bas"))
         cell = sheet_cash.cell(row=last_row + 2, column=6, value=f"=MIN(F3:F{last_row})")
         cell.number_format, cell.font = MONEY_FORMAT, _BOLD
+
+        # years 2 and 3 (issue 24): a Cerfa sheet each, then the three years side by side
+        for year in figures.years.years[1:]:
+            _cerfa_sheet(writer.book.create_sheet(_("Budget année {year}").format(year=year.year)[:31]), workbook,
+                         year.table, cash, year.year)
+        years_frame = _years_frame(figures.years)
+        years_sheet = _frame_sheet(writer, years_frame, _("Trois ans")[:31])
+        _style_header(years_sheet, (8, 14, 14, 14, 14, 16, 16, 16, 14, 10, 14, 14, 18))
+        for row in years_sheet.iter_rows(min_row=2, max_row=len(years_frame) + 1, min_col=2, max_col=13):
+            for cell in row:
+                if cell.column not in (9, 10):
+                    cell.number_format = MONEY_FORMAT
 
         lines = lines_frame(workbook)
         lines["montant"] = [Decimal(text.replace(",", ".")) for text in lines["montant"]]
