@@ -393,8 +393,7 @@ def test_public_address_prints_the_warning(tmp_path: Path, lang: str, when: str)
             process.kill()
             process.wait()
             deadline = time.monotonic() + 60  # bounded wait for Voilà to follow (PR_SET_PDEATHSIG)
-            while any(Path(f"/proc/{pid}").exists() and b"voila" in Path(f"/proc/{pid}/cmdline").read_bytes().lower()
-                      for pid in voila) and time.monotonic() < deadline:
+            while set(voila) & set(_voila_for_port(port)) and time.monotonic() < deadline:
                 time.sleep(0.2)
         stop_process(process, timeout=60)
         process.stderr.close()
