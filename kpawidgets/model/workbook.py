@@ -240,8 +240,15 @@ def _from_v4(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _from_v5(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 6 gives the workbook its choice to share its figures with the network (``network.share``,
+    issue 25). A version-5 file has made no such choice: it does not share (the default, nothing added to
+    the file), and everything else is read as it was: the same ids and lines on every device."""
+    return data
+
+
 #: version N → function that turns a version-N dict into version N+1.
-MIGRATIONS = {0: _from_v0, 1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4}
+MIGRATIONS = {0: _from_v0, 1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4, 5: _from_v5}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

@@ -44,6 +44,7 @@ from kpawidgets.storage.files import (
 )
 from kpawidgets.storage.history import forget_bases, iter_files, keep_version, thin_now_and_then, version_bytes
 from kpawidgets.storage.merging import merge_with_file
+from kpawidgets.storage.network_share import publish, withdraw
 
 __all__ = [
     "Workspace",
@@ -330,6 +331,7 @@ class Workspace:
         opened.revision = revision_of(data)
         opened.base = data
         opened.merged, opened.events = merged, events
+        publish(workbook, opened.name, path)  # KPA_SHARE_DIR: the figures it shares, or none (storage/network_share.py)
         return opened
 
     def _read_current(self, name: str, path: Path) -> bytes:
@@ -401,6 +403,7 @@ class Workspace:
                 except OSError as exc:
                     raise self._save_error(exc) from None
             data = read_workbook_bytes(new_path)
+            withdraw(opened.name)  # its shared figures go under the new name at the save below
             opened = OpenWorkbook(new_name, new_path, opened.workbook, revision_of(data), data)
         return self.save(opened)
 
@@ -415,6 +418,7 @@ class Workspace:
                 os.replace(self.path_for(name), target)
             except OSError as exc:
                 raise self._save_error(exc) from None
+        withdraw(name)
         return target
 
     def trash(self) -> builtins.list[Path]:

@@ -16,6 +16,7 @@ from IPython.display import display
 from kpawidgets.app.fields import TEXT, Field, Kind, check_field, choice_field, date_field, text_field
 from kpawidgets.app.home.cover import CoverFields
 from kpawidgets.app.home.privacy import GroupPrivacy
+from kpawidgets.app.home.sharing import NetworkSharing
 from kpawidgets.app.live import Changes
 from kpawidgets.app.request import query_params
 from kpawidgets.app.session import WorkbookSession
@@ -207,6 +208,7 @@ class HomeApp(widgets.VBox):
         self.history.style.description_width = "120px"
         self.actions_message = widgets.HTML()
         self.group_privacy = GroupPrivacy(session, report)
+        self.sharing = NetworkSharing(self, session)
         # Choosing or creating a workbook comes first: it is what a facilitator does on arrival.
         super().__init__([picker, self.current], layout=widgets.Layout(width="100%"))
         self.add_class("kpa-home")
@@ -229,6 +231,7 @@ class HomeApp(widgets.VBox):
             field.show(getattr(identity, field.attr))
         self.cover.refresh()
         self.group_privacy.refresh()
+        self.sharing.refresh()
         self._refresh_history()
         name, lang = self.session.name, self.session.lang
         steps = "".join(
@@ -246,6 +249,7 @@ class HomeApp(widgets.VBox):
             widgets.HBox([self.snapshot_name, self.snapshot_button], layout=widgets.Layout(align_items="center")),
             self.actions_message,
             self.group_privacy,
+            self.sharing,
         )
 
     def _listing_html(self, entries: list[WorkbookEntry]) -> str:
@@ -397,6 +401,8 @@ class _HomeBody(widgets.VBox):
         """Another device saved: what is drawn from the identity follows (the bound fields follow by themselves)."""
         if changes.touches("identity"):
             self.app.cover.follow_external()
+        if changes.touches("network"):
+            self.app.sharing.follow_external()
 
 
 def build_home(session: WorkbookSession) -> PageShell:

@@ -15,10 +15,10 @@ from kpawidgets.model.records.plan import Plan
 from kpawidgets.model.problems import problem
 from kpawidgets.model.room.records import Room
 
-__all__ = ["SCHEMA_VERSION", "SUMMARY_MAX", "Contact", "Identity", "Workbook"]
+__all__ = ["SCHEMA_VERSION", "SUMMARY_MAX", "Contact", "Identity", "NetworkChoice", "Workbook"]
 
 #: Version of the file format written by this code; files say which one wrote them.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 #: Longest summary the lead may write for the partners' PDF cover (characters).
@@ -70,6 +70,16 @@ class Identity(KpaModel):
         default="", description="Logo du territoire : un fichier PNG ou SVG à côté du carnet (<nom>.logo.png ou .svg)")
 
 
+class NetworkChoice(KpaModel):
+    """What the territory chose to give the network (file format 6): off until someone ticks it.
+
+    ``share`` on: each save also writes the territory's shared figures (no names, nothing personal:
+    :mod:`kpawidgets.model.network.shared`) where the network reads them (``KPA_SHARE_DIR``).
+    """
+
+    share: bool = Field(default=False, description="Le territoire partage ses chiffres avec le réseau")
+
+
 class Workbook(KpaModel):
     """One territory's launch workbook."""
 
@@ -79,6 +89,7 @@ class Workbook(KpaModel):
     budget: Budget = Field(default_factory=Budget)
     plan: Plan = Field(default_factory=Plan)
     room: Room = Field(default_factory=Room, description="Contributions du groupe en atelier (téléphones, animation)")
+    network: NetworkChoice = Field(default_factory=NetworkChoice, description="Partage avec le réseau KPA-Cité")
     created_at: PlausibleMoment = None
     updated_at: PlausibleMoment = None
 
