@@ -105,3 +105,15 @@ def test_a_clock_set_back_then_right_again_thins_none_of_the_versions_written_me
     kept = [history.version_bytes(path).decode("utf-8") for path in iter_files(folder)]
     meanwhile = [index for index in range(6) if any(f'"pendant {index}"' in text for text in kept)]
     assert meanwhile == list(range(6)), f"versions written while the clock was back: {meanwhile} of 0–5 kept"
+
+
+def test_versions_follow_a_clock_set_back_by_more_than_a_day(tmp_path: Path) -> None:
+    """A clock a month ahead that is set right: the versions from then on are stamped by the clock
+    again, not a month in the future for the rest of the server's life."""
+    folder = tmp_path / "historique"
+    folder.mkdir()
+    ahead = T + dt.timedelta(days=30)
+    assert history.steady_time(folder, ahead) == ahead
+    assert history.steady_time(folder, T) == T
+    back = T - dt.timedelta(hours=2)  # within a day: after the last one
+    assert history.steady_time(folder, back) > T

@@ -110,6 +110,9 @@ def save_time() -> dt.datetime:
     return now.replace(microsecond=0)
 
 
+#: How far back a clock may go and versions still be stamped after the last one (a clock set back by
+#: more than this was wrong before, ahead of time: versions follow it again).
+STEADY_AT_MOST = dt.timedelta(days=1)
 #: Per history folder, the time this process last stamped a version there, and when (monotonic).
 _STAMPED: dict[Path, tuple[dt.datetime, float]] = {}
 
@@ -117,13 +120,18 @@ _STAMPED: dict[Path, tuple[dt.datetime, float]] = {}
 def steady_time(folder: Path, wall: dt.datetime) -> dt.datetime:
     """The time to stamp a new version of *folder* with: *wall*, or, when the clock went back since
     this process's last version there (or the folder's newest, read once), that version's time
-    plus the time gone by since — versions never look older than those before them."""
+    plus the time gone by since — versions never look older than those before them (for a clock set back
+    by up to :data:`STEADY_AT_MOST`)."""
     moment = time.monotonic()
     last = _STAMPED.get(folder)
     if last is None:
         kept = [s for s in (stamp_of(p) for p in list(iter_files(folder))[-1:]) if s is not None]  # names sort by time
         last = (kept[0], moment) if kept else None
-    stamp = wall if last is None else max(wall, last[0] + dt.timedelta(seconds=moment - last[1], microseconds=1))
+    stamp = wall
+    if last is not None:
+        steady = last[0] + dt.timedelta(seconds=moment - last[1], microseconds=1)
+        if wall < steady <= wall + STEADY_AT_MOST:  # further back, the clock was wrong before: follow it now
+            stamp = steady
     _STAMPED[folder] = (stamp, moment)
     return stamp
 
