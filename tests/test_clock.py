@@ -117,3 +117,17 @@ def test_versions_follow_a_clock_set_back_by_more_than_a_day(tmp_path: Path) -> 
     assert history.steady_time(folder, T) == T
     back = T - dt.timedelta(hours=2)  # within a day: after the last one
     assert history.steady_time(folder, back) > T
+
+
+def test_a_snapshot_at_a_clock_outside_2000_2100_is_refused_with_its_reason(
+        workspace_dir: Path, example_path: Path, clock: Callable[[dt.datetime], None]) -> None:
+    """A snapshot is stamped by the same clock: at 2150 it was kept as « taken in 2150 »."""
+    workspace = Workspace(workspace_dir)
+    opened = copy_into(workspace, example_path)
+    clock(T.replace(year=2150))
+    with pytest.raises(history.ClockError) as refused:
+        history.take_snapshot(workspace_dir, opened.name, opened.base, "avant l'atelier")
+    assert "2150" in refused.value.message("en") and "clock" in refused.value.message("en")
+    assert history.snapshots(workspace_dir, opened.name) == []
+    clock(T)
+    assert history.take_snapshot(workspace_dir, opened.name, opened.base, "avant l'atelier").taken_at == T

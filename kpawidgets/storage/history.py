@@ -99,15 +99,16 @@ def wall_clock() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def save_time() -> dt.datetime:
-    """Now, to the second, for a save; :class:`ClockError` when the clock says a year outside 2000–2100."""
+def save_time(*, exact: bool = False) -> dt.datetime:
+    """Now, to the second (*exact*: to the microsecond), for a save or a snapshot; :class:`ClockError` when
+    the clock says a year outside 2000–2100."""
     now = wall_clock()
     first, last = DATE_RANGE
     if not first <= now.year <= last:
         raise ClockError("L'horloge de l'ordinateur qui enregistre le carnet indique l'année {year} : rien ne peut "
                          "être enregistré avant qu'elle soit remise à l'heure (réglages de la date et de l'heure). "
                          "La dernière version enregistrée est intacte.", year=now.year)
-    return now.replace(microsecond=0)
+    return now if exact else now.replace(microsecond=0)
 
 
 #: How far back a clock may go and versions still be stamped after the last one (a clock set back by
@@ -318,7 +319,7 @@ def take_snapshot(root: Path, name: str, data: bytes, label: str) -> Snapshot:
     if sum(1 for _ in folder.glob(f"*{SUFFIX}")) >= MAX_SNAPSHOTS:
         raise SnapshotError("Ce carnet a déjà {count} instantanés : supprimez-en avant d'en prendre un autre.",
                             count=MAX_SNAPSHOTS)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = save_time(exact=True)
     wrapped = {"snapshot": {"label": text, "taken_at": now.isoformat(timespec="seconds")},
                "workbook": json.loads(data)}
     path = folder / f"{now.strftime(STAMP)}--{revision_of(data)}{SUFFIX}"
