@@ -131,3 +131,13 @@ def test_a_snapshot_at_a_clock_outside_2000_2100_is_refused_with_its_reason(
     assert history.snapshots(workspace_dir, opened.name) == []
     clock(T)
     assert history.take_snapshot(workspace_dir, opened.name, opened.base, "avant l'atelier").taken_at == T
+
+
+def test_a_new_workbook_at_a_clock_outside_2000_2100_is_refused_with_its_reason(
+        workspace_dir: Path, clock: Callable[[dt.datetime], None]) -> None:
+    workspace = Workspace(workspace_dir)
+    clock(T.replace(year=2150))
+    with pytest.raises(history.ClockError):
+        workspace.create("KPA des Moulins")
+    clock(T)
+    assert workspace.create("KPA des Moulins").workbook.title == "KPA des Moulins"

@@ -299,7 +299,8 @@ class Workspace:
 
     # ---------------------------------------------------------------- writing
     def create(self, territory: str, **identity: object) -> OpenWorkbook:
-        """A new workbook for *territory*, saved at once under a fresh name."""
+        """A new workbook for *territory*, saved at once under a fresh name (ClockError at a clock off by decades)."""
+        save_time()
         return self.add(Workbook.new(territory, **identity))  # type: ignore[arg-type]
 
     def add(self, workbook: Workbook) -> OpenWorkbook:
