@@ -193,6 +193,22 @@ def test_bodies_are_refused_before_they_are_read(atelier: Atelier) -> None:
     assert answer == b"" or answer.startswith(b"HTTP/1.1 4")
 
 
+def test_the_facilitators_door_page_refuses_a_large_body_before_reading_it(atelier: Atelier) -> None:
+    """``/atelier/animation`` answers anyone who reaches the server: a body past 1 kB is refused from
+    its ``Content-Length`` (it waited for 900 kB — read into memory, then a 403 — before)."""
+    sock = _raw(atelier)
+    sock.sendall(b"POST /atelier/animation HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+                 b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 900000\r\n\r\naction=end"
+                 % atelier.port)  # announces 900 kB, sends 10 bytes
+    answer = sock.recv(65536)
+    sock.close()
+    assert answer.startswith(b"HTTP/1.1 413")
+    facilitator = Visitor(atelier)  # the page's own forms still pass
+    facilitator.request("GET", "/atelier/animation?code=" + urllib.parse.quote(atelier.facilitator_code))
+    assert facilitator.request("POST", "/atelier/animation", b"action=open",
+                               {"Content-Type": "application/x-www-form-urlencoded"})[0] == 303
+
+
 def test_a_phone_downloads_what_changed_only_and_gzipped(atelier: Atelier) -> None:
     follower, author = _phone(atelier), _phone(atelier)
     status, _headers, body = follower.request("GET", "/atelier/live?revision=")

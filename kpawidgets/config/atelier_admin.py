@@ -21,7 +21,7 @@ from tornado import web
 from kpawidgets.charts.palette import PALETTE
 from kpawidgets.config.atelier import CODES_ENV, end_workshop, read_codes, rotate_codes
 from kpawidgets.i18n import N_, normalize_language, translate
-from kpawidgets.web.handlers import mint_stats, set_door
+from kpawidgets.web.handlers import BoundedBody, mint_stats, set_door
 
 __all__ = ["AnimationHandler", "ANIMATION_PATH"]
 
@@ -49,10 +49,17 @@ def _codes_file() -> Path | None:
     return Path(path) if path else None
 
 
-class AnimationHandler(web.RequestHandler):
-    """GET: the door's state and buttons; POST ``action=close|open|rotate|end``."""
+class AnimationHandler(BoundedBody):
+    """GET: the door's state and buttons; POST ``action=close|open|rotate|end`` (a body of at most
+    :attr:`body_limit` bytes, refused before it is read, as the join form's: this page answers anyone
+    who reaches the server)."""
+
+    body_limit = 1024
 
     def prepare(self) -> None:
+        super().prepare()
+        if self._finished:
+            return
         provider = self.settings.get("identity_provider")
         user = provider.get_user(self) if provider is not None else None
         if user is None or user.username != "facilitator":
@@ -113,6 +120,7 @@ button.end {{ background: {PALETTE['warm']}; }} .sure {{ display: block; margin-
         self._page()
 
     def post(self) -> None:
+        self.read_body()
         action = self.get_body_argument("action", "")
         path = _codes_file()
         note = ""

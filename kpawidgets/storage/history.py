@@ -16,6 +16,12 @@ hour before it, instead of the last 200 saves (14 minutes of editing in the issu
 The promise holds whatever the rate: the safety bound on the count (``limit``) thins the last
 hour first and never the older slots (issue 20: a 2 000-version cap used to delete the oldest).
 
+The history's clock (:func:`save_time`, :func:`steady_time`): a save is refused, and says why, when the
+computer's clock is outside the years a workbook accepts (2000–2100); a clock set back does not make
+the versions written meanwhile look older than those before them (they would be thinned as old ones
+once the clock is right again): a version is never stamped before the last one this process kept,
+plus the time gone by since.
+
 A snapshot is the workbook's bytes wrapped with its name (« avant l'atelier du 12 mars »):
 ``{"snapshot": {"label": …, "taken_at": …}, "workbook": {…}}``, one atomic file.
 """
@@ -34,6 +40,7 @@ from typing import Any
 import zstandard
 
 from kpawidgets.i18n import N_, _
+from kpawidgets.model.base import DATE_RANGE
 from kpawidgets.model.checklist.partners import partner_names
 from kpawidgets.model.merge import item_label as merged_item_label
 from kpawidgets.model.merge import value_text
@@ -41,6 +48,7 @@ from kpawidgets.model.workbook import Workbook
 from kpawidgets.storage.atomic import write_atomic
 from kpawidgets.storage.files import (
     MAX_WORKBOOK_BYTES,
+    SaveError,
     WorkspaceError,
     load_workbook_file,
     read_workbook_bytes,
@@ -50,7 +58,8 @@ from kpawidgets.storage.files import (
 __all__ = [
     "HISTORY_DIR", "SNAPSHOT_DIR", "STAMP", "Snapshot", "SnapshotError", "versions_to_drop", "thin", "stamp_of",
     "take_snapshot", "snapshots", "place_text", "item_label", "snapshot_workbook", "differences", "Difference", "MAX_LABEL",
-    "keep_version", "version_bytes", "iter_files", "forget_bases", "thin_now_and_then",
+    "keep_version", "version_bytes", "iter_files", "forget_bases", "thin_now_and_then", "ClockError", "wall_clock",
+    "save_time", "steady_time",
 ]
 
 HISTORY_DIR = ".historique"
@@ -78,6 +87,54 @@ def stamp_of(path: Path) -> dt.datetime | None:
         return dt.datetime.strptime(path.stem.partition("--")[0], STAMP).replace(tzinfo=dt.timezone.utc)
     except ValueError:
         return None
+
+
+# ------------------------------------------------------------------------- the clock
+class ClockError(SaveError):
+    """The computer's clock is outside the years a workbook accepts: nothing is saved."""
+
+
+def wall_clock() -> dt.datetime:
+    """The computer's clock, in UTC: the one place the history and the saves ask the time."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def save_time(*, exact: bool = False) -> dt.datetime:
+    """Now, to the second (*exact*: to the microsecond), for a save or a snapshot; :class:`ClockError` when
+    the clock says a year outside 2000–2100."""
+    now = wall_clock()
+    first, last = DATE_RANGE
+    if not first <= now.year <= last:
+        raise ClockError("L'horloge de l'ordinateur qui enregistre le carnet indique l'année {year} : rien ne peut "
+                         "être enregistré avant qu'elle soit remise à l'heure (réglages de la date et de l'heure). "
+                         "La dernière version enregistrée est intacte.", year=now.year)
+    return now if exact else now.replace(microsecond=0)
+
+
+#: How far back a clock may go and versions still be stamped after the last one (a clock set back by
+#: more than this was wrong before, ahead of time: versions follow it again).
+STEADY_AT_MOST = dt.timedelta(days=1)
+#: Per history folder, the time this process last stamped a version there, and when (monotonic).
+_STAMPED: dict[Path, tuple[dt.datetime, float]] = {}
+
+
+def steady_time(folder: Path, wall: dt.datetime) -> dt.datetime:
+    """The time to stamp a new version of *folder* with: *wall*, or, when the clock went back since
+    this process's last version there (or the folder's newest, read once), that version's time
+    plus the time gone by since — versions never look older than those before them (for a clock set back
+    by up to :data:`STEADY_AT_MOST`)."""
+    moment = time.monotonic()
+    last = _STAMPED.get(folder)
+    if last is None:
+        kept = [s for s in (stamp_of(p) for p in list(iter_files(folder))[-1:]) if s is not None]  # names sort by time
+        last = (kept[0], moment) if kept else None
+    stamp = wall
+    if last is not None:
+        steady = last[0] + dt.timedelta(seconds=moment - last[1], microseconds=1)
+        if wall < steady <= wall + STEADY_AT_MOST:  # further back, the clock was wrong before: follow it now
+            stamp = steady
+    _STAMPED[folder] = (stamp, moment)
+    return stamp
 
 
 # ------------------------------------------------------------------------- thinning
@@ -153,7 +210,7 @@ def _thin(folder: Path, now: dt.datetime | None, limit: int | None) -> tuple[int
     """:func:`thin`, and how many versions are left."""
     if not folder.is_dir():
         return 0, 0
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or wall_clock()
     files = list(iter_files(folder))
     total = len(files)
     if limit is None or len(files) <= limit:  # the last hour is kept whole: its names are not even parsed
@@ -234,6 +291,7 @@ def forget_bases(folder: Path) -> None:
     """Forget what this process knows of *folder* (its files were rewritten or moved)."""
     _BASES.pop(folder, None)
     _THINNED.pop(folder, None)
+    _STAMPED.pop(folder, None)
 
 
 # ------------------------------------------------------------------------- snapshots
@@ -261,7 +319,7 @@ def take_snapshot(root: Path, name: str, data: bytes, label: str) -> Snapshot:
     if sum(1 for _ in folder.glob(f"*{SUFFIX}")) >= MAX_SNAPSHOTS:
         raise SnapshotError("Ce carnet a déjà {count} instantanés : supprimez-en avant d'en prendre un autre.",
                             count=MAX_SNAPSHOTS)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = save_time(exact=True)
     wrapped = {"snapshot": {"label": text, "taken_at": now.isoformat(timespec="seconds")},
                "workbook": json.loads(data)}
     path = folder / f"{now.strftime(STAMP)}--{revision_of(data)}{SUFFIX}"

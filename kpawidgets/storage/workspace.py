@@ -42,7 +42,16 @@ from kpawidgets.storage.files import (
     revision_of,
     save_error,
 )
-from kpawidgets.storage.history import forget_bases, iter_files, keep_version, thin_now_and_then, version_bytes
+from kpawidgets.storage.history import (
+    forget_bases,
+    iter_files,
+    keep_version,
+    save_time,
+    steady_time,
+    thin_now_and_then,
+    version_bytes,
+    wall_clock,
+)
 from kpawidgets.storage.merging import merge_with_file
 from kpawidgets.storage.network_share import publish, withdraw
 
@@ -290,7 +299,8 @@ class Workspace:
 
     # ---------------------------------------------------------------- writing
     def create(self, territory: str, **identity: object) -> OpenWorkbook:
-        """A new workbook for *territory*, saved at once under a fresh name."""
+        """A new workbook for *territory*, saved at once under a fresh name (ClockError at a clock off by decades)."""
+        save_time()
         return self.add(Workbook.new(territory, **identity))  # type: ignore[arg-type]
 
     def add(self, workbook: Workbook) -> OpenWorkbook:
@@ -323,7 +333,7 @@ class Workspace:
             if dump_workbook(workbook).encode("utf-8") == current:
                 data = current  # nothing to change: no write, no history entry
             else:
-                workbook.updated_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+                workbook.updated_at = save_time()  # ClockError (a SaveError) when the clock is off by decades
                 # a merged workbook was just read by the loader: nothing in it escaped validation
                 data = dump_workbook(workbook).encode("utf-8") if merged else self._checked_dump(workbook, opened.name)
                 self._replace(opened.name, path, current, data)
@@ -381,8 +391,7 @@ class Workspace:
         source = self.open(reference).workbook
         copy = source.model_copy(deep=True)
         copy.identity.territory = territory or f"{source.identity.territory} (copie)"
-        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-        copy.created_at = copy.updated_at = now
+        copy.created_at = copy.updated_at = save_time()
         return self.add(copy)
 
     def rename(self, reference: str, territory: str) -> OpenWorkbook:
@@ -468,7 +477,8 @@ class Workspace:
 
     def _keep_in_history(self, name: str, data: bytes) -> Path:
         """Write *data* as the newest version of *name*; return its file."""
-        return keep_version(self._folder(HISTORY_DIR, name), data, dt.datetime.now(dt.timezone.utc))
+        folder = self._folder(HISTORY_DIR, name)
+        return keep_version(folder, data, steady_time(folder, wall_clock()))
 
     def _trim_history(self, name: str) -> None:
         # the last hour whole, one per 10 minutes, one per day (at most every 30 s: a busy room's last hour is long)
