@@ -315,7 +315,8 @@ def _heavy_files_first(config: pytest.Config, items: list[pytest.Item]) -> None:
     that the workers collected the same list), and ``make test`` passes ``--no-loadscope-reorder``
     so that xdist keeps it.
     """
-    measured: dict[str, float] = config.cache.get(_CACHE_KEY, {}) if config.cache is not None else {}
+    cache = getattr(config, "cache", None)  # None with -p no:cacheprovider
+    measured: dict[str, float] = cache.get(_CACHE_KEY, {}) if cache is not None else {}
     by_file: dict[str, list[pytest.Item]] = {}
     for item in items:
         by_file.setdefault(_file_of(item.nodeid), []).append(item)
@@ -334,8 +335,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Keep the files' seconds for the next run's order (in the controller, or a run without workers)."""
     config = session.config
-    if hasattr(config, "workerinput") or config.cache is None or not _SECONDS_THIS_RUN:
+    cache = getattr(config, "cache", None)
+    if hasattr(config, "workerinput") or cache is None or not _SECONDS_THIS_RUN:
         return
-    kept = dict(config.cache.get(_CACHE_KEY, {}))
+    kept = dict(cache.get(_CACHE_KEY, {}))
     kept.update({name: round(seconds, 1) for name, seconds in _SECONDS_THIS_RUN.items()})
-    config.cache.set(_CACHE_KEY, kept)
+    cache.set(_CACHE_KEY, kept)
