@@ -33,7 +33,7 @@ test: install
 
 ## The everyday tier: unit and page tests, without a server, kernel, PDF render or browser (a few minutes).
 check: install
-	$(BIN)/python -m pytest -m "not slow and not browser and not server and not kernel and not pdf and not stress" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not slow and not browser and not server and not kernel and not pdf and not stress" $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
