@@ -46,18 +46,26 @@ class VoilaServer:
 
     def __init__(self, workspace: Path, log_path: Path) -> None:
         self.workspace = workspace
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
-        self._log = open(log_path, "wb")
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "kpawidgets.cli", "serve", "--no-browser", "--port", str(self.port),
-             "--workspace", str(workspace)],
-            stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
-        )
-        if not wait_until_serving(self.port, self.process):
-            raise RuntimeError(f"kpa serve did not start: {self.log()}")
+        # Two test workers pick free ports at once: a port taken between free_port() and Voilà's
+        # bind makes kpa serve stop (no retry on another port), and the server starts on a new one.
+        for _attempt in range(3):
+            self.port = free_port()
+            self.base = f"http://127.0.0.1:{self.port}"
+            self._log = open(log_path, "wb")
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "kpawidgets.cli", "serve", "--no-browser", "--port", str(self.port),
+                 "--workspace", str(workspace)],
+                stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+            )
+            if wait_until_serving(self.port, self.process):
+                return
+            stop_process(self.process, timeout=20)
+            if "already" not in self.log() and "utilisé" not in self.log():
+                break
+            self._log.close()
+        raise RuntimeError(f"kpa serve did not start: {self.log()}")
 
     def url(self, notebook: str, query: str = "") -> str:
         return f"{self.base}/voila/render/{notebook}" + (f"?{query}" if query else "")
@@ -274,3 +282,62 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.pdf)
         if _KERNEL_WORK.search(source):
             item.add_marker(pytest.mark.kernel)
+    _heavy_files_first(config, items)
+
+
+# --- two workers (pytest-xdist, ``make test``): each file runs whole on one worker
+# (``--dist loadfile``: a module's server is started once), the heaviest files first, so that no
+# long file starts last while the other worker sits idle.
+#: Seconds a test of each tier costs, roughly, on a loaded two-core machine (a first run's guess;
+#: later runs use the seconds measured last time, kept in pytest's cache).
+_TIER_SECONDS = {"browser": 6.0, "kernel": 6.0, "server": 1.0, "pdf": 3.0, "slow": 3.0}
+#: A module's own Voilà server (``voila_server``) takes about this long to start and stop.
+_SERVER_SECONDS = 12.0
+_CACHE_KEY = "kpa/file-seconds"
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def _guessed_seconds(items: list[pytest.Item]) -> float:
+    seconds = _SERVER_SECONDS if any("voila_server" in getattr(item, "fixturenames", ()) for item in items) else 0.0
+    for item in items:
+        tiers = [_TIER_SECONDS[mark.name] for mark in item.iter_markers() if mark.name in _TIER_SECONDS]
+        seconds += max(tiers, default=0.05)
+    return seconds
+
+
+def _heavy_files_first(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Order the files by what they cost (last run's seconds, or a guess from their tiers), heaviest first.
+
+    Tests keep their order inside a file. The order is the same in every worker (xdist checks
+    that the workers collected the same list), and ``make test`` passes ``--no-loadscope-reorder``
+    so that xdist keeps it.
+    """
+    cache = getattr(config, "cache", None)  # None with -p no:cacheprovider
+    measured: dict[str, float] = cache.get(_CACHE_KEY, {}) if cache is not None else {}
+    by_file: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        by_file.setdefault(_file_of(item.nodeid), []).append(item)
+    cost = {name: measured.get(name, _guessed_seconds(group)) for name, group in by_file.items()}
+    items[:] = [item for name in sorted(by_file, key=lambda name: -cost[name]) for item in by_file[name]]
+
+
+_SECONDS_THIS_RUN: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add up each file's seconds (setup, call, teardown); under xdist the controller hears every worker's."""
+    _SECONDS_THIS_RUN[_file_of(report.nodeid)] = _SECONDS_THIS_RUN.get(_file_of(report.nodeid), 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Keep the files' seconds for the next run's order (in the controller, or a run without workers)."""
+    config = session.config
+    cache = getattr(config, "cache", None)
+    if hasattr(config, "workerinput") or cache is None or not _SECONDS_THIS_RUN:
+        return
+    kept = dict(cache.get(_CACHE_KEY, {}))
+    kept.update({name: round(seconds, 1) for name, seconds in _SECONDS_THIS_RUN.items()})
+    cache.set(_CACHE_KEY, kept)

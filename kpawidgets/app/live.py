@@ -30,6 +30,7 @@ from typing import Any
 import ipywidgets as widgets
 from pydantic import BaseModel
 
+from kpawidgets.model.tree import BOOKKEEPING_KEYS, is_items, item_id
 from kpawidgets.storage.history import item_label
 
 __all__ = ["FollowRefused", "Replaced", "replaced_values", "put_back", "leaves", "changed_leaves", "Changes", "Watcher", "apply_in_place", "follow_widgets", "watcher", "MAX_FOLLOWED"]
@@ -64,10 +65,6 @@ class Changes:
 
 
 # ------------------------------------------------------------------ the model, in place
-def _item_id(value: Any) -> Any:
-    return getattr(value, "id", None) if isinstance(value, BaseModel) else None
-
-
 def apply_in_place(target: BaseModel, source: BaseModel, changes: Changes | None = None,
                    path: Path_ = ()) -> Changes:
     """Make *target* equal to *source* while keeping *target*'s objects where they match.
@@ -95,17 +92,17 @@ def apply_in_place(target: BaseModel, source: BaseModel, changes: Changes | None
 
 
 def _id_list(items: list[Any]) -> bool:
-    ids = [_item_id(item) for item in items]
-    return all(i is not None for i in ids) and len(set(ids)) == len(ids)
+    """An item list (:func:`kpawidgets.model.tree.is_items`) of models, which are updated in place."""
+    return all(isinstance(item, BaseModel) for item in items) and is_items(items)
 
 
 def _apply_list(old: list[Any], new: list[Any], changes: Changes, path: Path_) -> None:
-    kept = {_item_id(item): item for item in old}
+    kept = {item_id(item): item for item in old}
     result = []
     for item in new:
-        mine = kept.get(_item_id(item))
+        mine = kept.get(item_id(item))
         if mine is not None and type(mine) is type(item):
-            apply_in_place(mine, item, changes, (*path, _item_id(item)))
+            apply_in_place(mine, item, changes, (*path, item_id(item)))
             result.append(mine)
         else:
             result.append(item)
@@ -280,12 +277,15 @@ class Replaced:
 
 
 def leaves(data: Any, path: Path_ = (), place: tuple[str, ...] = ()) -> Iterator[tuple[Path_, tuple[str, ...], Any]]:
-    """Every leaf value of a workbook's JSON, by id path (items of id'd lists by their id) and in words."""
-    if isinstance(data, dict):
+    """Every leaf value of a workbook's JSON, by id path (items of item lists by their id) and in words.
+
+    An empty list is a leaf (« emptied » is a value a page can show); the bookkeeping keys are passed over.
+    """
+    if _shape(data) == "keys":
         for key, value in data.items():
-            if key not in {"updated_at", "schema_version"}:
+            if key not in BOOKKEEPING_KEYS:
                 yield from leaves(value, (*path, key), (*place, key))
-    elif isinstance(data, list) and data and all(isinstance(x, dict) and "id" in x for x in data):
+    elif _shape(data) == "items":
         for item in data:
             yield from leaves(item, (*path, item["id"]), (*place, f"« {item_label(item)} »"))
     else:
@@ -296,7 +296,7 @@ def _shape(data: Any) -> str:
     """How :func:`leaves` walks *data*: by key, by item id, or as one leaf."""
     if isinstance(data, dict):
         return "keys"
-    if isinstance(data, list) and data and all(isinstance(x, dict) and "id" in x for x in data):
+    if isinstance(data, list) and data and is_items(data):
         return "items"
     return "leaf"
 
@@ -316,7 +316,7 @@ def changed_leaves(old: Any, new: Any, path: Path_ = (),
         return  # one is a leaf where the other has parts: no path is in both
     if shape == "keys":
         for key, value in new.items():
-            if key in old and key not in {"updated_at", "schema_version"}:
+            if key in old and key not in BOOKKEEPING_KEYS:
                 yield from changed_leaves(old[key], value, (*path, key), (*place, key))
     elif shape == "items":
         before = {item["id"]: item for item in old}
@@ -344,7 +344,7 @@ def put_back(workbook: BaseModel, replaced: Replaced) -> bool:
     target: Any = workbook
     for step in replaced.path[:-1]:
         if isinstance(target, list):
-            target = next((item for item in target if _item_id(item) == step), None)
+            target = next((item for item in target if item_id(item) == step), None)
         elif isinstance(target, dict):
             target = target.get(step)
         else:

@@ -7,11 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from babel.dates import format_date as babel_date
-from matplotlib.legend_handler import HandlerTuple
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
-
 from kpawidgets.charts.figure import canvas_axes, drawing, new_figure, svg_of
 from kpawidgets.charts.palette import PALETTE
 from kpawidgets.i18n import get_language
@@ -120,6 +115,11 @@ def cash_columns(months: Sequence[CashMonth], label: str, *, bar_label: str, lin
     formats the axis' amounts. The year is written under January and under the first month.
     *curves* are more balances drawn as dashed lines (the cash with less funding counted).
     """
+    from matplotlib.legend_handler import HandlerTuple
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     count = max(1, len(months))
     with drawing():
         figure = new_figure(width, height)

@@ -4,6 +4,9 @@ Every chart is drawn on a :class:`matplotlib.figure.Figure` of its own (Agg canv
 pyplot: nothing of a global figure state leaks between charts or into a notebook), with
 text kept as ``<text>`` elements (``svg.fonttype: none``) in the report's font family, so
 the PDF's charts are vectors whose words a reader can select and search.
+
+matplotlib is imported by the drawing functions only, when a chart is drawn: a page that
+shows no chart at its first paint does not load it (tests/test_light_pages.py).
 """
 
 from __future__ import annotations
@@ -14,12 +17,11 @@ import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["FONT_FAMILY", "RC", "new_figure", "canvas_axes", "svg_of", "drawing"]
 
@@ -66,6 +68,9 @@ logging.getLogger("matplotlib.font_manager").addFilter(_MissingReportFont())
 
 def new_figure(width: float, height: float) -> Figure:
     """A figure of *width* × *height* SVG units (1 unit = 1 pt = 1 px at 72 dpi), on an Agg canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(width / 72, height / 72), dpi=72)
     FigureCanvasAgg(figure)
     return figure
@@ -89,6 +94,8 @@ def drawing() -> Iterator[None]:
     draw it with the machine's emoji font, so the warning only puts noise (and a source
     path) on the person's terminal.
     """
+    import matplotlib
+
     with matplotlib.rc_context(RC), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font", category=UserWarning)
         yield

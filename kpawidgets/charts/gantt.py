@@ -6,15 +6,16 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-from matplotlib.axes import Axes
-from matplotlib.patches import Circle, FancyBboxPatch, Polygon, Rectangle
+from typing import TYPE_CHECKING
 
 from kpawidgets.charts.bars import clip_text, short_month
 from kpawidgets.charts.figure import canvas_axes, drawing, new_figure, svg_of
 from kpawidgets.charts.palette import FUNDING_COLOURS, KIND_COLOURS, PALETTE
 from kpawidgets.i18n import _
 from kpawidgets.model.plan import Step, Timeline
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["GanttRow", "gantt", "gantt_rows", "mark_icon", "kind_colour"]
 
@@ -49,12 +50,16 @@ def _next_month(day: dt.date) -> dt.date:
 
 def _diamond(axes: Axes, x: float, y: float, size: float, *, face: str, edge: str | None = None,
              alpha: float = 1.0) -> None:
+    from matplotlib.patches import Polygon
+
     points = [(x, y - size), (x + size, y), (x, y + size), (x - size, y)]
     axes.add_patch(Polygon(points, closed=True, facecolor=face, edgecolor=edge or "none",
                            linewidth=1.6 if edge else 0, alpha=alpha, zorder=4))
 
 
 def _mark(axes: Axes, mark: str, x: float, y: float, colour: str, done: bool) -> None:
+    from matplotlib.patches import Circle
+
     alpha = 0.45 if done else 1.0
     if mark == "deadline":
         _diamond(axes, x, y, 5.5, face=PALETTE["paper"], edge=colour)
@@ -72,6 +77,8 @@ def gantt(rows: Sequence[GanttRow], label: str, *, month_label: Callable[[dt.dat
     *marker* draws a labelled vertical line (the launch), *today* a dashed one. Month names
     are shown whole when every month has room for them, else their first letter.
     """
+    from matplotlib.patches import FancyBboxPatch, Rectangle
+
     if not rows:
         with drawing():
             figure = new_figure(width, 30)

@@ -7,8 +7,6 @@ import math
 from decimal import Decimal
 from functools import lru_cache
 
-from matplotlib.patches import Circle, Wedge
-
 from kpawidgets.charts.figure import canvas_axes, drawing, new_figure, svg_of
 from kpawidgets.charts.palette import LIGHT_COLOURS, PALETTE
 from kpawidgets.i18n import _, format_number
@@ -35,6 +33,8 @@ def gauge(ratio: float | None, big: str, small: str, label: str, *, colour: str 
     *colour* is the meaning's colour from the palette (e.g. ``FUNDING_COLOURS["secured"]``);
     without one, the ring takes the light of the ratio itself.
     """
+    from matplotlib.patches import Wedge
+
     value = _clip(ratio)
     colour = colour or ratio_colour(value)
     with drawing():
@@ -56,6 +56,8 @@ def gauge(ratio: float | None, big: str, small: str, label: str, *, colour: str 
 def half_gauge(ratio: float, target: float, big: str, small: str, label: str, *, colour: str,
                width: float = 200) -> str:
     """A half ring filled left to right to *ratio* (0–1), a tick at *target* (0–1), *big* and *small* inside."""
+    from matplotlib.patches import Wedge
+
     value, mark = _clip(ratio), _clip(target)
     height = width * 0.59
     with drawing():
@@ -93,6 +95,8 @@ def light(level: str, size: float = 16, title: str = "") -> str:
 
     Without *title* it is hidden from screen readers (the status is written beside it); with one
     (the tagged PDF, where every drawing is a figure), *title* is its text alternative."""
+    from matplotlib.patches import Circle
+
     with drawing():
         figure = new_figure(size, size)
         axes = canvas_axes(figure, (0, size), (0, size))

@@ -7,9 +7,6 @@ figures hold (whole euros as printed, whole percents) and sums nothing.
 
 from __future__ import annotations
 
-from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
-
 from kpawidgets.charts.coverage import PART_LABELS
 from kpawidgets.charts.figure import drawing, new_figure, svg_of
 from kpawidgets.charts.palette import FUNDING_COLOURS, PALETTE
@@ -24,6 +21,9 @@ OWN_SHARE_LABEL = N_("ressources propres : {percent} %")
 
 def years_chart(years: YearsFigures, *, width: float = 640, height: float = 300) -> str:
     """Charges (slate) and resources by status (stacked, the coverage bar's colours) for each year."""
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     with drawing():
         figure = new_figure(width, height)
         axes = figure.add_axes((78 / width, 92 / height, 1 - 92 / width, 1 - 110 / height))

@@ -37,7 +37,10 @@ def voila_command(notebooks: Path, port: int, ip: str = "127.0.0.1", *, extra: S
     :func:`serve_environment` sets. The server is Voilà with the project's bounds and Host
     check (:mod:`kpawidgets.config.server`).
     """
-    return [sys.executable, "-m", "kpawidgets.config.server", str(notebooks), "--no-browser", f"--port={port}", f"--Voila.ip={ip}", *extra]
+    return [sys.executable, "-m", "kpawidgets.config.server", str(notebooks), "--no-browser", f"--port={port}",
+            # the port asked or none: taken (by another program since kpa serve looked), Voilà stops
+            # rather than serve on the next one, which the printed address would not name
+            "--Voila.port_retries=0", f"--Voila.ip={ip}", *extra]
 
 
 def _port_free(ip: str, port: int) -> bool:

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Literal, Union
 
 from kpawidgets.i18n import N_, _, format_money, translate
 from kpawidgets.model.checklist.partners import UNKNOWN_FUNDER
+from kpawidgets.model.tree import BOOKKEEPING_KEYS, item_ids
 
 if TYPE_CHECKING:
     from kpawidgets.model.workbook import Workbook
@@ -67,8 +68,6 @@ __all__ = [
 
 #: Keys whose lists are sets of ids or tags: merged element by element, never a conflict.
 WORKBOOK_SET_KEYS = frozenset({"criteria", "situations", "roles"})
-#: Keys that change at every save: mine's value is taken, without a conflict.
-BOOKKEEPING_KEYS = frozenset({"updated_at", "schema_version"})
 #: Keys whose value is the id of a partner (``checklist.partners``): people read the partner's name.
 PARTNER_REFERENCES = frozenset({"partner"})
 #: Keys that name an item for people, in order of preference.
@@ -326,18 +325,6 @@ def same_json(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _ids(items: Any) -> list[Any] | None:
-    """The ids of a list of id'd dicts, or None if it is not one (or has duplicate ids)."""
-    if not isinstance(items, list):
-        return None
-    ids = []
-    for item in items:
-        if not isinstance(item, dict) or "id" not in item or not isinstance(item["id"], (str, int)):
-            return None
-        ids.append(item["id"])
-    return ids if len(set(ids)) == len(ids) else None
-
-
 def _scalars(items: Any) -> bool:
     """True for a list of distinct strings and numbers (a set of ticks or tags)."""
     return (isinstance(items, list) and all(isinstance(x, (str, int)) and not isinstance(x, bool) for x in items)
@@ -403,7 +390,7 @@ class _Merger:
         if all(isinstance(v, dict) for v in (base, mine, theirs)):
             return self.dicts(base, mine, theirs, path)
         if all(isinstance(v, list) for v in (base, mine, theirs)):
-            ids = [_ids(v) for v in (base, mine, theirs)]
+            ids = [item_ids(v) for v in (base, mine, theirs)]
             if all(i is not None for i in ids):
                 return self.items(base, mine, theirs, path)
             if key in self.set_keys and all(_scalars(v) for v in (base, mine, theirs)):

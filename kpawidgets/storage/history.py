@@ -44,6 +44,7 @@ from kpawidgets.model.base import DATE_RANGE
 from kpawidgets.model.checklist.partners import partner_names
 from kpawidgets.model.merge import item_label as merged_item_label
 from kpawidgets.model.merge import value_text
+from kpawidgets.model.tree import BOOKKEEPING_KEYS, is_items
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.storage.atomic import write_atomic
 from kpawidgets.storage.files import (
@@ -377,10 +378,6 @@ def item_label(item: Mapping[str, Any]) -> str:
     return merged_item_label(item) or str(item.get("id"))
 
 
-def _is_items(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(x, dict) and "id" in x for x in value)
-
-
 def place_text(where: tuple[str, ...]) -> str:
     """« Budget › lignes › « Matières » (montant) »: the last field in brackets after an item."""
     words = [_(_NAMES[step]) if step in _NAMES else step for step in where]
@@ -392,10 +389,10 @@ def place_text(where: tuple[str, ...]) -> str:
 def _walk(now: Any, after: Any, where: tuple[str, ...], partners: Mapping[str, str]) -> Iterator[Difference]:
     if isinstance(now, dict) and isinstance(after, dict):
         for key in list(now) + [k for k in after if k not in now]:
-            if key in {"updated_at", "schema_version"}:
+            if key in BOOKKEEPING_KEYS:
                 continue
             yield from _walk(now.get(key), after.get(key), (*where, key), partners)
-    elif _is_items(now) and _is_items(after):
+    elif is_items(now) and is_items(after):
         before_items, after_items = {x["id"]: x for x in now}, {x["id"]: x for x in after}
         for item_id, item in before_items.items():
             label = f"« {item_label(item)} »"
