@@ -33,11 +33,11 @@ from kpawidgets.i18n import N_
 from kpawidgets.model.base import new_id
 from kpawidgets.model.checklist import GroupMember
 from kpawidgets.model.records.workbook import Workbook
-from kpawidgets.model.room.contributions import RoomError, validated, now_utc, refusal, participant_of
+from kpawidgets.model.room.contributions import RoomError, validated, now_utc, refusal, participant_of, typed
 from kpawidgets.model.room.records import FACILITATOR, MAX_PARTICIPANTS, Participant, clean_text
 
 __all__ = ["GROUP_MAX", "INTERESTS_MAX", "Card", "card_of", "save_card", "add_member", "member_of", "phone_members",
-           "combined", "wishes_and_skills", "adopt", "needs_adoption"]
+           "combined", "wishes_and_skills", "adopt", "needs_adoption", "card_problems"]
 
 #: Bounds of ``checklist.group`` and of ``GroupMember.interests`` (the checklist's records).
 GROUP_MAX = 200
@@ -106,6 +106,8 @@ def _member(member_id: str | None, fields: dict[str, Any]) -> GroupMember:
     """A member from a card's fields (validated by the room's rules first: lengths, control characters)."""
     # the room's rules for the texts (control and bidirectional characters, lengths); the alias
     # is bounded by the group's own limit, which the facilitator's rows share
+    fields = {**fields, **{name: typed(name, fields[name], multiline=name != "alias")
+                           for name in ("alias", "wishes", "skills") if name in fields}}
     checked: Participant = validated(Participant, owner=FACILITATOR, **{k: v for k, v in fields.items() if k != "alias"})
     try:
         alias = clean_text(str(fields.get("alias") or ""))
@@ -125,6 +127,23 @@ def _member(member_id: str | None, fields: dict[str, Any]) -> GroupMember:
         return GroupMember(**values)
     except ValidationError as exc:
         raise refusal(exc) from None
+
+
+def card_problems(fields: dict[str, Any]) -> dict[str, RoomError]:
+    """Every problem of a card's *fields* at once, by field name (the phone shows each beside its field):
+    each field checked on its own by the rules of :func:`save_card`, then wishes and skills together."""
+    problems: dict[str, RoomError] = {}
+    for name, value in fields.items():
+        try:
+            _member(None, {name: value})
+        except RoomError as exc:
+            problems[name] = exc
+    if not {"wishes", "skills"} & problems.keys():
+        try:
+            _member(None, {"wishes": fields.get("wishes", ""), "skills": fields.get("skills", "")})
+        except RoomError as exc:
+            problems["wishes"] = exc
+    return problems
 
 
 def _entry(owner: str, member_id: str, fields: dict[str, Any], joined: Any) -> Participant:
