@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from kpawidgets.model.room.group import CARD_ALIAS_MAX
 from kpawidgets.model.room.records import IDEA_MAX, WISH_MAX
 from kpawidgets.storage.workspace import Workspace
 from tests.conftest import EXAMPLE, screenshot_dir
@@ -64,6 +65,7 @@ def test_the_phone_page_is_short_jumps_counts_and_keeps_drafts(crowded: tuple[At
         # bounded fields say how much is left, and refuse more than the file takes
         wishes, idea = tab.locator("#kpa-wishes"), tab.locator("#kpa-idea")
         assert wishes.get_attribute("maxlength") == str(WISH_MAX) and idea.get_attribute("maxlength") == str(IDEA_MAX)
+        assert tab.locator("#kpa-alias").get_attribute("maxlength") == str(CARD_ALIAS_MAX)  # the file's own bound
         wishes.fill("cuisiner pour des buffets")
         assert tab.locator("#kpa-wishes-count").inner_text() == f"25 / {WISH_MAX}"
         assert "kpa-wishes-count" in (wishes.get_attribute("aria-describedby") or "")

@@ -35,7 +35,7 @@ from kpawidgets.model import budget
 from kpawidgets.model.records.checklist import AGE_BANDS, COMMITMENTS
 from kpawidgets.model.room import contributions as rc
 from kpawidgets.model.room import group as rg
-from kpawidgets.model.room.records import ALIAS_MAX, DOTS_PER_PERSON, GENDER_CHOICES, IDEA_KINDS, IDEA_MAX, VOTE_CHOICES, WISH_MAX
+from kpawidgets.model.room.records import DOTS_PER_PERSON, GENDER_CHOICES, IDEA_KINDS, IDEA_MAX, VOTE_CHOICES, WISH_MAX
 from kpawidgets.model.room.summary import KindColumn, RoomSummary, idea_place, room_summary, visible_ideas, wall
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.charts.coverage import coverage_bar, percent_text
@@ -190,7 +190,7 @@ def _me_html(phone: Phone, workbook: Workbook) -> str:
             f'<div>{label("kpa-gender", _("Genre"))}'
             f'{select("gender", unset + [(k, translate(v)) for k, v in GENDER_CHOICES.items()], shown["gender"])}</div></div>'
             f'{error_slot("kpa-age_band")}{error_slot("kpa-gender")}')
-    body = (text_field("alias", "kpa-alias", _("Prénom ou pseudonyme"), shown["alias"], ALIAS_MAX, hint=_("facultatif"),
+    body = (text_field("alias", "kpa-alias", _("Prénom ou pseudonyme"), shown["alias"], rg.CARD_ALIAS_MAX, hint=_("facultatif"),
                        placeholder=_("ex. Awa, ou un pseudonyme"))
             + pair + situation
             + text_field("wishes", "kpa-wishes", _("Ce que j'ai envie de faire"), shown["wishes"], WISH_MAX,
