@@ -101,3 +101,19 @@ def test_full_dot_and_vote_lists_say_so_kindly_in_the_phones_language(served: tu
     for reply, section in ((dot, "dots"), (vote, "votes")):
         assert not reply.ok and words in reply.sections[section]
         assert "inattendue" not in reply.sections[section] and "unexpected" not in reply.sections[section]
+
+
+def _written_before(workbook: object) -> None:
+    room = workbook.room  # type: ignore[attr-defined]
+    room.ideas = [Idea(owner="facilitator", text="\u200b\u200b", kind="autre"),
+                  Idea(owner="facilitator", text="e" + "\u0301" * 139, kind="autre"),
+                  Idea(owner="facilitator", text="Jardin\u200f", kind="jardin")]
+
+
+def test_a_file_written_before_the_rule_still_opens_and_draws(served: tuple[Workspace, str]) -> None:
+    """The rule holds what is typed, not what a file already keeps: such a file opens, and its phone page draws."""
+    apply_now(*served, _written_before)
+    workspace, name = served
+    assert len(workspace.open(name).workbook.room.ideas) == 3
+    page = PhoneKit(*served).page()
+    assert page.count('class="kpa-dot"') == 3
