@@ -113,3 +113,37 @@ def test_folds_stay_open_when_their_section_is_drawn_again_and_after_a_reload(ro
         assert tab.evaluate("document.getElementById('votes-more').open")
     finally:
         tab.context.close()
+
+
+def test_ticked_boxes_and_choices_are_kept_across_a_reload_until_sent(room: tuple[AtelierServer, Seeded], browser: Any) -> None:
+    server, _seeded = room
+    tab = _phone(browser, server.participant_url)
+    try:
+        tab.locator("#me-situation summary").tap()
+        boxes = tab.locator("#kpa-situations input[type=checkbox]")
+        boxes.nth(1).check()
+        tab.locator("input[name=sensitive][value=no]").check()
+        tab.locator("#kpa-gender").select_option("woman")
+        tab.reload()
+        tab.wait_for_selector("#me button.kpa-primary", state="visible", timeout=120_000)
+        assert tab.evaluate("document.getElementById('me-situation').open")
+        assert [boxes.nth(i).is_checked() for i in range(3)] == [False, True, False]
+        assert tab.locator("input[name=sensitive][value=no]").is_checked()
+        assert not tab.locator("input[name=sensitive][value=yes]").is_checked()
+        assert tab.locator("#kpa-gender").input_value() == "woman"
+        # a choice changed: the other one of its group is not put back
+        tab.locator("input[name=sensitive][value=yes]").check()
+        tab.reload()
+        tab.wait_for_selector("#me button.kpa-primary", state="visible", timeout=120_000)
+        assert tab.locator("input[name=sensitive][value=yes]").is_checked()
+        assert not tab.locator("input[name=sensitive][value=no]").is_checked()
+        # sent: the drafts are done with; the page shows what the file holds
+        tab.get_by_role("button", name="Enregistrer ma fiche").tap()
+        tab.wait_for_selector("text=Fiche enregistrée", timeout=60_000)
+        drafts = tab.evaluate("JSON.parse(localStorage.getItem('kpa-drafts:/atelier') || '{}')")
+        assert not [key for key in drafts if key.startswith(("situations=", "sensitive=", "kpa-gender"))], drafts
+        tab.reload()
+        tab.wait_for_selector("#me button.kpa-primary", state="visible", timeout=120_000)
+        assert boxes.nth(1).is_checked() and tab.locator("#kpa-gender").input_value() == "woman"
+    finally:
+        tab.context.close()

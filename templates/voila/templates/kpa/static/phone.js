@@ -123,25 +123,35 @@
   }
 
   // ------------------------------------------------------------------ drafts
+  // A draft's key: a text field or a select by its id; a box or a choice by « name=value » (it has no id).
+  function draftKey(el) {
+    if (el.type === "checkbox" || el.type === "radio") { return el.name ? el.name + "=" + el.value : ""; }
+    return el.type === "hidden" ? "" : el.id;
+  }
   function fieldsOf(form) {
-    return Array.prototype.filter.call(form.querySelectorAll("input[id], textarea[id], select[id]"),
-                                       function (el) { return el.type !== "hidden"; });
+    return Array.prototype.filter.call(form.querySelectorAll("input, textarea, select"), function (el) { return draftKey(el); });
+  }
+  function keepDraft(el) {
+    if (!el.form || !el.form.hasAttribute("data-kpa") || !draftKey(el)) { return; }
+    var drafts = read(DRAFTS, {});
+    if (el.type === "radio") {  // one choice of its group: the others are not chosen any more
+      Array.prototype.forEach.call(el.form.querySelectorAll("input[type=radio]"), function (other) {
+        if (other.name === el.name) { drafts[draftKey(other)] = other.checked; }
+      });
+    } else {
+      drafts[draftKey(el)] = el.type === "checkbox" ? el.checked : el.value;
+    }
+    write(DRAFTS, drafts);
   }
   document.addEventListener("input", function (event) {
     var el = event.target;
-    if (!el.id || !el.form || !el.form.hasAttribute("data-kpa")) { return; }
-    var drafts = read(DRAFTS, {});
-    drafts[el.id] = el.value;
-    write(DRAFTS, drafts);
-    count(el);
+    if (el.type === "checkbox" || el.type === "radio") { return; }  // their « change » keeps them
+    keepDraft(el);
+    if (el.id) { count(el); }
   }, true);
   document.addEventListener("change", function (event) {
     var el = event.target;
-    if (el.tagName === "SELECT" && el.id && el.form && el.form.hasAttribute("data-kpa")) {
-      var drafts = read(DRAFTS, {});
-      drafts[el.id] = el.value;
-      write(DRAFTS, drafts);
-    }
+    if (el.tagName === "SELECT" || el.type === "checkbox" || el.type === "radio") { keepDraft(el); }
   }, true);
   function forgetDrafts(ids) {
     var drafts = read(DRAFTS, {});
@@ -150,10 +160,16 @@
   }
   function putDraftsBack() {
     var drafts = read(DRAFTS, {});
-    Object.keys(drafts).forEach(function (id) {
-      var el = document.getElementById(id);
-      if (el && el.form && el.form.hasAttribute("data-kpa") && typeof drafts[id] === "string") { el.value = drafts[id]; }
-    });
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-kpa] input, form[data-kpa] textarea, form[data-kpa] select"),
+      function (el) {
+        var draft = drafts[draftKey(el)];
+        if (typeof draft === "boolean" && (el.type === "checkbox" || el.type === "radio")) {
+          el.checked = draft;
+          var fold = draft && el.closest("details");
+          if (fold) { fold.open = true; }  // a box ticked before the reload is seen ticked
+        }
+        else if (typeof draft === "string" && el.type !== "checkbox" && el.type !== "radio") { el.value = draft; }
+      });
     countAll(document);
   }
 
@@ -206,7 +222,7 @@
     data.append("send", key);
     var item = { key: key, same: same, action: form.getAttribute("action"), body: new URLSearchParams(data).toString(),
                  section: section ? section.id : "", time: Date.now(),
-                 fields: fieldsOf(form).map(function (el) { return el.id; }) };
+                 fields: fieldsOf(form).map(draftKey) };
     write(OUTBOX, outbox().concat([item]));
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
