@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from kpawidgets.model.room import contributions as rc
-from kpawidgets.model.room.group import CARD_ALIAS_MAX
+from kpawidgets.model.room.group import CARD_ALIAS_MAX, INTERESTS_MAX
 from kpawidgets.model.room.records import owner_of
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.storage.room import apply_now
@@ -145,5 +145,29 @@ def test_ticked_boxes_and_choices_are_kept_across_a_reload_until_sent(room: tupl
         tab.reload()
         tab.wait_for_selector("#me button.kpa-primary", state="visible", timeout=120_000)
         assert boxes.nth(1).is_checked() and tab.locator("#kpa-gender").input_value() == "woman"
+    finally:
+        tab.context.close()
+
+
+def test_the_bound_wishes_and_skills_share_is_counted_before_the_send(room: tuple[AtelierServer, Seeded], browser: Any) -> None:
+    """Each takes 300 characters, both together 500 (one field of the group): the page says so as it nears."""
+    server, _seeded = room
+    tab = _phone(browser, server.participant_url)
+    try:
+        shared = tab.locator("#kpa-interests-count")
+        tab.locator("#kpa-wishes").fill("cuisiner")
+        assert not shared.is_visible()
+        tab.locator("#kpa-wishes").fill("w" * 300)
+        tab.locator("#kpa-skills").fill("s" * 250)
+        assert shared.is_visible() and shared.inner_text() == f"À eux deux : 552 / {INTERESTS_MAX} caractères"
+        assert "kpa-full" in (shared.get_attribute("class") or "")
+        assert "kpa-interests-count" in (tab.locator("#kpa-skills").get_attribute("aria-describedby") or "").split()
+        tab.get_by_role("button", name="Enregistrer ma fiche").tap()  # the server says the same, beside the field
+        tab.wait_for_selector("#kpa-wishes-error:has-text('à eux deux')", timeout=60_000)
+        tab.locator("#kpa-skills").fill("s" * 150)
+        assert shared.inner_text() == f"À eux deux : 452 / {INTERESTS_MAX} caractères"
+        assert "kpa-full" not in (shared.get_attribute("class") or "")
+        tab.get_by_role("button", name="Enregistrer ma fiche").tap()
+        tab.wait_for_selector("text=Fiche enregistrée", timeout=60_000)
     finally:
         tab.context.close()

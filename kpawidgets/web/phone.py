@@ -44,7 +44,8 @@ from kpawidgets.storage.erasure import forget_everywhere
 from kpawidgets.storage.room import apply_now
 from kpawidgets.storage.workspace import Workspace
 from kpawidgets.web import privacy
-from kpawidgets.web.phone_fields import FIELD_IDS, error_slot, errors_of, esc, fields_summary, label, select, text_field
+from kpawidgets.web.phone_fields import (FIELD_IDS, error_slot, errors_of, esc, fields_summary, label, select, shared_count,
+                                         text_field)
 
 __all__ = ["PHONE_PATH", "LIVE_PATH", "KEY_COOKIE", "RATE_PER_MINUTE", "Phone", "Reply", "RoomRateError",
            "page_html", "live_sections", "act", "counts_html", "page_style", "style_source"]
@@ -194,9 +195,13 @@ def _me_html(phone: Phone, workbook: Workbook) -> str:
                        placeholder=_("ex. Awa, ou un pseudonyme"))
             + pair + situation
             + text_field("wishes", "kpa-wishes", _("Ce que j'ai envie de faire"), shown["wishes"], WISH_MAX,
-                         placeholder=_("ex. cuisiner pour des buffets, jardiner"), multiline=True)
+                         placeholder=_("ex. cuisiner pour des buffets, jardiner"), multiline=True, also="kpa-interests-count")
             + text_field("skills", "kpa-skills", _("Ce que je sais faire"), shown["skills"], WISH_MAX,
-                         placeholder=_("ex. je parle arabe, je sais coudre, je conduis"), multiline=True)
+                         placeholder=_("ex. je parle arabe, je sais coudre, je conduis"), multiline=True,
+                         also="kpa-interests-count")
+            # the two texts are one field of the group (« à eux deux », fewer than the two maxlengths together)
+            + shared_count("kpa-interests-count", ("kpa-wishes", "kpa-skills"), rg.INTERESTS_MAX,
+                           (shown["wishes"], shown["skills"]))
             + f'{_me_shown(held)}{_me_state(card)}{_status_box("me")}')
     return (f'<section class="kpa-card" id="me"><h2>{esc(_("Qui je suis"))}</h2>{privacy.notice_html(workbook)}'
             f'{_form(phone, "card", body)}</section>')

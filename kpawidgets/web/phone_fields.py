@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from kpawidgets.i18n import LANGUAGES, N_, _, ngettext, normalize_language, translate
 
-__all__ = ["LANG_COOKIE", "esc", "label", "select", "text_field", "error_slot", "errors_of", "FIELD_IDS",
+__all__ = ["LANG_COOKIE", "esc", "label", "select", "text_field", "shared_count", "error_slot", "errors_of", "FIELD_IDS",
            "phone_language", "fields_summary"]
 
 #: The page's language once a person chose it (or their phone said it): the next visits keep it.
@@ -39,8 +39,9 @@ def label(for_id: str, text: str, hint: str = "") -> str:
     return f'<label for="{for_id}">{esc(text)}{extra}</label>'
 
 
-def _described(field_id: str, counted: bool) -> str:
-    return f' aria-describedby="{field_id}-count {field_id}-error"' if counted else f' aria-describedby="{field_id}-error"'
+def _described(field_id: str, counted: bool, also: str = "") -> str:
+    ids = [f"{field_id}-count"] * counted + [f"{field_id}-error"] + ([also] if also else [])
+    return f' aria-describedby="{" ".join(ids)}"'
 
 
 def select(name: str, choices: Sequence[tuple[str, str]], value: str) -> str:
@@ -51,14 +52,27 @@ def select(name: str, choices: Sequence[tuple[str, str]], value: str) -> str:
 
 
 def text_field(name: str, field_id: str, words: str, value: str, limit: int, *, hint: str = "", placeholder: str = "",
-               multiline: bool = False) -> str:
-    """A bounded text field: its label and counter on one line, the field (``maxlength`` *limit*), its error slot."""
+               multiline: bool = False, also: str = "") -> str:
+    """A bounded text field: its label and counter on one line, the field (``maxlength`` *limit*), its error slot
+    (*also*: the id of one more element that describes it, a bound it shares with another field)."""
     count = f'<span class="kpa-count" id="{field_id}-count">{len(value)} / {limit}</span>'
     attributes = (f'id="{field_id}" name="{name}" maxlength="{limit}" placeholder="{esc(placeholder)}" autocomplete="off"'
-                  f'{_described(field_id, True)}')
+                  f'{_described(field_id, True, also)}')
     field = (f'<textarea {attributes} rows="2">{esc(value)}</textarea>' if multiline
              else f'<input {attributes} value="{esc(value)}">')
     return f'<div class="kpa-labelrow">{label(field_id, words, hint)}{count}</div>{field}{error_slot(field_id)}'
+
+
+def shared_count(count_id: str, field_ids: Sequence[str], limit: int, values: Sequence[str]) -> str:
+    """The count of a bound several fields share (« à eux deux : 420 / 500 »), drawn once they near it (``phone.js``
+    keeps it current: the fields' lengths, plus the two characters that join two texts)."""
+    texts = [value.strip() for value in values if value.strip()]
+    used = sum(len(text) for text in texts) + 2 * max(len(texts) - 1, 0)
+    words = _("À eux deux : {count} / {max} caractères")
+    near = used > limit * 0.8
+    return (f'<p class="kpa-count kpa-shared{" kpa-full" if used > limit else ""}" id="{count_id}" data-of="{" ".join(field_ids)}" '
+            f'data-max="{limit}" data-words="{esc(words)}"{"" if near else " hidden"}>'
+            f'{esc(words.format(count=used, max=limit))}</p>')
 
 
 def error_slot(field_id: str, message: str = "") -> str:

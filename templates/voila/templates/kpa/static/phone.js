@@ -88,12 +88,28 @@
   function count(field) {
     var shownCount = document.getElementById(field.id + "-count");
     var max = parseInt(field.getAttribute("maxlength") || "0", 10);
-    if (!shownCount || !max) { return; }
-    shownCount.textContent = field.value.length + " / " + max;
-    shownCount.classList.toggle("kpa-full", field.value.length >= max);
+    if (shownCount && max) {
+      shownCount.textContent = field.value.length + " / " + max;
+      shownCount.classList.toggle("kpa-full", field.value.length >= max);
+    }
+    countShared();
   }
   function countAll(root) {
     Array.prototype.forEach.call(root.querySelectorAll("[maxlength][id]"), count);
+  }
+  // A bound two fields share (the wishes and the skills are one field of the group): shown once they near it.
+  function countShared() {
+    Array.prototype.forEach.call(document.querySelectorAll(".kpa-shared[data-of]"), function (shared) {
+      var texts = shared.getAttribute("data-of").split(" ").map(function (id) {
+        var field = document.getElementById(id);
+        return field ? field.value.trim() : "";
+      }).filter(function (text) { return text; });
+      var used = texts.reduce(function (sum, text) { return sum + text.length; }, 0) + 2 * Math.max(texts.length - 1, 0);
+      var max = parseInt(shared.getAttribute("data-max") || "0", 10);
+      shared.textContent = (shared.getAttribute("data-words") || "").replace("{count}", used).replace("{max}", max);
+      shared.hidden = used <= max * 0.8;
+      shared.classList.toggle("kpa-full", used > max);
+    });
   }
   function focusFirstProblem(form) {
     var slot = form && form.isConnected && Array.prototype.filter.call(
