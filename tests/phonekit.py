@@ -16,7 +16,7 @@ _CARD = ("alias", "age_band", "gender", "situations", "wishes", "skills")
 
 
 def _value(page: str, name: str) -> str:
-    found = re.search(rf'name="{re.escape(name)}" value="([^"]*)"', page)
+    found = re.search(rf'<input [^>]*name="{re.escape(name)}"[^>]* value="([^"]*)"', page)
     return html.unescape(found.group(1)) if found else ""
 
 

@@ -61,6 +61,7 @@ def test_the_phone_page_before_and_after_a_send(atelier: AtelierServer, browser:
         tab.wait_for_selector("#privacy")
         assert blocking(tab, "phone") == []
         tab.fill("#kpa-alias", "Tournesol")
+        tab.click("#me-situation summary")  # the situations and the sensitive question are folded (issue 18)
         tab.check("input[name=sensitive][value=no]")
         tab.click("#me button.kpa-primary")
         tab.wait_for_selector("#me-status .kpa-saved")

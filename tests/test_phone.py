@@ -87,13 +87,15 @@ def test_two_phones_saving_lose_nothing(served: tuple[Workspace, str]) -> None:
 def test_a_refused_entry_says_why_and_sends_back_only_its_message(served: tuple[Workspace, str]) -> None:
     phone = PhoneKit(*served, lang="en")
     reply = phone.send("idea", text="x" * 10_000, kind="cuisine")
-    assert not reply.ok and list(reply.sections) == ["idea-status"]  # the typed text stays on the phone
-    assert "too long" in reply.sections["idea-status"]
+    # the typed text stays on the phone: only the status and the form's error slots come back
+    assert not reply.ok and sorted(reply.sections) == ["idea-status", "kpa-idea-error", "kpa-kind-error"]
+    assert "too long" in reply.sections["kpa-idea-error"] and "My idea" in reply.sections["idea-status"]
     assert _file(served).get("room") is None  # nothing written
     reply = phone.save_card(wishes="ok\x07bell")
-    assert not reply.ok and "control characters" in reply.sections["me-status"]
-    reply = phone.save_card(situations=["student", "rsa", "parent", "employee"])
-    assert not reply.ok and "3 choices at most" in reply.sections["me-status"]
+    assert not reply.ok and "control characters" in reply.sections["kpa-wishes-error"]
+    reply = phone.save_card(situations=["student", "rsa", "parent", "employee"])  # two problems, both said
+    assert not reply.ok and "3 choices at most" in reply.sections["kpa-situations-error"]
+    assert "control characters" in reply.sections["kpa-wishes-error"] and "2 fields to correct" in reply.sections["me-status"]
     reply = phone.send("vote", commitment="nope", choice="adopt")
     assert not reply.ok and "not recognised" in reply.sections["votes"]  # the buttons as the file says
     assert not phone.send("fly").ok

@@ -33,12 +33,13 @@ from urllib.parse import quote
 from tornado import httputil, web
 
 from kpawidgets.errors import KpaError
-from kpawidgets.i18n import N_, normalize_language, translate
+from kpawidgets.i18n import N_, translate
 from kpawidgets.model.room.records import owner_of, valid_key
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.storage.room import ATELIER_WORKBOOK_ENV
 from kpawidgets.storage.workspace import Workspace
 from kpawidgets.web.phone import KEY_COOKIE, LIVE_PATH, PHONE_PATH, Phone, act, live_sections, page_html, style_source
+from kpawidgets.web.phone_fields import LANG_COOKIE, phone_language
 
 __all__ = ["BoundedBody", "PhoneHandler", "PhoneLiveHandler", "phone_handlers", "BODY_MAX", "KEYS_PER_ADDRESS", "KEYS_IN_ALL",
            "new_key", "key_is_ours", "mint_stats", "set_door", "SECRET_SETTING"]
@@ -181,7 +182,7 @@ class BoundedBody(web.RequestHandler):
 
 class _PhoneBase(BoundedBody):
     def too_large(self) -> None:
-        lang = normalize_language(self.get_query_argument("lang", "fr"))
+        lang = self.language()
         self.send_json({"ok": False, "message": translate(_TOO_LONG, lang)}, 413)
 
     def prepare(self) -> None:
@@ -200,6 +201,11 @@ class _PhoneBase(BoundedBody):
         self.set_header("Content-Security-Policy", _POLICY.format(style=style_source()))
         self.set_header("X-Frame-Options", "DENY")
         self.set_header("Referrer-Policy", "no-referrer")
+
+    def language(self) -> str:
+        """The page's language (:func:`~kpawidgets.web.phone_fields.phone_language`): asked, kept, or the phone's."""
+        return phone_language(self.get_argument("lang", None), self.get_cookie(LANG_COOKIE),
+                              self.request.headers.get("Accept-Language"))
 
     def _key_ok(self, key: str) -> bool:
         secret = self.settings.get(SECRET_SETTING)
@@ -220,7 +226,7 @@ class _PhoneBase(BoundedBody):
             secret = self.settings.get(SECRET_SETTING)
             key = new_key(secret) if isinstance(secret, bytes) and secret else secrets.token_urlsafe(24)
             self.set_cookie(KEY_COOKIE, key, httponly=True, samesite="Strict", path=PHONE_PATH, expires_days=30)
-        lang = normalize_language(self.get_argument("lang", "fr"))
+        lang = self.language()
         form = self.xsrf_form_html() if self.settings.get("xsrf_cookies") else ""
         return Phone(owner_of(key), lang, form)
 
@@ -240,7 +246,7 @@ class PhoneHandler(_PhoneBase):
     def get(self) -> None:
         phone = self.phone(give_key=True)
         if phone is None:
-            lang = normalize_language(self.get_argument("lang", "fr"))
+            lang = self.language()
             self.set_status(429 if self.refusal == _BUSY_DOOR else 403)
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.finish(page_html(Phone("", lang, ""), None, "", problem=translate(self.refusal, lang)))
@@ -250,6 +256,8 @@ class PhoneHandler(_PhoneBase):
             workbook, revision = _workbook_now(Workspace(), self.workbook_name())
         except KpaError as exc:
             problem = exc.message(phone.lang)
+        # the language of this visit is kept for the next ones (the address after the join code says none)
+        self.set_cookie(LANG_COOKIE, phone.lang, samesite="Strict", path=PHONE_PATH, expires_days=30)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(page_html(phone, workbook, revision, problem=problem))
 
@@ -258,7 +266,7 @@ class PhoneHandler(_PhoneBase):
             raise web.HTTPError(403)
         phone = self.phone(give_key=False)
         if phone is None:  # keys come with the page: a form without one is refused, kindly
-            lang = normalize_language(self.get_argument("lang", "fr"))
+            lang = self.language()
             self.send_json({"ok": False, "message": translate(_RELOAD, lang)}, 403)
             return
         self.read_body()

@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import html
 import logging
 import time
 from collections import OrderedDict, deque
@@ -36,7 +35,7 @@ from kpawidgets.model import budget
 from kpawidgets.model.records.checklist import AGE_BANDS, COMMITMENTS
 from kpawidgets.model.room import contributions as rc
 from kpawidgets.model.room import group as rg
-from kpawidgets.model.room.records import ALIAS_MAX, DOTS_PER_PERSON, GENDER_CHOICES, IDEA_KINDS, IDEA_MAX, VOTE_CHOICES, WISH_MAX
+from kpawidgets.model.room.records import DOTS_PER_PERSON, GENDER_CHOICES, IDEA_KINDS, IDEA_MAX, VOTE_CHOICES, WISH_MAX
 from kpawidgets.model.room.summary import KindColumn, RoomSummary, idea_place, room_summary, visible_ideas, wall
 from kpawidgets.model.workbook import Workbook
 from kpawidgets.charts.coverage import coverage_bar, percent_text
@@ -45,6 +44,8 @@ from kpawidgets.storage.erasure import forget_everywhere
 from kpawidgets.storage.room import apply_now
 from kpawidgets.storage.workspace import Workspace
 from kpawidgets.web import privacy
+from kpawidgets.web.phone_fields import (FIELD_IDS, error_slot, errors_of, esc, fields_summary, label, select, shared_count,
+                                         text_field)
 
 __all__ = ["PHONE_PATH", "LIVE_PATH", "KEY_COOKIE", "RATE_PER_MINUTE", "Phone", "Reply", "RoomRateError",
            "page_html", "live_sections", "act", "counts_html", "page_style", "style_source"]
@@ -66,10 +67,6 @@ _log = logging.getLogger(__name__)
 
 class RoomRateError(KpaError):
     """Too many sends from one phone in a short time."""
-
-
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 @functools.cache
@@ -96,8 +93,8 @@ class Phone:
     xsrf_html: str = ""
 
     def url(self, path: str = PHONE_PATH, **params: str) -> str:
-        query = {**({"lang": self.lang} if self.lang != "fr" else {}), **params}
-        return path + ("?" + urlencode(query) if query else "")
+        """*path* in the page's language, said in the address: a choice made on the page outweighs the phone's."""
+        return path + "?" + urlencode({"lang": self.lang, **params})
 
 
 @dataclass(frozen=True)
@@ -127,17 +124,6 @@ def _form(phone: Phone, action: str | None, body: str, *, css: str = "") -> str:
     hidden = phone.xsrf_html + (f'<input type="hidden" name="action" value="{esc(action)}">' if action else "")
     return (f'<form method="post" action="{esc(phone.url())}" data-kpa class="{css}">{hidden}'
             f'<input type="hidden" name="lang" value="{esc(phone.lang)}">{body}</form>')
-
-
-def _label(for_id: str, text: str, hint: str = "") -> str:
-    extra = f' <span class="kpa-hint">{esc(hint)}</span>' if hint else ""
-    return f'<label for="{for_id}">{esc(text)}{extra}</label>'
-
-
-def _select(name: str, choices: Sequence[tuple[str, str]], value: str) -> str:
-    options = "".join(f'<option value="{esc(key)}"{" selected" if key == value else ""}>{esc(label)}</option>'
-                      for key, label in choices)
-    return f'<select id="kpa-{name}" name="{name}">{options}</select>'
 
 
 def counts_html(summary: RoomSummary) -> str:
@@ -189,30 +175,34 @@ def _me_html(phone: Phone, workbook: Workbook) -> str:
     if card is not None and card.removed:  # what the person had written is still there, to put back
         shown.update(wishes=card.wishes, skills=card.skills)
     unset = [("", _("— non précisé —"))]
-    up_to_three, wishes = _("jusqu'à 3"), _("Ce que j'ai envie de faire")
     checks = "".join(
         f'<label class="kpa-check"><input type="checkbox" name="situations" value="{esc(code)}"'
-        f'{" checked" if code in shown["situations"] else ""}> <span>{esc(translate(label))}</span></label>'
-        for code, label in privacy.general_situations().items())
-    body = (
-        f'{_label("kpa-alias", _("Prénom ou pseudonyme"), _("facultatif"))}'
-        f'<input id="kpa-alias" name="alias" value="{esc(shown["alias"])}" placeholder="{esc(_("ex. Awa, ou un pseudonyme"))}"'
-        f' autocomplete="off" maxlength="{ALIAS_MAX}">'
-        f'{_label("kpa-age_band", _("Âge"))}'
-        f'{_select("age_band", unset + [(k, translate(v)) for k, v in AGE_BANDS.items()], shown["age_band"])}'
-        f'{_label("kpa-gender", _("Genre"), _("facultatif"))}'
-        f'{_select("gender", unset + [(k, translate(v)) for k, v in GENDER_CHOICES.items()], shown["gender"])}'
-        f'<details class="kpa-fold"{" open" if shown["situations"] else ""}><summary>{esc(_("Ma situation"))} '
-        f'<span class="kpa-hint">{esc(up_to_three)}</span></summary>'
-        f'<fieldset class="kpa-checks"><legend class="kpa-hidden">{esc(_("Ma situation"))}</legend>{checks}</fieldset></details>'
-        f'{privacy.sensitive_html(shown["situations"])}'
-        f'{_label("kpa-wishes", wishes)}'
-        f'<textarea id="kpa-wishes" name="wishes" maxlength="{WISH_MAX}" placeholder="{esc(_("ex. cuisiner pour des buffets, jardiner"))}">'
-        f'{esc(shown["wishes"])}</textarea>'
-        f'{_label("kpa-skills", _("Ce que je sais faire"))}'
-        f'<textarea id="kpa-skills" name="skills" maxlength="{WISH_MAX}" placeholder="{esc(_("ex. je parle arabe, je sais coudre, je conduis"))}">'
-        f'{esc(shown["skills"])}</textarea>'
-        f'{_me_shown(held)}{_me_state(card)}{_status_box("me")}')
+        f'{" checked" if code in shown["situations"] else ""}> <span>{esc(translate(words))}</span></label>'
+        for code, words in privacy.general_situations().items())
+    # the situations and the sensitive question folded under one line: open once the person said something
+    up_to_three = _("jusqu'à 3")
+    situation = (f'<details class="kpa-fold" id="me-situation"{" open" if shown["situations"] else ""}><summary>'
+                 f'{esc(_("Ma situation"))} <span class="kpa-hint">{esc(up_to_three)}</span></summary>'
+                 f'<fieldset class="kpa-checks" id="kpa-situations" aria-describedby="kpa-situations-error">'
+                 f'<legend class="kpa-hidden">{esc(_("Ma situation"))}</legend>{checks}</fieldset>'
+                 f'{privacy.sensitive_html(shown["situations"])}</details>{error_slot("kpa-situations")}')
+    pair = (f'<div class="kpa-pair"><div>{label("kpa-age_band", _("Âge"))}'
+            f'{select("age_band", unset + [(k, translate(v)) for k, v in AGE_BANDS.items()], shown["age_band"])}</div>'
+            f'<div>{label("kpa-gender", _("Genre"))}'
+            f'{select("gender", unset + [(k, translate(v)) for k, v in GENDER_CHOICES.items()], shown["gender"])}</div></div>'
+            f'{error_slot("kpa-age_band")}{error_slot("kpa-gender")}')
+    body = (text_field("alias", "kpa-alias", _("Prénom ou pseudonyme"), shown["alias"], rg.CARD_ALIAS_MAX, hint=_("facultatif"),
+                       placeholder=_("ex. Awa, ou un pseudonyme"))
+            + pair + situation
+            + text_field("wishes", "kpa-wishes", _("Ce que j'ai envie de faire"), shown["wishes"], WISH_MAX,
+                         placeholder=_("ex. cuisiner pour des buffets, jardiner"), multiline=True, also="kpa-interests-count")
+            + text_field("skills", "kpa-skills", _("Ce que je sais faire"), shown["skills"], WISH_MAX,
+                         placeholder=_("ex. je parle arabe, je sais coudre, je conduis"), multiline=True,
+                         also="kpa-interests-count")
+            # the two texts are one field of the group (« à eux deux », fewer than the two maxlengths together)
+            + shared_count("kpa-interests-count", ("kpa-wishes", "kpa-skills"), rg.INTERESTS_MAX,
+                           (shown["wishes"], shown["skills"]))
+            + f'{_me_shown(held)}{_me_state(card)}{_status_box("me")}')
     return (f'<section class="kpa-card" id="me"><h2>{esc(_("Qui je suis"))}</h2>{privacy.notice_html(workbook)}'
             f'{_form(phone, "card", body)}</section>')
 
@@ -222,15 +212,14 @@ def _idea_fields(editing: rc.Idea | None) -> str:
     text, kind = (editing.text, editing.kind) if editing else ("", "cuisine")
     which = f'<input type="hidden" name="idea" value="{esc(editing.id)}">' if editing else ""
     button = _("Enregistrer la modification") if editing else _("Ajouter l'idée au mur")
-    kind_label = _("Type d'activité")
     cancel = (f'<button type="submit" name="action" value="idea-cancel" class="kpa-plain">'
               f'{esc(_("Annuler la modification"))}</button>') if editing else ""
+    kind_words = _("Type d'activité")
     return (f'<div id="idea-fields">{which}'
-            f'{_label("kpa-idea", _("Mon idée"), _("{max} caractères au plus").format(max=IDEA_MAX))}'
-            f'<textarea id="kpa-idea" name="text" maxlength="{IDEA_MAX}" placeholder="{esc(_("ex. un buffet pour la fête de quartier"))}">'
-            f'{esc(text)}</textarea>'
-            f'{_label("kpa-kind", kind_label)}'
-            f'{_select("kind", [(k, translate(v)) for k, v in IDEA_KINDS.items()], kind)}'
+            + text_field("text", "kpa-idea", _("Mon idée"), text, IDEA_MAX, placeholder=_("ex. un buffet pour la fête de quartier"),
+                         multiline=True)
+            + f'{label("kpa-kind", kind_words)}'
+            f'{select("kind", [(k, translate(v)) for k, v in IDEA_KINDS.items()], kind)}{error_slot("kpa-kind")}'
             f'<button type="submit" class="kpa-primary">{esc(button)}</button>{cancel}</div>')
 
 
@@ -272,15 +261,24 @@ def _ideas_html(phone: Phone, workbook: Workbook) -> str:
 # ------------------------------------------------------------------ votes and dots
 def _votes_html(phone: Phone, workbook: Workbook, status: tuple[str, str] = ("", "ok")) -> str:
     mine = rc.votes_of(workbook.room, phone.owner)
-    rows = []
-    for commitment, label in COMMITMENTS.items():
+    rows: list[str] = []
+    folded: list[str] = []
+    for rank, (commitment, words) in enumerate(COMMITMENTS.items()):
         buttons = "".join(
             f'<button type="submit" name="choice" value="{"" if mine.get(commitment) == choice else choice}"'
-            f' aria-pressed="{"true" if mine.get(commitment) == choice else "false"}">{esc(translate(words))}</button>'
-            for choice, words in VOTE_CHOICES.items())
+            f' aria-pressed="{"true" if mine.get(commitment) == choice else "false"}">{esc(translate(said))}</button>'
+            for choice, said in VOTE_CHOICES.items())
         body = f'<input type="hidden" name="commitment" value="{esc(commitment)}"><div class="kpa-toggle">{buttons}</div>'
-        rows.append(f'<li><p>{esc(translate(label))}</p>{_form(phone, "vote", body)}</li>')
-    hint = _("Pour chaque engagement : on l’adopte, ou on en discute encore ?")
+        row = f'<li><p>{esc(translate(words))}</p>{_form(phone, "vote", body)}</li>'
+        (rows if rank < VOTES_LISTED or commitment in mine else folded).append(row)
+    if folded:
+        more = ngettext("Voir {count} autre engagement", "Voir les {count} autres engagements", len(folded)).format(
+            count=len(folded))
+        rows.append(f'<li><details class="kpa-more" id="votes-more"><summary>{esc(more)}</summary><ul class="kpa-votes">'
+                    f'{"".join(folded)}</ul></details></li>')
+    hint = ngettext("{count} engagement voté sur {total} : on l’adopte, ou on en discute encore ?",
+                    "{count} engagements votés sur {total} : on l’adopte, ou on en discute encore ?",
+                    len(mine)).format(count=len(mine), total=len(COMMITMENTS))
     return (f'<section class="kpa-card" id="votes"><h2>{esc(_("Nos engagements"))}</h2><p class="kpa-hint">{esc(hint)}</p>'
             f'<ul class="kpa-votes">{"".join(rows)}</ul>{_status_box("votes", *status)}</section>')
 
@@ -303,7 +301,7 @@ def _dots_html(phone: Phone, workbook: Workbook, status: tuple[str, str] = ("", 
         (items if rank < DOTS_LISTED or on else folded).append(f'<li>{_form(phone, "dot", body)}</li>')
     if folded:
         more = ngettext("Voir {count} autre idée", "Voir les {count} autres idées", len(folded)).format(count=len(folded))
-        items.append(f'<li><details class="kpa-more"><summary>{esc(more)}</summary><ul class="kpa-dots">{"".join(folded)}</ul>'
+        items.append(f'<li><details class="kpa-more" id="dots-more"><summary>{esc(more)}</summary><ul class="kpa-dots">{"".join(folded)}</ul>'
                      f'</details></li>')
     listed = "".join(items) or f'<li class="kpa-hint">{esc(_("Pas encore d’idée au mur."))}</li>'
     return (f'<section class="kpa-card" id="dots"><h2>{esc(_("Mes priorités"))}</h2><p class="kpa-hint">{esc(help_text)} '
@@ -327,14 +325,16 @@ def _budget_html(workbook: Workbook) -> str:
         charges = _("Charges de l'année : {amount}").format(amount=format_money_rounded(figures.euros.charges))
         secured = _("{percent} acquis").format(percent=percent_text(figures.percents["secured"]))
         # folded under its two figures: the bar and its legend are a screen's third on a phone
-        body = (f'<details class="kpa-more"><summary>{esc(charges)} · {esc(secured)}</summary>'
+        body = (f'<details class="kpa-more" id="budget-more"><summary>{esc(charges)} · {esc(secured)}</summary>'
                 f'{coverage_bar(figures)}</details>')
     return f'<section class="kpa-card" id="budget"><h2>{esc(title)}</h2>{body}</section>'
 
 
 # ------------------------------------------------------------------ the page
 #: Ideas listed open under « Mes priorités » (most dots first, plus those the phone dotted); the others are folded.
-DOTS_LISTED = 5
+DOTS_LISTED = 3
+#: Commitments listed open under « Nos engagements » (plus those the phone voted); the others are folded.
+VOTES_LISTED = 3
 
 
 def _jump_html() -> str:
@@ -419,6 +419,8 @@ def _changed_card(args: Mapping[str, Sequence[str]], typed: dict[str, Any], card
     return {name: (value or None) if name in ("age_band", "gender") else value for name, value in fields.items()}
 
 
+#: The fields of each form, by action (their error slots are sent back with every answer to that form).
+_FORM_FIELDS = {"card": _CARD_FIELDS, "idea": ("text", "kind")}
 _ROOM_FULL = N_("L'atelier est complet : il n'y a plus de place pour cela. Dites-le à l'animateur·rice.")
 
 
@@ -450,6 +452,10 @@ def act(workspace: Workspace, name: str, phone: Phone, args: Mapping[str, Sequen
             section = {"card": "me", "vote": "votes", "dot": "dots", "forget": "forget",
                        "forget-ask": "forget", "forget-cancel": "forget"}.get(action, "idea")
             reply = {f"{section}-status": _status_box(section, message, "error")}
+            field_name = exc.params.get("field") if isinstance(exc, KpaError) else None
+            if action in _FORM_FIELDS and field_name in _FORM_FIELDS[action]:  # said beside its field
+                reply = {**errors_of(_FORM_FIELDS[action], {str(field_name): message}),
+                         f"{section}-status": _status_box(section, fields_summary([str(field_name)]), "error")}
             if action in ("vote", "dot"):  # the buttons go back to what the file says
                 try:
                     reply = {section: (_votes_html if action == "vote" else _dots_html)(
@@ -479,6 +485,12 @@ def _act(workspace: Workspace, name: str, phone: Phone, action: str, args: Mappi
     change: Callable[[Workbook], Any]
     if action == "card":
         typed = _typed_card(args)
+        problems = rg.card_problems({name: (value or None) if name in ("age_band", "gender") else value
+                                     for name, value in typed.items()})
+        if problems:  # every problem at once, each beside its field; nothing is written
+            said = {name: problem.message(phone.lang) for name, problem in problems.items()}
+            return Reply(False, {**errors_of(_CARD_FIELDS, said), "me-status": _status_box(
+                "me", fields_summary([name for name in _CARD_FIELDS if name in said]), "error")})
 
         def change(workbook: Workbook) -> Any:
             return rg.save_card(workbook, owner, **_changed_card(args, typed, rg.card_of(workbook, owner)))
@@ -525,6 +537,8 @@ def _act(workspace: Workspace, name: str, phone: Phone, action: str, args: Mappi
     result, saved = apply_now(workspace, name, change)
     workbook = saved.workbook
     sections = _live(phone, workbook)
+    if action in _FORM_FIELDS:  # the form's error slots, emptied (the idea form is drawn again whole)
+        sections.update(errors_of(_FORM_FIELDS[action], {}))
     if action == "card":
         sections["me-status"] = _status_box("me", done)
     elif section == "idea":

@@ -60,7 +60,7 @@ def notice_html(workbook: Workbook) -> str:
                    "facultatif, et « Effacer mes réponses » les retire.").format(territory=workbook.identity.territory)
     return (f'<div class="kpa-privacy" id="privacy" role="note" aria-labelledby="privacy-title">'
             f'<h3 id="privacy-title">{esc(_("Vos réponses"))}</h3><p>{esc(essentials)}</p>'
-            f'<details class="kpa-more"><summary>{esc(_("Qui les garde, pour quoi, combien de temps"))}</summary>'
+            f'<details class="kpa-more" id="privacy-more"><summary>{esc(_("Qui les garde, pour quoi, combien de temps"))}</summary>'
             f'<ul>{items}</ul></details></div>')
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, translate
@@ -26,12 +27,14 @@ from kpawidgets.model.room.records import (
     Dot,
     Idea,
     Participant,
+    MARKS_PER_LETTER,
     Room,
     Vote,
+    typed_text,
 )
 
 __all__ = [
-    "RoomError", "participant_of", "refusal", "validated", "now_utc",
+    "RoomError", "participant_of", "refusal", "validated", "now_utc", "typed",
     "add_idea", "edit_idea", "remove_idea", "ideas_of", "set_vote", "votes_of", "toggle_dot", "set_dots", "dots_of",
 ]
 
@@ -72,10 +75,32 @@ def refusal(error: ValidationError) -> RoomError:
     if kind == "too_long":
         return RoomError("« {field_label} » : {max} choix au plus.", field_label=label,
                          max=context.get("max_length", ""), field=field)
+    return _text_refusal(kind, field) or RoomError("« {field_label} » : valeur non reconnue.", field_label=label, field=field)
+
+
+def _text_refusal(kind: str, field: str) -> RoomError | None:
+    label = _FIELD_NAMES.get(field, field)
     if kind == "control_character":
         return RoomError("« {field_label} » contient des caractères invisibles ou de contrôle : retirez-les.",
                          field_label=label, field=field)
-    return RoomError("« {field_label} » : valeur non reconnue.", field_label=label, field=field)
+    if kind == "invisible_text":
+        return RoomError("« {field_label} » ne contient que des caractères invisibles : écrivez-le avec des lettres.",
+                         field_label=label, field=field)
+    if kind == "too_many_marks":
+        return RoomError("« {field_label} » : une lettre porte plus de {max} accents ; retirez-en.",
+                         field_label=label, max=MARKS_PER_LETTER, field=field)
+    return None
+
+
+def typed(field: str, value: object, *, multiline: bool = False) -> str:
+    """*value* typed in *field*, by the room's one rule for typed texts (:func:`typed_text`), or the
+    :class:`RoomError` saying what is wrong with it."""
+    try:
+        return typed_text(str(value or ""), multiline=multiline)
+    except PydanticCustomError as exc:
+        raise (_text_refusal(exc.type, field) or RoomError("« {field_label} » : valeur non reconnue.",
+                                                           field_label=_FIELD_NAMES.get(field, field),
+                                                           field=field)) from None
 
 
 def validated(model: type[Any], **values: Any) -> Any:
@@ -123,7 +148,7 @@ def add_idea(room: Room, owner: str, text: str, kind: str = "autre") -> Idea:
         raise RoomError("Vous avez déjà proposé {max} idées : modifiez-en une plutôt.", max=MAX_IDEAS_PER_PERSON)
     if len(room.ideas) >= MAX_IDEAS:
         raise RoomError("Le mur est plein ({max} idées).", max=MAX_IDEAS)
-    idea = validated(Idea, owner=owner, text=text, kind=kind, created_at=now_utc())
+    idea = validated(Idea, owner=owner, text=typed("text", text), kind=kind, created_at=now_utc())
     room.ideas = [*room.ideas, idea]
     return idea
 
@@ -132,7 +157,7 @@ def edit_idea(room: Room, owner: str, idea_id: str, text: str, kind: str) -> Ide
     """Change the text or kind of one's own idea."""
     existing = _find(room.ideas, idea_id)
     _check_owner(existing, owner)
-    updated = validated(Idea, **{**existing.model_dump(), "text": text, "kind": kind})
+    updated = validated(Idea, **{**existing.model_dump(), "text": typed("text", text), "kind": kind})
     room.ideas = [updated if i.id == idea_id else i for i in room.ideas]
     return updated
 

@@ -33,15 +33,19 @@ from kpawidgets.i18n import N_
 from kpawidgets.model.base import new_id
 from kpawidgets.model.checklist import GroupMember
 from kpawidgets.model.records.workbook import Workbook
-from kpawidgets.model.room.contributions import RoomError, validated, now_utc, refusal, participant_of
+from kpawidgets.model.room.contributions import RoomError, validated, now_utc, refusal, participant_of, typed
 from kpawidgets.model.room.records import FACILITATOR, MAX_PARTICIPANTS, Participant, clean_text
 
 __all__ = ["GROUP_MAX", "INTERESTS_MAX", "Card", "card_of", "save_card", "add_member", "member_of", "phone_members",
-           "combined", "wishes_and_skills", "adopt", "needs_adoption"]
+           "combined", "wishes_and_skills", "adopt", "needs_adoption", "card_problems", "CARD_ALIAS_MAX"]
 
 #: Bounds of ``checklist.group`` and of ``GroupMember.interests`` (the checklist's records).
 GROUP_MAX = 200
 INTERESTS_MAX = 500
+#: A card's alias is the group member's (its bound is the group's, which the facilitator's rows share): the phone's
+#: field takes as many characters as the file does.
+CARD_ALIAS_MAX: int = next(rule.max_length for rule in GroupMember.model_fields["alias"].metadata
+                           if getattr(rule, "max_length", None))
 
 #: The card's fields that live on the member (the room entry keeps no copy of them).
 _MEMBER_FIELDS = ("alias", "age_band", "situations")
@@ -102,10 +106,17 @@ def card_of(workbook: Workbook, owner: str) -> Card | None:
     return Card(member.id, member.alias, member.age_band, gender, tuple(member.situations), wishes, skills, removed=False)
 
 
+def _typed_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """The card's texts by the room's rule for typed texts (:func:`~kpawidgets.model.room.contributions.typed`)."""
+    return {**fields, **{name: typed(name, fields[name], multiline=name != "alias")
+                         for name in ("alias", "wishes", "skills") if name in fields}}
+
+
 def _member(member_id: str | None, fields: dict[str, Any]) -> GroupMember:
     """A member from a card's fields (validated by the room's rules first: lengths, control characters)."""
     # the room's rules for the texts (control and bidirectional characters, lengths); the alias
     # is bounded by the group's own limit, which the facilitator's rows share
+    fields = _typed_fields(fields)
     checked: Participant = validated(Participant, owner=FACILITATOR, **{k: v for k, v in fields.items() if k != "alias"})
     try:
         alias = clean_text(str(fields.get("alias") or ""))
@@ -127,6 +138,23 @@ def _member(member_id: str | None, fields: dict[str, Any]) -> GroupMember:
         raise refusal(exc) from None
 
 
+def card_problems(fields: dict[str, Any]) -> dict[str, RoomError]:
+    """Every problem of a card's *fields* at once, by field name (the phone shows each beside its field):
+    each field checked on its own by the rules of :func:`save_card`, then wishes and skills together."""
+    problems: dict[str, RoomError] = {}
+    for name, value in fields.items():
+        try:
+            _member(None, {name: value})
+        except RoomError as exc:
+            problems[name] = exc
+    if not {"wishes", "skills"} & problems.keys():
+        try:
+            _member(None, {"wishes": fields.get("wishes", ""), "skills": fields.get("skills", "")})
+        except RoomError as exc:
+            problems["wishes"] = exc
+    return problems
+
+
 def _entry(owner: str, member_id: str, fields: dict[str, Any], joined: Any) -> Participant:
     """The room entry of a card: ownership, when they joined, the two texts, « prefer not to say »."""
     undisclosed = "undisclosed" if fields.get("gender") == "undisclosed" else None
@@ -144,6 +172,7 @@ def save_card(workbook: Workbook, owner: str, **fields: Any) -> GroupMember:
     Everything is checked before anything changes: a refused card leaves the workbook as it was.
     """
     room, group = workbook.room, workbook.checklist.group
+    fields = _typed_fields(fields)
     entry = participant_of(room, owner)
     if entry is None:
         if len(room.participants) >= MAX_PARTICIPANTS:

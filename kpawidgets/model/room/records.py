@@ -32,7 +32,7 @@ __all__ = [
     "MAX_PARTICIPANTS", "MAX_IDEAS", "MAX_IDEAS_PER_PERSON", "DOTS_PER_PERSON",
     "ALIAS_MAX", "IDEA_MAX", "WISH_MAX",
     "Participant", "Idea", "Vote", "Dot", "Room",
-    "owner_of", "valid_key", "new_item_id", "clean_text",
+    "owner_of", "valid_key", "new_item_id", "clean_text", "typed_text", "MARKS_PER_LETTER",
 ]
 
 #: The owner of what the facilitator types for people without a phone.
@@ -70,6 +70,12 @@ _OWNER = rf"^([0-9a-f]{{64}}|{FACILITATOR})$"
 _KEY = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
 #: Bidirectional overrides and isolates: they let a text display as something else.
 _BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+#: Every direction formatting character: the marks (LRM, RLM, ALM) as well as the embeddings, overrides and isolates.
+_DIRECTION = _BIDI | {"\u200e", "\u200f", "\u061c"}
+#: Characters that draw nothing although they are not spaces nor format characters (Hangul fillers, the blank Braille cell).
+_FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u034f", "\u17b4", "\u17b5"}
+#: Combining marks one letter may carry (Vietnamese needs two, some scripts a few more); more draw over the neighbours.
+MARKS_PER_LETTER = 4
 
 
 def new_item_id() -> str:
@@ -97,6 +103,30 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
             raise PydanticCustomError("control_character", "caractère de contrôle refusé")
     lines = [" ".join(line.split()) for line in value.split("\n")]
     return "\n".join(line for line in lines if line) if multiline else lines[0] if lines else ""
+
+
+def _draws_nothing(char: str) -> bool:
+    return char.isspace() or char in _FILLERS or unicodedata.category(char) in ("Cf", "Mn", "Me", "Cc")
+
+
+def typed_text(value: str, *, multiline: bool = False) -> str:
+    """What a person typed in the room (an alias, an idea, wishes, skills), by one rule for all of them.
+
+    Direction characters are dropped, all of them alike (each text is drawn isolated by the page, in
+    ``<bdi>``, so none is needed); a text that would draw nothing (only spaces, zero-width or soft
+    hyphen characters, fillers) is refused (``invisible_text``), and so is a letter carrying more than
+    :data:`MARKS_PER_LETTER` combining marks (``too_many_marks``); then :func:`clean_text`.
+    Only what is typed is held to this rule: files written before it still open.
+    """
+    value = "".join(char for char in unicodedata.normalize("NFC", value) if char not in _DIRECTION)
+    if value and all(_draws_nothing(char) for char in value) and value.strip():
+        raise PydanticCustomError("invisible_text", "texte fait seulement de caractères invisibles")
+    marks = 0
+    for char in value:
+        marks = marks + 1 if unicodedata.category(char) in ("Mn", "Me") else 0
+        if marks > MARKS_PER_LETTER:
+            raise PydanticCustomError("too_many_marks", "trop d'accents sur une lettre")
+    return clean_text(value, multiline=multiline)
 
 
 def _one_line(value: str) -> str:

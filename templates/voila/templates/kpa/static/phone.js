@@ -7,8 +7,12 @@
 //   * a send waits in the phone's localStorage (the outbox) until the server answers it; with no
 //     answer (Wi-Fi gone, server restarting) it is sent again, in order, every few seconds and at
 //     the next visit, with the same key;
-//   * what is typed in a form is kept as a draft (localStorage) until the form is sent, and put
-//     back after a reload.
+//   * what is typed in a form is kept as a draft (localStorage) until the server took the form, and
+//     put back after a reload (the field's counter follows);
+//   * a fold the person opened or closed stays so when the server draws its section again, and
+//     after a reload;
+//   * a refused form's problems come back in the error slots beside their fields: the field is
+//     marked invalid (it names its slot in aria-describedby) and the first one gets the focus.
 (function () {
   "use strict";
   var body = document.body;
@@ -18,6 +22,7 @@
   var busy = 0;
   var OUTBOX = "kpa-outbox:" + window.location.pathname;
   var DRAFTS = "kpa-drafts:" + window.location.pathname;
+  var FOLDS = "kpa-folds:" + window.location.pathname;
   var KEEP_MS = 2 * 24 * 3600 * 1000;  // a send older than two days is not sent any more
 
   // Workshop mode: the code was traded for a cookie; keep it out of the address bar.
@@ -49,8 +54,72 @@
       var here = document.getElementById(id);
       if (here) { here.outerHTML = sections[id]; }
       if (!hashes) { delete shown[id]; }  // drawn from a send's answer: not the digest we hold
+      var drawn = document.getElementById(id);
+      if (drawn) { keepFolds(drawn); markInvalid(drawn); countAll(drawn); }
     });
     Object.keys(hashes || {}).forEach(function (id) { shown[id] = hashes[id]; });
+  }
+
+  // ------------------------------------------------------------------ folds, errors, counters
+  function keepFolds(root) {
+    var folds = read(FOLDS, {});
+    var all = Array.prototype.slice.call(root.querySelectorAll("details[id]"));
+    if (root.matches && root.matches("details[id]")) { all.push(root); }
+    all.forEach(function (fold) {
+      if (typeof folds[fold.id] === "boolean") { fold.open = folds[fold.id]; }
+    });
+  }
+  document.addEventListener("toggle", function (event) {
+    var fold = event.target;
+    if (!fold.id || fold.tagName !== "DETAILS") { return; }
+    var folds = read(FOLDS, {});
+    folds[fold.id] = fold.open;
+    write(FOLDS, folds);
+  }, true);
+  function markInvalid(root) {
+    var slots = Array.prototype.slice.call(root.querySelectorAll(".kpa-field-error"));
+    if (root.classList && root.classList.contains("kpa-field-error")) { slots.push(root); }
+    slots.forEach(function (slot) {
+      var field = document.getElementById(slot.id.replace(/-error$/, ""));
+      if (!field) { return; }
+      if (slot.hidden) { field.removeAttribute("aria-invalid"); } else { field.setAttribute("aria-invalid", "true"); }
+    });
+  }
+  function count(field) {
+    var shownCount = document.getElementById(field.id + "-count");
+    var max = parseInt(field.getAttribute("maxlength") || "0", 10);
+    if (shownCount && max) {
+      shownCount.textContent = field.value.length + " / " + max;
+      shownCount.classList.toggle("kpa-full", field.value.length >= max);
+    }
+    countShared();
+  }
+  function countAll(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[maxlength][id]"), count);
+  }
+  // A bound two fields share (the wishes and the skills are one field of the group): shown once they near it.
+  function countShared() {
+    Array.prototype.forEach.call(document.querySelectorAll(".kpa-shared[data-of]"), function (shared) {
+      var texts = shared.getAttribute("data-of").split(" ").map(function (id) {
+        var field = document.getElementById(id);
+        return field ? field.value.trim() : "";
+      }).filter(function (text) { return text; });
+      var used = texts.reduce(function (sum, text) { return sum + text.length; }, 0) + 2 * Math.max(texts.length - 1, 0);
+      var max = parseInt(shared.getAttribute("data-max") || "0", 10);
+      shared.textContent = (shared.getAttribute("data-words") || "").replace("{count}", used).replace("{max}", max);
+      shared.hidden = used <= max * 0.8;
+      shared.classList.toggle("kpa-full", used > max);
+    });
+  }
+  function focusFirstProblem(form) {
+    var slot = form && form.isConnected && Array.prototype.filter.call(
+      form.querySelectorAll(".kpa-field-error"), function (s) { return !s.hidden; })[0];
+    var field = slot && document.getElementById(slot.id.replace(/-error$/, ""));
+    if (field && field.focus) {
+      var fold = field.closest("details");
+      if (fold && !fold.open) { fold.open = true; }
+      field.focus();
+    }
   }
   function have() {
     return Object.keys(shown).map(function (id) { return id + ":" + shown[id]; }).join(",");
@@ -70,24 +139,35 @@
   }
 
   // ------------------------------------------------------------------ drafts
+  // A draft's key: a text field or a select by its id; a box or a choice by « name=value » (it has no id).
+  function draftKey(el) {
+    if (el.type === "checkbox" || el.type === "radio") { return el.name ? el.name + "=" + el.value : ""; }
+    return el.type === "hidden" ? "" : el.id;
+  }
   function fieldsOf(form) {
-    return Array.prototype.filter.call(form.querySelectorAll("input[id], textarea[id], select[id]"),
-                                       function (el) { return el.type !== "hidden"; });
+    return Array.prototype.filter.call(form.querySelectorAll("input, textarea, select"), function (el) { return draftKey(el); });
+  }
+  function keepDraft(el) {
+    if (!el.form || !el.form.hasAttribute("data-kpa") || !draftKey(el)) { return; }
+    var drafts = read(DRAFTS, {});
+    if (el.type === "radio") {  // one choice of its group: the others are not chosen any more
+      Array.prototype.forEach.call(el.form.querySelectorAll("input[type=radio]"), function (other) {
+        if (other.name === el.name) { drafts[draftKey(other)] = other.checked; }
+      });
+    } else {
+      drafts[draftKey(el)] = el.type === "checkbox" ? el.checked : el.value;
+    }
+    write(DRAFTS, drafts);
   }
   document.addEventListener("input", function (event) {
     var el = event.target;
-    if (!el.id || !el.form || !el.form.hasAttribute("data-kpa")) { return; }
-    var drafts = read(DRAFTS, {});
-    drafts[el.id] = el.value;
-    write(DRAFTS, drafts);
+    if (el.type === "checkbox" || el.type === "radio") { return; }  // their « change » keeps them
+    keepDraft(el);
+    if (el.id) { count(el); }
   }, true);
   document.addEventListener("change", function (event) {
     var el = event.target;
-    if (el.tagName === "SELECT" && el.id && el.form && el.form.hasAttribute("data-kpa")) {
-      var drafts = read(DRAFTS, {});
-      drafts[el.id] = el.value;
-      write(DRAFTS, drafts);
-    }
+    if (el.tagName === "SELECT" || el.type === "checkbox" || el.type === "radio") { keepDraft(el); }
   }, true);
   function forgetDrafts(ids) {
     var drafts = read(DRAFTS, {});
@@ -96,10 +176,17 @@
   }
   function putDraftsBack() {
     var drafts = read(DRAFTS, {});
-    Object.keys(drafts).forEach(function (id) {
-      var el = document.getElementById(id);
-      if (el && el.form && el.form.hasAttribute("data-kpa") && typeof drafts[id] === "string") { el.value = drafts[id]; }
-    });
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-kpa] input, form[data-kpa] textarea, form[data-kpa] select"),
+      function (el) {
+        var draft = drafts[draftKey(el)];
+        if (typeof draft === "boolean" && (el.type === "checkbox" || el.type === "radio")) {
+          el.checked = draft;
+          var fold = draft && el.closest("details");
+          if (fold) { fold.open = true; }  // a box ticked before the reload is seen ticked
+        }
+        else if (typeof draft === "string" && el.type !== "checkbox" && el.type !== "radio") { el.value = draft; }
+      });
+    countAll(document);
   }
 
   // ------------------------------------------------------------------ sends
@@ -122,6 +209,7 @@
       if (reply.ok) { forgetDrafts(item.fields || []); }
       draw(reply.sections);
       if (reply.message) { say(where || document.getElementById(item.section), reply.message); }
+      if (!reply.ok && form) { focusFirstProblem(form); }
       return true;
     }).catch(function () {
       say(form && form.isConnected ? form : document.getElementById(item.section), offline);
@@ -150,7 +238,7 @@
     data.append("send", key);
     var item = { key: key, same: same, action: form.getAttribute("action"), body: new URLSearchParams(data).toString(),
                  section: section ? section.id : "", time: Date.now(),
-                 fields: fieldsOf(form).map(function (el) { return el.id; }) };
+                 fields: fieldsOf(form).map(draftKey) };
     write(OUTBOX, outbox().concat([item]));
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
@@ -188,67 +276,8 @@
   var every = Number(window.KPA_PHONE_POLL_MS) > 0 ? Number(window.KPA_PHONE_POLL_MS) : 3000;
   window.setInterval(follow, every);
   window.addEventListener("online", follow);
+  keepFolds(document);
   putDraftsBack();
   flush();
   window.kpaOutbox = outbox;  // for tests and the browser console
-})();
-
-// Layout helpers (issue 18): a counter under every bounded field, and what is typed kept across a
-// reload until it is sent (sessionStorage, keys « kpa-draft:<field id> »; unsent sends are not here).
-(function () {
-  "use strict";
-  var PREFIX = "kpa-draft:";
-  var store = null;
-  try { store = window.sessionStorage; } catch (e) { store = null; }
-  function fields(root) {
-    return Array.prototype.slice.call(root.querySelectorAll("form[data-kpa] textarea[id], form[data-kpa] input[id]:not([type]), form[data-kpa] select[id]"));
-  }
-  function count(field) {
-    var max = parseInt(field.getAttribute("maxlength") || "0", 10);
-    if (!max) { return; }
-    var shown = field.nextElementSibling;
-    if (!shown || !shown.classList.contains("kpa-count")) {
-      shown = document.createElement("span");
-      shown.className = "kpa-count";
-      field.insertAdjacentElement("afterend", shown);
-    }
-    shown.textContent = field.value.length + " / " + max;
-    shown.classList.toggle("kpa-full", field.value.length >= max);
-  }
-  function restore(root) {
-    fields(root).forEach(function (field) {
-      if (store) {
-        var draft = store.getItem(PREFIX + field.id);
-        if (draft !== null && field.value !== draft) { field.value = draft; }
-      }
-      count(field);
-    });
-  }
-  document.addEventListener("input", function (event) {
-    var field = event.target;
-    if (!field.id || !field.closest || !field.closest("form[data-kpa]")) { return; }
-    if (store) { try { store.setItem(PREFIX + field.id, field.value); } catch (e) { /* full: nothing kept */ } }
-    count(field);
-  });
-  document.addEventListener("change", function (event) {
-    var field = event.target;
-    if (field.tagName === "SELECT" && field.id && store && field.closest("form[data-kpa]")) {
-      try { store.setItem(PREFIX + field.id, field.value); } catch (e) { /* full */ }
-    }
-  });
-  // sent: the drafts of that form are done with (if the send fails, what is typed stays in the field)
-  document.addEventListener("submit", function (event) {
-    if (!store || !event.target.hasAttribute || !event.target.hasAttribute("data-kpa")) { return; }
-    fields(event.target.parentNode || document).forEach(function (field) {
-      if (event.target.contains(field)) { store.removeItem(PREFIX + field.id); }
-    });
-  }, true);
-  restore(document);
-  // sections drawn again by the server (after a send, or others' changes) get their counters back
-  new MutationObserver(function () {
-    fields(document).forEach(function (field) {
-      var next = field.nextElementSibling;
-      if (field.getAttribute("maxlength") && (!next || !next.classList.contains("kpa-count"))) { count(field); }
-    });
-  }).observe(document.body, { childList: true, subtree: true });
 })();
