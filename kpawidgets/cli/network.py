@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from kpawidgets.i18n import _, format_money_rounded, ngettext
-from kpawidgets.model.network.rows import light_word, network_totals, row_values, sort_rows
+from kpawidgets.model.network.rows import light_count, light_word, network_totals, row_values, sort_rows
 from kpawidgets.storage.atomic import write_atomic
 from kpawidgets.storage.network_folder import network_dir, scan_folder
 from kpawidgets.storage.workspace import Workspace
@@ -48,7 +48,7 @@ def cmd_network(args: argparse.Namespace) -> int:
         totals = network_totals(rows, today)
         print(ngettext("{n} territoire partage ses chiffres", "{n} territoires partagent leurs chiffres",
                        totals.territories).format(n=totals.territories)
-              + " · " + " · ".join(f"{light_word(light)} : {totals.lights[light]}" for light in totals.lights))
+              + " · " + " · ".join(light_count(light, totals.lights[light]) for light in totals.lights))
         if scan.left_out or scan.timed_out:
             print(_("Fichiers non lus (trop nombreux ou temps dépassé) : {n}").format(n=scan.left_out + scan.timed_out))
     if args.csv or args.xlsx:

@@ -2,7 +2,8 @@
 
 Rows → HTML (escaped here, no template: one page, one table) → PDF with the launch plan's WeasyPrint step
 (:func:`kpawidgets.report.render.html_to_pdf`: fonts inlined, nothing fetched, PDF/UA-1). The page holds at
-most :data:`PDF_ROWS` rows, the most urgent first; the others are counted (the table export has them all).
+most :data:`PDF_ROWS` rows, the most urgent first, each with its first two reasons; the others are counted (the
+table export has them all).
 """
 
 from __future__ import annotations
@@ -13,17 +14,19 @@ from collections.abc import Sequence
 
 from kpawidgets.charts.palette import LIGHT_COLOURS, PALETTE
 from kpawidgets.i18n import _, format_date, format_money_rounded, format_number, get_language, ngettext
-from kpawidgets.model.network.rows import (RULES, NetworkRow, deck_totals, light_word, network_totals, sort_rows)
+from kpawidgets.model.network.rows import (RULES, NetworkRow, deck_totals, light_count, light_word, network_totals,
+                                           sort_rows)
 from kpawidgets.report.render import font_css, html_to_pdf, palette_css
 
 __all__ = ["PDF_ROWS", "network_html", "network_pdf"]
 
 #: Rows on the one page (the most urgent first).
-PDF_ROWS = 18
+PDF_ROWS = 14
 
 _CSS = """
 @page { size: A4 landscape; margin: 12mm 12mm 10mm; }
-body { font-family: "Atkinson Hyperlegible", sans-serif; color: var(--kpa-ink); font-size: 9pt; margin: 0; }
+body { font-family: "Atkinson Hyperlegible", sans-serif; color: var(--kpa-ink); font-size: 8.5pt; margin: 0; }
+td.why { width: 38%; }
 h1 { font-size: 18pt; margin: 0 0 1mm; color: var(--kpa-accent); }
 .sub { color: var(--kpa-muted); margin: 0 0 3mm; }
 .figures { display: flex; gap: 4mm; margin-bottom: 3mm; }
@@ -31,7 +34,7 @@ h1 { font-size: 18pt; margin: 0 0 1mm; color: var(--kpa-accent); }
 .big { font-size: 16pt; font-weight: 700; display: block; }
 .deck { color: var(--kpa-muted); font-size: 8pt; }
 table { border-collapse: collapse; width: 100%; }
-th, td { border-bottom: 1px solid var(--kpa-line); padding: 1.2mm 1.5mm; text-align: left; vertical-align: top; }
+th, td { border-bottom: 1px solid var(--kpa-line); padding: 0.9mm 1.4mm; text-align: left; vertical-align: top; }
 th { background: var(--kpa-band); font-size: 8pt; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 .dot { display: inline-block; width: 3mm; height: 3mm; border-radius: 50%; margin-right: 1mm; vertical-align: -0.4mm; }
@@ -51,19 +54,20 @@ def _dot(light: str) -> str:
 
 def _row_html(row: NetworkRow) -> str:
     f = row.figures
-    why = row.problem or "; ".join(reason.text() for reason in row.reasons)
+    # the two first reasons (the most urgent rules come first): a row stays at most two lines high
+    why = row.problem or "; ".join(reason.text() for reason in row.reasons[:2]) + ("…" if len(row.reasons) > 2 else "")
     if f is None:
-        return (f'<tr><td>{_dot(row.light)}{_e(row.source)}</td><td colspan="6" class="why">{_e(why)}</td></tr>')
+        return (f'<tr><td>{_dot(row.light)}{_e(row.source)}</td><td colspan="7" class="why">{_e(why)}</td></tr>')
     size = str(f.group_size) if isinstance(f.group_size, int) else _("moins de 3")
     launch = format_date(f.launch_date, style="medium") if f.launch_date else "—"
     slip = ngettext("{n} jour", "{n} jours", f.slip_days).format(n=f.slip_days) if f.slip_days else "—"
     pct = f"{f.secured_pct} %" if f.secured_pct is not None else "—"
-    return (f'<tr><td>{_dot(row.light)}<strong>{_e(f.territory)}</strong><br><span class="why">{_e(f.town)}</span></td>'
+    return (f'<tr><td>{_dot(row.light)}<strong>{_e(f.territory)}</strong> <span class="why">{_e(f.town)}</span></td>'
             f'<td class="num">{f.readiness_pct} %</td><td class="num">{_e(size)}</td>'
             f'<td class="num">{_e(format_number(f.team_fte))}</td>'
-            f'<td class="num">{_e(format_money_rounded(f.secured))} / {_e(format_money_rounded(f.charges))} ({_e(pct)})'
-            f'<br><span class="why">{_e(_("reste {gap}").format(gap=format_money_rounded(f.gap)))}</span></td>'
-            f'<td class="num">{_e(launch)}<br><span class="why">{_e(slip)}</span></td>'
+            f'<td class="num">{_e(format_money_rounded(f.secured))} / {_e(format_money_rounded(f.charges))} ({_e(pct)})</td>'
+            f'<td class="num">{_e(format_money_rounded(f.gap))}</td>'
+            f'<td class="num">{_e(launch)} <span class="why">{_e(slip)}</span></td>'
             f'<td class="why">{_e(why or light_word(row.light))}</td></tr>')
 
 
@@ -89,13 +93,13 @@ def network_html(rows: Sequence[NetworkRow], today: dt.date, folder: str = "") -
             charges=format_money_rounded(totals.charges), pct=pct),
          _("reste à trouver : {gap}").format(gap=format_money_rounded(totals.gap))),
     ]
-    lights = " · ".join(f"{_dot(light)}{_e(light_word(light))} : {totals.lights[light]}"
+    lights = " · ".join(f"{_dot(light)}{_e(light_count(light, totals.lights[light]))}"
                         for light in ("red", "orange", "green", "problem") if totals.lights[light])
     cards = "".join(f'<div class="figure"><span class="big">{_e(value)}</span>{_e(label)}'
                     f'<br><span class="deck">{_e(deck_line)}</span></div>' for value, label, deck_line in figures)
     head = "".join(f'<th{" class=num" if num else ""}>{_e(text)}</th>' for text, num in (
         (_("Territoire"), False), (_("Préparation"), True), (_("Groupe"), True), (_("ETP"), True),
-        (_("Acquis / charges, année 1"), True), (_("Lancement, retard"), True), (_("Pourquoi cette couleur"), False)))
+        (_("Acquis / charges, année 1"), True), (_("Reste à trouver"), True), (_("Lancement, retard"), True), (_("Pourquoi cette couleur"), False)))
     more_html = (f'<p class="why">{_e(ngettext("… et {n} autre ligne : voir l’export du tableau.", "… et {n} autres lignes : voir l’export du tableau.", more).format(n=more))}</p>'
                  if more > 0 else "")
     rules = " ".join(_(rule.text) for rule in RULES)

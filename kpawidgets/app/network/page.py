@@ -22,8 +22,8 @@ from kpawidgets.app.request import query_params
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell, esc, message_html
 from kpawidgets.i18n import _, format_date, format_money_rounded, format_number, ngettext, use_language
-from kpawidgets.model.network.rows import (FILTERS, RULES, SORTS, NetworkRow, deck_totals, filter_rows, light_word,
-                                           network_totals, sort_rows)
+from kpawidgets.model.network.rows import (FILTERS, RULES, SORTS, NetworkRow, deck_totals, filter_rows, light_count,
+                                           light_word, network_totals, sort_rows)
 from kpawidgets.model.network.shared import NOT_SHARED, SHARED_ITEMS
 from kpawidgets.storage.network_folder import MAX_FILES, FolderReader, FolderScan, network_dir
 
@@ -106,7 +106,7 @@ def totals_html(rows: list[NetworkRow], today: dt.date) -> str:
                    f'<span class="kpa-big-label">{esc(label)}</span>'
                    f'<span class="kpa-net-deck">{esc(_("en 2019 : {figure}").format(figure=deck_figure))}</span></div>'
                    for value, label, deck_figure in cards)
-    lights = "".join(f'<span class="kpa-net-count">{_dot(light)}{esc(light_word(light))} : {totals.lights[light]}</span>'
+    lights = "".join(f'<span class="kpa-net-count">{_dot(light)}{esc(light_count(light, totals.lights[light]))}</span>'
                      for light in ("red", "orange", "green", "problem") if totals.lights[light])
     return (f'<div class="kpa-net-cards">{html}</div><p class="kpa-net-lights">{lights}</p>'
             f'<p class="kpa-muted kpa-note">{esc(_("Les chiffres de 2019 sont ceux de la {source}.").format(source=source))}</p>')

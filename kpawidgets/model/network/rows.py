@@ -23,7 +23,7 @@ from kpawidgets.model.network.shared import SharedDocument, SharedFigures
 
 __all__ = ["Rule", "RULES", "Reason", "NetworkRow", "NetworkTotals", "DeckTotals", "SORTS", "FILTERS",
            "HOST_VENUE_DAYS", "FUNDING_DAYS", "FUNDING_MIN_PCT", "row_from_document", "problem_row", "sort_rows",
-           "filter_rows", "network_totals", "deck_totals", "row_values", "light_word", "CSV_COLUMNS", "LIGHTS"]
+           "filter_rows", "network_totals", "deck_totals", "row_values", "light_word", "light_count", "CSV_COLUMNS", "LIGHTS"]
 
 #: Red when the venue or the host is still open this many days before the launch (or fewer).
 HOST_VENUE_DAYS = 30
@@ -122,7 +122,9 @@ def _reasons(figures: SharedFigures, today: dt.date) -> list[Reason]:
     if days is not None and days <= FUNDING_DAYS and figures.charges > 0 and \
             (figures.secured_pct or 0) < FUNDING_MIN_PCT:
         reasons.append(_reason("funding", N_("{pct} % acquis à {days} jours du lancement"),
-                               pct=figures.secured_pct or 0, days=max(days, 0)))
+                               pct=figures.secured_pct or 0, days=days) if days >= 0 else
+                       _reason("funding", N_("{pct} % acquis, lancement dépassé de {late} jours"),
+                               pct=figures.secured_pct or 0, late=-days))
     if figures.slip_days:
         reasons.append(_reason("slip", N_("{days} jours de retard sur le plan"), days=figures.slip_days))
     if figures.blocking:
@@ -295,6 +297,11 @@ _LIGHT_WORDS = {"red": N_("rouge"), "orange": N_("orange"), "green": N_("vert"),
 def light_word(light: str) -> str:
     """A light in words (current language)."""
     return _(_LIGHT_WORDS[light])
+
+
+def light_count(light: str, count: int) -> str:
+    """« rouge : 3 »: how many rows have *light* (current language)."""
+    return _("{light} : {count}").format(light=light_word(light), count=count)
 
 
 def row_values(row: NetworkRow) -> dict[str, Any]:
