@@ -38,7 +38,7 @@ def _page(workspace_dir: Path, folder: Path | None, lang: str = "fr") -> Network
 
 
 def _territories(html: str) -> list[str]:
-    return re.findall(r'<td><span class="kpa-net-dot[^"]*" aria-hidden="true"></span><strong>([^<]+)</strong>', html)
+    return re.findall(r'<td><span class="kpa-rs-dot[^"]*" aria-hidden="true"></span><strong>([^<]+)</strong>', html)
 
 
 def test_the_page_shows_one_row_a_territory_sorted_and_filtered(workspace_dir: Path, tmp_path: Path) -> None:
@@ -60,8 +60,8 @@ def test_the_page_shows_one_row_a_territory_sorted_and_filtered(workspace_dir: P
     # filter, search and sort change the rows drawn
     body.light.value = "red"
     red = _territories(body.table.value)
-    assert red and all(f'kpa-net-row-red" data-source' in body.table.value for _ in red)
-    assert "kpa-net-row-green" not in body.table.value and "abime.json" not in red
+    assert red and all(f'kpa-rs-row-red" data-source' in body.table.value for _ in red)
+    assert "kpa-rs-row-green" not in body.table.value and "abime.json" not in red
     body.light.value = "all"
     body.search.value = "roubaix"
     assert sorted(_territories(body.table.value)) == ["KPA des Trois-Ponts", "La Cape"]

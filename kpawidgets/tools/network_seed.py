@@ -52,7 +52,8 @@ def seed_document(base: dict[str, Any], index: int, today: dt.date) -> dict[str,
     requested = min(charges - secured, charges // 4)
     figures.update(charges=charges, secured=secured, requested=requested, gap=max(0, charges - secured - requested),
                    secured_pct=round(100 * secured / charges), team_fte=str(1.0 + (index % 4) * 0.25),
-                   slip_days=(index * 7) % 30 if index % 4 == 1 else 0, group_size=4 + index % 17,
+                   slip_days=max(0, (today - launch).days) + ((index * 7) % 30 if index % 4 == 1 else 0),
+                   group_size=4 + index % 17,
                    readiness_pct=30 + (index * 11) % 70)
     document["source"] = f"territoire-{index:04d}"
     return document

@@ -35,19 +35,19 @@ SHOWN_ROWS = 300
 
 
 def _dot(light: str) -> str:
-    return f'<span class="kpa-net-dot kpa-net-{light}" aria-hidden="true"></span>'
+    return f'<span class="kpa-rs-dot kpa-rs-{light}" aria-hidden="true"></span>'
 
 
 def _row_html(row: NetworkRow) -> str:
     f = row.figures
     word = esc(light_word(row.light))
     if f is None:
-        return (f'<tr class="kpa-net-row kpa-net-row-problem"><td>{_dot(row.light)}<strong>{esc(row.source)}</strong>'
-                f'</td><td colspan="6" class="kpa-net-why">{esc(row.problem or "")}</td></tr>')
+        return (f'<tr class="kpa-rs-row kpa-rs-row-problem"><td>{_dot(row.light)}<strong>{esc(row.source)}</strong>'
+                f'</td><td colspan="6" class="kpa-rs-why">{esc(row.problem or "")}</td></tr>')
     size = str(f.group_size) if isinstance(f.group_size, int) else _("moins de 3")
     mix = ngettext("{n} alerte de mixité", "{n} alertes de mixité", len(f.mix_warnings)).format(
         n=len(f.mix_warnings)) if f.mix_warnings else ""
-    fte_class = "kpa-net-low" if f.team_fte < f.team_fte_target else ""
+    fte_class = "kpa-rs-low" if f.team_fte < f.team_fte_target else ""
     pct = f"{f.secured_pct} %" if f.secured_pct is not None else "—"
     launch = format_date(f.launch_date, style="medium") if f.launch_date else _("à fixer")
     slip = ngettext("{n} jour de retard", "{n} jours de retard", f.slip_days).format(n=f.slip_days) \
@@ -56,18 +56,18 @@ def _row_html(row: NetworkRow) -> str:
     reasons = "".join(f'<li>{esc(reason.text())}</li>' for reason in row.reasons)
     changed = format_date(f.updated_at.date(), style="medium") if f.updated_at else ""
     return (
-        f'<tr class="kpa-net-row kpa-net-row-{row.light}" data-source="{esc(row.source)}">'
+        f'<tr class="kpa-rs-row kpa-rs-row-{row.light}" data-source="{esc(row.source)}">'
         f'<td>{_dot(row.light)}<strong>{esc(f.territory)}</strong><span class="kpa-sr"> ({word})</span>'
         f'<br><span class="kpa-muted">{esc(f.town)}{" · " + esc(_("QPV")) if f.qpv else ""}</span></td>'
         f'<td class="num"><strong>{f.readiness_pct} %</strong>'
-        + (f'<br><span class="kpa-net-why">{esc(_("bloque : {what}").format(what=blocking))}</span>' if blocking else "")
-        + f'</td><td class="num">{esc(size)}' + (f'<br><span class="kpa-net-why">{esc(mix)}</span>' if mix else "")
+        + (f'<br><span class="kpa-rs-why">{esc(_("bloque : {what}").format(what=blocking))}</span>' if blocking else "")
+        + f'</td><td class="num">{esc(size)}' + (f'<br><span class="kpa-rs-why">{esc(mix)}</span>' if mix else "")
         + f'</td><td class="num {fte_class}">{esc(format_number(f.team_fte))} / {esc(format_number(f.team_fte_target))}</td>'
         f'<td class="num">{esc(format_money_rounded(f.secured))} <span class="kpa-muted">({esc(pct)})</span>'
         f'<br><span class="kpa-muted">{esc(_("demandé {requested}").format(requested=format_money_rounded(f.requested)))}'
-        f'</span><br><span class="kpa-net-gap">{esc(_("reste {gap}").format(gap=format_money_rounded(f.gap)))}</span></td>'
+        f'</span><br><span class="kpa-rs-gap">{esc(_("reste {gap}").format(gap=format_money_rounded(f.gap)))}</span></td>'
         f'<td class="num">{esc(launch)}<br><span class="kpa-muted">{esc(slip)}</span></td>'
-        f'<td><ul class="kpa-net-reasons">{reasons or "<li>" + esc(_("rien ne bloque")) + "</li>"}</ul>'
+        f'<td><ul class="kpa-rs-reasons">{reasons or "<li>" + esc(_("rien ne bloque")) + "</li>"}</ul>'
         + (f'<span class="kpa-muted">{esc(_("modifié le {date}").format(date=changed))}</span>' if changed else "")
         + '</td></tr>')
 
@@ -75,7 +75,7 @@ def _row_html(row: NetworkRow) -> str:
 def rows_html(rows: list[NetworkRow]) -> str:
     """The table of *rows* (at most :data:`SHOWN_ROWS`; the rest counted)."""
     if not rows:
-        return f'<p class="kpa-muted kpa-net-empty">{esc(_("Aucun territoire ne correspond."))}</p>'
+        return f'<p class="kpa-muted kpa-rs-empty">{esc(_("Aucun territoire ne correspond."))}</p>'
     head = "".join(f'<th{" class=num" if num else ""} scope="col">{esc(text)}</th>' for text, num in (
         (_("Territoire"), False), (_("Préparation"), True), (_("Groupe"), True), (_("Équipe (ETP / 1,5)"), True),
         (_("Année 1 : acquis"), True), (_("Lancement"), True), (_("Pourquoi cette couleur"), False)))
@@ -83,7 +83,7 @@ def rows_html(rows: list[NetworkRow]) -> str:
     more = len(rows) - SHOWN_ROWS
     note = (f'<p class="kpa-muted">{esc(ngettext("… et {n} autre ligne : filtrez, ou exportez le tableau.", "… et {n} autres lignes : filtrez, ou exportez le tableau.", more).format(n=more))}</p>'
             if more > 0 else "")
-    return (f'<div class="kpa-table-wrap"><table class="kpa-table kpa-net-table"><thead><tr>{head}</tr></thead>'
+    return (f'<div class="kpa-table-wrap"><table class="kpa-table kpa-rs-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{body}</tbody></table></div>{note}')
 
 
@@ -102,25 +102,26 @@ def totals_html(rows: list[NetworkRow], today: dt.date) -> str:
             charges=format_money_rounded(totals.charges), pct=pct),
          _("{revenue} de chiffre d'affaires depuis le démarrage").format(revenue=format_money_rounded(deck.revenue))),
     ]
-    html = "".join(f'<div class="kpa-net-card"><span class="kpa-big">{esc(value)}</span>'
+    html = "".join(f'<div class="kpa-rs-card"><span class="kpa-big">{esc(value)}</span>'
                    f'<span class="kpa-big-label">{esc(label)}</span>'
-                   f'<span class="kpa-net-deck">{esc(_("en 2019 : {figure}").format(figure=deck_figure))}</span></div>'
+                   f'<span class="kpa-rs-deck">{esc(_("en 2019 : {figure}").format(figure=deck_figure))}</span></div>'
                    for value, label, deck_figure in cards)
-    lights = "".join(f'<span class="kpa-net-count">{_dot(light)}{esc(light_count(light, totals.lights[light]))}</span>'
+    lights = "".join(f'<span class="kpa-rs-count">{_dot(light)}{esc(light_count(light, totals.lights[light]))}</span>'
                      for light in ("red", "orange", "green", "problem") if totals.lights[light])
-    return (f'<div class="kpa-net-cards">{html}</div><p class="kpa-net-lights">{lights}</p>'
-            f'<p class="kpa-muted kpa-note">{esc(_("Les chiffres de 2019 sont ceux de la {source}.").format(source=source))}</p>')
+    note = esc(_("Les chiffres de 2019 sont ceux de la {source}.").format(source=source))
+    return (f'<div class="kpa-rs-cards">{html}</div>'
+            f'<p class="kpa-rs-lights">{lights}<span class="kpa-muted kpa-rs-note">{note}</span></p>')
 
 
 def _rules_html() -> str:
     items = "".join(f'<li>{_dot(rule.light)}{esc(_(rule.text))}</li>' for rule in RULES)
-    return (f'<details class="kpa-net-rules" open><summary>{esc(_("Comment les couleurs sont calculées"))}</summary>'
+    return (f'<details class="kpa-rs-rules" open><summary>{esc(_("Comment les couleurs sont calculées"))}</summary>'
             f'<ul>{items}<li>{_dot("green")}{esc(_("Vert : aucune de ces règles."))}</li></ul></details>')
 
 
 def _shared_html() -> str:
     items = "".join(f"<li>{esc(_(item))}</li>" for item in SHARED_ITEMS)
-    return (f'<details class="kpa-net-shared"><summary>{esc(_("Ce que chaque territoire partage, par son choix"))}'
+    return (f'<details class="kpa-rs-shared"><summary>{esc(_("Ce que chaque territoire partage, par son choix"))}'
             f'</summary><ul>{items}</ul><p class="kpa-muted">{esc(_(NOT_SHARED))}</p></details>')
 
 
@@ -134,21 +135,27 @@ class NetworkBody(widgets.VBox):
         self.scan: FolderScan | None = None
         self.stop_following: Callable[[], None] | None = None
         guard = shell.guard
-        self.where = widgets.HTML()
-        self.totals = widgets.HTML()
+
+        def wide() -> widgets.Layout:  # a grid inside an HTML widget is laid out at the widget's width
+            return widgets.Layout(width="100%")
+
+        self.where = widgets.HTML(layout=wide())
+        self.totals = widgets.HTML(layout=wide())
         self.sort = widgets.Dropdown(options=[(_(label), code) for code, label in SORTS], value="urgency",
                                      description=_("Trier"))
         self.light = widgets.Dropdown(options=[(_(label), code) for code, label in FILTERS], value="all",
                                       description=_("Montrer"))
         self.search = widgets.Text(placeholder=_("territoire, commune ou fichier"), description=_("Chercher"),
                                    continuous_update=False)
-        for control, css in ((self.sort, "kpa-net-sort"), (self.light, "kpa-net-filter"), (self.search, "kpa-net-search")):
+        for control, css, width in ((self.sort, "kpa-rs-sort", "430px"), (self.light, "kpa-rs-filter", "330px"),
+                                    (self.search, "kpa-rs-search", "400px")):
             control.style.description_width = "90px"
+            control.layout.width = width
             control.add_class(css)
             control.observe(guard(lambda _change: self.draw()), names="value")
-        self.notes = widgets.HTML()
-        self.table = widgets.HTML()
-        self.table.add_class("kpa-net-rows")
+        self.notes = widgets.HTML(layout=wide())
+        self.table = widgets.HTML(layout=wide())
+        self.table.add_class("kpa-rs-rows")
         self.pdf_button = widgets.Button(description=_("État du réseau (PDF)"), button_style="primary", icon="file-pdf")
         self.csv_button = widgets.Button(description=_("Tableau en CSV"))
         self.xlsx_button = widgets.Button(description=_("Tableau en Excel"))
@@ -156,12 +163,12 @@ class NetworkBody(widgets.VBox):
         self.csv_button.on_click(guard(lambda _b: self.export("csv")))
         self.xlsx_button.on_click(guard(lambda _b: self.export("xlsx")))
         self.export_status = widgets.HTML()
-        self.export_status.add_class("kpa-net-export")
+        self.export_status.add_class("kpa-rs-export")
         super().__init__([
-            widgets.HTML(f'<h1 class="kpa-section-title kpa-net-title">{esc(_("Le réseau : tous les territoires"))}</h1>'),
+            widgets.HTML(f'<h1 class="kpa-section-title kpa-rs-title">{esc(_("Le réseau : tous les territoires"))}</h1>'),
             self.where, self.totals,
             widgets.HBox([self.sort, self.light, self.search], layout=widgets.Layout(flex_flow="row wrap")),
-            self.notes, self.table, widgets.HTML(_rules_html() + _shared_html()),
+            self.notes, self.table, widgets.HTML(_rules_html() + _shared_html(), layout=wide()),
             widgets.HBox([self.pdf_button, self.csv_button, self.xlsx_button], layout=widgets.Layout(flex_flow="row wrap")),
             self.export_status,
         ], layout=widgets.Layout(width="100%"))
@@ -187,7 +194,7 @@ class NetworkBody(widgets.VBox):
         scan = self.scan
         if scan is None:
             return
-        self.where.value = (f'<p class="kpa-muted kpa-net-folder">{esc(_("Dossier lu : {folder}").format(folder=scan.folder))}'
+        self.where.value = (f'<p class="kpa-muted kpa-rs-folder">{esc(_("Dossier lu : {folder}").format(folder=scan.folder))}'
                             f' · {esc(_("au {date}").format(date=format_date(self.today)))}</p>')
         if scan.missing is not None:
             self.where.value += message_html(scan.missing.message(), "error")
@@ -206,6 +213,7 @@ class NetworkBody(widgets.VBox):
         if scan.not_sharing:
             notes.append(f'<p class="kpa-muted">{esc(ngettext("{n} carnet du dossier ne partage pas ses chiffres.", "{n} carnets du dossier ne partagent pas leurs chiffres.", scan.not_sharing).format(n=scan.not_sharing))}</p>')
         self.notes.value = "".join(notes)
+        self.notes.layout.display = None if notes else "none"  # no empty line between the controls and the table
         shown = filter_rows(sort_rows(scan.rows, str(self.sort.value)), str(self.light.value), self.search.value)
         self.table.value = rows_html(shown)
 
@@ -215,6 +223,9 @@ class NetworkBody(widgets.VBox):
         loop = running_loop()
         if self.folder is None or loop is None or not self.folder.is_dir():
             return False
+        if self.stop_following is not None:  # following again (another loop): one entry, never two
+            self.stop_following()
+            self.stop_following = None
         try:
             self.stop_following = watcher().add(self.folder, self.shell.guard(self._followed), loop)
         except FollowRefused:
@@ -245,7 +256,7 @@ class NetworkBody(widgets.VBox):
                                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                        f"reseau-{stamp}.xlsx", _("Télécharger le tableau (Excel)"))
         encoded = base64.b64encode(data).decode("ascii")
-        self.export_status.value = (f'<p><a class="kpa-net-download kpa-net-download-{kind}" download="{esc(name)}" '
+        self.export_status.value = (f'<p><a class="kpa-rs-download kpa-rs-download-{kind}" download="{esc(name)}" '
                                     f'href="data:{mime};base64,{encoded}">⬇ {esc(label)}</a> <span class="kpa-muted">'
                                     f'{esc(_("{size} Ko").format(size=max(1, len(data) // 1024)))}</span></p>')
         return data
