@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -151,3 +152,15 @@ def test_the_state_of_the_network_pdf_is_one_page_read_back(workspace_dir: Path,
     assert f"et {31 - PDF_ROWS} autres lignes" in text  # 30 territories and one file, PDF_ROWS on the page
     assert "Rouge : le lieu ou la structure de portage" in text
     assert reader.metadata is not None and reader.metadata.title == "État du réseau"
+    assert "Premier export : la tendance sera donnée au prochain." in text
+    kept = sorted((workspace_dir / ".reseau").glob("etat-*.json"))
+    assert len(kept) == 1 and json.loads(kept[0].read_text(encoding="utf-8"))["figures"]["territories"] == 30
+    # a territory more: the next export says the trend since this one (and keeps its own state)
+    seed_folder(tmp_path / "plus", 31, TODAY)
+    shutil.copy(tmp_path / "plus" / "territoire-0030.json", folder / "territoire-0030.json")
+    body.reload()
+    time.sleep(1.1)  # another second: another state's name
+    again = " ".join(pypdf.PdfReader(io.BytesIO(body.export("pdf"))).pages[0].extract_text().split())
+    assert "Depuis l'export du 7 déc. 2026 : territoires 30 → 31" in again, again[:400]
+    assert len(list((workspace_dir / ".reseau").glob("etat-*.json"))) == 2
+    assert list(folder.glob(".reseau*")) == []  # the network's folder is never written

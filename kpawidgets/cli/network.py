@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from kpawidgets.i18n import _, format_money_rounded, ngettext
-from kpawidgets.model.network.rows import light_count, light_word, network_totals, row_values, sort_rows
+from kpawidgets.model.network.rows import light_count, light_word, network_totals, row_values, sort_rows, state_figures
 from kpawidgets.storage.atomic import write_atomic
 from kpawidgets.storage.network_folder import network_dir, scan_folder
 from kpawidgets.storage.workspace import Workspace
@@ -63,6 +63,10 @@ def cmd_network(args: argparse.Namespace) -> int:
     if args.pdf:
         from kpawidgets.report.network import network_pdf
 
-        write_atomic(Path(args.pdf), network_pdf(rows, today, str(folder)))
+        from kpawidgets.storage.network_states import keep_state, last_state
+
+        # with the trend since the last export: the workspace keeps each export's figures
+        write_atomic(Path(args.pdf), network_pdf(rows, today, str(folder), last_state(workspace.root)))
+        keep_state(workspace.root, state_figures(network_totals(rows, today)), folder=str(folder))
         print(_("État du réseau (PDF) : {path}").format(path=args.pdf))
     return 0

@@ -11,22 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Sequence
+from typing import Any
 
 from kpawidgets.charts.palette import LIGHT_COLOURS, PALETTE
 from kpawidgets.i18n import _, format_date, format_money_rounded, format_number, get_language, ngettext
-from kpawidgets.model.network.rows import (RULES, NetworkRow, deck_totals, light_count, light_word, network_totals,
-                                           sort_rows)
+from kpawidgets.model.network.rows import (MONEY_FIGURES, RULES, NetworkRow, NetworkTotals, deck_totals, light_count,
+                                           light_word, network_totals, sort_rows, trend_items)
 from kpawidgets.report.render import font_css, html_to_pdf, palette_css
 
-__all__ = ["PDF_ROWS", "network_html", "network_pdf"]
+__all__ = ["PDF_ROWS", "network_html", "network_pdf", "trend_text"]
 
 #: Rows on the one page (the most urgent first).
-PDF_ROWS = 14
+PDF_ROWS = 13
 
 _CSS = """
 @page { size: A4 landscape; margin: 12mm 12mm 10mm; }
 body { font-family: "Atkinson Hyperlegible", sans-serif; color: var(--kpa-ink); font-size: 8.5pt; margin: 0; }
-td.why { width: 38%; }
+td.why { width: 33%; }
+td.name { width: 21%; }
 h1 { font-size: 18pt; margin: 0 0 1mm; color: var(--kpa-accent); }
 .sub { color: var(--kpa-muted); margin: 0 0 3mm; }
 .figures { display: flex; gap: 4mm; margin-bottom: 3mm; }
@@ -39,7 +41,8 @@ th { background: var(--kpa-band); font-size: 8pt; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 .dot { display: inline-block; width: 3mm; height: 3mm; border-radius: 50%; margin-right: 1mm; vertical-align: -0.4mm; }
 .why { color: var(--kpa-muted); font-size: 8pt; }
-.rules { color: var(--kpa-muted); font-size: 7.5pt; margin-top: 2mm; }
+.trend { margin: 0 0 2.5mm; font-weight: 700; }
+.rules { color: var(--kpa-muted); font-size: 7pt; margin-top: 1.5mm; }
 """
 
 
@@ -62,7 +65,7 @@ def _row_html(row: NetworkRow) -> str:
     launch = format_date(f.launch_date, style="medium") if f.launch_date else "—"
     slip = ngettext("{n} jour", "{n} jours", f.slip_days).format(n=f.slip_days) if f.slip_days else "—"
     pct = f"{f.secured_pct} %" if f.secured_pct is not None else "—"
-    return (f'<tr><td>{_dot(row.light)}<strong>{_e(f.territory)}</strong> <span class="why">{_e(f.town)}</span></td>'
+    return (f'<tr><td class="name">{_dot(row.light)}<strong>{_e(f.territory)}</strong> <span class="why">{_e(f.town)}</span></td>'
             f'<td class="num">{f.readiness_pct} %</td><td class="num">{_e(size)}</td>'
             f'<td class="num">{_e(format_number(f.team_fte))}</td>'
             f'<td class="num">{_e(format_money_rounded(f.secured))} / {_e(format_money_rounded(f.charges))} ({_e(pct)})</td>'
@@ -71,8 +74,28 @@ def _row_html(row: NetworkRow) -> str:
             f'<td class="why">{_e(why or light_word(row.light))}</td></tr>')
 
 
-def network_html(rows: Sequence[NetworkRow], today: dt.date, folder: str = "") -> str:
-    """The « État du réseau » document (HTML) of *rows* as of *today*."""
+def trend_text(previous: dict[str, Any] | None, totals: NetworkTotals) -> str:
+    """The trend since the last export (*previous*: its kept state), in words."""
+    if previous is None:
+        return _("Premier export : la tendance sera donnée au prochain.")
+    try:
+        since = format_date(dt.date.fromisoformat(str(previous.get("date"))), style="medium")
+    except ValueError:
+        since = "?"
+    items = trend_items(previous.get("figures") or {}, totals)
+    if not items:
+        return _("Rien n'a changé depuis l'export du {date}.").format(date=since)
+    def shown(key: str, value: int) -> str:
+        return format_money_rounded(value) if key in MONEY_FIGURES else str(value)
+
+    changes = " · ".join(f"{_(label)} {shown(key, before)} → {shown(key, now)}" for key, label, before, now in items)
+    return _("Depuis l'export du {date} : {changes}.").format(date=since, changes=changes)
+
+
+def network_html(rows: Sequence[NetworkRow], today: dt.date, folder: str = "",
+                 previous: dict[str, Any] | None = None) -> str:
+    """The « État du réseau » document (HTML) of *rows* as of *today*; *previous*: the last export's kept state
+    (:mod:`kpawidgets.storage.network_states`), for the trend."""
     totals = network_totals(rows, today)
     deck = deck_totals()
     ordered = sort_rows(rows, "urgency")
@@ -106,6 +129,7 @@ def network_html(rows: Sequence[NetworkRow], today: dt.date, folder: str = "") -
     sub = _("Au {date} · {folder}").format(date=format_date(today), folder=folder) if folder else \
         _("Au {date}").format(date=format_date(today))
     body = (f'<h1>{_e(title)}</h1><p class="sub">{_e(sub)} · {lights}</p><div class="figures">{cards}</div>'
+            f'<p class="trend">{_e(trend_text(previous, totals))}</p>'
             f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(_row_html(row) for row in shown)}</tbody></table>'
             f'{more_html}<p class="rules">{_e(rules)}</p>')
     lang = get_language()
@@ -113,6 +137,7 @@ def network_html(rows: Sequence[NetworkRow], today: dt.date, folder: str = "") -
             f'<style>{font_css()}\n{palette_css()}\n{_CSS}</style></head><body>{body}</body></html>')
 
 
-def network_pdf(rows: Sequence[NetworkRow], today: dt.date, folder: str = "") -> bytes:
-    """The « État du réseau » PDF (one page) of *rows* as of *today*."""
-    return html_to_pdf(network_html(rows, today, folder))
+def network_pdf(rows: Sequence[NetworkRow], today: dt.date, folder: str = "",
+                previous: dict[str, Any] | None = None) -> bytes:
+    """The « État du réseau » PDF (one page) of *rows* as of *today* (*previous*: see :func:`network_html`)."""
+    return html_to_pdf(network_html(rows, today, folder, previous))

@@ -23,7 +23,7 @@ from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell, esc, message_html
 from kpawidgets.i18n import _, format_date, format_money_rounded, format_number, ngettext, use_language
 from kpawidgets.model.network.rows import (FILTERS, RULES, SORTS, NetworkRow, deck_totals, filter_rows, light_count,
-                                           light_word, network_totals, sort_rows)
+                                           light_word, network_totals, sort_rows, state_figures)
 from kpawidgets.model.network.shared import NOT_SHARED, SHARED_ITEMS
 from kpawidgets.storage.network_folder import MAX_FILES, FolderReader, FolderScan, network_dir
 
@@ -240,14 +240,18 @@ class NetworkBody(widgets.VBox):
     def export(self, kind: str) -> bytes:
         """The PDF, CSV or .xlsx of the rows (as sorted and filtered: the PDF takes them all) as a download link."""
         from kpawidgets.report.network import network_pdf
+        from kpawidgets.storage.network_states import keep_state, last_state
         from kpawidgets.storage.spreadsheets.network import network_csv, network_xlsx
 
         rows = self.scan.rows if self.scan is not None else []
         shown = filter_rows(sort_rows(rows, str(self.sort.value)), str(self.light.value), self.search.value)
         stamp = self.today.isoformat()
-        if kind == "pdf":
-            data, mime, name, label = (network_pdf(rows, self.today, str(self.folder or "")), "application/pdf",
-                                       f"etat-du-reseau-{stamp}.pdf", _("Télécharger l'état du réseau (PDF)"))
+        if kind == "pdf":  # with the trend since the last export, whose figures the workspace keeps
+            root = self.session.workspace.root
+            data = network_pdf(rows, self.today, str(self.folder or ""), last_state(root))
+            keep_state(root, state_figures(network_totals(rows, self.today)), folder=str(self.folder or ""))
+            mime, name, label = ("application/pdf", f"etat-du-reseau-{stamp}.pdf",
+                                 _("Télécharger l'état du réseau (PDF)"))
         elif kind == "csv":
             data, mime, name, label = (network_csv(shown).encode("utf-8"), "text/csv", f"reseau-{stamp}.csv",
                                        _("Télécharger le tableau (CSV)"))

@@ -23,7 +23,8 @@ from kpawidgets.model.network.shared import SharedDocument, SharedFigures
 
 __all__ = ["Rule", "RULES", "Reason", "NetworkRow", "NetworkTotals", "DeckTotals", "SORTS", "FILTERS",
            "HOST_VENUE_DAYS", "FUNDING_DAYS", "FUNDING_MIN_PCT", "row_from_document", "problem_row", "sort_rows",
-           "filter_rows", "network_totals", "deck_totals", "row_values", "light_word", "light_count", "CSV_COLUMNS", "LIGHTS"]
+           "filter_rows", "network_totals", "deck_totals", "row_values", "light_word", "light_count", "CSV_COLUMNS", "LIGHTS",
+           "TREND_FIGURES", "state_figures", "trend_items"]
 
 #: Red when the venue or the host is still open this many days before the launch (or fewer).
 HOST_VENUE_DAYS = 30
@@ -320,3 +321,33 @@ def row_values(row: NetworkRow) -> dict[str, Any]:
         slip_days=f.slip_days, updated_at=f.updated_at.date().isoformat() if f.updated_at else "",
         shared_on=row.shared_on.isoformat() if row.shared_on else "")
     return values
+
+
+# ------------------------------------------------------------------ the trend since the last export
+#: The figures an export keeps (``storage/network_states.py``) and compares with next time.
+TREND_FIGURES: tuple[tuple[str, str], ...] = (
+    ("territories", N_("territoires")), ("members", N_("membres")), ("secured", N_("acquis")),
+    ("gap", N_("reste à trouver")), ("red", N_("rouges")), ("slipping", N_("en retard")),
+)
+
+
+def state_figures(totals: NetworkTotals) -> dict[str, int]:
+    """What an export keeps of *totals* to say the trend next time (whole numbers only)."""
+    return {"territories": totals.territories, "members": totals.members, "secured": totals.secured,
+            "gap": totals.gap, "red": totals.lights["red"], "slipping": totals.slipping,
+            "team_fte_tenths": int(totals.team_fte * 10)}
+
+
+#: The kept figures that are amounts in euros.
+MONEY_FIGURES = frozenset({"secured", "gap"})
+
+
+def trend_items(previous: dict[str, Any], totals: NetworkTotals) -> list[tuple[str, str, int, int]]:
+    """(key, label, before, now) of each kept figure that changed since *previous* (a kept state's figures)."""
+    now = state_figures(totals)
+    items = []
+    for key, label in TREND_FIGURES:
+        before = previous.get(key)
+        if isinstance(before, int) and not isinstance(before, bool) and before != now[key]:
+            items.append((key, label, before, now[key]))
+    return items
