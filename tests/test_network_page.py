@@ -17,7 +17,7 @@ import pypdf
 from kpawidgets.app.home import build_home
 from kpawidgets.app.live import watcher
 from kpawidgets.app.network import build_network
-from kpawidgets.app.network.page import NetworkBody
+from kpawidgets.app.network.page import SHOWN_ROWS, NetworkBody
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.i18n import use_language
 from kpawidgets.report.network import PDF_ROWS
@@ -73,6 +73,17 @@ def test_the_page_shows_one_row_a_territory_sorted_and_filtered(workspace_dir: P
     body.light.value = "problem"
     assert _territories(body.table.value) == ["abime.json"]
     assert "fichier abîmé (pas du JSON) : pas lu" in body.table.value
+
+
+def test_a_big_network_draws_the_most_urgent_rows_and_counts_the_others(workspace_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "reseau"
+    seed_folder(folder, SHOWN_ROWS + 20, TODAY)
+    body = _page(workspace_dir, folder)
+    assert len(_territories(body.table.value)) == SHOWN_ROWS
+    assert "… et 20 autres lignes : filtrez, ou exportez le tableau." in body.table.value
+    assert f"{SHOWN_ROWS + 20}</span>" in body.totals.value  # the totals count every territory
+    body.search.value = "Lyon"  # a filter brings the others within reach
+    assert 0 < len(_territories(body.table.value)) < SHOWN_ROWS and "autres lignes" not in body.table.value
 
 
 def test_the_page_speaks_english_and_says_when_there_is_no_folder(workspace_dir: Path, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from kpawidgets.model.network.rows import (FUNDING_DAYS, HOST_VENUE_DAYS, RULES,
                                            network_totals, row_from_document, sort_rows)
 from kpawidgets.model.network.shared import SHARE_FORMAT, read_share_document, share_bytes
 from kpawidgets.model.workbook import dump_workbook, load_workbook_text
-from kpawidgets.storage.network_folder import FolderReader, scan_folder
+from kpawidgets.storage.network_folder import MAX_FILES, FolderReader, scan_folder
 from kpawidgets.storage.spreadsheets.network import network_csv, network_xlsx
 from kpawidgets.tools.network_seed import seed_folder
 
@@ -161,6 +161,16 @@ def test_the_folder_is_bounded_and_only_changed_files_are_read_again(tmp_path: P
     assert reader.scan(TODAY + dt.timedelta(days=1)).read == 11  # a new day: the colours are computed again
     missing = scan_folder(tmp_path / "nulle-part", TODAY)
     assert missing.missing is not None and "n'existe pas" in missing.missing.message("fr")
+
+
+def test_a_folder_of_10000_files_is_bounded_with_a_message(tmp_path: Path) -> None:
+    folder = tmp_path / "reseau"
+    folder.mkdir()
+    for index in range(10_000):
+        (folder / f"f{index:05d}.json").write_bytes(b"{}")
+    scan = scan_folder(folder, TODAY)
+    assert len(scan.rows) == MAX_FILES and scan.left_out == 10_000 - MAX_FILES
+    assert scan.rows[-1].source == f"f{MAX_FILES - 1:05d}.json"  # the first ones by name
 
 
 def test_the_table_exports_as_csv_and_xlsx_with_text_kept_as_text(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ __all__ = ["PAGE", "NetworkBody", "build_network", "network_page", "rows_html", 
 
 PAGE = "06_reseau.ipynb"
 #: At most this many rows drawn at once (the export has them all; the filter narrows the rest).
-SHOWN_ROWS = 300
+SHOWN_ROWS = 100
 
 
 def _dot(light: str) -> str:
