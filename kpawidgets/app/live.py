@@ -163,7 +163,10 @@ class Watcher:
 
     def add(self, path: os.PathLike[str] | str, callback: Callable[[], object],
             loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
-        """Call ``callback()`` on *loop* after each change of file *path*; return how to stop."""
+        """Call ``callback()`` on *loop* after each change of file *path*; return how to stop.
+
+        *path* may be a folder (the network's page): then any change of a file directly in it calls
+        back, and the folder counts as one followed entry (not one per file)."""
         key = str(Path(path).absolute())
         entry = (callback, loop)
         with self._lock:
@@ -204,13 +207,14 @@ class Watcher:
             files = set(self.files)
             if not files:
                 return
-            folders = sorted({os.path.dirname(f) for f in files if os.path.isdir(os.path.dirname(f))})
+            folders = sorted({f if os.path.isdir(f) else os.path.dirname(f) for f in files
+                              if os.path.isdir(f) or os.path.isdir(os.path.dirname(f))})
             if not folders:
                 self._stop.wait(WAKE_MS / 1000)
                 continue
             caught_up = False
             try:
-                for batch in watch(*folders, watch_filter=lambda _c, p: p in files, debounce=DEBOUNCE_MS,
+                for batch in watch(*folders, watch_filter=lambda _c, p: p in files or os.path.dirname(p) in files, debounce=DEBOUNCE_MS,
                                    step=STEP_MS, rust_timeout=WAKE_MS, yield_on_timeout=True,
                                    stop_event=self._restart, recursive=False, raise_interrupt=False):
                     if not batch and not caught_up:
@@ -219,7 +223,7 @@ class Watcher:
                         caught_up = True
                         for path in files:
                             self._dispatch(path)
-                    for path in {p for _change, p in batch}:
+                    for path in {p for _change, p in batch} | {os.path.dirname(p) for _change, p in batch}:
                         self._dispatch(path)
             except Exception:  # noqa: BLE001 - a watcher failure must not reach a page
                 traceback.print_exc(file=sys.__stderr__)

@@ -19,6 +19,7 @@ from kpawidgets.cli.commands import (
     cmd_schema,
 )
 from kpawidgets.cli.atelier import cmd_atelier
+from kpawidgets.cli.network import cmd_network
 from kpawidgets.cli.serve import DEFAULT_PORT, cmd_serve
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _, get_language, set_language
@@ -122,6 +123,17 @@ def build_parser() -> argparse.ArgumentParser:
     anonymise.add_argument("workbook", metavar=_("CARNET"), help=_("fichier .json ou nom du carnet"))
     anonymise.add_argument("--si-echu", "--if-due", dest="if_due", action="store_true",
                            help=_("seulement si la durée de conservation du carnet est passée (voir kpa check)"))
+
+    network = add("reseau", _("le réseau : les chiffres partagés par les territoires d'un dossier (tableau, PDF, CSV, Excel)"),
+                  cmd_network)
+    network.add_argument("folder", nargs="?", metavar=_("DOSSIER"),
+                         help=_("dossier des chiffres partagés (défaut : $KPA_NETWORK_DIR, $KPA_SHARE_DIR ou le dossier de travail)"))
+    network.add_argument("--sort", default="urgency", choices=["urgency", "territory", "launch", "gap", "readiness", "slip", "updated"],
+                         help=_("ordre des lignes (défaut : les plus urgents d'abord)"))
+    network.add_argument("--json", action="store_true", help=_("sortie JSON"))
+    network.add_argument("--pdf", metavar="OUT.pdf", help=_("« État du réseau » en PDF, une page"))
+    network.add_argument("--csv", metavar="OUT.csv", help=_("tableau du réseau en CSV"))
+    network.add_argument("--xlsx", metavar="OUT.xlsx", help=_("tableau du réseau en classeur Excel"))
 
     export = add("export", _("exporter le plan (PDF, HTML) ou le budget (xlsx, CSV)"), cmd_export)
     export.add_argument("workbook", metavar=_("CARNET"), help=_("fichier .json ou nom du carnet"))

@@ -409,7 +409,10 @@ def build_home(session: WorkbookSession) -> PageShell:
     """The home page's widget tree for *session*."""
     shell = PageShell("00_accueil.ipynb", session)
     top = widgets.HTML(presentation_html(), layout=widgets.Layout(width="100%"))
-    bottom = widgets.HTML(facts_html() + network_dashboard_html(), layout=widgets.Layout(width="100%"))
+    network = (f'<p class="kpa-step-links"><a class="kpa-step-link kpa-network-link" '
+               f'href="{esc(page_url("06_reseau.ipynb", session.name, session.lang))}">'
+               f'{esc(_("Le réseau : tous les territoires qui partagent leurs chiffres"))} →</a></p>')
+    bottom = widgets.HTML(facts_html() + network_dashboard_html() + network, layout=widgets.Layout(width="100%"))
     shell.set_body(_HomeBody(top, HomeApp(session, shell), bottom))
     shell.follow_others()  # the identity fields follow other devices' saves
     return shell
