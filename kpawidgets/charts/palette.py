@@ -7,8 +7,8 @@ properties (:func:`css_variables`).
 
 from __future__ import annotations
 
-__all__ = ["PALETTE", "KIND_COLOURS", "FUNDING_COLOURS", "STATUS_COLOURS", "LIGHT_COLOURS", "css_variables",
-           "palette_stylesheet"]
+__all__ = ["PALETTE", "KIND_COLOURS", "FUNDING_COLOURS", "STATUS_COLOURS", "LIGHT_COLOURS", "PAIRS", "TEXT", "GRAPHIC",
+           "contrast", "css_variables", "palette_stylesheet"]
 
 #: Base colours, by role.
 PALETTE: dict[str, str] = {
@@ -19,11 +19,11 @@ PALETTE: dict[str, str] = {
     "warm": "#b3470f",
     "warm_soft": "#f6dccd",
     "ok": "#1e7b34",
-    "warn": "#c98a00",
-    "warn_ink": "#8a5a00",  # the warning's colour for text on white (5.9:1; the fill colour is 2.6:1)
+    "warn": "#a06800",  # 4.7:1 on white (WCAG AA for text; #c98a00 was 2.9:1, below even the 3:1 of a graphic)
+    "warn_ink": "#8a5a00",  # the warning's colour for text on tinted backgrounds too (5.9:1 on white)
     "bad": "#b00020",
     "info": "#2b5fb3",
-    "neutral": "#9aa0b4",
+    "neutral": "#767b8f",  # a gauge or bar without a status: 4.2:1 on white (3:1 for a graphic; #9aa0b4 was 2.6:1)
     "slate": "#4a4a5e",
     "line": "#c9ccd6",
     "grid": "#e6e7ec",
@@ -70,6 +70,41 @@ KIND_COLOURS: dict[str, str] = {
     "action": "#d0602a",
     "custom": "#37474f",
 }
+
+
+#: The contrast WCAG 2.1 AA asks: text (1.4.3, normal size) and the parts of a chart or a control (1.4.11).
+TEXT = 4.5
+GRAPHIC = 3.0
+
+#: Every pair of the palette a page, a chart or the PDF puts one on the other: (foreground, background, ratio asked).
+#: Keys are the palette's roles; ``tests/test_palette_contrast.py`` checks each one with :func:`contrast`.
+PAIRS: tuple[tuple[str, str, float], ...] = (
+    *((text, back, TEXT) for text in ("ink", "muted", "accent", "warm", "ok", "warn_ink", "bad", "info", "slate")
+      for back in ("paper", "band")),
+    ("warn", "paper", TEXT),  # the budget's « envisagé » amounts
+    ("ink", "accent_soft", TEXT), ("muted", "accent_soft", TEXT), ("accent", "accent_soft", TEXT),  # chips, counts
+    ("ink", "warm_soft", TEXT), ("warm", "warm_soft", GRAPHIC),  # the door pages' note and its border
+    ("paper", "accent", TEXT), ("paper", "ok", TEXT), ("paper", "bad", TEXT), ("paper", "info", TEXT),
+    ("paper", "slate", TEXT), ("paper", "warn", TEXT), ("paper", "ink", TEXT),  # white words on a bar or a button
+    ("neutral", "paper", GRAPHIC), ("neutral", "band", GRAPHIC), ("warn", "band", GRAPHIC),
+    *((colour, "paper", GRAPHIC) for colour in ("ok", "warn", "bad", "info", "accent", "slate", "warm")),
+)
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.1's relative luminance of ``#rrggbb``."""
+    value = colour.lstrip("#")
+    if len(value) != 6:
+        raise ValueError(f"not a #rrggbb colour: {colour!r}")
+    channels = [int(value[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG 2.1's contrast ratio of two ``#rrggbb`` colours, from 1 to 21 (the order does not matter)."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 def css_variables() -> str:
