@@ -374,7 +374,7 @@ def labelled(widget: W, name: str) -> W:
     no name, it goes once something is typed). The name is the control's ``<label>`` (ipywidgets ties a
     description to its control), read by a screen reader and counted by axe-core, and not shown
     (``kpa-unseen-label`` in kpa.css); a button's is its ``title``. A control with a label keeps it."""
-    if not name or getattr(widget, "description", ""):
+    if not name or getattr(widget, "description", None):
         return widget
     if isinstance(widget, widgets.Button):
         widget.tooltip = name
