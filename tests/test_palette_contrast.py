@@ -13,6 +13,9 @@ import pytest
 
 from kpawidgets.charts.palette import (
     FUNDING_COLOURS,
+    HIGH_CONTRAST,
+    HIGH_CONTRAST_CLASS,
+    HIGH_TEXT,
     GRAPHIC,
     KIND_COLOURS,
     LIGHT_COLOURS,
@@ -82,3 +85,31 @@ def test_the_stylesheets_own_text_on_background_pairs_meet_aa() -> None:
     weak = [(name, selector, text, back, round(contrast(text, back), 2))
             for name, selector, text, back in pairs if contrast(text, back) < TEXT]
     assert weak == []
+
+
+# ------------------------------------------------------------------ the projector's high-contrast theme
+def _high(role: str) -> str:
+    return HIGH_CONTRAST.get(role, PALETTE[role])
+
+
+@pytest.mark.parametrize(("front", "back", "asked"), PAIRS, ids=[f"high-{f}-on-{b}" for f, b, _ in PAIRS])
+def test_the_high_contrast_theme_reaches_aaa_for_text(front: str, back: str, asked: float) -> None:
+    """« Contraste élevé »: every text pair at 7:1 (WCAG AAA), every graphic at 4.5:1 — the white words on a
+    coloured button or bar too."""
+    needed = HIGH_TEXT if asked == TEXT else TEXT
+    assert contrast(_high(front), _high(back)) >= needed
+
+
+def test_the_high_contrast_theme_is_the_palettes_and_reaches_the_pages() -> None:
+    from kpawidgets.charts.palette import _derived, css_variables, palette_stylesheet
+
+    assert _derived(PALETTE) == {**PALETTE, **{f"funding-{k}": v for k, v in FUNDING_COLOURS.items()},
+                                 **{f"status-{k}": v for k, v in STATUS_COLOURS.items()},
+                                 **{f"kind-{k}": v for k, v in KIND_COLOURS.items()}}
+    assert set(HIGH_CONTRAST) <= set(PALETTE)
+    rule = f"html.{HIGH_CONTRAST_CLASS} {{ {css_variables(HIGH_CONTRAST)} }}"
+    assert rule in palette_stylesheet() and "--kpa-status-envisage: #7a4f00;" in rule  # the statuses follow
+    assert "--kpa-ink:" not in rule  # only what changes
+    assert (STATIC / "palette.css").read_text(encoding="utf-8") == palette_stylesheet()
+    template = (STATIC.parent / "index.html.j2").read_text(encoding="utf-8")
+    assert "static/contrast.js" in template

@@ -8,7 +8,7 @@ properties (:func:`css_variables`).
 from __future__ import annotations
 
 __all__ = ["PALETTE", "KIND_COLOURS", "FUNDING_COLOURS", "STATUS_COLOURS", "LIGHT_COLOURS", "PAIRS", "TEXT", "GRAPHIC",
-           "contrast", "css_variables", "palette_stylesheet"]
+           "HIGH_CONTRAST", "HIGH_CONTRAST_CLASS", "HIGH_TEXT", "contrast", "css_variables", "palette_stylesheet"]
 
 #: Base colours, by role.
 PALETTE: dict[str, str] = {
@@ -91,6 +91,33 @@ PAIRS: tuple[tuple[str, str, float], ...] = (
 )
 
 
+#: The projector's high-contrast theme (« Contraste élevé »: a washed-out projector, a lit room, eyes that need more):
+#: the same roles, each darker or plainer so that every text reaches 7:1 (WCAG AAA) on white, soft backgrounds
+#: white and every line as dark as the ink. The pages get it as the ``--kpa-*`` variables again, under
+#: ``html.kpa-high-contrast`` (kpa.js sets the class: the button, ``?contraste=eleve|normal``, the browser's memory).
+HIGH_CONTRAST: dict[str, str] = {
+    "muted": "#3b3d50",
+    "accent": "#064039",
+    "accent_soft": "#ffffff",
+    "warm": "#8a3409",
+    "warm_soft": "#ffffff",
+    "ok": "#14532a",
+    "warn": "#7a4f00",
+    "warn_ink": "#7a4f00",
+    "bad": "#8c0019",
+    "info": "#1d437f",
+    "neutral": "#3b3d50",
+    "line": "#1b1b2f",
+    "grid": "#3b3d50",
+    "band": "#ffffff",
+    "track": "#5b5d70",
+}
+#: The class on ``<html>`` that turns the high-contrast theme on.
+HIGH_CONTRAST_CLASS = "kpa-high-contrast"
+#: The contrast every text of the high-contrast theme reaches on white (WCAG 2.1 AAA, 1.4.6).
+HIGH_TEXT = 7.0
+
+
 def _luminance(colour: str) -> float:
     """WCAG 2.1's relative luminance of ``#rrggbb``."""
     value = colour.lstrip("#")
@@ -107,11 +134,28 @@ def contrast(first: str, second: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-def css_variables() -> str:
-    """The palette as CSS custom properties (``--kpa-ok: #1e7b34; …``) for a ``:root`` rule."""
-    names = {**PALETTE, **{f"funding-{k}": v for k, v in FUNDING_COLOURS.items()},
-             **{f"status-{k}": v for k, v in STATUS_COLOURS.items()},
-             **{f"kind-{k}": v for k, v in KIND_COLOURS.items()}}
+def _derived(base: dict[str, str]) -> dict[str, str]:
+    """Every variable's colour from the base colours *base* (the funding, status, light and kind tables follow them)."""
+    funding = {"secured": base["ok"], "requested": base["info"], "considered": base["warn"], "revenue": base["accent"],
+               "gap": base["bad"], "charges": base["slate"]}
+    status = {"envisage": funding["considered"], "demande": funding["requested"], "vote": funding["secured"],
+              "verse": funding["secured"], "refuse": base["bad"]}
+    kinds = {key: base[role] for key, role in _KIND_ROLES.items()}
+    return {**base, **{f"funding-{k}": v for k, v in funding.items()}, **{f"status-{k}": v for k, v in status.items()},
+            **{f"kind-{k}": kinds.get(k, v) for k, v in KIND_COLOURS.items()}}
+
+
+#: The kinds of timeline step whose colour is a base colour's (the others have their own).
+_KIND_ROLES = {"funding": "warn", "training": "accent", "launch": "bad", "review": "slate"}
+
+
+def css_variables(overrides: dict[str, str] | None = None) -> str:
+    """The palette as CSS custom properties (``--kpa-ok: #1e7b34; …``) for a ``:root`` rule; with *overrides*
+    (base colours by role), only the variables they change."""
+    names = _derived(PALETTE)
+    if overrides:
+        changed = _derived({**PALETTE, **overrides})
+        names = {key: value for key, value in changed.items() if value != names[key]}
     return " ".join(f"--kpa-{key.replace('_', '-')}: {value};" for key, value in names.items())
 
 
@@ -121,4 +165,4 @@ def palette_stylesheet() -> str:
     A test checks that the file is up to date; regenerate it with ``python -c "from
     kpawidgets.charts.palette import palette_stylesheet as p; print(p(), end='')" > …/palette.css``.
     """
-    return ":root { " + css_variables() + " }\n"
+    return ":root { " + css_variables() + " }\n" + f"html.{HIGH_CONTRAST_CLASS} {{ " + css_variables(HIGH_CONTRAST) + " }\n"

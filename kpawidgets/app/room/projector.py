@@ -30,7 +30,7 @@ from kpawidgets.app.fields import labelled
 from kpawidgets.app.room.views import counts_html, join_html, phrases_html, votes_html, wall_html
 from kpawidgets.app.live import Changes
 from kpawidgets.app.session import WorkbookSession
-from kpawidgets.app.shell import PageShell, esc, guarded, message_html, page_url
+from kpawidgets.app.shell import PageShell, contrast_button, esc, guarded, message_html, page_url
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _, translate, use_language
 from kpawidgets.model.records.checklist import AGE_BANDS, SITUATIONS
@@ -153,7 +153,7 @@ class ProjectorPage(widgets.VBox):
                 f'<div class="kpa-room-presenter-bar"><a class="kpa-room-open-projected" href="{esc(projected_link(params))}" '
                 f'target="_blank" rel="opener">{esc(_("Ouvrir la vue projetée"))}</a><span>'
                 f'{esc(_("Mettez cette fenêtre sur le projecteur : la salle voit le mur, le groupe et les votes ; vos outils restent ici."))}'
-                f'</span></div>', layout=layout)
+                f'</span>{contrast_button()}</div>', layout=layout)
             seen = widgets.HTML(f'<h3 class="kpa-room-seen">{esc(_("Ce que voit la salle"))}</h3>', layout=layout)
             body = widgets.VBox([opener, moderation, people, seen, live], layout=layout)
         self.shell.set_body(body)
