@@ -3,9 +3,8 @@ violation: the join page, the phone page (before and after a send, its notice, t
 « Effacer mes réponses »), the projector and the facilitator's pages. A real ``kpa serve --atelier`` on
 127.0.0.1. What axe finds is written to ``out/screenshots/axe-<page>.json``.
 
-Known and left to their owners (marked strict xfail, so the mark must go when they are fixed):
-the projector's add-a-person row (three selects without a name, app/room) and the budget page
-(two fields without a label and four selects without a name, app/budget).
+Every control has a name (``labelled`` in app/fields.py; ``tests/test_a11y_names.py`` checks the pages without a
+browser).
 """
 
 from __future__ import annotations
@@ -77,7 +76,6 @@ def test_the_phone_page_before_and_after_a_send(atelier: AtelierServer, browser:
         context.close()
 
 
-@pytest.mark.xfail(strict=True, reason="app/room: the add-a-person row's three selects have no accessible name")
 def test_the_projector(atelier: AtelierServer, browser: Any) -> None:
     tab = browser.new_page(viewport={"width": 1280, "height": 720})
     try:
@@ -88,11 +86,7 @@ def test_the_projector(atelier: AtelierServer, browser: Any) -> None:
         tab.close()
 
 
-@pytest.mark.parametrize("notebook", [
-    "00_accueil", "01_checklist", "03_plan",
-    pytest.param("02_budget", marks=pytest.mark.xfail(
-        strict=True, reason="app/budget: two fields without a label, four selects without a name")),
-])
+@pytest.mark.parametrize("notebook", ["00_accueil", "01_checklist", "02_budget", "03_plan"])
 def test_the_facilitators_pages(atelier: AtelierServer, browser: Any, notebook: str) -> None:
     tab = browser.new_page(viewport={"width": 1280, "height": 720})
     try:

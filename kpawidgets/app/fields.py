@@ -36,6 +36,7 @@ __all__ = [
     "Editor", "FieldError", "Kind", "Field", "AMOUNT", "OPTIONAL_AMOUNT", "PERCENT", "FTE", "QUANTITY",
     "whole_number", "TEXT", "bind", "text_field", "choice_field", "choice_dropdown", "date_field",
     "check_field", "ById", "FROM_MODEL", "wire", "assign", "reason_of", "clean_text", "month_field", "PLAUSIBLE_AMOUNT",
+    "labelled",
 ]
 
 T = TypeVar("T")
@@ -364,10 +365,31 @@ def _layout(width: str | None) -> widgets.Layout:
     return _LAYOUTS[key]
 
 
-def _describe(widget: widgets.Widget, label: str, label_width: str | None) -> None:
+W = TypeVar("W", bound=widgets.Widget)
+
+
+def labelled(widget: W, name: str) -> W:
+    """*widget* with the accessible name *name* when it shows no label of its own (a row's cell under a
+    column's heading, a field under its own heading, a placeholder that says what it is: a placeholder alone is
+    no name, it goes once something is typed). The name is the control's ``<label>`` (ipywidgets ties a
+    description to its control), read by a screen reader and counted by axe-core, and not shown
+    (``kpa-unseen-label`` in kpa.css); a button's is its ``title``. A control with a label keeps it."""
+    if not name or getattr(widget, "description", None):
+        return widget
+    if isinstance(widget, widgets.Button):
+        widget.tooltip = name
+    else:
+        widget.description = name
+        widget.add_class("kpa-unseen-label")
+    return widget
+
+
+def _describe(widget: widgets.Widget, label: str, label_width: str | None, name: str = "") -> None:
     if label:
         widget.description = label
         widget.style.description_width = label_width or "initial"
+    else:
+        labelled(widget, name)
 
 
 def _klass(field: Field, css: str | None) -> Field:
@@ -387,8 +409,10 @@ def bind(editor: Editor, target: Target, attr: str, widget: widgets.Widget, **op
 def text_field(editor: Editor, target: Target, attr: str, label: str = "", kind: Kind[Any] = TEXT, *,
                css: str | None = None, width: str | None = None, placeholder: str = "", multiline: bool = False,
                rows: int = 3, label_width: str | None = None, value: Any = FROM_MODEL,
-               after: Callable[[Any], None] | None = None) -> Field:
-    """A text field of *kind*, saved when the person leaves it (not on every keystroke)."""
+               after: Callable[[Any], None] | None = None, name: str = "") -> Field:
+    """A text field of *kind*, saved when the person leaves it (not on every keystroke).
+
+    Without a *label*, *name* (else the *placeholder*) is its accessible name (:func:`labelled`)."""
     current = _initial(target, attr, value)
     text = kind.show(current) if current is not None or kind is OPTIONAL_AMOUNT else ""
     widget: widgets.Widget
@@ -398,9 +422,10 @@ def text_field(editor: Editor, target: Target, attr: str, label: str = "", kind:
     else:
         widget = widgets.Text(value=text, placeholder=placeholder, continuous_update=False, layout=_layout(width))
     widget.add_class(kind.css)
-    _describe(widget, label, label_width)
+    name = name or placeholder
+    _describe(widget, label, label_width, name)
     return _klass(Field(editor, target, attr, widget, parse=lambda raw: kind.parse(str(raw or "")), show=kind.show,
-                        note=lambda raw, value: kind.note(str(raw or ""), value), label=label, after=after), css)
+                        note=lambda raw, value: kind.note(str(raw or ""), value), label=label or name, after=after), css)
 
 
 def choice_dropdown(choices: dict[str, str] | list[tuple[str, Any]], value: Any, label: str = "", *,
@@ -423,27 +448,29 @@ def choice_dropdown(choices: dict[str, str] | list[tuple[str, Any]], value: Any,
 def choice_field(editor: Editor, target: Target, attr: str, label: str, choices: dict[str, str] | list[tuple[str, Any]],
                  *, empty: str | None = None, css: str | None = None, width: str | None = None,
                  label_width: str | None = None, none_value: Any = "", value: Any = FROM_MODEL,
-                 after: Callable[[Any], None] | None = None) -> Field:
-    """A drop-down bound to ``target.attr``; the widget value *none_value* stands for None in the model."""
+                 after: Callable[[Any], None] | None = None, name: str = "") -> Field:
+    """A drop-down bound to ``target.attr``; the widget value *none_value* stands for None in the model.
+    Without a *label*, *name* is its accessible name."""
     current = _initial(target, attr, value)
     widget = choice_dropdown(choices, none_value if current is None and empty is None else current, label,
                              empty=empty, width=width)
-    _describe(widget, label, label_width)
+    _describe(widget, label, label_width, name)
     return _klass(Field(editor, target, attr, widget,
                         parse=lambda raw: None if raw == none_value or (empty is not None and raw == "") else raw,
                         show=lambda value: (("" if empty is not None else none_value) if value is None else value),
-                        label=label, after=after), css)
+                        label=label or name, after=after), css)
 
 
 def month_field(editor: Editor, target: Target, attr: str, label: str, options: list[tuple[str, int]], *,
                 css: str | None = None, width: str | None = None, spread: bool = False, value: Any = FROM_MODEL,
-                after: Callable[[Any], None] | None = None) -> Field:
-    """A month drop-down (``(label, month)`` pairs); with *spread*, the option 0 means None in the model."""
+                after: Callable[[Any], None] | None = None, name: str = "") -> Field:
+    """A month drop-down (``(label, month)`` pairs); with *spread*, the option 0 means None in the model.
+    Without a *label*, *name* is its accessible name."""
     current = _initial(target, attr, value)
     widget = widgets.Dropdown(options=options, value=(current or 0) if spread else current, layout=_layout(width))
-    _describe(widget, label, None)
+    _describe(widget, label, None, name)
     return _klass(Field(editor, target, attr, widget, parse=lambda raw: (raw or None) if spread else raw,
-                        show=lambda value: (value or 0) if spread else value, label=label, after=after), css)
+                        show=lambda value: (value or 0) if spread else value, label=label or name, after=after), css)
 
 
 def _date(value: object) -> dt.date | None:

@@ -21,7 +21,7 @@ from kpawidgets.model.checklist.partners import partner_names
 from kpawidgets.model.merge import value_text
 from kpawidgets.storage.history import place_text
 
-__all__ = ["PAGES", "page_url", "PageShell", "guarded", "message_html", "esc"]
+__all__ = ["PAGES", "page_url", "PageShell", "guarded", "message_html", "contrast_button", "esc"]
 
 #: (notebook file, title message id) in navigation order.
 PAGES: list[tuple[str, str]] = [
@@ -53,6 +53,12 @@ def page_url(page: str, workbook: str | None = None, lang: str = "fr") -> str:
 def message_html(text: str, kind: str = "info") -> str:
     """A banner (``info``, ``ok``, ``warning``, ``error``) with escaped text."""
     return f'<div class="kpa-banner kpa-banner-{kind}" role="status">{esc(text)}</div>'
+
+
+def contrast_button() -> str:
+    """« Contraste élevé »: the projector's high-contrast theme on or off, on this browser (the template's
+    ``contrast.js`` does it, keeps the choice and says it in ``aria-pressed``; ``?contraste=eleve|normal`` too)."""
+    return f'<button type="button" class="kpa-contrast-toggle" aria-pressed="false">{esc(_("Contraste élevé"))}</button>'
 
 
 def guarded(report: Callable[[str], None], lang: str | None = None) -> Callable[[F], F]:

@@ -27,10 +27,12 @@ import os
 import secrets
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
 from tornado import httputil, web
+from tornado.ioloop import IOLoop
 
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import N_, translate
@@ -57,6 +59,10 @@ _TOO_LONG = N_("Ce formulaire est trop long pour être envoyé.")
 _RELOAD = N_("Ce téléphone n'est pas encore connu de l'atelier : rechargez la page.")
 _BUSY_DOOR = N_("Beaucoup de téléphones arrivent en même temps : attendez une minute, puis rechargez la page.")
 _CLOSED_DOOR = N_("L'atelier n'accueille plus de nouveaux téléphones pour le moment : demandez à l'animateur·rice.")
+#: « Effacer mes réponses » rewrites every version kept of the workbook (seconds with a long history): it runs
+#: here, off the server's event loop, so the other phones' sends and pages are not held meanwhile; one thread, so
+#: two erasures never rewrite the history at once.
+_ERASER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpa-erase")
 #: The server's setting holding the workshop's secret (bytes) that signs the phones' keys.
 SECRET_SETTING = "kpa_phone_secret"
 #: New phone keys a minute from one address, from one address since the server started, and a
@@ -261,7 +267,7 @@ class PhoneHandler(_PhoneBase):
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(page_html(phone, workbook, revision, problem=problem))
 
-    def post(self) -> None:
+    async def post(self) -> None:
         if SCRIPT_HEADER not in self.request.headers:
             raise web.HTTPError(403)
         phone = self.phone(give_key=False)
@@ -272,7 +278,10 @@ class PhoneHandler(_PhoneBase):
         self.read_body()
         args = {name: [value.decode("utf-8", "replace") for value in values]
                 for name, values in self.request.body_arguments.items()}
-        reply = act(Workspace(), self.workbook_name(), phone, args)
+        if args.get("action") == ["forget"]:
+            reply = await IOLoop.current().run_in_executor(_ERASER, act, Workspace(), self.workbook_name(), phone, args)
+        else:
+            reply = act(Workspace(), self.workbook_name(), phone, args)
         self.send_json({"ok": reply.ok, "sections": reply.sections, "revision": reply.revision})
 
 

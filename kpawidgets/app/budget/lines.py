@@ -102,13 +102,13 @@ class LinesTab(Tab):
         find = ById(lambda: self.plan.lines, line_id)
 
         account = choice_field(page, find, "account", "", [(f"{c} · {_(b.account_label(c))}", c) for c in self._accounts(line)],
-                               css="kpa-account", width="230px")
+                               css="kpa-account", width="230px", name=_("Compte"))
         label = text_field(page, find, "label", "", TEXT, placeholder=_("Libellé"), css="kpa-label", width="320px")
-        amount = text_field(page, find, "amount", "", AMOUNT, width="150px")
+        amount = text_field(page, find, "amount", "", AMOUNT, width="150px", name=_("Montant"))
         row_widgets: list[widgets.Widget] = [account, label, amount]
         if self.group != "86":
             row_widgets.append(month_field(page, find, "month", "", self.months(spread=_("réparti sur l'année")),
-                                           spread=True, css="kpa-month", width="190px"))
+                                           spread=True, css="kpa-month", width="190px", name=_("Mois")))
         up = widgets.Button(description="↑", tooltip=_("Monter"), layout=layout(width="48px"))
         down = widgets.Button(description="↓", tooltip=_("Descendre"), layout=layout(width="48px"))
         remove = widgets.Button(description="✕", tooltip=_("Supprimer la ligne"), button_style="danger",

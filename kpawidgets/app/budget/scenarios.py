@@ -6,7 +6,7 @@ import ipywidgets as widgets
 
 import kpawidgets.app.budget.html as H
 from kpawidgets.app.budget.tab import Figures, Host, Tab, help_html, layout
-from kpawidgets.app.fields import clean_text
+from kpawidgets.app.fields import clean_text, labelled
 from kpawidgets.app.shell import esc
 from kpawidgets.i18n import N_, _
 from kpawidgets.model import budget as b
@@ -21,8 +21,9 @@ class ScenariosTab(Tab):
     key = "scenarios"
 
     def __init__(self, page: Host) -> None:
-        self.scenario_name = widgets.Combobox(options=[_(n) for n in SCENARIO_NAMES], placeholder=_("Nom du scénario"),
-                                              ensure_option=False, layout=layout(width="320px"))
+        self.scenario_name = labelled(widgets.Combobox(options=[_(n) for n in SCENARIO_NAMES], placeholder=_("Nom du scénario"),
+                                                       ensure_option=False, layout=layout(width="320px")),
+                                      _("Nom du scénario"))
         self.save_button = widgets.Button(description=_("Enregistrer le budget actuel comme scénario"),
                                           button_style="primary")
         self.save_button.on_click(page.guard(lambda _b: self.save_scenario()))

@@ -20,7 +20,7 @@ from IPython.display import display
 
 from kpawidgets.app.checklist.html import steps_html
 from kpawidgets.app.checklist.screens import SCREEN_KEYS, SECTION_TITLES, Screen, build_screen
-from kpawidgets.app.fields import wire
+from kpawidgets.app.fields import labelled, wire
 from kpawidgets.app.live import follow_widgets
 from kpawidgets.app.request import query_params
 from kpawidgets.app.session import WorkbookSession
@@ -56,6 +56,7 @@ class ChecklistApp(widgets.VBox):
             value=mode if mode in MODES else "projector", tooltips=[
                 _("Un ingrédient par écran, en grand"), _("Toute la check-list sur une seule page")])
         self.mode.add_class("kpa-cl-mode")
+        labelled(self.mode, _("Affichage de la check-list"))
         self._built: dict[int, Screen] = {}
         self.titles = [translate(SECTION_TITLES[key]) for key in SCREEN_KEYS]
         self.steps = widgets.HTML()

@@ -16,7 +16,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from kpawidgets.app.fields import TEXT, Editor, Field, FieldError, bind, text_field
+from kpawidgets.app.fields import TEXT, Editor, Field, FieldError, bind, labelled, text_field
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import esc, guarded
 from kpawidgets.i18n import _, format_number, ngettext
@@ -68,6 +68,7 @@ class CoverFields(widgets.VBox):
                                   placeholder=_("Quelques lignes : qui lance le KPA, avec qui, ce qui est prévu la "
                                                 "première année."))
         self.summary.input.description = ""  # its label stands above it: the box keeps the whole width on a phone
+        labelled(self.summary.input, _("Résumé"))  # … and the box keeps the label's name
         self.summary_count = widgets.HTML()
         self.summary.input.observe(lambda change: self._count(str(change["new"] or "")), names="value")
         self.role = text_field(editor, contact, "role", _("Fonction du contact"), label_width=_WIDE,

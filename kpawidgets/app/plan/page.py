@@ -21,6 +21,7 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import HTML, display
 
+from kpawidgets.app.fields import labelled
 from kpawidgets.app.request import query_params
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell, esc, message_html, page_url
@@ -157,6 +158,7 @@ class PlanApp(widgets.VBox):
         self.asks = widgets.Textarea(
             placeholder=_("Une demande par ligne (3 à 5). Vide : le plan propose des demandes tirées du carnet."),
             layout=widgets.Layout(width="100%", height="140px"))
+        labelled(self.asks, _("Ce que nous demandons à nos partenaires"))
         self.save_asks = widgets.Button(description=_("Enregistrer les demandes"), button_style="primary",
                                         layout=widgets.Layout(width="auto"))
         asks = widgets.VBox([

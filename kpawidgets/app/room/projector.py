@@ -26,10 +26,11 @@ from kpawidgets.app.request import query_params
 from kpawidgets.app.room.store import contribute, open_room_session, room_of
 from kpawidgets.storage.room import JOIN_CODE_ENV, JOIN_URL_ENV
 from kpawidgets.app.checklist.html import mix_html
+from kpawidgets.app.fields import labelled
 from kpawidgets.app.room.views import counts_html, join_html, phrases_html, votes_html, wall_html
 from kpawidgets.app.live import Changes
 from kpawidgets.app.session import WorkbookSession
-from kpawidgets.app.shell import PageShell, esc, guarded, message_html, page_url
+from kpawidgets.app.shell import PageShell, contrast_button, esc, guarded, message_html, page_url
 from kpawidgets.errors import KpaError
 from kpawidgets.i18n import _, translate, use_language
 from kpawidgets.model.records.checklist import AGE_BANDS, SITUATIONS
@@ -134,6 +135,10 @@ class ProjectorPage(widgets.VBox):
         self.row_add = widgets.Button(description=_("Ajouter"), button_style="primary", layout=widgets.Layout(width="10%"))
         self.row_status = widgets.HTML(layout=layout)
         self.row_add.on_click(self._guard(lambda _b: self._add_person(), self.row_status))
+        for control, name in ((self.row_alias, _("Prénom ou pseudonyme")), (self.row_age, _("Âge")),
+                              (self.row_gender, _("Genre")), (self.row_situation, _("Situation")),
+                              (self.row_wishes, _("Envies et savoir-faire"))):
+            labelled(control, name)
         row = widgets.HBox([self.row_alias, self.row_age, self.row_gender, self.row_situation, self.row_wishes, self.row_add],
                            layout=layout)
         row.add_class("kpa-room-row")
@@ -148,7 +153,7 @@ class ProjectorPage(widgets.VBox):
                 f'<div class="kpa-room-presenter-bar"><a class="kpa-room-open-projected" href="{esc(projected_link(params))}" '
                 f'target="_blank" rel="opener">{esc(_("Ouvrir la vue projetée"))}</a><span>'
                 f'{esc(_("Mettez cette fenêtre sur le projecteur : la salle voit le mur, le groupe et les votes ; vos outils restent ici."))}'
-                f'</span></div>', layout=layout)
+                f'</span>{contrast_button()}</div>', layout=layout)
             seen = widgets.HTML(f'<h3 class="kpa-room-seen">{esc(_("Ce que voit la salle"))}</h3>', layout=layout)
             body = widgets.VBox([opener, moderation, people, seen, live], layout=layout)
         self.shell.set_body(body)
