@@ -145,6 +145,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from kpawidgets.storage.spreadsheets import (
         apply_import,
         asks_mode,
+        counts_sentence,
         duplicates_sentence,
         kinds_sentence,
         plan_import,
@@ -174,10 +175,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         apply_import(reference.workbook, result, mode=mode or "add", skip_bad_rows=bool(args.skip_bad_rows))
         reference.save()  # merged with whatever a page or another import saved meanwhile
     print((_("« {territory} », si l'import était fait : ") if args.dry_run else _("« {territory} » : ")).format(territory=territory)
-          + _("lignes ajoutées : {added} ; mises à jour : {updated} ; inchangées : {unchanged} ; retirées : {removed} ; "
-              "gardées : {kept} ; lignes calculées par le carnet (équipe, équipement, lieu, CAE), gardées : {computed}.").format(
-              added=outcome.added, updated=outcome.updated, unchanged=outcome.unchanged, removed=outcome.removed,
-              kept=outcome.kept, computed=outcome.computed))
+          + counts_sentence(outcome))
     print(totals_sentence(preview))
     if args.dry_run:
         print(_("Rien n'a été écrit (--dry-run)."))
