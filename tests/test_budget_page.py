@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import json
 import time
 from decimal import Decimal
@@ -276,8 +278,16 @@ def test_an_import_from_elsewhere_can_replace_the_lines_and_an_export_updates_th
     exported = spreadsheets.budget_csv(page.workbook).replace(";450,00;", ";500,00;")
     files.on_upload({"new": [{"name": "budget.csv", "content": memoryview(exported.encode())}]})
     assert files.mode_box.layout.display == "none"
+    # issue 19: the page says what the import will do before anything is written, then writes on « Importer »
+    report = html.unescape(files.import_report.value).replace("\u202f", " ").replace("\xa0", " ")
+    assert "Rien n'est écrit avant" in report and "1 ligne mise à jour" in report and "1 ligne inchangée" in report
+    assert "Charges : 25 175 € → 25 225 €" in report and files.confirm_button.layout.display == "inline-flex"
+    assert [(x.account, x.amount) for x in page.plan.lines] == [("606", D("100")), ("613", D("450"))]
+    assert [x.amount for x in saved(workspace_dir).budget.lines] == [D("100"), D("450")]
+    files.confirm_button.click()
     assert [(x.account, x.amount) for x in page.plan.lines] == [("606", D("100")), ("613", D("500"))]
-    assert "1 ligne mise à jour" in files.import_report.value or "2 lignes mises à jour" in files.import_report.value
+    assert "Import terminé : 0 ligne ajoutée, 1 ligne mise à jour, 1 ligne inchangée" in files.import_report.value
+    assert files.confirm_button.layout.display == "none"
 
 
 def test_each_row_field_has_its_own_key_for_the_browser(workspace_dir: Path, example_path: Path) -> None:

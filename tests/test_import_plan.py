@@ -36,7 +36,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     except SystemExit as exit:  # argparse refusing an option
         code = int(exit.code or 0)
     out, err = capsys.readouterr()
-    return code, out.replace("\u202f", " ").replace("\xa0", " "), err
+    return code, out.replace("\u202f", " ").replace("\xa0", " "), err.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def test_a_dry_run_says_what_the_import_would_do_and_writes_nothing(capsys, workspace: Path, example_path: Path,
@@ -95,3 +95,24 @@ def test_adding_a_file_twice_warns(capsys, workspace: Path, example_path: Path, 
     second = run(capsys, *args)
     assert second[0] == 0
     assert "Attention : 2 lignes du fichier sont déjà au budget" in second[1] and "déjà été importé" in second[1]
+
+
+def test_a_dry_run_stops_where_the_import_would_and_says_would(capsys, workspace: Path, example_path: Path,
+                                                               tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A dry run promised « 1 ligne invalide ignorée » where the import stopped, and « 3 financeurs ajoutés »
+    when nothing was written."""
+    target = workspace / example_path.name
+    before = target.read_bytes()
+    bad = tmp_path / "ambigu.csv"
+    bad.write_text("compte;libelle;montant\r\n606;Matériel;1,234\r\n623;Affiches;200\r\n", encoding="utf-8")
+    code, out, err = run(capsys, "import", example_path.stem, str(bad), "--add", "--dry-run", "--workspace", str(workspace))
+    assert code == 1 and "rien n'a été importé" in err and "1,23 € ou 1 234 €" in err and "ignorée" not in out
+    code, out, err = run(capsys, "import", example_path.stem, str(bad), "--add", "--dry-run", "--skip-bad-rows",
+                         "--workspace", str(workspace))
+    assert code == 0 and "1 ligne invalide serait ignorée" in out and "lignes ajoutées : 1 ;" in out
+    funders = tmp_path / "financeurs.csv"
+    funders.write_text("compte;libelle;montant;financeur;statut\r\n74;Politique de la ville;15000;ANCT;demande\r\n",
+                       encoding="utf-8")
+    code, out, err = run(capsys, "import", example_path.stem, str(funders), "--add", "--dry-run", "--workspace", str(workspace))
+    assert code == 0 and "1 financeur serait ajouté aux partenaires" in out and "financeur ajouté" not in out
+    assert target.read_bytes() == before  # nothing written

@@ -157,6 +157,11 @@ def check_pdf(figures: b.BudgetFigures, text: str) -> None:
         assert legend in flat, (key, legend)
     assert percent(figures.percents["secured"]) in flat
     assert "arrondis à l'euro" in flat  # the rounding rule, in the notes
+    # the three-year annex: each year's totals and gap as the figures say
+    years = figures.years.years
+    assert "Total des charges " + " ".join(euros(y.charges) for y in years) in flat
+    assert "Total des produits " + " ".join(euros(y.produits) for y in years) in flat
+    assert "Reste à trouver " + " ".join(euros(y.gap) for y in years) in flat
 
 
 def xlsx_values(workbook: Workbook) -> dict[str, Decimal]:
@@ -231,7 +236,10 @@ def test_the_page_the_pdf_the_xlsx_and_kpa_check_print_the_same_figures(which: s
     check_page_html(figures, page.summary.value, page.view("lines").cerfa.value, funders.coverage.value)
     check_pdf(figures, pdf_text(workbook))
     check_xlsx(figures, xlsx_values(workbook))
-    check_json(figures, kpa_check(source))
+    report = kpa_check(source)
+    check_json(figures, report)
+    check_years(figures, report, three_years_sheet(workbook))
+    check_phone(figures, workbook)
     if which == "half_euros":
         # the defect's shape: exact charges 43 083,50 €, resources 40 985,50 €, gap 2 098,00 €; summing the lines
         # rounded one by one gave 43 086 and a gap of 2 099 on the page beside 2 098 in kpa check and the xlsx
@@ -292,6 +300,10 @@ def test_random_workbooks_print_one_set_of_figures(lines: list[tuple[str, Decima
     if e.charges and not e.surplus:
         assert sum(figures.percents.values()) == 100
     assert check_json_fields(figures, wb)
+    check_years(figures, dict(b.check_fields(wb)), three_years_sheet(wb))
+    check_phone(figures, wb)
+    if e.charges or e.produits:
+        check_xlsx(figures, xlsx_values(wb))
     with use_language("fr"):
         if figures.empty:
             assert "vide" in summary_html(figures) and "Tout est acquis" not in missing_html(figures)
@@ -306,6 +318,44 @@ def test_random_workbooks_print_one_set_of_figures(lines: list[tuple[str, Decima
         for key, legend in legend_texts(figures).items():
             assert legend in document, (key, legend)
         assert f"Total des charges de l'année 1 : {euros(e.charges)}" in document
+
+
+def three_years_sheet(workbook: Workbook) -> list[dict[str, object]]:
+    """The xlsx's « Trois ans » summary, a dict a year."""
+    with use_language("fr"):
+        book = open_xlsx(io.BytesIO(budget_xlsx(workbook)))
+    sheet = book["Trois ans"]
+    header = [cell.value for cell in sheet[1]]
+    return [dict(zip(header, [cell.value for cell in row])) for row in sheet.iter_rows(min_row=2, max_row=1 + b.YEARS)]
+
+
+def check_years(figures: b.BudgetFigures, report: dict[str, object], sheet: list[dict[str, object]]) -> None:
+    """Years 1 to 3 in ``kpa check --json`` and the xlsx are the figures' (year 1: the budget's own)."""
+    years = report["years"]
+    assert isinstance(years, list) and len(years) == len(sheet) == b.YEARS
+    first = figures.years[1]
+    assert (first.charges, first.produits, first.gap) == (figures.euros.charges, figures.euros.produits, figures.euros.gap)
+    for y, said, row in zip(figures.years.years, years, sheet):
+        assert (said["charges_euros"], said["produits_euros"], said["own_euros"], said["own_share_pct"]) == (
+            y.charges, y.produits, y.own, y.own_share)
+        assert (said["funding_gap_euros"], said["surplus_euros"]) == (y.gap, y.surplus)
+        assert (row["Année"], row["Charges"], row["Total des ressources"], row["Reste à trouver"]) == (
+            y.year, y.charges, y.produits, y.gap)
+        assert row["Part des ressources propres (%)"] == y.own_share
+    assert report["cash36_min_euros"] == figures.years.cash.lowest
+
+
+def check_phone(figures: b.BudgetFigures, workbook: Workbook) -> None:
+    """The phones' read-only budget prints the year's charges and share secured as the page does."""
+    from kpawidgets.web.phone import _budget_html
+
+    with use_language("fr"):
+        text = plain(html.unescape(_budget_html(workbook)))
+    if figures.empty or not figures.euros.charges:
+        assert "pas encore chiffré" in text
+        return
+    assert f"Charges de l'année : {euros(figures.euros.charges)}" in text
+    assert f"{percent(figures.percents['secured'])} acquis" in text
 
 
 def check_json_fields(figures: b.BudgetFigures, wb: Workbook) -> bool:

@@ -145,6 +145,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from kpawidgets.storage.spreadsheets import (
         apply_import,
         asks_mode,
+        counts_sentence,
         duplicates_sentence,
         kinds_sentence,
         plan_import,
@@ -155,7 +156,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = read_lines(args.file)
     for problem in result.problems:
         print(problem.message(), file=sys.stderr)
-    if result.problems and not args.skip_bad_rows and not args.dry_run:
+    if result.problems and not args.skip_bad_rows:  # a dry run says the same: the import would stop here
         raise CliError(
             "Le fichier contient {count} ligne invalide : rien n'a été importé. Corrigez-la, ou relancez avec --skip-bad-rows pour importer les autres.",
             plural="Le fichier contient {count} lignes invalides : rien n'a été importé. Corrigez-les, ou relancez avec --skip-bad-rows pour importer les autres.",
@@ -174,20 +175,25 @@ def cmd_import(args: argparse.Namespace) -> int:
         apply_import(reference.workbook, result, mode=mode or "add", skip_bad_rows=bool(args.skip_bad_rows))
         reference.save()  # merged with whatever a page or another import saved meanwhile
     print((_("« {territory} », si l'import était fait : ") if args.dry_run else _("« {territory} » : ")).format(territory=territory)
-          + _("lignes ajoutées : {added} ; mises à jour : {updated} ; inchangées : {unchanged} ; retirées : {removed} ; "
-              "gardées : {kept} ; lignes calculées par le carnet (équipe, équipement, lieu, CAE), gardées : {computed}.").format(
-              added=outcome.added, updated=outcome.updated, unchanged=outcome.unchanged, removed=outcome.removed,
-              kept=outcome.kept, computed=outcome.computed))
+          + counts_sentence(outcome))
     print(totals_sentence(preview))
     if args.dry_run:
         print(_("Rien n'a été écrit (--dry-run)."))
     if kinds_sentence(outcome):
         print(kinds_sentence(outcome))
-    if outcome.partners_added:
+    if outcome.partners_added and args.dry_run:
+        print(ngettext("{count} financeur serait ajouté aux partenaires de la check-list.",
+                       "{count} financeurs seraient ajoutés aux partenaires de la check-list.", outcome.partners_added).format(
+            count=outcome.partners_added))
+    elif outcome.partners_added:
         print(ngettext("{count} financeur ajouté aux partenaires de la check-list.",
                        "{count} financeurs ajoutés aux partenaires de la check-list.", outcome.partners_added).format(
             count=outcome.partners_added))
-    if result.problems:
+    if result.problems and args.dry_run:
+        print(ngettext("{count} ligne invalide serait ignorée (--skip-bad-rows).",
+                       "{count} lignes invalides seraient ignorées (--skip-bad-rows).", len(result.problems)).format(
+            count=len(result.problems)))
+    elif result.problems:
         print(ngettext("{count} ligne invalide ignorée.", "{count} lignes invalides ignorées.", len(result.problems)).format(
             count=len(result.problems)))
     if result.calculated:

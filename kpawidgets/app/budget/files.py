@@ -39,6 +39,11 @@ class FilesTab(Tab):
         self.mode_box = widgets.VBox([self.mode_question, widgets.HBox([self.add_button, self.replace_button])],
                                      layout=layout(display="none"))
         self.mode_box.add_class("kpa-import-mode")
+        # every import says what it will do (lines and totals before → after) before anything is written
+        self.confirm_button = widgets.Button(description=_("Importer"), button_style="primary", icon="check",
+                                             layout=layout(display="none"))
+        self.confirm_button.on_click(page.guard(lambda _b: self.import_pending(skip=self._skip, mode=self._mode, confirmed=True)))
+        self._mode: str | None = None
         self._pending_import: Any = None
         self._skip = False
         help_text = _("Colonnes : compte, libelle, montant ; pour un financeur : financeur, statut, avance_pct, avance_mois, "
@@ -47,7 +52,7 @@ class FilesTab(Tab):
         super().__init__(page, [
             widgets.HTML(f'<h3 class="kpa-h3">{esc(_("Exporter"))}</h3>'), widgets.HBox([xlsx, csv_button]), self.download,
             widgets.HTML(f'<h3 class="kpa-h3">{esc(_("Importer"))}</h3><p class="kpa-help">{esc(help_text)}</p>'),
-            self.upload, self.import_report, self.import_skip, self.mode_box])
+            self.upload, self.import_report, self.import_skip, self.mode_box, self.confirm_button])
 
     def prepare_download(self, kind: str) -> None:
         from kpawidgets.storage import spreadsheets
@@ -77,6 +82,7 @@ class FilesTab(Tab):
         self._pending_import = None
         self.import_skip.layout.display = "none"
         self.mode_box.layout.display = "none"
+        self.confirm_button.layout.display = "none"
         try:
             spreadsheets.check_file_size(int(item.get("size") or 0))  # a file too big for the page arrives empty
             result = spreadsheets.parse_import(name, data)
@@ -98,17 +104,19 @@ class FilesTab(Tab):
             return
         self.import_pending(skip=False)
 
-    def import_pending(self, *, skip: bool, mode: str | None = None) -> None:
-        """Import the file read last; a file from elsewhere first asks « replace or add »."""
+    def import_pending(self, *, skip: bool, mode: str | None = None, confirmed: bool = False) -> None:
+        """Import the file read last: a file from elsewhere first asks « replace or add »; then the page says what
+        the import will do (lines added, updated, removed, kept, computed lines, totals before → after) and
+        writes only on « Importer »."""
         from kpawidgets.storage import spreadsheets
 
         result = self._pending_import
         if result is None:
             return
         workbook = self.page.workbook
+        self._skip = skip
         try:
             if mode is None and spreadsheets.asks_mode(workbook, result):
-                self._skip = skip
                 self.import_skip.layout.display = "none"
                 added = spreadsheets.plan_import(workbook, result, "add")
                 replaced = spreadsheets.plan_import(workbook, result, "replace")
@@ -116,35 +124,61 @@ class FilesTab(Tab):
                              "remplacer les {existing} lignes du budget par celles du fichier (la version d'avant reste "
                              "dans l'historique) ?").format(count=replaced.outcome.imported, existing=len(workbook.budget.lines))
                 self.mode_question.value = message_html(question, "warning") + (
-                    f'<ul class="kpa-import-plan"><li>{esc(_("Ajouter : {totals}").format(totals=spreadsheets.totals_sentence(added)))}</li>'
-                    f'<li>{esc(_("Remplacer : {totals}").format(totals=spreadsheets.totals_sentence(replaced)))}</li></ul>')
+                    f'<ul class="kpa-import-plan"><li>{esc(_("Ajouter : {totals}").format(totals=spreadsheets.totals_sentence(added)))}'
+                    f' {esc(spreadsheets.counts_sentence(added.outcome))}</li>'
+                    f'<li>{esc(_("Remplacer : {totals}").format(totals=spreadsheets.totals_sentence(replaced)))}'
+                    f' {esc(spreadsheets.counts_sentence(replaced.outcome))}</li></ul>')
                 self.mode_box.layout.display = "flex"
                 return
             chosen: spreadsheets.ImportMode = "replace" if mode == "replace" else "add"
             preview = spreadsheets.plan_import(workbook, result, chosen)
+            if not confirmed and mode is None:
+                self._mode = chosen
+                self.import_skip.layout.display = "none"
+                self.import_report.value = self._plan_html(preview, done=False)
+                self.confirm_button.layout.display = "inline-flex"
+                return
             spreadsheets.apply_import(workbook, result, mode=chosen, skip_bad_rows=skip)
         except KpaError as exc:  # a cost the carnet computes, too many lines: nothing imported, said here
             self._pending_import = None
             self.mode_box.layout.display = "none"
+            self.confirm_button.layout.display = "none"
             self.import_report.value = message_html(exc.message(), "error")
             return
-        outcome = preview.outcome
         self._pending_import = None
+        self._mode = None
         self.import_skip.layout.display = "none"
         self.mode_box.layout.display = "none"
+        self.confirm_button.layout.display = "none"
         self.page.structure_changed()
+        self.import_report.value = self._plan_html(preview, done=True)
+
+    @staticmethod
+    def _plan_html(preview: Any, *, done: bool) -> str:
+        """What the import does (*done*) or will do: the lines, the totals before → after, a file already imported."""
+        from kpawidgets.storage import spreadsheets
+
+        outcome = preview.outcome
         parts = [ngettext("{count} ligne ajoutée", "{count} lignes ajoutées", outcome.added).format(count=outcome.added),
                  ngettext("{count} ligne mise à jour", "{count} lignes mises à jour", outcome.updated).format(count=outcome.updated)]
         if outcome.unchanged:
             parts.append(ngettext("{count} ligne inchangée", "{count} lignes inchangées", outcome.unchanged).format(count=outcome.unchanged))
         if outcome.removed:
             parts.append(ngettext("{count} ligne retirée", "{count} lignes retirées", outcome.removed).format(count=outcome.removed))
+        if outcome.kept:
+            parts.append(ngettext("{count} ligne du budget gardée", "{count} lignes du budget gardées",
+                                  outcome.kept).format(count=outcome.kept))
         if outcome.computed:
             parts.append(ngettext("{count} ligne calculée par le carnet gardée", "{count} lignes calculées par le carnet gardées",
                                   outcome.computed).format(count=outcome.computed))
-        report = message_html(_("Import terminé : {parts}.").format(parts=", ".join(parts)), "ok")
+        if done:
+            report = message_html(_("Import terminé : {parts}.").format(parts=", ".join(parts)), "ok")
+        else:
+            report = message_html(_("Si vous importez ce fichier : {parts}. Rien n'est écrit avant « Importer ».").format(
+                parts=", ".join(parts)), "info")
         report += f'<p class="kpa-muted kpa-import-totals">{esc(spreadsheets.totals_sentence(preview))}</p>'
         if outcome.duplicates:
             report += message_html(spreadsheets.duplicates_sentence(outcome), "warning")
-        self.import_report.value = report
-
+        if not done and spreadsheets.kinds_sentence(outcome):
+            report += f'<p class="kpa-muted">{esc(spreadsheets.kinds_sentence(outcome))}</p>'
+        return report

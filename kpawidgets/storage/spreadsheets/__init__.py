@@ -21,6 +21,7 @@ from kpawidgets.storage.spreadsheets.apply import (
     apply_import,
     asks_mode,
     check_not_twice,
+    counts_sentence,
     duplicates_sentence,
     kinds_sentence,
     plan_import,
@@ -45,6 +46,6 @@ __all__ = [
     "SpreadsheetError", "RowProblem", "ImportResult", "ImportRow", "IMPORT_COLUMNS", "MAX_FILE_BYTES", "MAX_ROWS",
     "ImportMode", "ImportOutcome", "budget_xlsx", "budget_csv", "export_xlsx", "export_csv", "parse_import",
     "read_lines", "apply_import", "asks_mode", "preview_import", "plan_import", "ImportPreview", "check_not_twice",
-    "totals_sentence", "duplicates_sentence", "kinds_sentence",
+    "totals_sentence", "counts_sentence", "duplicates_sentence", "kinds_sentence",
     "check_file_size", "read_table", "safe_text", "guess_subline",
 ]

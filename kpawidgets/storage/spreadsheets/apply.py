@@ -187,6 +187,14 @@ def totals_sentence(preview: ImportPreview) -> str:
         g0=format_money_rounded(before.gap), g1=format_money_rounded(after.gap))
 
 
+def counts_sentence(outcome: ImportOutcome) -> str:
+    """What the import does to the lines, computed lines included (CLI and page, before and after)."""
+    return _("lignes ajoutées : {added} ; mises à jour : {updated} ; inchangées : {unchanged} ; retirées : {removed} ; "
+             "gardées : {kept} ; lignes calculées par le carnet (équipe, équipement, lieu, CAE), gardées : {computed}.").format(
+        added=outcome.added, updated=outcome.updated, unchanged=outcome.unchanged, removed=outcome.removed,
+        kept=outcome.kept, computed=outcome.computed)
+
+
 def kinds_sentence(outcome: ImportOutcome) -> str:
     """The kinds suggested for the funders an import adds (« Toulouse Métropole » → EPCI), to check on the page."""
     if not outcome.suggested:
