@@ -232,6 +232,10 @@ def test_full_page_mode_and_small_screens(voila_server: Any, page: Any) -> None:
     page.screenshot(path=str(screenshot_dir() / "checklist-fr-page-1024.png"))
     page.set_viewport_size({"width": 390, "height": 844})  # a participant's phone
     page.locator(".kpa-cl-mode button", has_text="Mode projecteur").click()
+    # the page's nine screens stay drawn until the kernel's answer: step 1 is « current » in both modes,
+    # so wait for the projector's one screen (a measure taken before it once read 665 px of page mode)
+    page.wait_for_function("document.querySelectorAll('.kpa-cl-stage .kpa-cl-screen').length === 1")
+    page.locator(".kpa-cl-next").wait_for(state="visible")
     _at_step(page, 1)
     _no_horizontal_scroll(page)
     page.screenshot(path=str(screenshot_dir() / "checklist-fr-phone.png"))
