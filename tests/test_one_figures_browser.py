@@ -50,9 +50,6 @@ def _open_funders(page, voila_server) -> None:  # type: ignore[no-untyped-def]
     wait_or_explain(page, ".kpa-budget-tab-funders .kpa-coverage", 60_000, server_log=voila_server.log)
 
 
-@pytest.mark.xfail(strict=False, reason="defect, not fixed: a tab built on its first click (about 1 000 widget messages) "
-                   "sometimes reaches the browser without its last ~19 messages, the kernel's idle status among them, so the "
-                   "panel stays empty: 3 of 48 probe runs here, once in CI")
 def test_the_funders_tab_prints_the_same_figures(page, voila_server, example_path: Path) -> None:  # type: ignore[no-untyped-def]
     workbook = half_euro_workbook(load_workbook_text(example_path.read_bytes()))
     (voila_server.workspace / f"{NAME}.json").write_text(dump_workbook(workbook), encoding="utf-8")
@@ -67,8 +64,6 @@ def test_the_funders_tab_prints_the_same_figures(page, voila_server, example_pat
     page.screenshot(path=str(screenshot_dir() / "budget-demi-euros-funders-1280x720.png"))
 
 
-@pytest.mark.xfail(strict=False, reason="defect found at the end of session 6, not fixed: the Financeurs tab, opened "
-                   "after the Cerfa tab was scrolled, sometimes stays empty (2 of 5 runs here, once in CI)")
 def test_the_funders_tab_opens_after_the_cerfa_tab_was_scrolled(page, voila_server, example_path: Path) -> None:  # type: ignore[no-untyped-def]
     workbook = half_euro_workbook(load_workbook_text(example_path.read_bytes()))
     (voila_server.workspace / f"{NAME}.json").write_text(dump_workbook(workbook), encoding="utf-8")

@@ -23,8 +23,9 @@ jupyter_server's kernel manager:
   of everybody waiting for all of them;
 * every kernel loads :mod:`kpawidgets.config.kernel_log`, so that what the kernel logs (a
   crafted ``comm_open``'s traceback, with server paths) goes to the server's terminal, never
-  to the visitor's page, and :mod:`kpawidgets.config.kernel_iopub`, whose output channel
-  drops nothing on a loaded laptop (the server's sockets, :meth:`_context_default`, neither).
+  to the visitor's page; each kernel runs as :mod:`kpawidgets.config.kernel_launcher`
+  (:class:`KpaServerKernelManager`), whose output channel drops nothing on a loaded laptop
+  (the server's sockets, :meth:`_context_default`, neither).
 
 Kernels of Voilà's preheated pools (``VOILA_PREHEAT``) are bounded by the pools' own size:
 they count in the total but are never refused, and a pooled kernel waits for its visitor for
@@ -43,7 +44,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager, ServerKernelManager
 from tornado import web
 from tornado.ioloop import PeriodicCallback
 import zmq
@@ -51,12 +52,14 @@ from traitlets import Float, Integer, default
 
 from kpawidgets.i18n import N_, translate
 
-__all__ = ["KpaKernelManager", "KernelCapReached", "KERNEL_EXTENSIONS"]
+__all__ = ["KpaKernelManager", "KpaServerKernelManager", "KernelCapReached", "KERNEL_EXTENSIONS"]
 
 
-#: The IPython extensions every kernel loads: logging to the server, not to the page; an output
-#: channel that drops nothing on a loaded laptop.
-KERNEL_EXTENSIONS = ("kpawidgets.config.kernel_log", "kpawidgets.config.kernel_iopub")
+#: The IPython extensions every kernel loads: logging to the server, not to the page.
+KERNEL_EXTENSIONS = ("kpawidgets.config.kernel_log",)
+#: ipykernel's launcher, and the one ``kpa serve``'s kernels run instead.
+IPYKERNEL_LAUNCHER = "ipykernel_launcher"
+KPA_LAUNCHER = "kpawidgets.config.kernel_launcher"
 
 _BUSY_TITLE = N_("Trop de pages ouvertes en même temps")
 _BUSY_TEXT = N_("Le Carnet KPA sert déjà autant de pages qu'il le peut sur cet ordinateur. "
@@ -78,6 +81,14 @@ def _page_of(env: Mapping[str, str] | None) -> str:
 
 def _preheated(env: Mapping[str, str] | None) -> bool:
     return (env or {}).get("VOILA_PREHEAT") == "True"
+
+
+class KpaServerKernelManager(ServerKernelManager):  # type: ignore[misc]
+    """One kernel of ``kpa serve``: ipykernel started through :mod:`kpawidgets.config.kernel_launcher`."""
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        command: list[str] = super().format_kernel_cmd(extra_arguments)
+        return [KPA_LAUNCHER if part == IPYKERNEL_LAUNCHER else part for part in command]
 
 
 class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
@@ -110,6 +121,10 @@ class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         self._kpa_checker: PeriodicCallback | None = None
         self._kpa_left: dict[str, float] = {}  # kernel id → when its last browser disconnected (monotonic)
 
+    @default("kernel_manager_class")
+    def _default_kernel_manager_class(self) -> str:
+        return f"{KpaServerKernelManager.__module__}.{KpaServerKernelManager.__qualname__}"
+
     @default("context")
     def _context_default(self) -> Any:
         """The ZMQ context of the server's sockets to its kernels, with no receive limit.
@@ -118,7 +133,8 @@ class KpaKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         does not read for a moment (a loaded laptop) drops the ones that do not fit: showing the
         checklist on one page sends about 5 000 (1 335 new widgets) and, at a load of 10 or more,
         the browser got only 1 024 to 1 250 of the widgets and never showed the steps. The
-        server's sockets now take them all, so the kernel's side never fills up.
+        server's sockets now take them all, and the kernel keeps what they have not read yet
+        (:mod:`kpawidgets.config.kernel_launcher`).
         """
         context = super()._context_default()
         context.setsockopt(zmq.RCVHWM, 0)
