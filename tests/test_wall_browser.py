@@ -10,12 +10,16 @@ Screenshots: ``out/screenshots/wall-5.png``, ``wall-25.png``, ``wall-60.png`` (a
 
 from __future__ import annotations
 
+import secrets
 import shutil
 from typing import Any
 
 import pytest
 
 from kpawidgets.app.room.views import DOT_ROW
+from kpawidgets.model.room import contributions as rc
+from kpawidgets.model.room.records import owner_of
+from kpawidgets.storage.room import apply_now
 from kpawidgets.storage.workspace import Workspace
 from tests.conftest import EXAMPLE, screenshot_dir, wait_rendered
 from tests.roomseed import seed_room
@@ -147,3 +151,38 @@ def test_presenter_and_projected_views_follow_the_file(voila_server: Any, page: 
         assert int(wall.locator(".kpa-room-counts b").first.inner_text()) == int(before) + 1
     finally:
         context.close()
+
+
+def test_an_opened_fold_stays_open_while_the_wall_follows_the_room(voila_server: Any, page: Any) -> None:
+    """« et N de plus » opened on the projected wall stays open when a phone's idea redraws the wall,
+    and one closed again stays closed (every change in the file drew every fold closed: issue 18)."""
+    name = "mur-replis"
+    shutil.copy(EXAMPLE, voila_server.workspace / f"{name}.json")
+    seed_room(Workspace(voila_server.workspace), name, 25)
+    workspace = Workspace(voila_server.workspace)
+    page.set_viewport_size(VIEWPORT)
+    page.goto(voila_server.url("05_groupe.ipynb", f"workbook={name}&vue=salle"))
+    wait_rendered(page)
+    page.wait_for_selector(".kpa-room-more", state="visible", timeout=60_000)
+    fold = page.locator(".kpa-room-more").first
+    kind = (fold.get_attribute("data-fold") or "").removeprefix("wall-")
+    assert kind, fold.evaluate("e => e.outerHTML.slice(0, 120)")
+    selector = f'details[data-fold="wall-{kind}"]'
+    fold.locator("summary").click()
+    assert page.eval_on_selector(selector, "e => e.open")
+
+    def a_phone_sends(text: str) -> str:
+        owner = owner_of(secrets.token_urlsafe(16))
+        idea, _saved = apply_now(workspace, name, lambda workbook: rc.add_idea(workbook.room, owner, text, kind).id)
+        return str(idea)
+
+    for opened in (True, False):
+        page.eval_on_selector(selector, "e => { e.kpaBefore = true; }")  # the drawn fold, to tell a redraw
+        idea = a_phone_sends(f"Une idée arrivée pendant la lecture ({opened})")
+        page.wait_for_selector(f'[data-idea="{idea}"]', state="attached", timeout=60_000)
+        page.wait_for_function(f"() => !document.querySelector('{selector}').kpaBefore", timeout=60_000)
+        assert page.eval_on_selector(selector, "e => e.open") is opened
+        if opened:
+            page.screenshot(path=str(screenshot_dir() / "wall-fold-kept-open.png"))
+            page.locator(f"{selector} > summary").click()  # closed by the facilitator: stays closed
+            assert not page.eval_on_selector(selector, "e => e.open")

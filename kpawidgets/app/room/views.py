@@ -73,7 +73,7 @@ def _column_html(column: KindColumn) -> str:
     folded = column.folded
     more = ""
     if folded:
-        more = (f'<details class="kpa-room-more"><summary>{esc(_("et {count} de plus").format(count=len(folded)))}</summary>'
+        more = (f'<details class="kpa-room-more" data-fold="wall-{esc(column.kind)}"><summary>{esc(_("et {count} de plus").format(count=len(folded)))}</summary>'
                 f'<ul>{"".join(_note_html(idea) for idea in folded)}</ul></details>')
     return (f'<section class="kpa-room-column kpa-room-kind-{esc(column.kind)}"><h3><span class="kpa-room-column-title">'
             f'{esc(translate(column.label))}</span> <span class="kpa-room-column-dots">{dots_html(column.dots)}</span></h3>'
@@ -84,7 +84,7 @@ def wall_html(summary: RoomSummary) -> str:
     """The ideas wall: the newest ideas in a lane of their own, then the kinds, most dots first.
 
     Every visible idea is in the page: in its column, or folded under its column's « et N de plus »
-    (a ``<details>`` the facilitator opens).
+    (a ``<details>`` the facilitator opens; ``room.js`` keeps it open across the wall's live redraws).
     """
     if not summary.wall:
         return f'<div class="kpa-room-wall kpa-room-empty">{esc(_("Pas encore d’idée au mur."))}</div>'

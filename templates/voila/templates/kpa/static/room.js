@@ -44,3 +44,27 @@
       .then(function () { asking = false; });
   }, every);
 })();
+
+// The wall's folds (« et N de plus ») stay open across its live redraws: the kernel sends the
+// wall's HTML again at every change in the file (a phone's idea, a dot), which drew every fold
+// closed again while the facilitator was reading it out. A fold is known by its data-fold (the
+// idea kind), so a fold opened stays open, in this window, until it is closed.
+(function () {
+  "use strict";
+  var opened = {};
+  document.addEventListener("toggle", function (event) {
+    var fold = event.target;
+    if (fold && fold.matches && fold.matches("details[data-fold]")) { opened[fold.dataset.fold] = fold.open; }
+  }, true);  // toggle does not bubble: caught on its way down
+  function reopen(node) {
+    if (node.nodeType !== 1) { return; }
+    var folds = Array.prototype.slice.call(node.querySelectorAll("details[data-fold]"));
+    if (node.matches("details[data-fold]")) { folds.push(node); }
+    folds.forEach(function (fold) {
+      if (opened[fold.dataset.fold] && !fold.open) { fold.open = true; }
+    });
+  }
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) { Array.prototype.forEach.call(change.addedNodes, reopen); });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+})();
