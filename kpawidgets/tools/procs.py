@@ -3,6 +3,7 @@ until Voilà serves (Linux ``/proc``; loopback only)."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import time
@@ -39,9 +40,14 @@ def descendants(root: int) -> list[int]:
     return found
 
 
+#: A kernel's command line names its connection file (jupyter_client's ``kernel-<id>.json``), whichever
+#: launcher it runs (ipykernel's, or kpa serve's own :mod:`kpawidgets.config.kernel_launcher`).
+_CONNECTION_FILE = re.compile(rb"kernel-[0-9a-f-]{36}\.json")
+
+
 def kernel_pids(root: int) -> list[int]:
     """Process ids of the Jupyter kernels below *root* (Voilà has no kernel-listing API)."""
-    return [pid for pid in descendants(root) if b"ipykernel" in _cmdline(pid)]
+    return [pid for pid in descendants(root) if _CONNECTION_FILE.search(_cmdline(pid))]
 
 
 def wait_until_serving(port: int, process: subprocess.Popen[bytes] | None = None, timeout: float = 60) -> bool:
