@@ -67,6 +67,6 @@ def cmd_network(args: argparse.Namespace) -> int:
 
         # with the trend since the last export: the workspace keeps each export's figures
         write_atomic(Path(args.pdf), network_pdf(rows, today, str(folder), last_state(workspace.root)))
-        keep_state(workspace.root, state_figures(network_totals(rows, today)), folder=str(folder))
+        keep_state(workspace.root, state_figures(network_totals(rows, today)), today, folder=str(folder))
         print(_("État du réseau (PDF) : {path}").format(path=args.pdf))
     return 0

@@ -53,12 +53,14 @@ def last_state(root: Path) -> dict[str, Any] | None:
     return None
 
 
-def keep_state(root: Path, figures: dict[str, int], when: dt.datetime | None = None,
+def keep_state(root: Path, figures: dict[str, int], day: dt.date | None = None,
                folder: str = "") -> Path | None:
-    """Keep *figures* as the state of *when* under workspace *root*; None when the disk refused it."""
-    when = when or dt.datetime.now().astimezone()
-    path = root / STATES_DIR / f"etat-{when.strftime('%Y-%m-%dT%H%M%S')}.json"
-    document = {"kind": STATE_KIND, "format": 1, "date": when.date().isoformat(), "folder": folder,
+    """Keep *figures* as the state of *day* (the date its export printed; default: today) under
+    workspace *root*; None when the disk refused it."""
+    now = dt.datetime.now().astimezone()
+    day = day or now.date()
+    path = root / STATES_DIR / f"etat-{day.isoformat()}T{now.strftime('%H%M%S')}.json"
+    document = {"kind": STATE_KIND, "format": 1, "date": day.isoformat(), "folder": folder,
                 "figures": figures}
     try:
         write_atomic(path, json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"), make_parents=True)

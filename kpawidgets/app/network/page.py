@@ -249,7 +249,7 @@ class NetworkBody(widgets.VBox):
         if kind == "pdf":  # with the trend since the last export, whose figures the workspace keeps
             root = self.session.workspace.root
             data = network_pdf(rows, self.today, str(self.folder or ""), last_state(root))
-            keep_state(root, state_figures(network_totals(rows, self.today)), folder=str(self.folder or ""))
+            keep_state(root, state_figures(network_totals(rows, self.today)), self.today, folder=str(self.folder or ""))
             mime, name, label = ("application/pdf", f"etat-du-reseau-{stamp}.pdf",
                                  _("Télécharger l'état du réseau (PDF)"))
         elif kind == "csv":
