@@ -18,7 +18,8 @@ D = Decimal
 
 
 def hand_workbook() -> Workbook:
-    """The budget whose every figure is worked out by hand in the tests below."""
+    """The budget whose every figure is worked out by hand in the tests below (its funders pay on the
+    schedule typed: a delay of 0 months, :func:`test_a_funder_paid_late_moves_its_months_in_both_cash_plans`)."""
     wb = Workbook.new("Test", launch_date=dt.date(2027, 3, 15))
     wb.checklist.team = [
         TeamMember(label="A", organisation="Projet", fte=D("0.5"), paid_by="project"),
@@ -44,17 +45,17 @@ def hand_workbook() -> Workbook:
         b.BudgetLine(account="616", label="Assurance", amount=D("650"), month=1),
         b.BudgetLine(account="623", label="Communication", amount=D("1000.01")),
         b.BudgetLine(account="861", label="Salle prêtée", amount=D("5400")),
-        b.BudgetLine(account="74", label="Ville", partner=funder_partner(wb, "Ville").id, subline="commune", status="vote", amount=D("5000"),
+        b.BudgetLine(account="74", label="Ville", partner=funder_partner(wb, "Ville").id, subline="commune", delay_months=0, status="vote", amount=D("5000"),
                      advance_pct=D("50"), advance_month=2, balance_month=10),
-        b.BudgetLine(account="74", label="Département", partner=funder_partner(wb, "Département").id, subline="departement", status="demande",
+        b.BudgetLine(account="74", label="Département", partner=funder_partner(wb, "Département").id, subline="departement", delay_months=0, status="demande",
                      amount=D("3000"), advance_pct=D("60"), advance_month=5, balance_month=14),
-        b.BudgetLine(account="74", label="CAF", partner=funder_partner(wb, "CAF").id, subline="social", status="envisage", amount=D("1500"),
+        b.BudgetLine(account="74", label="CAF", partner=funder_partner(wb, "CAF").id, subline="social", delay_months=0, status="envisage", amount=D("1500"),
                      advance_month=6),
-        b.BudgetLine(account="74", label="FSE+", partner=funder_partner(wb, "FSE+").id, subline="europe", status="demande", amount=D("2000"),
+        b.BudgetLine(account="74", label="FSE+", partner=funder_partner(wb, "FSE+").id, subline="europe", delay_months=0, status="demande", amount=D("2000"),
                      advance_pct=D("30"), advance_month=6, balance_month=18),
-        b.BudgetLine(account="74", label="Fondation", partner=funder_partner(wb, "Fondation").id, subline="private", status="verse",
+        b.BudgetLine(account="74", label="Fondation", partner=funder_partner(wb, "Fondation").id, subline="private", delay_months=0, status="verse",
                      amount=D("1000"), advance_month=1),
-        b.BudgetLine(account="74", label="Région", partner=funder_partner(wb, "Région").id, subline="region", status="refuse", amount=D("5000")),
+        b.BudgetLine(account="74", label="Région", partner=funder_partner(wb, "Région").id, subline="region", delay_months=0, status="refuse", amount=D("5000")),
     ]
     budget.sharing = b.Sharing(materials=D("500"), common_pot_pct=D("10"), people=[
         b.Sharer(name="Awa", hours=D("100")), b.Sharer(name="Bilal", hours=D("60")), b.Sharer(name="Chloé", hours=D("40"))])
@@ -161,6 +162,30 @@ def test_monthly_cash_by_hand_with_balance_after_year_end() -> None:
     # Start + all money in − all money out = the final balance, to the cent.
     assert D("1000") + D("6650") + D("12500") - D("19447.51") == cash.end_balance
     assert cash.months[3].staff_out == D("1048.25") and cash.months[3].other_out == D("6135.84")
+
+
+def test_a_funder_paid_late_moves_its_months_in_both_cash_plans() -> None:
+    """A funder's delay moves its money that many months later, in the year's cash and in the 36 months
+    alike (one rule: months 1–12 are the same balances); money already paid (« versé ») is never late."""
+    wb = hand_workbook()
+    ville = next(line for line in wb.budget.lines if line.label == "Ville")
+    fondation = next(line for line in wb.budget.lines if line.label == "Fondation")
+    ville.delay_months = 3       # its advance (2 500) from month 2 to 5, its balance from month 10 to 13
+    fondation.delay_months = 5   # « versé »: already in the bank
+    on_time = [m.balance for m in b.monthly_cash(hand_workbook()).months]
+    cash = b.monthly_cash(wb)
+    balances = [m.balance for m in cash.months]
+    assert balances[:5] == [D("1266.66"), D("690.82"), D("-125.77"), D("-6784.86"), D("-2986.45")]
+    late = {1, 2, 3, 9, 10, 11}  # months 2–4 and 10–12, as indexes: 2 500 € short each
+    assert [on_time[i] - balances[i] for i in range(len(on_time))] == [D(2500) if i in late else D(0) for i in range(len(on_time))]
+    assert (cash.lowest, cash.lowest_month) == (D("-6784.86"), 4) and cash.paid_late
+    figures = b.budget_figures(wb)
+    assert [m.balance for m in figures.years.cash.months[:12]] == [m.balance for m in figures.cash.months[:12]]
+    assert figures.euros.cash_lowest == D("-6785")  # the year's low point is the 36 months' low point of year 1
+    assert min(m.balance for m in figures.years.cash.months[:12]) == figures.cash.lowest == D("-6784.86")
+    # nobody late: the schedule as typed, and the words say nothing of delays
+    ville.delay_months = 0
+    assert not b.monthly_cash(wb).paid_late
 
 
 def test_revenue_sharing_by_hand() -> None:

@@ -242,19 +242,20 @@ def test_a_funders_cap_with_and_without_the_volunteering() -> None:
         wb.budget.lines[1].cap_pct = D(120)
 
 
-def test_the_spreadsheet_round_trip_keeps_each_lines_years_and_cap() -> None:
+def test_the_spreadsheet_round_trip_keeps_each_lines_years_cap_and_delay() -> None:
     from kpawidgets.storage import spreadsheets as sp
 
     wb = load_workbook_text(example_workbook_path().read_bytes())
     wb.budget.lines[[x.id for x in wb.budget.lines].index("f01")].cap_pct = D(80)
-    before = {line.id: (line.years, line.cap_pct) for line in wb.budget.lines}
-    years = budget_figures(wb).years
+    wb.budget.lines[[x.id for x in wb.budget.lines].index("f01")].delay_months = 5
+    before = {line.id: (line.years, line.cap_pct, line.delay_months) for line in wb.budget.lines}
+    years, cash = budget_figures(wb).years, budget_figures(wb).cash
     for name, export in (("b.xlsx", sp.budget_xlsx), ("b.csv", lambda w: sp.budget_csv(w).encode("utf-8"))):
         result = sp.parse_import(name, export(wb))
         assert result.clean
         sp.apply_import(wb, result, mode="replace")
-        assert {line.id: (line.years, line.cap_pct) for line in wb.budget.lines} == before
-        assert budget_figures(wb).years == years
+        assert {line.id: (line.years, line.cap_pct, line.delay_months) for line in wb.budget.lines} == before
+        assert budget_figures(wb).years == years and budget_figures(wb).cash == cash
 
 
 def test_cash_over_36_months_with_a_funder_paying_late_by_hand() -> None:

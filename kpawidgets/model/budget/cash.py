@@ -1,20 +1,26 @@
-"""Month-by-month cash: money in, money out, the lowest point and the need."""
+"""Month-by-month cash: money in, money out, the lowest point and the need.
+
+Each funder pays its line ``delay_months`` after the months its schedule says (empty:
+:data:`~kpawidgets.model.records.budget.DEFAULT_DELAY`, 3 months: France Active warns that subsidies
+arrive 3 to 6 months late): :func:`paid_late` moves them, once, for the year's cash here and for the
+36 months of :mod:`.longcash`, so the two give the same balance for every month of year 1.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from kpawidgets.i18n import N_
 from kpawidgets.model.budget.entries import Entry, entries
 from kpawidgets.model.budget.plans import month_date, plan_of, plan_start
 from kpawidgets.model.money import ZERO
-from kpawidgets.model.records.budget import BudgetPlan
+from kpawidgets.model.records.budget import DEFAULT_DELAY, BudgetPlan
 from kpawidgets.model.records.workbook import Workbook
 
-__all__ = ["CashMonth", "CashCurve", "Cash", "CASH_CURVES", "monthly_cash"]
+__all__ = ["CashMonth", "CashCurve", "Cash", "CASH_CURVES", "monthly_cash", "paid_late", "funder_delays"]
 
 @dataclass(frozen=True)
 class CashMonth:
@@ -68,6 +74,8 @@ class Cash:
     lowest_date: dt.date
     #: ``months`` counts every funder not refused (« envisagé » included); these count less.
     curves: tuple[CashCurve, ...] = field(default=())
+    #: whether some funder's money is counted late (:func:`paid_late`): the cash's words say so
+    paid_late: bool = False
 
     @property
     def need(self) -> Decimal:
@@ -87,15 +95,34 @@ class Cash:
         return self.months[-1].balance if self.months else self.starting_cash
 
 
+def funder_delays(plan: BudgetPlan) -> dict[str, int]:
+    """Each funder line's payment delay in months (its own, else :data:`DEFAULT_DELAY`)."""
+    return {line.id: line.delay_months if line.delay_months is not None else DEFAULT_DELAY
+            for line in plan.lines if line.is_funder}
+
+
+def paid_late(items: Sequence[Entry], plan: BudgetPlan) -> list[Entry]:
+    """*items* with each funder's money arriving its delay later (:func:`funder_delays`); the rest, and
+    money already paid (« versé »), as is."""
+    delays = funder_delays(plan)
+    late = []
+    for item in items:
+        delay = delays.get(item.line_id or "", 0) if item.side == "produit" and item.status not in (None, "verse") else 0
+        late.append(replace(item, cash={month + delay: amount for month, amount in item.cash.items()}) if delay else item)
+    return late
+
+
 def monthly_cash(workbook: Workbook, plan: BudgetPlan | None = None, *,
                  computed: Sequence[Entry] | None = None) -> Cash:
-    """Cash in (grants by their schedule, revenue), cash out (salaries monthly, purchases when made).
+    """Cash in (grants by their schedule, each funder paying its delay late, and revenue), cash out
+    (salaries monthly, purchases when made).
 
-    The plan runs over 12 months, longer when a grant balance arrives later. The lowest point is the
-    lowest end-of-month balance (the first month if several are equal).
+    The plan runs over 12 months, longer when a grant arrives later. The lowest point is the lowest
+    end-of-month balance (the first month if several are equal).
     """
     chosen = plan_of(workbook, plan)
-    items = computed if computed is not None else entries(workbook, chosen)
+    scheduled = computed if computed is not None else entries(workbook, chosen)
+    items = paid_late(scheduled, chosen)
     start = plan_start(workbook, chosen)
     last = 12
     for item in items:
@@ -122,7 +149,8 @@ def monthly_cash(workbook: Workbook, plan: BudgetPlan | None = None, *,
     lowest = min(months, key=lambda m: (m.balance, m.month))
     curves = tuple(_curve(key, buckets, label, items, chosen.starting_cash, last)
                    for key, (buckets, label) in CASH_CURVES.items())
-    return Cash(start, chosen.starting_cash, months, lowest.balance, lowest.month, lowest.date, curves)
+    return Cash(start, chosen.starting_cash, months, lowest.balance, lowest.month, lowest.date, curves,
+                paid_late=any(late.cash != on_time.cash for late, on_time in zip(items, scheduled)))
 
 
 def _curve(key: str, buckets: frozenset[str], label: str, items: Sequence[Entry], starting: Decimal,

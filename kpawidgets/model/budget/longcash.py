@@ -3,8 +3,8 @@
 Every year's entries (:mod:`.years`) with their months: year 1 as its cash plan says; years 2 and 3 the
 same months a year and two years later (an activity sells every month at its cruising rhythm, a funder
 keeps its advance and balance scheme, scaled to that year's amount). Each funder's money then arrives
-``delay_months`` later (empty: :data:`~kpawidgets.model.records.budget.DEFAULT_DELAY`, 3 months: France
-Active warns that subsidies arrive 3 to 6 months late); money that would arrive after month 36 is not
+its delay later (:func:`~kpawidgets.model.budget.cash.paid_late`, the year's cash's own rule: months 1
+to 12 here are the year's cash, balance for balance); money that would arrive after month 36 is not
 counted. Beside it: the lowest point and its month, the months of charges in hand on the first day of
 each year (the balance then ÷ that year's charges a month: France Active advises 3 to 6), and the bridge
 to find when cash goes below zero (an advance on the grants for a short hole, a loan for a long one).
@@ -19,11 +19,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from kpawidgets.i18n import N_
 from kpawidgets.model.budget.amounts import split_evenly, to_cent
+from kpawidgets.model.budget.cash import paid_late
 from kpawidgets.model.budget.entries import Entry
 from kpawidgets.model.budget.plans import month_date
 from kpawidgets.model.budget.rounding import to_euro
 from kpawidgets.model.money import ZERO
-from kpawidgets.model.records.budget import DEFAULT_DELAY, MAX_MONTH, BudgetPlan
+from kpawidgets.model.records.budget import MAX_MONTH, BudgetPlan
 
 __all__ = ["LongMonth", "Bridge", "LongCash", "year_cash", "long_cash", "BRIDGES"]
 
@@ -90,18 +91,14 @@ def year_cash(entry: Entry, template: Mapping[int, Decimal], amount: Decimal, ye
 def long_cash(plan: BudgetPlan, start: dt.date, years: Sequence[Sequence[Entry]],
               charges: Sequence[Decimal]) -> LongCash:
     """The 36-month plan of *years* (each year's entries with their months), from ``plan.starting_cash``."""
-    delays = {line.id: line.delay_months if line.delay_months is not None else DEFAULT_DELAY
-              for line in plan.lines if line.is_funder}
     flows_in = {m: ZERO for m in range(1, MAX_MONTH + 1)}
     flows_out = dict(flows_in)
     beyond = ZERO
     for items in years:
-        for item in items:
+        for item in paid_late(items, plan):
             if item.side == "inkind":
                 continue
-            delay = delays.get(item.line_id or "", 0) if item.status else 0
-            for month, amount in item.cash.items():
-                when = month + delay
+            for when, amount in item.cash.items():
                 if when > MAX_MONTH:
                     beyond += amount if item.side == "produit" else ZERO
                     continue
