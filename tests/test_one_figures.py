@@ -356,6 +356,10 @@ def check_phone(figures: b.BudgetFigures, workbook: Workbook) -> None:
         return
     assert f"Charges de l'année : {euros(figures.euros.charges)}" in text
     assert f"{percent(figures.percents['secured'])} acquis" in text
+    # years 1 to 3 as the « Trois ans » tab prints them: charges, still to find, own share
+    printed = re.findall(r'<tr><th scope="row">Année (\d)</th><td data-label="Charges :">([^<]+)</td>'
+                         r'<td data-label="Reste à trouver :">([^<]+)</td><td data-label="Ressources propres :">([^<]+)</td>', text)
+    assert printed == [(str(y.year), euros(y.charges), euros(y.gap), percent(y.own_share)) for y in figures.years.years], text
 
 
 def check_json_fields(figures: b.BudgetFigures, wb: Workbook) -> bool:

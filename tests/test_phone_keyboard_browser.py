@@ -126,6 +126,15 @@ def test_the_phone_page_at_200_percent_zoom(atelier: AtelierServer, browser: Any
         assert overflowing == []  # nor past its own box (« jusqu'à 3 » stuck out of « Ma situation »)
         assert tab.evaluate(_WORDS_CUT, ".kpa-jump a") == []  # « Prio / rité / s » before
         tab.screenshot(path=str(screenshot_dir() / "phone-zoom-200.png"))
+        # the budget opened: the bar, its legend and the three years, one year a block, inside the page
+        tab.locator("#budget-more > summary").click()
+        tab.locator(".kpa-years").scroll_into_view_if_needed()
+        assert tab.locator(".kpa-years tbody tr").count() == 3
+        assert tab.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        assert tab.evaluate(_PAST_THE_EDGE) == []
+        assert tab.eval_on_selector_all(".kpa-years th, .kpa-years td", """es => es
+            .filter(e => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""") == []
+        tab.screenshot(path=str(screenshot_dir() / "phone-zoom-200-budget.png"))
         tab.locator("#kpa-alias").fill("Zoé")
         tab.locator("#me button.kpa-primary").click()
         tab.wait_for_selector("#me [aria-live] :text('Fiche enregistrée')", timeout=60_000)

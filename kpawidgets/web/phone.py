@@ -326,8 +326,24 @@ def _budget_html(workbook: Workbook) -> str:
         secured = _("{percent} acquis").format(percent=percent_text(figures.percents["secured"]))
         # folded under its two figures: the bar and its legend are a screen's third on a phone
         body = (f'<details class="kpa-more" id="budget-more"><summary>{esc(charges)} · {esc(secured)}</summary>'
-                f'{coverage_bar(figures)}</details>')
+                f'{coverage_bar(figures)}{_years_html(figures.years)}</details>')
     return f'<section class="kpa-card" id="budget"><h2>{esc(title)}</h2>{body}</section>'
+
+
+def _years_html(years: budget.YearsFigures) -> str:
+    """Years 1 to 3 as the « Trois ans » tab and the PDF's annex print them (whole euros): charges,
+    what is left to find, and the own resources' share against the network's mark."""
+    head = (_("Charges"), _("Reste à trouver"), _("Ressources propres"))
+    rows = []
+    for year in years.years:
+        cells = (format_money_rounded(year.charges), format_money_rounded(year.gap), percent_text(year.own_share))
+        rows.append(f'<tr><th scope="row">{esc(_("Année {year}").format(year=year.year))}</th>'
+                    + "".join(f'<td data-label="{esc(_("{title} :").format(title=name))}">{esc(cell)}</td>'
+                              for name, cell in zip(head, cells)) + "</tr>")  # the label a narrow screen shows
+    mark = _("Repère : {mark} de ressources propres (ventes, cotisations).").format(mark=percent_text(years.own_share_mark))
+    return (f'<table class="kpa-years"><caption>{esc(_("Sur trois ans"))}</caption><thead><tr><td></td>'
+            + "".join(f'<th scope="col">{esc(name)}</th>' for name in head) + f'</tr></thead><tbody>{"".join(rows)}</tbody>'
+            f'</table><p class="kpa-hint">{esc(mark)}</p>')
 
 
 # ------------------------------------------------------------------ the page
