@@ -186,3 +186,51 @@ def test_an_opened_fold_stays_open_while_the_wall_follows_the_room(voila_server:
             page.screenshot(path=str(screenshot_dir() / "wall-fold-kept-open.png"))
             page.locator(f"{selector} > summary").click()  # closed by the facilitator: stays closed
             assert not page.eval_on_selector(selector, "e => e.open")
+
+
+def _seen(tab: Any) -> dict[str, bool]:
+    """Which parts of the room a window shows."""
+    return {name: tab.locator(f".kpa-room-panel-{name}").first.is_visible() for name in ("wall", "mix", "votes", "phrases")} | {
+        "join": tab.locator(".kpa-room-join").first.is_visible()}
+
+
+def test_the_presenter_shows_one_part_of_the_room_and_the_projected_window_follows(voila_server: Any, page: Any,
+                                                                                     browser: Any) -> None:
+    """« Montrer à la salle » (issue 18's step controls): the wall, the group or the votes alone on the
+    projected window — another window of the presenter's browser — at once; the join box stays."""
+    name = "montrer"
+    shutil.copy(EXAMPLE, voila_server.workspace / f"{name}.json")
+    seed_room(Workspace(voila_server.workspace), name, 5)
+    page.set_viewport_size(VIEWPORT)
+    page.goto(voila_server.url("05_groupe.ipynb", f"workbook={name}"))
+    wait_rendered(page)
+    page.wait_for_selector(".kpa-room-show-button", state="visible", timeout=60_000)
+    href = page.locator("a.kpa-room-open-projected").get_attribute("href") or ""
+    wall = page.context.new_page()  # the projected window: the same browser, as « Ouvrir la vue projetée » opens it
+    wall.set_viewport_size(VIEWPORT)
+    wall.goto(f"{voila_server.base}/voila/render/{href}")
+    wait_rendered(wall)
+    wall.wait_for_selector(".kpa-room-column", state="visible", timeout=60_000)
+    assert _seen(wall) == {"wall": True, "mix": True, "votes": True, "phrases": True, "join": True}
+    assert wall.locator(".kpa-room-show-button").count() == 0  # the controls stay on the presenter's screen
+    expected = {"mur": {"wall": True, "mix": False, "votes": False, "phrases": False, "join": True},
+                "groupe": {"wall": False, "mix": True, "votes": False, "phrases": True, "join": True},
+                "votes": {"wall": False, "mix": False, "votes": True, "phrases": False, "join": True},
+                "tout": {"wall": True, "mix": True, "votes": True, "phrases": True, "join": True}}
+    for shown, parts in expected.items():
+        page.locator(f'.kpa-room-show-button[data-show="{shown}"]').click()
+        assert page.eval_on_selector_all(".kpa-room-show-button[aria-pressed=true]", "bs => bs.map(b => b.dataset.show)") == [shown]
+        wall.wait_for_function("v => document.documentElement.dataset.kpaShow === v", arg=shown, timeout=10_000)
+        assert _seen(wall) == parts, shown
+        if shown == "votes":
+            wall.screenshot(path=str(screenshot_dir() / "room-projected-votes.png"))
+    # a projected window opened on its own (another computer): the address says what to show
+    context = browser.new_context(viewport=VIEWPORT, locale="fr-FR")
+    try:
+        alone = context.new_page()
+        alone.goto(f"{voila_server.base}/voila/render/{href}&montrer=groupe")
+        wait_rendered(alone)
+        alone.wait_for_selector(".kpa-room-panel-mix", state="visible", timeout=60_000)
+        assert _seen(alone) == expected["groupe"]
+    finally:
+        context.close()

@@ -32,7 +32,7 @@ from kpawidgets.app.live import Changes
 from kpawidgets.app.session import WorkbookSession
 from kpawidgets.app.shell import PageShell, contrast_button, esc, guarded, message_html, page_url
 from kpawidgets.errors import KpaError
-from kpawidgets.i18n import _, translate, use_language
+from kpawidgets.i18n import N_, _, translate, use_language
 from kpawidgets.model.records.checklist import AGE_BANDS, SITUATIONS
 from kpawidgets.model.room import contributions as rc
 from kpawidgets.model.room import moderation as mod
@@ -41,8 +41,8 @@ from kpawidgets.model.room.records import GENDER_CHOICES, IDEA_KINDS
 from kpawidgets.model.room.summary import RoomSummary, room_summary
 from kpawidgets.model.workbook import Workbook
 
-__all__ = ["PAGE", "VIEW", "PROJECTED", "ProjectorPage", "build_projector", "projector_page", "join_address",
-           "mix_panel_html", "projected_link"]
+__all__ = ["PAGE", "VIEW", "PROJECTED", "SHOWN", "ProjectorPage", "build_projector", "projector_page", "join_address",
+           "mix_panel_html", "projected_link", "show_buttons"]
 
 PAGE = "05_groupe.ipynb"
 #: The query parameter naming the view, and its value for the projected window.
@@ -63,6 +63,19 @@ def join_address(url: str) -> str:
     """The short address shown in large type: the URL without scheme and query (``192.168.1.20:8866``)."""
     rest = url.split("://", 1)[-1]
     return rest.split("/", 1)[0]
+
+
+#: « Montrer à la salle »: what the projected window shows (``room.js`` keeps the choice; ``?montrer=``).
+SHOWN = {"tout": N_("Tout"), "mur": N_("Le mur"), "groupe": N_("Le groupe"), "votes": N_("Les votes")}
+
+
+def show_buttons() -> str:
+    """The presenter's step controls: the whole room, or the wall, the group or the votes alone, on the
+    projected window (the join box stays in sight); one pressed at a time."""
+    buttons = "".join(f'<button type="button" class="kpa-room-show-button" data-show="{key}" aria-pressed="{str(key == "tout").lower()}">'
+                      f'{esc(translate(label))}</button>' for key, label in SHOWN.items())
+    return (f'<div class="kpa-room-show" role="group" aria-label="{esc(_("Montrer à la salle"))}">'
+            f'<span>{esc(_("Montrer à la salle :"))}</span>{buttons}</div>')
 
 
 def mix_panel_html(summary: RoomSummary) -> str:
@@ -91,6 +104,8 @@ class ProjectorPage(widgets.VBox):
         self.votes = widgets.HTML(layout=layout)
         self.panels: dict[str, widgets.HTML] = {"counts": self.counts, "mix": self.mix, "phrases": self.phrases,
                                                 "wall": self.wall, "votes": self.votes}
+        for name, panel in self.panels.items():  # what « Montrer à la salle » shows or leaves out (room.css)
+            panel.add_class(f"kpa-room-panel-{name}")
         self.redraws: dict[str, int] = {name: 0 for name in self.panels}
         side = widgets.VBox([self.join, self.counts])
         side.add_class("kpa-room-side")
@@ -153,7 +168,7 @@ class ProjectorPage(widgets.VBox):
                 f'<div class="kpa-room-presenter-bar"><a class="kpa-room-open-projected" href="{esc(projected_link(params))}" '
                 f'target="_blank" rel="opener">{esc(_("Ouvrir la vue projetée"))}</a><span>'
                 f'{esc(_("Mettez cette fenêtre sur le projecteur : la salle voit le mur, le groupe et les votes ; vos outils restent ici."))}'
-                f'</span>{contrast_button()}</div>', layout=layout)
+                f'</span>{contrast_button()}</div>{show_buttons()}', layout=layout)
             seen = widgets.HTML(f'<h3 class="kpa-room-seen">{esc(_("Ce que voit la salle"))}</h3>', layout=layout)
             body = widgets.VBox([opener, moderation, people, seen, live], layout=layout)
         self.shell.set_body(body)

@@ -68,3 +68,16 @@
     changes.forEach(function (change) { Array.prototype.forEach.call(change.addedNodes, reopen); });
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();
+
+// « Montrer à la salle »: the presenter shows the whole room, or the wall, the group or the votes alone,
+// and the projected window (another window of this browser) follows at once; ?montrer=mur|groupe|votes|tout
+// for a projected window opened on its own. room.css leaves the other panels out under html[data-kpa-show].
+if (window.kpaSharedChoice) {
+  window.kpaSharedChoice({
+    key: "kpa-montrer", param: "montrer", values: ["tout", "mur", "groupe", "votes"], fallback: "tout",
+    buttons: ".kpa-room-show-button",
+    next: function (current, button) { return button.dataset.show; },
+    pressed: function (current, button) { return button.dataset.show === current; },
+    apply: function (current) { document.documentElement.dataset.kpaShow = current; }
+  });
+}
