@@ -217,3 +217,29 @@ def test_changed_leaves_walks_two_versions_as_leaves_pairs_them(old: object, new
     expected = {(path, place, repr(value)) for path, place, value in leaves(new)
                 if path in before and before[path] != value}
     assert {(path, place, repr(value)) for path, place, value in changed_leaves(old, new)} == expected
+
+
+def test_a_damaged_file_is_said_and_the_line_goes_once_it_reads_again(workspace_dir: Path, example_path: Path) -> None:
+    """The projector says the followed file no longer reads; put back as it was (the same bytes, so no
+    change comes), the error line gives way — it stayed for good (issue 20.8)."""
+    from kpawidgets.app.room.projector import build_projector
+
+    page = open_page(build_projector, workspace_dir, example_path)
+    good = page.path.read_bytes()
+    page.path.write_bytes(good[: len(good) // 2])  # a copy cut in half
+    assert page.session.take_external_change() is None
+    assert "kpa-banner-error" in page.shell.shell.status.value and page.path.stem in page.shell.shell.status.value
+    page.path.write_bytes(good)
+    assert page.session.take_external_change() is None  # nothing new: the file as the page last read it
+    assert "kpa-banner-error" not in page.shell.shell.status.value
+    assert "se lit de nouveau" in page.shell.shell.status.value
+    # damaged again, then fixed with a change: the change is shown, and no error stays either
+    page.path.write_bytes(b"{")
+    page.session.take_external_change()
+    a = WorkbookSession(Workspace(workspace_dir))
+    page.path.write_bytes(good)
+    assert a.open(EXAMPLE)
+    a.workbook.identity.territory = "Quartier réparé"
+    assert a.changed()
+    assert page.session.take_external_change() is not None
+    assert "kpa-banner-error" not in page.shell.shell.status.value and page.session.workbook.identity.territory == "Quartier réparé"

@@ -64,6 +64,7 @@ class WorkbookSession:
         # The values this page saved (by id path, with their place in words), kept until another
         # device's save replaces them: then the page says so and offers them back.
         self._saved_values: dict[Path_, tuple[tuple[str, ...], object]] = {}
+        self._file_unreadable = False  # the followed file last read as damaged: said until it reads again
 
     # ------------------------------------------------------------- opening
     @classmethod
@@ -232,6 +233,12 @@ class WorkbookSession:
             del self._saved_values[replaced.path]
         return found
 
+    def _file_reads_again(self) -> None:
+        """The followed file reads again after it was damaged: the page's error line gives way."""
+        if self._file_unreadable:
+            self._file_unreadable = False
+            self._status(SaveStatus("saved", N_("Le fichier se lit de nouveau : la page suit ses changements.")))
+
     def put_back(self, replaced: Replaced) -> bool:
         """Put this page's value back where another device replaced it, and save."""
         if self.workbook is None or not put_back(self.workbook, replaced):
@@ -253,6 +260,7 @@ class WorkbookSession:
         except KpaError:
             return None  # deleted or renamed: the next save says so
         if revision_of(current) == opened.revision:
+            self._file_reads_again()  # e.g. the damaged file put back as it was
             return None  # this kernel's own save, or nothing new
         try:
             if dump_workbook(opened.workbook).encode("utf-8") == opened.base:  # nothing unsaved: no merge needed
@@ -260,8 +268,10 @@ class WorkbookSession:
             else:
                 theirs, _events = merge_with_file(opened.name, opened.path.name, opened.base, opened.workbook, current)
         except KpaError as exc:
+            self._file_unreadable = True
             self._status(SaveStatus("error", exc.message(self.lang)))
             return None
+        self._file_reads_again()
         replaced = self._replaced_since_followed(current)
         changes = apply_in_place(opened.workbook, theirs)
         changes.replaced.extend(replaced)
