@@ -1,6 +1,6 @@
 """Workshop-mode figures: N phones join ``kpa serve --atelier`` at once, contributions reach the projector.
 
-``python bench/room.py [--phones 20] [--spread S] [--preheat N] [--server-only]`` prints a JSON object and writes
+``python bench/room.py [--phones 20] [--spread S] [--preheat N] [--throttle] [--server-only]`` prints a JSON object and writes
 ``bench/room-results.json``. Everything goes through 127.0.0.1. Not part of ``make test``.
 
 The participant page (``/atelier?code=...``, :mod:`kpawidgets.web.phone`) is drawn by the server
@@ -18,7 +18,10 @@ Figures:
   than the projector's are left 2 minutes after the phones left (expected: none without
   ``--preheat``; with it, the facilitator's pools count there, and
   ``kernels_left_not_there_before_joins`` leaves them out);
-- with ``--server-only``: the participant page fetched N times at once over HTTP, without browsers.
+- with ``--server-only``: the participant page fetched N times at once over HTTP, without browsers;
+- with ``--throttle``: each phone as a cheap Android phone on a crowded Wi-Fi, as Lighthouse's
+  mobile profile stands for one (:data:`THROTTLE`: its processor 4× slower, 150 ms round trips,
+  1.6 Mbit/s down and 750 kbit/s up), set through Chromium's DevTools protocol before the page opens.
 """
 
 from __future__ import annotations
@@ -47,6 +50,9 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobil
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 #: The participant page is usable: its first form (« Qui je suis ») shows its button.
 PHONE_READY = "#me button.kpa-primary"
+#: Lighthouse's mobile profile (« slow 4G » and a mid-range phone): the processor's slowdown, and the
+#: network's round trip (ms) and throughputs (bytes a second).
+THROTTLE = {"cpu": 4, "latency_ms": 150, "down": 1_638_400 // 8, "up": 750_000 // 8}
 #: The facilitator's page that Voilà draws without a preheated pool (kpawidgets.cli.atelier.preheat_config).
 PROJECTOR_NOTEBOOK = "05_groupe.ipynb"
 
@@ -77,8 +83,18 @@ def _kernels_by_id(server: int) -> dict[str, int]:
     return found
 
 
+async def _throttled(context: Any, tab: Any) -> None:
+    """Make *tab* a cheap phone on a crowded Wi-Fi (:data:`THROTTLE`), before it opens anything."""
+    session = await context.new_cdp_session(tab)
+    await session.send("Emulation.setCPUThrottlingRate", {"rate": THROTTLE["cpu"]})
+    await session.send("Network.enable")
+    await session.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": THROTTLE["latency_ms"],
+        "downloadThroughput": THROTTLE["down"], "uploadThroughput": THROTTLE["up"]})
+
+
 async def _open_phone(browser: Any, url: str, start: float, delivered: list[float],
-                      delay: float = 0, ready: str = PHONE_READY) -> tuple[Any, float | None]:
+                      delay: float = 0, ready: str = PHONE_READY, throttle: bool = False) -> tuple[Any, float | None]:
     """One phone arriving *delay* seconds after *start*: the time from its arrival until its page is usable."""
     await asyncio.sleep(delay)
     start += delay
@@ -87,6 +103,8 @@ async def _open_phone(browser: Any, url: str, start: float, delivered: list[floa
         route.continue_() if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
         else route.abort()))
     tab = await context.new_page()
+    if throttle:
+        await _throttled(context, tab)
     try:
         await tab.goto(url, timeout=180_000, wait_until="domcontentloaded")
         delivered.append(time.monotonic() - start)  # the server's part: the page's HTML, drawn by the server
@@ -167,7 +185,8 @@ async def _until_preheated(log: Path, server: int, pages: int, timeout: float = 
     await _until_kernels_rest(server)  # they draw their page ahead (imports) once started
 
 
-async def run(phones: int, preheat: int | None, server_only: bool = False, spread: float = 0) -> dict[str, Any]:
+async def run(phones: int, preheat: int | None, server_only: bool = False, spread: float = 0,
+              throttle: bool = False) -> dict[str, Any]:
     from playwright.async_api import async_playwright
 
     folder = Path(tempfile.mkdtemp(prefix="kpa-room-bench-"))
@@ -181,7 +200,8 @@ async def run(phones: int, preheat: int | None, server_only: bool = False, sprea
     if preheat is not None:
         command += ["--preheat", str(preheat)]
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    results: dict[str, Any] = {"phones": phones, "spread_s": spread, "preheat": preheat or 0, "cpus": os.cpu_count()}
+    results: dict[str, Any] = {"phones": phones, "spread_s": spread, "preheat": preheat or 0, "cpus": os.cpu_count(),
+                               "throttle": THROTTLE if throttle else None}
     try:
         assert wait_until_serving(port, server, timeout=120), "kpa serve --atelier did not start"
         text = (folder / "serve.log").read_text()
@@ -220,7 +240,8 @@ async def run(phones: int, preheat: int | None, server_only: bool = False, sprea
             start = time.monotonic()
             delivered: list[float] = []
             # all at once (spread 0), or one after the other over *spread* seconds, as a room scanning the QR code
-            opened = await asyncio.gather(*(_open_phone(browser, participant, start, delivered, number * spread / phones)
+            opened = await asyncio.gather(*(_open_phone(browser, participant, start, delivered, number * spread / phones,
+                                                        throttle=throttle)
                                             for number in range(phones)))
             times = [t for _tab, t in opened if t is not None]
             # where the processors went during the joins (the bench's browsers share them with the server)
@@ -232,6 +253,7 @@ async def run(phones: int, preheat: int | None, server_only: bool = False, sprea
             results["served_within_10s"] = sum(1 for t in times if t <= 10)
             results["slowest_s"] = round(max(times), 2) if times else None
             results["median_join_s"] = round(statistics.median(times), 2) if times else None
+            results["usable_within_3s"] = sum(1 for t in times if t <= 3)
             # kernels the joins started: the phones' page has none, so this is expected to be 0
             kernels_after = _kernels_by_id(server.pid)
             started = [pid for kernel_id, pid in kernels_after.items() if kernel_id not in kernels_before]
@@ -275,6 +297,8 @@ async def run(phones: int, preheat: int | None, server_only: bool = False, sprea
                                         ("home_page_alone_s", facilitator.replace("05_groupe", "00_accueil"), ".kpa-page")):
                 context = await browser.new_context(**PHONE)
                 tab = await context.new_page()
+                if throttle:
+                    await _throttled(context, tab)
                 t0 = time.monotonic()
                 await tab.goto(url, timeout=180_000)
                 await tab.wait_for_selector(selector, state="visible", timeout=180_000)
@@ -284,7 +308,7 @@ async def run(phones: int, preheat: int | None, server_only: bool = False, sprea
             # server has (the join page: 2 kB, no script, no request after it)
             start = time.monotonic()
             floor = await asyncio.gather(*(_open_phone(browser, f"http://127.0.0.1:{port}/login", start, [],
-                                                       number * spread / phones, ready="#code")
+                                                       number * spread / phones, ready="#code", throttle=throttle)
                                            for number in range(phones)))
             floor_times = [t for _tab, t in floor if t is not None]
             for tab, _t in floor:
@@ -311,6 +335,9 @@ def main() -> int:
     parser.add_argument("--spread", type=float, default=0, metavar="S",
                         help="the phones arrive one after the other over S seconds (default 0: all at once); "
                              "each phone's time counts from its own arrival")
+    parser.add_argument("--throttle", action="store_true",
+                        help="each phone a cheap Android phone on a crowded Wi-Fi (Lighthouse's mobile profile: CPU 4x, "
+                             "150 ms, 1.6 Mbit/s down, 750 kbit/s up)")
     parser.add_argument("--server-only", action="store_true",
                         help="only the server's part: the participant page fetched without browsers")
     parser.add_argument("--load", type=int, default=0, metavar="N",
@@ -329,7 +356,7 @@ def main() -> int:
         name = "room-load-results.json" if args.load else "room-floods-results.json"
         (ROOT / "bench" / name).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         return 0
-    results = asyncio.run(run(args.phones, args.preheat, args.server_only, args.spread))
+    results = asyncio.run(run(args.phones, args.preheat, args.server_only, args.spread, args.throttle))
     results["load_average"] = os.getloadavg()
     print(json.dumps(results, indent=2))
     (ROOT / "bench" / "room-results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
