@@ -160,3 +160,20 @@ def test_measure_edit_to_chart_and_a_big_budget(page, voila_server, example_path
     out.mkdir(exist_ok=True)
     (out / "budget-timings.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print("\n[budget timings]", json.dumps(results))
+
+
+def test_the_team_by_year_typed_on_the_staff_tab(page, voila_server) -> None:  # type: ignore[no-untyped-def]
+    """« ETP années 2 et 3 » typed in Chromium: the card says each year's FTE and cost (issue 24)."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_budget(page, voila_server)
+    page.get_by_role("tab", name="Équipe").click()
+    field = page.locator(".kpa-staff-card").first.locator("[class*='fte_years'] input")
+    field.fill("0,8 / 1")
+    field.press("Tab")
+    page.wait_for_function("() => (document.querySelector('.kpa-staff-later') || {}).textContent?.includes('0,8 ETP')",
+                           timeout=60_000)
+    assert "année 2 : 0,8 ETP, 29 328,00 €" in flat(page.locator(".kpa-staff-later").first.inner_text())
+    page.locator(".kpa-staff-card").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir() / "budget-staff-years-1280x720.png"))
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0

@@ -298,3 +298,29 @@ def test_each_row_field_has_its_own_key_for_the_browser(workspace_dir: Path, exa
         assert len(keys) == len(set(keys)), key
     line_id = next(x.id for x in page.plan.lines if x.is_funder)
     assert f"kpa-key-{line_id}-amount" in funder_field(page, 0)._dom_classes
+
+
+def test_the_team_by_year_on_the_staff_tab(workspace_dir: Path, example_path: Path) -> None:
+    """« ETP années 2 et 3 » on a member's card: the years follow at once, the card says each year's FTE
+    and cost, and a wrong entry keeps its text, says why and changes nothing (issue 24)."""
+    page, _session = open_page(workspace_dir, example_path)
+    panel = page.select("staff")
+    card = find_all(panel, "kpa-staff-card")[0]
+    later = next(f for f in fields(card) if f.attr == "fte_years")
+    assert later.input.placeholder == "0,6" and later.value == ""
+    before = [y.charges for y in page.figures.years.years]
+    later.value = "0,8 / 1"
+    assert saved(workspace_dir).budget.staff[0].fte_years == [D("0.8"), D("1")]
+    # 2 350 € gross: 0,8 → 1 880 € a month × 12 = 22 560 €, standard 30 % → 564 € × 12 = 6 768 €
+    two, three = page.figures.years.years[1:]
+    assert two.table.totals.by_account["64"] == D("22560") + D("6768")
+    assert three.table.totals.by_account["64"] == D("28200") + D("8460")
+    assert page.figures.years.years[0].charges == before[0]  # year 1 unchanged
+    result = flat(find(card, "kpa-staff-result").value)
+    assert "année 2 : 0,8 ETP, 29 328,00 €" in result and "année 3 : 1 ETP, 36 660,00 €" in result
+    later.value = "0,8 / beaucoup"
+    assert later.value == "0,8 / beaucoup"  # kept as typed
+    assert "tapez l'ETP des années 2 et 3" in html.unescape(later.message.value)
+    later.value = "7"
+    assert "de 0 à 5 ETP (7)" in html.unescape(later.message.value)
+    assert saved(workspace_dir).budget.staff[0].fte_years == [D("0.8"), D("1")]

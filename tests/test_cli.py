@@ -34,7 +34,7 @@ def test_check_json_has_the_core_keys(capsys, example_path: Path) -> None:
     report = json.loads(out)
     assert report["territory"] == "KPA des Tisserands"
     assert report["launch_date"] == "2027-03-15"
-    assert report["schema_version"] == 6
+    assert report["schema_version"] == 7
     assert report["errors"] == []
 
 

@@ -412,7 +412,7 @@ def test_the_format_1_example_is_read_and_every_item_gets_an_id() -> None:
     original = json.loads(text)
     assert original["schema_version"] == 1 and "id" not in original["checklist"]["group"][0]
     workbook = load_workbook_text(text, source=FORMAT_1_EXAMPLE.name)
-    assert workbook.schema_version == SCHEMA_VERSION == 6
+    assert workbook.schema_version == SCHEMA_VERSION == 7
     dumped = json.loads(dump_workbook(workbook))
     assert _assert_every_item_has_a_unique_id(dumped) > 50
     # Ids the file had are kept; the ones given are the same on every device that reads it.

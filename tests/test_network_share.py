@@ -34,7 +34,7 @@ EXAMPLE_STEM = "exemple-quartier-des-tisserands"
 
 def test_format_5_migrates_to_6_losing_nothing(example_path: Path) -> None:
     native = json.loads(example_path.read_text(encoding="utf-8"))
-    assert native["schema_version"] == SCHEMA_VERSION == 6
+    assert native["schema_version"] == SCHEMA_VERSION == 7
     older = dict(native, schema_version=5)
     assert "network" not in older
     first = load_workbook_text(json.dumps(older))

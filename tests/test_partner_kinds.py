@@ -32,7 +32,7 @@ FORMAT_3 = Path(__file__).parent / "data" / "format-3-example.json"
 
 def test_format_3_migrates_losing_nothing_with_the_same_ids() -> None:
     original = json.loads(FORMAT_3.read_text(encoding="utf-8"))
-    assert original["schema_version"] == 3 and SCHEMA_VERSION == 6
+    assert original["schema_version"] == 3 and SCHEMA_VERSION == 7
     first = load_workbook_text(FORMAT_3.read_bytes())
     again = load_workbook_text(FORMAT_3.read_bytes())  # another device reading the same file
     migrated = json.loads(dump_workbook(first))

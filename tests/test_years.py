@@ -299,3 +299,49 @@ def test_what_if_the_multi_year_grants_end() -> None:
     # years 2 and 3 keep only the sales (20 040 €) against 31 200 € of charges
     assert [(y.produits, y.gap, y.own_share) for y in ended.years.years[1:]] == [(D(20040), D(11160), 100)] * 2
     assert workbook.budget.lines[[x.id for x in workbook.budget.lines].index("f01")].years.shape == "convention"  # untouched
+
+
+def test_the_team_by_year_by_hand() -> None:
+    """A post taken in month 3 of year 1 runs twelve months a year after; its FTE may change in years 2
+    and 3 (file format 7); a lent member's value follows their FTE (issue 24: the team's FTE and cost)."""
+    from kpawidgets.model.checklist import TeamMember
+    from kpawidgets.model.records.budget import StaffCost
+
+    wb = Workbook.new("Équipe", launch_date=dt.date(2027, 3, 1))
+    wb.checklist.team = [TeamMember(label="Coordinatrice", organisation="Projet", fte=D("0.5"), paid_by="project"),
+                         TeamMember(label="Animateur", organisation="Centre social", fte=D("0.5"), paid_by="partner")]
+    wb.budget.staff = [StaffCost(member="Coordinatrice", rate_preset="smic", months=10, start_month=3),
+                       StaffCost(member="Animateur", in_kind_value=D(6000))]
+    # year 1: 0,5 × 1 823,03 = 911,52 € a month for 10 months, 15 % charges (136,73 €)
+    one, two, three = budget_figures(wb).years.years
+    assert one.table.totals.by_account["64"] == D("9115.20") + D("1367.30")
+    # years 2 and 3, nothing said: the same FTE, twelve months
+    for year in (two, three):
+        assert year.table.totals.by_account["64"] == D("10938.24") + D("1640.76")
+        assert year.in_kind == D(6000)
+    # the team grows: 0,8 then 1 FTE for the coordinator, the lent animator to 0,25 then 0
+    wb.budget.staff[0].fte_years = [D("0.8"), D("1")]
+    wb.budget.staff[1].fte_years = [D("0.25"), D("0")]
+    one_again, two, three = budget_figures(wb).years.years
+    assert one_again == one  # year 1 unchanged
+    # 0,8 × 1 823,03 = 1 458,42 € × 12 = 17 501,04 €; 15 % = 218,76 € × 12 = 2 625,12 €
+    assert two.table.totals.by_account["64"] == D("17501.04") + D("2625.12")
+    # 1 × 1 823,03 × 12 = 21 876,36 €; 15 % = 273,45 € × 12 = 3 281,40 €
+    assert three.table.totals.by_account["64"] == D("21876.36") + D("3281.40")
+    assert (two.in_kind, three.in_kind) == (D(3000), D(0))  # 6 000 € × 0,25 / 0,5
+    # the 36 months pay the year-2 salary each month: 1 458,42 + 218,76 a month from month 13
+    cash = budget_figures(wb).years.cash
+    assert all(cash.months[m - 1].cash_out == D("1677.18") for m in range(13, 25))
+    # more than 5 FTE, or below 0, is refused with its reason, in French and English
+    with pytest.raises(ValidationError) as caught:
+        wb.budget.staff[0].fte_years = [D("6")]
+    assert "de 0 à 5 ETP (6)" in validation_messages(caught.value, "fr")[0]
+    assert "0 to 5 FTE (6)" in validation_messages(caught.value, "en")[0]
+    assert wb.budget.staff[0].fte_years == [D("0.8"), D("1")]
+    # a file of format 6 reads as format 7 with no FTE by year, and saves them once set
+    data = json.loads(dump_workbook(wb))
+    assert data["schema_version"] == 7 and data["budget"]["staff"][0]["fte_years"] == ["0.8", "1"]
+    del data["budget"]["staff"][0]["fte_years"], data["budget"]["staff"][1]["fte_years"]
+    data["schema_version"] = 6
+    older = load_workbook_text(json.dumps(data).encode("utf-8"))
+    assert older.schema_version == 7 and older.budget.staff[0].fte_years == []

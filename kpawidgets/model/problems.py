@@ -35,6 +35,7 @@ PROBLEMS: dict[str, str] = {
     "kpa_override_id": N_("l'identifiant d'une étape modifiée doit être sa clé"),
     "kpa_growth_below": N_("une évolution ne peut pas être inférieure à −100 % par an ({value} %)"),
     "kpa_share_over": N_("une part ne peut pas dépasser 100 % de l'aide de l'année 1 ({value} %)"),
+    "kpa_fte_range": N_("un temps de travail se compte de 0 à {most} ETP ({value})"),
     "kpa_years_order": N_("la ligne finit (année {last}) avant de commencer (année {first})"),
     # pydantic's own types, as a file or a field meets them.
     "missing": N_("champ obligatoire"),

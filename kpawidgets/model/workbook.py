@@ -247,8 +247,15 @@ def _from_v5(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _from_v6(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 7 gives a team member's salary settings their FTE in years 2 and 3 (``fte_years``, issue 24).
+    A version-6 member has none: years 2 and 3 count their year-1 FTE, twelve months a year (nothing is
+    added to the file: the same ids and lines on every device, and year 1 unchanged)."""
+    return data
+
+
 #: version N → function that turns a version-N dict into version N+1.
-MIGRATIONS = {0: _from_v0, 1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4, 5: _from_v5}
+MIGRATIONS = {0: _from_v0, 1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4, 5: _from_v5, 6: _from_v6}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

@@ -7,18 +7,33 @@ from decimal import Decimal
 import ipywidgets as widgets
 
 from kpawidgets.app.budget.tab import Figures, Host, Tab, help_html, layout
-from kpawidgets.app.fields import AMOUNT, OPTIONAL_AMOUNT, PERCENT, choice_field, month_field, text_field
+from kpawidgets.app.budget.years import year_values
+from kpawidgets.app.fields import AMOUNT, OPTIONAL_AMOUNT, PERCENT, FieldError, Kind, choice_field, month_field, text_field
 from kpawidgets.app.shell import esc, page_url
 from kpawidgets.i18n import N_, _, format_money, format_number
+from kpawidgets.model.money import AmountError
 from kpawidgets.model import budget as b
 from kpawidgets.model.checklist import TeamMember
 
-__all__ = ["StaffTab", "RATE_PRESETS"]
+__all__ = ["StaffTab", "RATE_PRESETS", "FTE_YEARS"]
 
 #: Employer-contribution presets (code → French label id).
 RATE_PRESETS = {"smic": N_("près du SMIC (~15 %)"), "standard": N_("standard (~30 %)"), "custom": N_("taux personnalisé")}
 _PAID_BY = {"project": N_("salarié·e du projet"), "partner": N_("mis·e à disposition par un partenaire"),
             "volunteer": N_("bénévole")}
+
+
+def _parse_fte_years(text: str) -> list[Decimal]:
+    try:
+        return year_values(text)
+    except AmountError:
+        raise FieldError("« {value} » : tapez l'ETP des années 2 et 3 séparés par « / », par exemple 0,8 / 1.",
+                         value=text[:40]) from None
+
+
+#: A member's FTE in years 2 and 3, « 0,8 / 1 » (empty: the year-1 FTE; the record bounds each to 0–5).
+FTE_YEARS: Kind[list[Decimal]] = Kind(_parse_fte_years,
+                                      lambda value: " / ".join(format_number(v, digits=2) for v in value), "kpa-fte-years")
 
 
 class StaffTab(Tab):
@@ -30,7 +45,8 @@ class StaffTab(Tab):
         self.results: dict[int, widgets.HTML] = {}
         intro = help_html(_("Les personnes viennent de l'équipe d'accompagnement de la check-list. Salaire brut mensuel pour "
                             "un temps plein (SMIC 2026 : 1 823,03 €), ramené à la part d'ETP ; charges patronales selon le "
-                            "préréglage ; mois travaillés dans l'année 1."))
+                            "préréglage ; mois travaillés dans l'année 1. Les années 2 et 3 comptent douze mois, à l'ETP de l'année 1 "
+                            "ou à celui que vous donnez."))
         team = list(page.workbook.checklist.team)
         children: list[widgets.Widget]
         if not team:
@@ -77,6 +93,8 @@ class StaffTab(Tab):
         months = choice_field(page, find, "months", _("Mois travaillés"), [(str(m), m) for m in range(0, 13)],
                               value=current.months)
         start = month_field(page, find, "start_month", _("à partir de"), self.months(), value=current.start_month)
+        later = text_field(page, find, "fte_years", _("ETP années 2 et 3"), FTE_YEARS, width="300px",
+                           placeholder=format_number(member.fte, digits=2), value=current.fte_years)
         controls: list[widgets.Widget]
         if member.paid_by == "project":
             gross = text_field(page, find, "gross_monthly", _("Brut mensuel temps plein"), AMOUNT, width="330px",
@@ -94,11 +112,11 @@ class StaffTab(Tab):
             preset = choice_field(page, find, "rate_preset", _("Charges patronales"),
                                   [(_(label), code) for code, label in RATE_PRESETS.items()], value=current.rate_preset,
                                   after=show_custom)
-            controls = [gross, preset, custom, months, start]
+            controls = [gross, preset, custom, months, start, later]
         else:
             value = text_field(page, find, "in_kind_value", _("Valeur retenue pour l'année"), OPTIONAL_AMOUNT,
                                width="360px", placeholder=_("brut × ETP × mois"), value=current.in_kind_value)
-            controls = [value, months, start]
+            controls = [value, months, start, later]
         parts = [head, widgets.HBox(controls), *([source] if member.paid_by == "project" else []), result]
         box = widgets.VBox(parts, layout=layout(width="100%"))
         box.add_class("kpa-staff-card")
@@ -117,7 +135,10 @@ class StaffTab(Tab):
             else:
                 code = "861 / 871" if row.paid_by == "partner" else "864 / 870"
                 text = _("Contribution en nature {code} : {amount}").format(code=code, amount=format_money(row.in_kind))
-            widget.value = f'<p>{esc(text)}</p>'
+            later = " · ".join(_("année {year} : {fte} ETP, {amount}").format(
+                year=year, fte=format_number(b.staff_fte(row, year), digits=2),
+                amount=format_money(sum(b.staff_year(row, year).values(), Decimal(0)))) for year in (2, 3))
+            widget.value = f'<p>{esc(text)}</p><p class="kpa-muted kpa-staff-later">{esc(later)}</p>'
         staff_total = sum((r.total for r in rows), Decimal(0))
         in_kind = sum((r.in_kind for r in rows), Decimal(0))
         fte = sum((r.fte for r in rows), Decimal(0))

@@ -20,7 +20,7 @@ from kpawidgets.i18n import _, format_money, format_money_rounded, format_number
 from kpawidgets.model import budget as b
 from kpawidgets.model.money import AmountError, parse_amount
 
-__all__ = ["YearsTab", "years_html", "GROWTH", "SHARES", "AMOUNTS"]
+__all__ = ["YearsTab", "years_html", "year_values", "GROWTH", "SHARES", "AMOUNTS"]
 
 
 def _parse_growth(text: str) -> Decimal:
@@ -31,10 +31,16 @@ def _parse_growth(text: str) -> Decimal:
         raise FieldError("« {value} » : tapez une évolution en % par an, par exemple 2 ou -10.", value=text[:40]) from None
 
 
-def _parse_list(text: str) -> list[Decimal]:
+def year_values(text: str) -> list[Decimal]:
+    """The following years' values typed « 80 / 50 » (« ; » also parts them, « % » is dropped); raises
+    :class:`AmountError` for a part that is no number."""
     parts = [part.replace("%", "").strip() for part in str(text).replace(";", "/").split("/")]
+    return [parse_amount(part, allow_negative=False) for part in parts if part]
+
+
+def _parse_list(text: str) -> list[Decimal]:
     try:
-        return [parse_amount(part, allow_negative=False) for part in parts if part]
+        return year_values(text)
     except AmountError:
         raise FieldError("« {value} » : tapez les années suivantes séparées par « / », par exemple 80 / 50.",
                          value=text[:40]) from None

@@ -24,7 +24,8 @@ from kpawidgets.model.records.budget import (
 from kpawidgets.model.records.checklist import Partner
 from kpawidgets.model.records.workbook import Workbook
 
-__all__ = ["Origin", "Entry", "StaffRow", "ActivityRow", "staff_settings_for", "staff_rows", "activity_monthly",
+__all__ = ["Origin", "Entry", "StaffRow", "ActivityRow", "staff_settings_for", "staff_rows", "staff_key", "staff_fte",
+           "staff_year", "activity_monthly",
            "activity_rows", "entries", "line_entry"]
 
 Origin = Literal["line", "staff", "equipment", "venue", "activity", "cae"]
@@ -157,6 +158,34 @@ def _funder_cash(line: BudgetLine) -> dict[int, Decimal]:
     return cash
 
 
+def staff_key(index: int) -> str:
+    """The ``line_id`` of the entries of the team's member *index* (their place in ``checklist.team``)."""
+    return f"team:{index}"
+
+
+def staff_fte(row: StaffRow, year: int) -> Decimal:
+    """*row*'s FTE in *year*: the checklist's in year 1; in years 2 and 3 its settings' ``fte_years``
+    when given (file format 7), else the checklist's again."""
+    later = row.settings.fte_years
+    return later[year - 2] if year > 1 and len(later) >= year - 1 else row.fte
+
+
+def staff_year(row: StaffRow, year: int) -> dict[str, Decimal]:
+    """*row*'s amounts in *year* (2 or 3) by account, twelve months at that year's FTE (a post taken in
+    year 1 runs all year after): project-paid 641 and 645 as in year 1's rule; lent or volunteered,
+    the value set for the year scaled by the FTE (else gross × FTE × 12)."""
+    fte = staff_fte(row, year)
+    monthly_gross = to_cent(row.settings.gross_monthly * fte)
+    if row.paid_by == "project":
+        return {"641": monthly_gross * 12, "645": to_cent(monthly_gross * row.settings.rate / HUNDRED) * 12}
+    value = row.settings.in_kind_value
+    if value is None or not row.fte:
+        amount = monthly_gross * 12
+    else:
+        amount = value if fte == row.fte else to_cent(value * fte / row.fte)
+    return {"861" if row.paid_by == "partner" else "864": amount}
+
+
 def entries(workbook: Workbook, plan: BudgetPlan | None = None) -> list[Entry]:
     """Every amount of the budget — entered lines and derived ones — in Cerfa order of origin.
 
@@ -165,19 +194,19 @@ def entries(workbook: Workbook, plan: BudgetPlan | None = None) -> list[Entry]:
     chosen = plan_of(workbook, plan)
     year = list(range(1, 13))
     result: list[Entry] = []
-    # Staff (641/645, or in-kind).
-    for row in staff_rows(workbook, chosen):
-        name = row.member
+    # Staff (641/645, or in-kind), each entry named by its member's place in the team (staff_key).
+    for index, row in enumerate(staff_rows(workbook, chosen)):
+        name, key = row.member, staff_key(index)
         if row.paid_by == "project":
             monthly_gross = to_cent(row.settings.gross_monthly * row.fte)
             monthly_contrib = row.monthly_cost - monthly_gross
-            result.append(Entry("charge", "641", name, row.gross, "staff",
+            result.append(Entry("charge", "641", name, row.gross, "staff", line_id=key,
                                 cash={m: monthly_gross for m in row.months}))
-            result.append(Entry("charge", "645", name, row.contributions, "staff",
+            result.append(Entry("charge", "645", name, row.contributions, "staff", line_id=key,
                                 cash={m: monthly_contrib for m in row.months}))
         elif row.in_kind:
             use = "861" if row.paid_by == "partner" else "864"
-            result.append(Entry("inkind", use, name, row.in_kind, "staff", mirror=INKIND_MIRROR[use]))
+            result.append(Entry("inkind", use, name, row.in_kind, "staff", line_id=key, mirror=INKIND_MIRROR[use]))
     # Equipment from the checklist: bought → 606 at the purchase month, borrowed → in-kind 861/871.
     for item in workbook.checklist.equipment:
         if not item.cost:

@@ -73,7 +73,7 @@ def year_cash(entry: Entry, template: Mapping[int, Decimal], amount: Decimal, ye
     """The months of *entry* in *year* (2 or 3), from its year-1 months *template*, for *amount*."""
     shift = 12 * (year - 1)
     months = sorted(m for m in template if template[m])
-    if entry.origin == "activity" or not months:
+    if entry.origin in ("activity", "staff") or not months:  # sales and the team run all year after year 1
         months = list(range(1, 13)) if entry.side != "inkind" else []
     if entry.status is None or not template:  # spread evenly over the same months of the year
         return {m + shift: v for m, v in split_evenly(amount, [m for m in months if m <= 12] or [12]).items()}

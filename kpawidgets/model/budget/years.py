@@ -21,13 +21,13 @@ banker worries when public money passes half of the resources; Pointcarré in Sa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from kpawidgets.model.budget.amounts import to_cent
 from kpawidgets.model.budget.cerfa import CerfaTable, cerfa_table
-from kpawidgets.model.budget.entries import Entry, line_entry
+from kpawidgets.model.budget.entries import Entry, StaffRow, line_entry, staff_key, staff_rows, staff_year
 from kpawidgets.model.budget.longcash import LongCash, long_cash, with_months
 from kpawidgets.model.budget.plans import plan_of, plan_start
 from kpawidgets.model.budget.rounding import to_euro
@@ -103,12 +103,16 @@ def _line_rules(plan: BudgetPlan) -> dict[str, BudgetLine]:
     return {line.id: line for line in plan.lines}
 
 
-def _derived_amount(entry: Entry, year: int, plan: BudgetPlan) -> Decimal:
-    """A derived entry's amount in *year* (2 or 3): bought equipment once; an activity sells its cruising
+def _derived_amount(entry: Entry, year: int, plan: BudgetPlan, team: Mapping[str, StaffRow]) -> Decimal:
+    """A derived entry's amount in *year* (2 or 3): bought equipment once; the team twelve months at that
+    year's FTE (:func:`~kpawidgets.model.budget.entries.staff_year`); an activity sells its cruising
     rhythm all year (units × price × 12, the ramp-up is over); the CAE takes its rate of those sales;
-    everything else (salaries, venue, equipment lent) is carried on."""
+    everything else (the venue, equipment lent) is carried on."""
     if entry.origin == "equipment" and entry.side == "charge":
         return ZERO
+    member = team.get(entry.line_id or "") if entry.origin == "staff" else None
+    if member is not None:
+        return staff_year(member, year).get(entry.account, entry.amount)
     if entry.origin == "activity":
         return next((to_cent(a.units_per_month * a.unit_price) * 12 for a in plan.activities if a.id == entry.line_id),
                     entry.amount)
@@ -121,10 +125,11 @@ def _derived_amount(entry: Entry, year: int, plan: BudgetPlan) -> Decimal:
 def _year_items(workbook: Workbook, plan: BudgetPlan, first: Sequence[Entry], year: int) -> list[Entry]:
     lines = _line_rules(plan)
     known = partners_by_id(workbook)
+    team = {staff_key(index): row for index, row in enumerate(staff_rows(workbook, plan))}
     items: list[Entry] = []
     for entry in first:
         line = lines.get(entry.line_id or "") if entry.origin == "line" else None
-        amount = year_amount(line.year_rule, line.amount, year) if line else _derived_amount(entry, year, plan)
+        amount = year_amount(line.year_rule, line.amount, year) if line else _derived_amount(entry, year, plan, team)
         if amount:
             items.append(with_months(entry, entry.cash, amount, year))
     for line in plan.lines:  # lines that start after year 1

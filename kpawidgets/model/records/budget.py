@@ -190,6 +190,8 @@ def account_label(account: str) -> str:
     return ACCOUNTS.get(account) or SUBLINES.get(account) or ACCOUNTS.get(account_block(account) or "") or account
 
 
+#: Most FTE one team member may count for (the checklist's bound on a member's share of FTE).
+MAX_FTE = 5
 #: A funder's payment delay when none is said: France Active warns that subsidies arrive 3 to 6 months
 #: late; the 36-month cash plan takes the low end.
 DEFAULT_DELAY = 3
@@ -370,6 +372,17 @@ class StaffCost(KpaModel):
     start_month: int = Field(default=1, ge=1, le=12, description="Premier mois travaillé")
     in_kind_value: Money | None = Field(default=None,
                                         description="Valeur retenue (mise à disposition, bénévolat) ; vide : brut × ETP × mois")
+    #: file format 7: the member's FTE in years 2 and 3 (empty: the checklist's, as in year 1)
+    fte_years: list[Decimal] = Field(default_factory=list, max_length=YEARS - 1,
+                                     description="ETP des années 2 et 3 (vide : l'ETP de l'année 1)")
+
+    @field_validator("fte_years")
+    @classmethod
+    def _fte_years(cls, value: list[Decimal]) -> list[Decimal]:
+        for fte in value:
+            if fte < 0 or fte > MAX_FTE:
+                raise problem("kpa_fte_range", value=format(fte.normalize(), "f"), most=MAX_FTE)
+        return value
 
     @property
     def rate(self) -> Decimal:

@@ -18,7 +18,7 @@ from kpawidgets.model.room.records import Room
 __all__ = ["SCHEMA_VERSION", "SUMMARY_MAX", "Contact", "Identity", "NetworkChoice", "Workbook"]
 
 #: Version of the file format written by this code; files say which one wrote them.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 #: Longest summary the lead may write for the partners' PDF cover (characters).
