@@ -177,3 +177,12 @@ def test_the_team_by_year_typed_on_the_staff_tab(page, voila_server) -> None:  #
     page.screenshot(path=str(screenshot_dir() / "budget-staff-years-1280x720.png"))
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
+    # the group's volunteering: 40 h a month pledged in the workshop, valued at the SMIC's hour
+    hours = page.locator(".kpa-volunteering-card [class*='group_hours'] input")
+    hours.fill("40")
+    hours.press("Tab")
+    page.wait_for_function("() => (document.querySelector('.kpa-volunteering-result') || {}).textContent?.includes('5')",
+                           timeout=60_000)
+    assert "= 5 769,60 € par an" in flat(page.locator(".kpa-volunteering-result").inner_text())
+    page.locator(".kpa-volunteering-card").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir() / "budget-volunteering-1280x720.png"))

@@ -324,3 +324,29 @@ def test_the_team_by_year_on_the_staff_tab(workspace_dir: Path, example_path: Pa
     later.value = "7"
     assert "de 0 à 5 ETP (7)" in html.unescape(later.message.value)
     assert saved(workspace_dir).budget.staff[0].fte_years == [D("0.8"), D("1")]
+
+
+def test_the_groups_volunteering_is_valued_on_the_staff_tab(workspace_dir: Path, example_path: Path) -> None:
+    """The hours the group pledged in the workshop × an hour's value (the 2026 gross hourly SMIC, 12,02 €,
+    by default) are an in-kind 864/870 line, in the Cerfa table and the three years (issue 24)."""
+    page, _session = open_page(workspace_dir, example_path)
+    panel = page.select("staff")
+    card = find(panel, "kpa-volunteering-card")
+    hours, rate = (next(f for f in fields(card) if f.attr == attr) for attr in ("group_hours", "volunteer_rate"))
+    assert "Aucune heure promise" in find(card, "kpa-volunteering-result").value
+    in_kind = page.figures.euros.in_kind
+    hours.value = "40"
+    # 40 h × 12,02 € = 480,80 € a month, × 12 = 5 769,60 €
+    assert page.totals.by_account["86"] == page.totals.by_account["87"]
+    assert page.figures.euros.in_kind == in_kind + D("5770")
+    said = flat(find(card, "kpa-volunteering-result").value)
+    assert "40 h par mois × 12,02 € × 12 mois = 5 769,60 € par an" in said and "SMIC horaire brut 2026" in said
+    assert all(year.in_kind == page.figures.years.years[0].in_kind for year in page.figures.years.years)
+    cerfa = page.select("lines")
+    shown = " ".join(flat(w.value) for w in walk(cerfa) if isinstance(w, widgets.HTML))
+    assert "Bénévolat du groupe" in shown and "5 770 €" in shown
+    rate.value = "15"
+    assert saved(workspace_dir).budget.volunteer_rate == D("15") and saved(workspace_dir).budget.group_hours == D("40")
+    hours.value = "-3"
+    assert hours.value == "-3" and "kpa-invalid" in hours.input._dom_classes
+    assert saved(workspace_dir).budget.group_hours == D("40")

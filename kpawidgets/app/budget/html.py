@@ -69,12 +69,13 @@ def summary_html(figures: b.BudgetFigures) -> str:
 
 
 def _row_label(row: b.CerfaRow) -> str:
-    if row.level == 1 or row.origin in ("subline", "cae"):
+    if row.level == 1 or row.origin == "subline" or row.origin in b.NAMED_BY_THE_CARNET:
         return _(row.label)
     return row.label or _(b.account_label(row.account))
 
 
-_ORIGIN_TAGS = {"staff": N_("équipe"), "equipment": N_("équipement"), "venue": N_("lieu"), "activity": N_("activités"), "cae": N_("calculé")}
+_ORIGIN_TAGS = {"staff": N_("équipe"), "equipment": N_("équipement"), "venue": N_("lieu"), "activity": N_("activités"), "cae": N_("calculé"),
+                "volunteer": N_("atelier")}
 
 
 def _cerfa_rows(rows: Sequence[b.CerfaRow]) -> str:

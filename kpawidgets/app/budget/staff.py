@@ -8,7 +8,8 @@ import ipywidgets as widgets
 
 from kpawidgets.app.budget.tab import Figures, Host, Tab, help_html, layout
 from kpawidgets.app.budget.years import year_values
-from kpawidgets.app.fields import AMOUNT, OPTIONAL_AMOUNT, PERCENT, FieldError, Kind, choice_field, month_field, text_field
+from kpawidgets.app.fields import (AMOUNT, OPTIONAL_AMOUNT, PERCENT, QUANTITY, FieldError, Kind, choice_field, month_field,
+                                   text_field)
 from kpawidgets.app.shell import esc, page_url
 from kpawidgets.i18n import N_, _, format_money, format_number
 from kpawidgets.model.money import AmountError
@@ -43,6 +44,8 @@ class StaffTab(Tab):
         self.page = page  # the cards below need the plan's months before the box is made
         self.staff_summary = widgets.HTML()
         self.results: dict[int, widgets.HTML] = {}
+        self.volunteering_result = widgets.HTML()
+        self.volunteering_result.add_class("kpa-volunteering-result")
         intro = help_html(_("Les personnes viennent de l'équipe d'accompagnement de la check-list. Salaire brut mensuel pour "
                             "un temps plein (SMIC 2026 : 1 823,03 €), ramené à la part d'ETP ; charges patronales selon le "
                             "préréglage ; mois travaillés dans l'année 1. Les années 2 et 3 comptent douze mois, à l'ETP de l'année 1 "
@@ -54,13 +57,13 @@ class StaffTab(Tab):
             empty = esc(_("Aucune personne dans l'équipe d'accompagnement pour l'instant."))
             action = esc(_("Compléter l'équipe dans la check-list"))
             children = [intro, widgets.HTML(f'<div class="kpa-banner kpa-banner-info">{empty} '
-                                            f'<a href="{esc(link)}">{action}</a></div>'), self.staff_summary]
+                                            f'<a href="{esc(link)}">{action}</a></div>'), self._volunteering(), self.staff_summary]
         else:
             self.rows = b.staff_rows(page.workbook)
             cards = [self._card(index, member) for index, member in enumerate(team)]
             equipment = month_field(page, lambda: page.plan, "equipment_month", _("Achat de l'équipement en"),
                                     self.months())
-            children = [intro, *cards, equipment, self.staff_summary]
+            children = [intro, *cards, self._volunteering(), equipment, self.staff_summary]
         super().__init__(page, children)
 
     def settings_of(self, index: int) -> b.StaffCost:
@@ -122,7 +125,26 @@ class StaffTab(Tab):
         box.add_class("kpa-staff-card")
         return box
 
+    def _volunteering(self) -> widgets.Widget:
+        """The group's volunteering pledged in the workshop: hours a month, valued at an hour's rate in 864/870."""
+        page = self.page
+        head = widgets.HTML(f'<div class="kpa-staff-head"><b>{esc(_("Bénévolat du groupe"))}</b> '
+                            f'<span class="kpa-muted">{esc(_("les heures que le groupe a promises en atelier"))}</span></div>')
+        hours = text_field(page, lambda: page.plan, "group_hours", _("Heures par mois, en tout"), QUANTITY, width="300px")
+        rate = text_field(page, lambda: page.plan, "volunteer_rate", _("Valeur d'une heure"), AMOUNT, width="260px")
+        box = widgets.VBox([head, widgets.HBox([hours, rate]), self.volunteering_result], layout=layout(width="100%"))
+        box.add_class("kpa-volunteering-card")
+        return box
+
     def refresh(self, figures: Figures) -> None:
+        plan = self.page.plan
+        valued = next((e.amount for e in figures.entries if e.origin == "volunteer"), Decimal(0))
+        rule = _("Une heure vaut par défaut le SMIC horaire brut 2026 ({rate}), comme les associations valorisent le "
+                 "bénévolat.").format(rate=format_money(b.VOLUNTEER_RATE))
+        said = (_("Contribution en nature 864 / 870 : {hours} h par mois × {rate} × 12 mois = {amount} par an").format(
+            hours=format_number(plan.group_hours, digits=1), rate=format_money(plan.volunteer_rate), amount=format_money(valued))
+            if valued else _("Aucune heure promise pour l'instant : rien n'est compté."))
+        self.volunteering_result.value = f'<p>{esc(said)}</p><p class="kpa-muted">{esc(rule)}</p>'
         rows = b.staff_rows(self.page.workbook)
         for index, row in enumerate(rows):
             widget = self.results.get(index)

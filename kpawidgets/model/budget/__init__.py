@@ -34,6 +34,7 @@ from kpawidgets.model.records.budget import (
     RATE_PRESETS,
     RATE_PRESET_SOURCES,
     SMIC_GROSS_MONTHLY,
+    VOLUNTEER_RATE,
     MAX_MONTH,
     HUNDRED,
     YEARS,
@@ -70,6 +71,7 @@ from kpawidgets.model.budget.plans import (
     iter_funders,
 )
 from kpawidgets.model.budget.entries import (
+    NAMED_BY_THE_CARNET,
     Origin,
     Entry,
     StaffRow,
@@ -146,13 +148,13 @@ from kpawidgets.model.budget.fields import (
 
 __all__ = [
     "ACCOUNTS", "CHARGE_GROUPS", "PRODUIT_GROUPS", "INKIND_USES", "INKIND_RESOURCES", "INKIND_MIRROR",
-    "SUBLINES", "STATUSES", "STATUS_BUCKET", "STATUS_LIKELIHOOD", "RATE_PRESETS", "RATE_PRESET_SOURCES", "SMIC_GROSS_MONTHLY",
+    "SUBLINES", "STATUSES", "STATUS_BUCKET", "STATUS_LIKELIHOOD", "RATE_PRESETS", "RATE_PRESET_SOURCES", "SMIC_GROSS_MONTHLY", "VOLUNTEER_RATE",
     "MAX_MONTH", "HUNDRED", "YEARS", "SHAPES", "OWN_SHARE_MARK", "YearRule", "BUCKETS", "YearFigures", "YearsFigures",
     "year_amount", "is_own", "FunderCap", "funder_caps", "BRIDGES", "Bridge", "LongCash",
     "LongMonth", "DEFAULT_DELAY", "BudgetLine", "StaffCost", "Activity", "Sharer", "Sharing", "BudgetPlan",
     "Scenario", "Budget", "account_label", "account_block", "account_group", "is_known_account", "new_id", "BudgetError",
     "parse_money_field", "parse_percent", "to_cent", "split_evenly", "copy_plan", "plan_of", "plan_start",
-    "month_date", "iter_funders", "Origin", "Entry", "StaffRow", "ActivityRow", "staff_settings_for",
+    "month_date", "iter_funders", "Origin", "NAMED_BY_THE_CARNET", "Entry", "StaffRow", "ActivityRow", "staff_settings_for",
     "staff_rows", "staff_fte", "staff_year", "activity_monthly", "activity_rows", "entries", "Totals", "budget_totals", "MissingItem",
     "Coverage", "coverage", "CashMonth", "CashCurve", "CASH_CURVES", "Cash", "monthly_cash", "CerfaRow", "CerfaTable", "cerfa_table",
     "ShareRow", "SharingResult", "revenue_sharing", "Members", "planned_members", "NetworkRow", "network_comparison", "scenario_comparison",

@@ -24,11 +24,13 @@ from kpawidgets.model.records.budget import (
 from kpawidgets.model.records.checklist import Partner
 from kpawidgets.model.records.workbook import Workbook
 
-__all__ = ["Origin", "Entry", "StaffRow", "ActivityRow", "staff_settings_for", "staff_rows", "staff_key", "staff_fte",
+__all__ = ["Origin", "NAMED_BY_THE_CARNET", "Entry", "StaffRow", "ActivityRow", "staff_settings_for", "staff_rows", "staff_key", "staff_fte",
            "staff_year", "activity_monthly",
            "activity_rows", "entries", "line_entry"]
 
-Origin = Literal["line", "staff", "equipment", "venue", "activity", "cae"]
+Origin = Literal["line", "staff", "equipment", "venue", "activity", "cae", "volunteer"]
+#: Origins whose entry's label is the carnet's own message id, translated wherever it is shown.
+NAMED_BY_THE_CARNET = frozenset({"cae", "volunteer"})
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,10 @@ def entries(workbook: Workbook, plan: BudgetPlan | None = None) -> list[Entry]:
                             cash={m: venue.monthly_cost for m in year}))
     if venue.in_kind_value:
         result.append(Entry("inkind", "861", venue.name, venue.in_kind_value * len(year), "venue", mirror="871"))
+    # The group's volunteering pledged in the workshop: hours a month × the hour's value, all year (864/870).
+    if chosen.group_hours:
+        result.append(Entry("inkind", "864", N_("Bénévolat du groupe"), to_cent(chosen.group_hours * chosen.volunteer_rate) * len(year),
+                            "volunteer", mirror=INKIND_MIRROR["864"]))
     # Activity revenue (70) and the CAE's contribution (622).
     cae_monthly: dict[int, Decimal] = {m: ZERO for m in year}
     for sales in activity_rows(workbook, chosen):

@@ -190,6 +190,11 @@ def account_label(account: str) -> str:
     return ACCOUNTS.get(account) or SUBLINES.get(account) or ACCOUNTS.get(account_block(account) or "") or account
 
 
+#: An hour of the group's volunteering, valued at the 2026 gross hourly SMIC (1 823,03 € a month ÷ 151,67 h),
+#: as associations value volunteering in 864/870; settable in the budget.
+VOLUNTEER_RATE = Decimal("12.02")
+#: Most hours a month the group may pledge in all (30 people × about 80 h).
+MAX_GROUP_HOURS = 2500
 #: Most FTE one team member may count for (the checklist's bound on a member's share of FTE).
 MAX_FTE = 5
 #: A funder's payment delay when none is said: France Active warns that subsidies arrive 3 to 6 months
@@ -435,6 +440,10 @@ class BudgetPlan(KpaModel):
     sharing: Sharing = Field(default_factory=Sharing)
     own_share_mark: Decimal = Field(default=OWN_SHARE_MARK, ge=0, le=100,
                                     description="Repère de la part des ressources propres (%)")
+    #: file format 7: the volunteering the group pledged in the workshop, valued in 864/870 (issue 24)
+    group_hours: Decimal = Field(default=ZERO, ge=0, le=MAX_GROUP_HOURS,
+                                 description="Heures de bénévolat par mois promises par le groupe en atelier")
+    volunteer_rate: Money = Field(default=VOLUNTEER_RATE, description="Valeur d'une heure de bénévolat (SMIC horaire brut 2026)")
 
     @field_validator("lines")
     @classmethod

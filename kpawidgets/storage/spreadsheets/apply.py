@@ -148,7 +148,8 @@ def _duplicates(current: list[b.BudgetLine], result: ImportResult) -> int:
 
 #: What the carnet computes, as named in the message that stops an import counting it twice.
 _COMPUTED = {"staff": N_("les salaires de l'équipe (onglet Équipe)"), "equipment": N_("l'équipement de la check-list"),
-             "venue": N_("le lieu de la check-list"), "cae": N_("la contribution à la CAE (onglet Activités)")}
+             "venue": N_("le lieu de la check-list"), "cae": N_("la contribution à la CAE (onglet Activités)"),
+             "volunteer": N_("le bénévolat du groupe (onglet Équipe)")}
 
 
 def check_not_twice(workbook: Workbook, result: ImportResult) -> None:

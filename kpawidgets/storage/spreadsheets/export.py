@@ -34,7 +34,8 @@ _BLOCK_FILL = PatternFill("solid", fgColor="E3F2EF")
 _BOLD = Font(bold=True)
 _ORIGINS = {"staff": N_("calculé : équipe"), "equipment": N_("calculé : équipement"),
             "venue": N_("calculé : lieu"),
-            "activity": N_("calculé : activités"), "cae": N_("calculé : contribution CAE")}
+            "activity": N_("calculé : activités"), "cae": N_("calculé : contribution CAE"),
+            "volunteer": N_("calculé : bénévolat du groupe")}
 
 
 def _amount_text(value: Decimal) -> str:
@@ -57,7 +58,7 @@ def lines_frame(workbook: Workbook) -> pd.DataFrame:
     for entry in b.entries(workbook):
         if entry.origin == "line":
             continue
-        label = _(entry.label) if entry.origin == "cae" else entry.label
+        label = _(entry.label) if entry.origin in b.NAMED_BY_THE_CARNET else entry.label
         rows.append([entry.account, label, _amount_text(entry.amount), "", "", "", "", "", "", "", _(_ORIGINS[entry.origin]), ""])
     return pd.DataFrame(rows, columns=list(IMPORT_COLUMNS), dtype=object)
 
@@ -109,7 +110,7 @@ def _style_header(sheet: Worksheet, widths: Sequence[int]) -> None:
 
 def _row_label(row: b.CerfaRow, funders: dict[str, str]) -> str:
     """The text of a Cerfa row; a grant line names its funder before its object (a partner reads who pays)."""
-    if row.level == 1 or row.origin in ("subline", "cae"):
+    if row.level == 1 or row.origin == "subline" or row.origin in b.NAMED_BY_THE_CARNET:
         return _(row.label)
     label = row.label or _(b.account_label(row.account))
     funder = funders.get(row.line_id or "", "")
