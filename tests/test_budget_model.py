@@ -178,14 +178,14 @@ def test_a_funder_paid_late_moves_its_months_in_both_cash_plans() -> None:
     assert balances[:5] == [D("1266.66"), D("690.82"), D("-125.77"), D("-6784.86"), D("-2986.45")]
     late = {1, 2, 3, 9, 10, 11}  # months 2–4 and 10–12, as indexes: 2 500 € short each
     assert [on_time[i] - balances[i] for i in range(len(on_time))] == [D(2500) if i in late else D(0) for i in range(len(on_time))]
-    assert (cash.lowest, cash.lowest_month) == (D("-6784.86"), 4) and cash.paid_late
+    assert (cash.lowest, cash.lowest_month) == (D("-6784.86"), 4) and cash.funders_late
     figures = b.budget_figures(wb)
     assert [m.balance for m in figures.years.cash.months[:12]] == [m.balance for m in figures.cash.months[:12]]
     assert figures.euros.cash_lowest == D("-6785")  # the year's low point is the 36 months' low point of year 1
     assert min(m.balance for m in figures.years.cash.months[:12]) == figures.cash.lowest == D("-6784.86")
     # nobody late: the schedule as typed, and the words say nothing of delays
     ville.delay_months = 0
-    assert not b.monthly_cash(wb).paid_late
+    assert not b.monthly_cash(wb).funders_late
 
 
 def test_revenue_sharing_by_hand() -> None:

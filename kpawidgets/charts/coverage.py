@@ -123,7 +123,7 @@ def cash_sentence(figures: BudgetFigures) -> tuple[str, str]:
         first = _("{assumed}, la trésorerie reste positive : point le plus bas {amount} en {month}.").format(
             assumed=assumed, amount=format_money_rounded(euros.cash_lowest), month=low)
         kind = "ok"
-    if cash.paid_late:  # what the lowest point assumes of the funders' payments
+    if cash.funders_late:  # what the lowest point assumes of the funders' payments
         first += " " + _("Chaque financeur est compté payé en retard sur son calendrier : le retard dit sur sa fiche, "
                          "3 mois si rien n'est dit (France Active prévient que les subventions arrivent 3 à 6 mois après).")
     secured = next((curve for curve in cash.curves if curve.key == "secured"), None)

@@ -75,7 +75,7 @@ class Cash:
     #: ``months`` counts every funder not refused (« envisagé » included); these count less.
     curves: tuple[CashCurve, ...] = field(default=())
     #: whether some funder's money is counted late (:func:`paid_late`): the cash's words say so
-    paid_late: bool = False
+    funders_late: bool = False
 
     @property
     def need(self) -> Decimal:
@@ -150,7 +150,7 @@ def monthly_cash(workbook: Workbook, plan: BudgetPlan | None = None, *,
     curves = tuple(_curve(key, buckets, label, items, chosen.starting_cash, last)
                    for key, (buckets, label) in CASH_CURVES.items())
     return Cash(start, chosen.starting_cash, months, lowest.balance, lowest.month, lowest.date, curves,
-                paid_late=any(late.cash != on_time.cash for late, on_time in zip(items, scheduled)))
+                funders_late=any(late.cash != on_time.cash for late, on_time in zip(items, scheduled)))
 
 
 def _curve(key: str, buckets: frozenset[str], label: str, items: Sequence[Entry], starting: Decimal,
