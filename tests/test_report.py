@@ -204,6 +204,27 @@ def test_cli_export_errors_are_one_line(capsys: pytest.CaptureFixture[str], tmp_
     assert code == 1 and err.startswith("Erreur :")
 
 
+def test_the_plan_notebook_takes_its_report_parameters_as_papermill_gives_them(example_path: Path) -> None:
+    """A cell tagged « parameters » (``report = None``: the page), and the pipeline's values in a cell
+    tagged « injected-parameters » right after it — no environment variable (issue 22)."""
+    import nbformat
+
+    from kpawidgets.report.notebook import PLAN_NOTEBOOK, parameterize
+    from kpawidgets.resources import notebooks_dir
+
+    nb = nbformat.read(notebooks_dir() / PLAN_NOTEBOOK, as_version=4)
+    tags = [cell.metadata.get("tags", []) for cell in nb.cells]
+    assert tags[0] == ["parameters"] and "report = None" in nb.cells[0].source
+    given = parameterize(nb, example_path, "en", TODAY)
+    assert given.metadata.get("tags") is None and given.cells[1].metadata["tags"] == ["injected-parameters"]
+    scope: dict[str, object] = {}
+    exec(given.cells[1].source, {}, scope)  # noqa: S102 - the cell the pipeline wrote, run as the kernel runs it
+    assert scope["report"] == {"workbook": str(example_path.absolute()), "lang": "en", "today": TODAY.isoformat()}
+    again = parameterize(given, example_path, "fr", TODAY)  # given again: one injected cell, the new values
+    assert [c.metadata.get("tags", []) for c in again.cells].count(["injected-parameters"]) == 1
+    assert '"lang": "fr"' in again.cells[1].source
+
+
 @pytest.mark.slow
 def test_notebook_pipeline_gives_the_same_document_and_the_exporter_works(example_path: Path, tmp_path: Path) -> None:
     from nbconvert.exporters import get_exporter

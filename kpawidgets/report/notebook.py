@@ -17,27 +17,29 @@ from typing import Any
 
 import nbformat
 
-from kpawidgets.report.parameters import REPORT_ENV
 from kpawidgets.report.render import TEMPLATE_NAME, font_css, html_to_pdf, palette_css
 from kpawidgets.resources import notebooks_dir, templates_dir
 
-__all__ = ["PLAN_NOTEBOOK", "REPORT_ENV", "parameterize", "execute_plan", "notebook_html", "has_report", "notebook_pdf",
+__all__ = ["PLAN_NOTEBOOK", "PARAMETERS_TAG", "parameterize", "execute_plan", "notebook_html", "has_report", "notebook_pdf",
            "report_exporter"]
 
 PLAN_NOTEBOOK = "03_plan.ipynb"
 
-INJECTED_TAG = "injected-parameters"
+#: papermill's tags: the notebook's cell of default parameters, and the cell given after it.
+PARAMETERS_TAG, INJECTED_TAG = "parameters", "injected-parameters"
 
 
 def parameterize(nb: Any, workbook_path: Path, lang: str | None = None, today: dt.date | None = None) -> Any:
-    """A copy of *nb* with a first cell (tagged ``injected-parameters``) that sets the report parameters."""
+    """A copy of *nb* whose ``report`` is the report's parameters, as papermill gives them: a cell tagged
+    ``injected-parameters`` right after the one tagged ``parameters`` (its ``report = None``)."""
     params = {"workbook": str(Path(workbook_path).absolute()), "lang": lang or "",
               "today": today.isoformat() if today else ""}
-    source = f"import os\nos.environ[{REPORT_ENV!r}] = {json.dumps(json.dumps(params, ensure_ascii=False))}"
-    cell = nbformat.v4.new_code_cell(source, metadata={"tags": [INJECTED_TAG]})
+    cell = nbformat.v4.new_code_cell(f"report = {json.dumps(params, ensure_ascii=False)}",
+                                     metadata={"tags": [INJECTED_TAG]})
     copy = nbformat.from_dict(json.loads(json.dumps(nb)))
     copy.cells = [c for c in copy.cells if INJECTED_TAG not in c.get("metadata", {}).get("tags", [])]
-    copy.cells.insert(0, cell)
+    after = next((i + 1 for i, c in enumerate(copy.cells) if PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])), 0)
+    copy.cells.insert(after, cell)
     return copy
 
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from kpawidgets.app.plan.page import PAGE, REPORT_ENV, PlanApp, build_plan, plan_page
+from kpawidgets.app.plan.page import PAGE, PlanApp, build_plan, plan_page
 
-__all__ = ["PlanApp", "build_plan", "plan_page", "PAGE", "REPORT_ENV"]
+__all__ = ["PlanApp", "build_plan", "plan_page", "PAGE"]

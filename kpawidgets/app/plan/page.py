@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
-import os
 from typing import Any
 
 import ipywidgets as widgets
@@ -39,9 +37,8 @@ from kpawidgets.model.plan import (
     set_step_owner,
 )
 from kpawidgets.charts import KIND_COLOURS, gantt, gantt_rows, mark_icon
-from kpawidgets.report.parameters import REPORT_ENV
 
-__all__ = ["PlanApp", "build_plan", "plan_page", "PAGE", "REPORT_ENV"]
+__all__ = ["PlanApp", "build_plan", "plan_page", "PAGE"]
 
 PAGE = "03_plan.ipynb"
 
@@ -359,18 +356,6 @@ def build_plan(session: WorkbookSession, today: dt.date | None = None) -> PageSh
     return shell
 
 
-def report_parameters() -> dict[str, str] | None:
-    """The report parameters when the notebook is executed for the PDF (``KPA_REPORT``), else None."""
-    raw = os.environ.get(REPORT_ENV)
-    if not raw:
-        return None
-    try:
-        params = json.loads(raw)
-    except ValueError:
-        return None
-    return params if isinstance(params, dict) and params.get("workbook") else None
-
-
 def display_report(params: dict[str, str]) -> None:
     """Report mode: display the plan's HTML body as a plain output (what nbconvert exports)."""
     from pathlib import Path
@@ -387,11 +372,12 @@ def display_report(params: dict[str, str]) -> None:
             metadata={"kpa_report": {"lang": context.lang, "title": document_title(context)}})
 
 
-def plan_page() -> PageShell | None:
-    """Build and display the plan page for the current Voilà request (or the report, in report mode)."""
-    params = report_parameters()
-    if params is not None:
-        display_report(params)
+def plan_page(report: dict[str, str] | None = None) -> PageShell | None:
+    """Build and display the plan page for the current Voilà request, or, given the notebook's *report*
+    parameters (the plan printed through the notebook, :func:`kpawidgets.report.notebook.parameterize`),
+    the report."""
+    if isinstance(report, dict) and report.get("workbook"):
+        display_report(report)
         return None
     session = WorkbookSession.from_request(query_params())
     shell = build_plan(session)
