@@ -234,3 +234,25 @@ def test_the_presenter_shows_one_part_of_the_room_and_the_projected_window_follo
         assert _seen(alone) == expected["groupe"]
     finally:
         context.close()
+
+
+def test_the_projected_wall_keeps_its_place_while_the_room_sends(voila_server: Any, page: Any) -> None:
+    """Scrolled down the projected wall (60 phones: it is taller than the screen), the facilitator reads
+    on while phones send: the wall redraws where it was, not back at its top (issue 18)."""
+    name = "mur-place"
+    shutil.copy(EXAMPLE, voila_server.workspace / f"{name}.json")
+    seed_room(Workspace(voila_server.workspace), name, 60)
+    workspace = Workspace(voila_server.workspace)
+    page.set_viewport_size(VIEWPORT)
+    page.goto(voila_server.url("05_groupe.ipynb", f"workbook={name}&vue=salle"))
+    wait_rendered(page)
+    page.wait_for_selector(".kpa-room-column", state="visible", timeout=60_000)
+    main = ".kpa-room-projected .kpa-room-main"
+    room = page.eval_on_selector(main, "e => e.scrollHeight - e.clientHeight")
+    assert room > 400, room  # the wall is taller than the window: it scrolls
+    page.eval_on_selector(main, "e => { e.scrollTop = 400; }")
+    for turn in range(3):
+        owner = owner_of(secrets.token_urlsafe(16))
+        idea, _saved = apply_now(workspace, name, lambda wb, o=owner, t=turn: rc.add_idea(wb.room, o, f"Idée tardive {t}", "cuisine").id)
+        page.wait_for_selector(f'[data-idea="{idea}"]', state="attached", timeout=60_000)
+        assert abs(page.eval_on_selector(main, "e => e.scrollTop") - 400) <= 2
