@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from collections.abc import Awaitable, Callable
 from typing import Any
+from bench.tabs import close_like_a_person
 
 FUNDER_AMOUNT = ".kpa-funder-card .kpa-amount input"
 AMOUNTS = ["20 000", "8 000"]
@@ -51,5 +52,5 @@ async def measure_budget_edit(browser: Any, url: str, runs: int,
             f"document.querySelector('{SECURED}').getAttribute('width') !== bar",
             arg=[before, bar], timeout=30_000)
         times.append(time.perf_counter() - start)
-    await context.close()
+    await close_like_a_person(context)
     return times

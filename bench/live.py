@@ -26,6 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.tabs import close_like_a_person  # noqa: E402
 from kpawidgets.model.workbook import load_workbook_text  # noqa: E402
 from kpawidgets.resources import example_workbook_path  # noqa: E402
 from kpawidgets.storage.workspace import Workspace  # noqa: E402
@@ -72,7 +73,7 @@ async def follow(browser: Any, url: str, pages: int, edits: int, rendered: Any) 
         return {"pages": pages, "a_to_b": _summary(to_b), "a_to_slowest": _summary(to_all)}
     finally:
         for context in contexts:
-            await context.close()
+            await close_like_a_person(context)
 
 
 def _big_budget(data: bytes, lines: int) -> bytes:

@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from kpawidgets.cli import serve_environment, voila_command  # noqa: E402
 from kpawidgets.resources import example_workbook_path, notebooks_dir  # noqa: E402
 from kpawidgets.tools.procs import free_port, kernel_pids, stop_process, wait_until_serving  # noqa: E402  (the tests' helpers too)
+from bench.tabs import close_like_a_person  # noqa: E402
 
 CHROMIUM = os.environ.get("KPA_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -133,7 +134,7 @@ async def time_to_interactive(browser: Any, server: Server, page: str, runs: int
         await tab.goto(server.url(page, f"workbook={EXAMPLE}"))
         await _rendered(tab, page)
         times.append(time.perf_counter() - start)
-        await context.close()
+        await close_like_a_person(context)
         await asyncio.sleep(pause)  # let the closed tab's kernel shut down (and a preheated pool refill)
     return times
 
@@ -147,7 +148,7 @@ async def kernel_memory(browser: Any, server: Server, page: str) -> float:
     await asyncio.sleep(1.0)
     new = set(kernel_pids(server.process.pid)) - before
     rss = max((_rss_mb(pid) for pid in new), default=0.0)
-    await context.close()
+    await close_like_a_person(context)
     await asyncio.sleep(1.0)
     return rss
 
@@ -169,7 +170,7 @@ async def slider_echo(browser: Any, server: Server, runs: int) -> list[float]:
             "(old) => { const i = document.querySelector('.kpa-page img'); return i && i.getAttribute('src') !== old; }",
             arg=old_src, timeout=30_000)
         times.append(time.perf_counter() - start)
-    await context.close()
+    await close_like_a_person(context)
     return times
 
 
@@ -204,7 +205,7 @@ async def workshop(browser: Any, server: Server, visitors: int, stagger: float =
         except Exception as exc:  # noqa: BLE001 - a failure is a result here
             return {"arrived_s": start - origin, "error": f"{type(exc).__name__}: {exc}"[:200]}
         finally:
-            await context.close()
+            await close_like_a_person(context)
 
     results = await asyncio.gather(*(one(i) for i in range(visitors)))
     served = [r for r in results if "usable_after_s" in r]
