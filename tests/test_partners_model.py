@@ -38,7 +38,7 @@ def test_migration_loses_no_funder_and_no_partner(source: Path) -> None:
     original = json.loads(text)
     assert original["schema_version"] < 3
     workbook = load_workbook_text(text)
-    assert workbook.schema_version == SCHEMA_VERSION == 6
+    assert workbook.schema_version == SCHEMA_VERSION == 7
     # Every funder name of every line (budget and scenarios) is now its partner's name.
     names = _funder_names(original)
     assert len(names) == 7 + 7 + 7 + 8
@@ -70,7 +70,7 @@ def test_migration_loses_no_funder_and_no_partner(source: Path) -> None:
 
 def test_the_shipped_example_is_its_format_2_file_migrated(example_path: Path) -> None:
     shipped = json.loads(example_path.read_text(encoding="utf-8"))
-    assert shipped["schema_version"] == 6
+    assert shipped["schema_version"] == 7
     migrated = migrate(json.loads(FORMAT_2.read_text(encoding="utf-8")))
     # format 4 (issue 19): the shipped example's funders say their Cerfa kind; a migrated file has none said
     for partner in shipped["checklist"]["partners"]:
