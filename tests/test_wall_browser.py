@@ -153,17 +153,30 @@ def test_presenter_and_projected_views_follow_the_file(voila_server: Any, page: 
         context.close()
 
 
+def _projected_wall(voila_server: Any, page: Any, name: str, phones: int, shown: str) -> Workspace:
+    """Workbook *name* with *phones* phones' room, its projected wall open in *page* once *shown* is visible."""
+    shutil.copy(EXAMPLE, voila_server.workspace / f"{name}.json")
+    workspace = Workspace(voila_server.workspace)
+    seed_room(workspace, name, phones)
+    page.set_viewport_size(VIEWPORT)
+    page.goto(voila_server.url("05_groupe.ipynb", f"workbook={name}&vue=salle"))
+    wait_rendered(page)
+    page.wait_for_selector(shown, state="visible", timeout=60_000)
+    return workspace
+
+
+def _a_phone_sends(workspace: Workspace, name: str, text: str, kind: str) -> str:
+    """A new phone's idea of *kind*, written through the room's own writer; its id."""
+    owner = owner_of(secrets.token_urlsafe(16))
+    idea, _saved = apply_now(workspace, name, lambda workbook: rc.add_idea(workbook.room, owner, text, kind).id)
+    return str(idea)
+
+
 def test_an_opened_fold_stays_open_while_the_wall_follows_the_room(voila_server: Any, page: Any) -> None:
     """« et N de plus » opened on the projected wall stays open when a phone's idea redraws the wall,
     and one closed again stays closed (every change in the file drew every fold closed: issue 18)."""
     name = "mur-replis"
-    shutil.copy(EXAMPLE, voila_server.workspace / f"{name}.json")
-    seed_room(Workspace(voila_server.workspace), name, 25)
-    workspace = Workspace(voila_server.workspace)
-    page.set_viewport_size(VIEWPORT)
-    page.goto(voila_server.url("05_groupe.ipynb", f"workbook={name}&vue=salle"))
-    wait_rendered(page)
-    page.wait_for_selector(".kpa-room-more", state="visible", timeout=60_000)
+    workspace = _projected_wall(voila_server, page, name, 25, ".kpa-room-more")
     fold = page.locator(".kpa-room-more").first
     kind = (fold.get_attribute("data-fold") or "").removeprefix("wall-")
     assert kind, fold.evaluate("e => e.outerHTML.slice(0, 120)")
@@ -171,14 +184,9 @@ def test_an_opened_fold_stays_open_while_the_wall_follows_the_room(voila_server:
     fold.locator("summary").click()
     assert page.eval_on_selector(selector, "e => e.open")
 
-    def a_phone_sends(text: str) -> str:
-        owner = owner_of(secrets.token_urlsafe(16))
-        idea, _saved = apply_now(workspace, name, lambda workbook: rc.add_idea(workbook.room, owner, text, kind).id)
-        return str(idea)
-
     for opened in (True, False):
         page.eval_on_selector(selector, "e => { e.kpaBefore = true; }")  # the drawn fold, to tell a redraw
-        idea = a_phone_sends(f"Une idée arrivée pendant la lecture ({opened})")
+        idea = _a_phone_sends(workspace, name, f"Une idée arrivée pendant la lecture ({opened})", kind)
         page.wait_for_selector(f'[data-idea="{idea}"]', state="attached", timeout=60_000)
         page.wait_for_function(f"() => !document.querySelector('{selector}').kpaBefore", timeout=60_000)
         assert page.eval_on_selector(selector, "e => e.open") is opened
@@ -240,19 +248,12 @@ def test_the_projected_wall_keeps_its_place_while_the_room_sends(voila_server: A
     """Scrolled down the projected wall (60 phones: it is taller than the screen), the facilitator reads
     on while phones send: the wall redraws where it was, not back at its top (issue 18)."""
     name = "mur-place"
-    shutil.copy(EXAMPLE, voila_server.workspace / f"{name}.json")
-    seed_room(Workspace(voila_server.workspace), name, 60)
-    workspace = Workspace(voila_server.workspace)
-    page.set_viewport_size(VIEWPORT)
-    page.goto(voila_server.url("05_groupe.ipynb", f"workbook={name}&vue=salle"))
-    wait_rendered(page)
-    page.wait_for_selector(".kpa-room-column", state="visible", timeout=60_000)
+    workspace = _projected_wall(voila_server, page, name, 60, ".kpa-room-column")
     main = ".kpa-room-projected .kpa-room-main"
     room = page.eval_on_selector(main, "e => e.scrollHeight - e.clientHeight")
     assert room > 400, room  # the wall is taller than the window: it scrolls
     page.eval_on_selector(main, "e => { e.scrollTop = 400; }")
     for turn in range(3):
-        owner = owner_of(secrets.token_urlsafe(16))
-        idea, _saved = apply_now(workspace, name, lambda wb, o=owner, t=turn: rc.add_idea(wb.room, o, f"Idée tardive {t}", "cuisine").id)
+        idea = _a_phone_sends(workspace, name, f"Idée tardive {turn}", "cuisine")
         page.wait_for_selector(f'[data-idea="{idea}"]', state="attached", timeout=60_000)
         assert abs(page.eval_on_selector(main, "e => e.scrollTop") - 400) <= 2

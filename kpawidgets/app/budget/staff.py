@@ -7,12 +7,10 @@ from decimal import Decimal
 import ipywidgets as widgets
 
 from kpawidgets.app.budget.tab import Figures, Host, Tab, help_html, layout
-from kpawidgets.app.budget.years import year_values
-from kpawidgets.app.fields import (AMOUNT, OPTIONAL_AMOUNT, PERCENT, QUANTITY, FieldError, Kind, choice_field, month_field,
-                                   text_field)
+from kpawidgets.app.budget.years import year_values_parser
+from kpawidgets.app.fields import AMOUNT, OPTIONAL_AMOUNT, PERCENT, QUANTITY, Kind, choice_field, month_field, text_field
 from kpawidgets.app.shell import esc, page_url
 from kpawidgets.i18n import N_, _, format_money, format_number
-from kpawidgets.model.money import AmountError
 from kpawidgets.model import budget as b
 from kpawidgets.model.checklist import TeamMember
 
@@ -24,16 +22,9 @@ _PAID_BY = {"project": N_("salarié·e du projet"), "partner": N_("mis·e à dis
             "volunteer": N_("bénévole")}
 
 
-def _parse_fte_years(text: str) -> list[Decimal]:
-    try:
-        return year_values(text)
-    except AmountError:
-        raise FieldError("« {value} » : tapez l'ETP des années 2 et 3 séparés par « / », par exemple 0,8 / 1.",
-                         value=text[:40]) from None
-
-
 #: A member's FTE in years 2 and 3, « 0,8 / 1 » (empty: the year-1 FTE; the record bounds each to 0–5).
-FTE_YEARS: Kind[list[Decimal]] = Kind(_parse_fte_years,
+FTE_YEARS: Kind[list[Decimal]] = Kind(year_values_parser(N_(
+    "« {value} » : tapez l'ETP des années 2 et 3 séparés par « / », par exemple 0,8 / 1.")),
                                       lambda value: " / ".join(format_number(v, digits=2) for v in value), "kpa-fte-years")
 
 

@@ -16,11 +16,11 @@ from kpawidgets.app.fields import AMOUNT, PERCENT, ById, Field, FieldError, Kind
 from kpawidgets.app.shell import esc
 from kpawidgets.charts.coverage import PART_LABELS
 from kpawidgets.charts.years import long_cash_sentence, years_chart
-from kpawidgets.i18n import _, format_money, format_money_rounded, format_number, format_percent
+from kpawidgets.i18n import N_, _, format_money, format_money_rounded, format_number, format_percent
 from kpawidgets.model import budget as b
 from kpawidgets.model.money import AmountError, parse_amount
 
-__all__ = ["YearsTab", "years_html", "year_values", "GROWTH", "SHARES", "AMOUNTS"]
+__all__ = ["YearsTab", "years_html", "year_values", "year_values_parser", "GROWTH", "SHARES", "AMOUNTS"]
 
 
 def _parse_growth(text: str) -> Decimal:
@@ -38,12 +38,19 @@ def year_values(text: str) -> list[Decimal]:
     return [parse_amount(part, allow_negative=False) for part in parts if part]
 
 
-def _parse_list(text: str) -> list[Decimal]:
-    try:
-        return year_values(text)
-    except AmountError:
-        raise FieldError("« {value} » : tapez les années suivantes séparées par « / », par exemple 80 / 50.",
-                         value=text[:40]) from None
+def year_values_parser(message: str) -> Callable[[str], list[Decimal]]:
+    """A field's reading of :func:`year_values`, refusing a part that is no number with *message*
+    (a French message id with ``{value}``)."""
+    def parse(text: str) -> list[Decimal]:
+        try:
+            return year_values(text)
+        except AmountError:
+            raise FieldError(message, value=text[:40]) from None
+
+    return parse
+
+
+_parse_list = year_values_parser(N_("« {value} » : tapez les années suivantes séparées par « / », par exemple 80 / 50."))
 
 
 #: An evolution in % a year, signed (−100 % at least: the record says so).

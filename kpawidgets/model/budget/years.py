@@ -122,10 +122,10 @@ def _derived_amount(entry: Entry, year: int, plan: BudgetPlan, team: Mapping[str
     return entry.amount
 
 
-def _year_items(workbook: Workbook, plan: BudgetPlan, first: Sequence[Entry], year: int) -> list[Entry]:
+def _year_items(workbook: Workbook, plan: BudgetPlan, first: Sequence[Entry], year: int,
+                team: Mapping[str, StaffRow]) -> list[Entry]:
     lines = _line_rules(plan)
     known = partners_by_id(workbook)
-    team = {staff_key(index): row for index, row in enumerate(staff_rows(workbook, plan))}
     items: list[Entry] = []
     for entry in first:
         line = lines.get(entry.line_id or "") if entry.origin == "line" else None
@@ -163,8 +163,9 @@ def years_figures(workbook: Workbook, plan: BudgetPlan | None, first: Sequence[E
     mark = int(to_euro(chosen.own_share_mark))
     result = [_year(1, first, first_table, mark)]
     every = [list(first)]
+    team = {staff_key(index): row for index, row in enumerate(staff_rows(workbook, chosen))}
     for year in range(2, YEARS + 1):
-        items = _year_items(workbook, chosen, first, year)
+        items = _year_items(workbook, chosen, first, year, team)
         every.append(items)
         result.append(_year(year, items, cerfa_table(workbook, chosen, computed=items), mark))
     even = next((y.year for y in result if y.charges and not y.gap), None)
